@@ -1,0 +1,35 @@
+import { main } from './main';
+import { Io } from './io';
+
+export function captureIo(env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    env,
+    cwd,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('mfctl', () => {
+  it('prints help and exits 0', async () => {
+    const io = captureIo();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.out()).toContain('Usage: mfctl');
+  });
+
+  it('prints its version', async () => {
+    const io = captureIo();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.out().trim()).toBe(require('../package.json').version);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const io = captureIo();
+    expect(await main(['--no-such-option'], io)).toBe(2);
+    expect(io.err()).toContain("unknown option '--no-such-option'");
+  });
+});

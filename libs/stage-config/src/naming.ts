@@ -1,0 +1,140 @@
+/**
+ * Every name derived from a stage, in one place (STYLE.md rule 5): stack names, hostnames, the
+ * Kubernetes namespaces and ServiceAccounts that the CDK side gives Pod Identity roles and the
+ * cdk8s side runs workloads as, and the AWS resource names with length limits.
+ */
+
+/** The six stacks of a stage, in the seed's deploy order. */
+export const STACK_KINDS = ['vpc', 'dns', 'data', 'auth', 'eks', 'ingress'] as const;
+export type StackKind = (typeof STACK_KINDS)[number];
+
+/** CloudFormation stack name, e.g. `dev-vpc`. */
+export function stackName(stage: string, kind: StackKind): string {
+  return `${stage}-${kind}`;
+}
+
+/** Prefix of the names this product gives AWS and IdP resources. */
+export const NAME_PREFIX = 'metaflow';
+
+/** Default OIDC client id and Cognito IdP name (the seed's `<prefix>-<stage>` convention). */
+export function defaultOidcName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}`;
+}
+
+/** Default deploy role name (created by `mfctl bootstrap`). */
+export function deployRoleName(stage: string): string {
+  return `${NAME_PREFIX}-gitops-deploy-${stage}`;
+}
+
+/** Read-only role for live diffs on pull requests (created by `mfctl bootstrap`). */
+export function diffRoleName(stage: string): string {
+  return `${NAME_PREFIX}-gitops-diff-${stage}`;
+}
+
+/** Public host of the stage: `<stage>.<parentDomain>`. */
+export function stageHost(stage: string, parentDomain: string): string {
+  return `${stage}.${parentDomain}`;
+}
+
+/** EKS cluster name. */
+export function clusterName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}`;
+}
+
+/** Cognito hosted-UI domain prefix (must be unique per region across all accounts). */
+export function cognitoDomainPrefix(stage: string, accountId: string): string {
+  return `${NAME_PREFIX}-${stage}-${accountId}`;
+}
+
+/** Secrets Manager name the seed gives the IdP client secret: `<clientId>/federate-client-secret`. */
+export function idpClientSecretName(clientId: string): string {
+  return `${clientId}/federate-client-secret`;
+}
+
+/** Secrets Manager name of the database credentials. */
+export function databaseSecretName(stage: string): string {
+  return `${NAME_PREFIX}/${stage}/database`;
+}
+
+/** Secrets Manager name of the gateway's confidential Cognito client secret. */
+export function gatewayClientSecretName(stage: string): string {
+  return `${NAME_PREFIX}/${stage}/gateway-client`;
+}
+
+/** Metaflow's database name. */
+export const DATABASE_NAME = 'metaflow';
+
+/** Well-known path of the public discovery document the login CLI reads. */
+export const DISCOVERY_PATH = '/.well-known/metaflow-gitops.json';
+
+/** URL paths on the stage host (seed 000). */
+export const STAGE_PATHS = { ui: '/', api: '/api/', cli: '/cli/' } as const;
+
+/** Loopback ports registered as redirect URIs on the CLI's Cognito client; the CLI takes a free one. */
+export const CLI_REDIRECT_PORTS = [53682, 53683, 53684, 53685] as const;
+export const CLI_REDIRECT_PATH = '/callback';
+
+export function cliRedirectUris(): string[] {
+  return CLI_REDIRECT_PORTS.map((port) => `http://localhost:${port}${CLI_REDIRECT_PATH}`);
+}
+
+/** Kubernetes namespaces. */
+export const NAMESPACES = {
+  /** Metaflow services: metadata service, UI backend, UI static, migrations. */
+  metaflow: 'metaflow',
+  /** Where Metaflow task pods and Argo workflows run (users submit here). */
+  jobs: 'metaflow-jobs',
+  argo: 'argo',
+  argoEvents: 'argo-events',
+  externalSecrets: 'external-secrets',
+  externalDns: 'external-dns',
+  kyverno: 'kyverno',
+  envoyGateway: 'envoy-gateway-system',
+} as const;
+
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * ServiceAccounts shared by both sides: the Eks stack creates one Pod Identity role and association
+ * per entry; the manifests run the matching workloads as these accounts.
+ */
+export const SERVICE_ACCOUNTS = {
+  /** Metadata service and DB migrations: no AWS access beyond what External Secrets provides. */
+  metadataService: { namespace: NAMESPACES.metaflow, name: 'metaflow-metadata' },
+  /** UI backend: reads the artifact bucket. */
+  uiBackend: { namespace: NAMESPACES.metaflow, name: 'metaflow-ui-backend' },
+  /** Metaflow task pods and Argo workflow pods: read/write the artifact bucket. */
+  task: { namespace: NAMESPACES.jobs, name: 'metaflow-task' },
+  /** Argo Events sensors: submit workflows; no AWS access. */
+  argoEventsSensor: { namespace: NAMESPACES.jobs, name: 'argo-events-sensor' },
+  /** Argo Workflows server and controller: Argo's artifact prefix only. */
+  argoServer: { namespace: NAMESPACES.argo, name: 'argo-workflows-server' },
+  argoController: { namespace: NAMESPACES.argo, name: 'argo-workflows-controller' },
+  /** External Secrets: reads the stage's secrets only. */
+  externalSecrets: { namespace: NAMESPACES.externalSecrets, name: 'external-secrets' },
+  /** ExternalDNS: changes the stage's hosted zone only. */
+  externalDns: { namespace: NAMESPACES.externalDns, name: 'external-dns' },
+} as const satisfies Record<string, ServiceAccountRef>;
+
+export type ServiceAccountKey = keyof typeof SERVICE_ACCOUNTS;
+
+/** S3 key prefixes in the artifact bucket. */
+export const BUCKET_PREFIXES = {
+  /** `METAFLOW_DATASTORE_SYSROOT_S3` */
+  metaflow: 'metaflow',
+  /** `METAFLOW_DATATOOLS_S3ROOT` */
+  data: 'data',
+  /** Argo Workflows artifact repository and archived logs. */
+  argo: 'argo-artifacts',
+} as const;
+
+/** In-cluster URL of the metadata service (what pods use; never carries a user's token). */
+export function metadataServiceInternalUrl(): string {
+  return `http://metaflow-metadata.${NAMESPACES.metaflow}.svc.cluster.local:8080`;
+}
+
+/** Tag key carrying the stage name on every resource. */
+export const STAGE_TAG = 'metaflow-gitops:stage';
