@@ -1,18 +1,5 @@
 import { main } from './main';
-import { Io } from './io';
-
-export function captureIo(env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    env,
-    cwd,
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIo } from './testing';
 
 describe('mfctl', () => {
   it('prints help and exits 0', async () => {
