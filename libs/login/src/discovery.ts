@@ -1,0 +1,211 @@
+import { LoginError } from './errors';
+
+/**
+ * The public JSON document a stage serves at `DISCOVERY_PATH` (`/.well-known/metaflow-gitops.json`):
+ * everything the login CLI needs to log a user in and write a Metaflow profile. Public on purpose:
+ * it holds no secret (the CLI client is a public PKCE client).
+ */
+export interface DiscoveryDocument {
+  /** Stage name (`environments/<stage>.yaml`); names the profile `config_<stage>.json`. */
+  readonly stage: string;
+  /** OIDC issuer of the stage (Cognito: `https://cognito-idp.<region>.amazonaws.com/<poolId>`). */
+  readonly issuer: string;
+  /** Public PKCE client of the CLI. */
+  readonly cliClientId: string;
+  /** Loopback ports registered as `http://localhost:<port>/callback` on the CLI client. */
+  readonly redirectPorts: readonly number[];
+  /** Public metadata service URL (`https://<stage host>/cli/`): the local client's `METAFLOW_SERVICE_URL`. */
+  readonly serviceUrl: string;
+  /** In-cluster metadata service URL: what pods and workflows use (`METAFLOW_SERVICE_INTERNAL_URL`). */
+  readonly serviceInternalUrl: string;
+  /** `s3://<bucket>/metaflow` */
+  readonly datastoreSysrootS3: string;
+  /** `s3://<bucket>/data` */
+  readonly datatoolsS3Root: string;
+  readonly kubernetesNamespace: string;
+  readonly kubernetesServiceAccount: string;
+  readonly argoEvents: {
+    readonly eventBus: string;
+    readonly eventSource: string;
+    readonly serviceAccount: string;
+    /** Event name of the webhook EventSource. @default `metaflow-event` */
+    readonly event?: string;
+    /** In-cluster webhook URL of the event source. */
+    readonly webhookUrl: string;
+  };
+  readonly region: string;
+  readonly clusterName: string;
+  /** Metaflow UI. */
+  readonly uiUrl: string;
+  /** EKS API endpoint; with `clusterCertificateAuthorityData` lets the CLI write a kubeconfig context. */
+  readonly clusterEndpoint?: string;
+  /** Base64 PEM of the cluster CA (public information, as in any kubeconfig). */
+  readonly clusterCertificateAuthorityData?: string;
+}
+
+/** One problem of a discovery document: the field path and what is wrong with it. */
+export interface DiscoveryIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class DiscoveryError extends LoginError {
+  constructor(
+    readonly url: string,
+    readonly issues: readonly DiscoveryIssue[],
+  ) {
+    super(
+      `invalid discovery document at ${url}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}\n` +
+        'The stage publishes this document with its manifests; check that the stage is fully deployed and synced.',
+    );
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** True for loopback hosts, where plain http is acceptable (local tests, port-forwards). */
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname);
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+class Checker {
+  readonly issues: DiscoveryIssue[] = [];
+
+  string(obj: Json, key: string, path: string): string | undefined {
+    const v = obj[key];
+    if (typeof v !== 'string' || v.trim() === '') {
+      this.issues.push({ path, message: v === undefined ? 'missing (a non-empty string is required)' : `must be a non-empty string, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    return v;
+  }
+
+  /** https URL; http only on loopback hosts unless `internal` (in-cluster URLs are plain http). */
+  url(obj: Json, key: string, path: string, kind: 'public' | 'internal'): string | undefined {
+    const v = this.string(obj, key, path);
+    if (v === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(v);
+    } catch {
+      this.issues.push({ path, message: `must be an absolute URL, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    const okProtocols = kind === 'internal' || isLoopbackUrl(parsed) ? ['https:', 'http:'] : ['https:'];
+    if (!okProtocols.includes(parsed.protocol)) {
+      this.issues.push({ path, message: `must use ${okProtocols.join(' or ')}, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    return v;
+  }
+
+  s3(obj: Json, key: string, path: string): string | undefined {
+    const v = this.string(obj, key, path);
+    if (v !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v)) {
+      this.issues.push({ path, message: `must be an s3://<bucket>/<prefix> URL, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    return v;
+  }
+
+  pattern(obj: Json, key: string, path: string, re: RegExp, what: string): string | undefined {
+    const v = this.string(obj, key, path);
+    if (v !== undefined && !re.test(v)) {
+      this.issues.push({ path, message: `must be ${what}, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    return v;
+  }
+}
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Validates a parsed discovery document, collecting every problem with its field path. Unknown
+ * fields are ignored so a newer stage can add fields without breaking older CLIs.
+ */
+export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument {
+  if (!isObject(raw)) throw new DiscoveryError(url, [{ path: '(document)', message: 'must be a JSON object' }]);
+  const c = new Checker();
+  c.pattern(raw, 'stage', 'stage', DNS_LABEL, 'a stage name (lowercase letters, digits, hyphens)');
+  c.url(raw, 'issuer', 'issuer', 'public');
+  c.string(raw, 'cliClientId', 'cliClientId');
+  const ports = raw.redirectPorts;
+  if (!Array.isArray(ports) || ports.length === 0) {
+    c.issues.push({ path: 'redirectPorts', message: 'must be a non-empty array of port numbers' });
+  } else {
+    ports.forEach((p, i) => {
+      if (!Number.isInteger(p) || (p as number) < 1024 || (p as number) > 65535) {
+        c.issues.push({ path: `redirectPorts[${i}]`, message: `must be an integer port between 1024 and 65535, got ${JSON.stringify(p)}` });
+      }
+    });
+  }
+  c.url(raw, 'serviceUrl', 'serviceUrl', 'public');
+  c.url(raw, 'serviceInternalUrl', 'serviceInternalUrl', 'internal');
+  c.s3(raw, 'datastoreSysrootS3', 'datastoreSysrootS3');
+  c.s3(raw, 'datatoolsS3Root', 'datatoolsS3Root');
+  c.pattern(raw, 'kubernetesNamespace', 'kubernetesNamespace', DNS_LABEL, 'a Kubernetes namespace name');
+  c.pattern(raw, 'kubernetesServiceAccount', 'kubernetesServiceAccount', /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes ServiceAccount name');
+  if (!isObject(raw.argoEvents)) {
+    c.issues.push({ path: 'argoEvents', message: 'missing (an object with eventBus, eventSource, serviceAccount, webhookUrl)' });
+  } else {
+    c.string(raw.argoEvents, 'eventBus', 'argoEvents.eventBus');
+    c.string(raw.argoEvents, 'eventSource', 'argoEvents.eventSource');
+    c.string(raw.argoEvents, 'serviceAccount', 'argoEvents.serviceAccount');
+    c.url(raw.argoEvents, 'webhookUrl', 'argoEvents.webhookUrl', 'internal');
+    if (raw.argoEvents.event !== undefined) c.string(raw.argoEvents, 'event', 'argoEvents.event');
+  }
+  c.pattern(raw, 'region', 'region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-west-2');
+  c.string(raw, 'clusterName', 'clusterName');
+  c.url(raw, 'uiUrl', 'uiUrl', 'public');
+  if (raw.clusterEndpoint !== undefined) c.url(raw, 'clusterEndpoint', 'clusterEndpoint', 'public');
+  if (raw.clusterCertificateAuthorityData !== undefined) c.string(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
+  if (c.issues.length > 0) throw new DiscoveryError(url, c.issues);
+  return raw as unknown as DiscoveryDocument;
+}
+
+/** The discovery URL of a stage URL such as `https://dev.metaflow.example.com`. */
+export function discoveryUrl(stageUrl: string, discoveryPath: string): string {
+  let base: URL;
+  try {
+    base = new URL(stageUrl);
+  } catch {
+    throw new LoginError(`'${stageUrl}' is not a URL; pass the stage URL, e.g. https://dev.metaflow.example.com (or --stage <name> inside the repository)`, 2);
+  }
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackUrl(base))) {
+    throw new LoginError(`stage URL must use https: '${stageUrl}'`, 2);
+  }
+  return new URL(discoveryPath, base).toString();
+}
+
+/** Fetches and validates the discovery document; errors say whether the URL is unreachable or the document wrong. */
+export async function fetchDiscovery(url: string, timeoutMs = 15_000): Promise<DiscoveryDocument> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    throw new LoginError(`cannot reach ${url} (${why}). Check the stage URL, your network/VPN, and that the stage's DNS record exists.`);
+  }
+  if (!res.ok) {
+    throw new LoginError(
+      `GET ${url} returned HTTP ${res.status}. ` +
+        (res.status === 404 ? 'The stage does not serve a discovery document: is it deployed and its manifests synced?' : 'The stage gateway is not healthy.'),
+    );
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DiscoveryError(url, [{ path: '(document)', message: `is not JSON (starts with ${JSON.stringify(text.slice(0, 40))})` }]);
+  }
+  return validateDiscovery(json, url);
+}
