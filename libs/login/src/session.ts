@@ -29,6 +29,9 @@ export interface BrowserLoginOptions {
 export async function browserLogin(ctx: ExchangeContext, doc: DiscoveryDocument, opts: BrowserLoginOptions, rt: Runtime): Promise<TokenResult> {
   let settle!: { resolve: (t: TokenResult) => void; reject: (e: Error) => void };
   const result = new Promise<TokenResult>((resolve, reject) => (settle = { resolve, reject }));
+  // The redirect can come back while the browser is still being started: mark the rejection handled
+  // here; it is awaited below.
+  result.catch(() => undefined);
   let request: Awaited<ReturnType<typeof authorizationRequest>> | undefined;
   let handled = false;
 
