@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as yaml from 'js-yaml';
 import { CLI_REDIRECT_PORTS } from '@metaflow-gitops/stage-config';
+import { main } from '../src/main';
+import { verifyTokens } from '../src/oidc';
 import { CLI_CLIENT, discoveryDoc, OTHER_CLIENT, runCli, sandbox, StageServer, startProvider, type ProviderHandle, type Sandbox } from './harness';
 
 jest.setTimeout(120_000);
@@ -409,4 +411,147 @@ describe('tokens issued to another client', () => {
   });
 });
 
-export { OTHER_CLIENT };
+
+describe('token verification with real tokens', () => {
+  const s = sandbox();
+  let other: { accessToken: string; idToken: string };
+
+  beforeAll(async () => {
+    // A real login of another client of the same issuer: its tokens must not pass as the CLI's.
+    stage.doc = discoveryDoc(stage.url, provider.issuer, { cliClientId: OTHER_CLIENT });
+    const res = await runCli([stage.url, '--no-kubeconfig'], s.env());
+    expect(res.code).toBe(0);
+    other = storedTokens(s);
+  });
+
+  const opts = (overrides: Partial<Parameters<typeof verifyTokens>[1]> = {}) => ({
+    issuer: provider.issuer,
+    clientId: CLI_CLIENT,
+    jwksUri: `${provider.issuer}/jwks`,
+    clockToleranceS: 120,
+    now: Math.floor(Date.now() / 1000),
+    ...overrides,
+  });
+
+  test('the same tokens verify for the client they were issued to', async () => {
+    const verified = await verifyTokens({ id_token: other.idToken, access_token: other.accessToken }, opts({ clientId: OTHER_CLIENT }));
+    expect(verified.idClaims?.sub).toBe('alice');
+    expect(verified.accessClaims?.client_id).toBe(OTHER_CLIENT);
+  });
+
+  test('wrong audience: an ID token for another client is refused', async () => {
+    await expect(verifyTokens({ id_token: other.idToken, access_token: other.accessToken }, opts())).rejects.toThrow(
+      `wrong audience: the ID token is for "${OTHER_CLIENT}", not this stage's CLI client '${CLI_CLIENT}'`,
+    );
+  });
+
+  test('wrong audience: an access token issued to another client is refused', async () => {
+    await expect(verifyTokens({ access_token: other.accessToken }, opts())).rejects.toThrow(
+      `wrong audience: the access token was issued to client '${OTHER_CLIENT}', not this stage's CLI client '${CLI_CLIENT}'`,
+    );
+  });
+
+  test('wrong issuer: tokens from another issuer name are refused', async () => {
+    const claimed = provider.issuer.replace('localhost', '127.0.0.1');
+    await expect(verifyTokens({ id_token: other.idToken, access_token: other.accessToken }, opts({ clientId: OTHER_CLIENT, issuer: claimed }))).rejects.toThrow(
+      `wrong issuer: the ID token was issued by '${provider.issuer}', expected '${claimed}'`,
+    );
+  });
+
+  test('a tampered token fails its signature check', async () => {
+    const [h, p, sig] = other.accessToken.split('.');
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const forged = [h, Buffer.from(JSON.stringify({ ...payload, client_id: CLI_CLIENT })).toString('base64url'), sig].join('.');
+    await expect(verifyTokens({ access_token: forged }, opts())).rejects.toThrow("the access token's signature does not verify against the issuer's keys");
+  });
+
+  test('a nonce that is not this login\'s is refused', async () => {
+    await expect(verifyTokens({ id_token: other.idToken, access_token: other.accessToken }, opts({ clientId: OTHER_CLIENT, nonce: 'another-nonce' }))).rejects.toThrow(
+      'the ID token does not carry the nonce of this login',
+    );
+  });
+
+  test('clock skew: a machine clock two hours ahead gets a clock-skew error, not "expired"', async () => {
+    stage.doc = discoveryDoc(stage.url, provider.issuer, { cliClientId: OTHER_CLIENT });
+    let stderr = '';
+    const code = await main(['token', 'dev'], {
+      env: s.env(),
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+      now: () => Date.now() + 2 * 3600_000,
+    });
+    expect(stderr).toMatch(/error: clock skew: the (ID|access) token was issued at .* \(7\d{3} s ahead; tolerance 120 s\)/);
+    expect(code).toBe(1);
+  });
+});
+
+describe('short-lived tokens (access 2 s, refresh 6 s)', () => {
+  let shortProvider: ProviderHandle;
+  let shortStage: StageServer;
+  const s = sandbox();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  beforeAll(async () => {
+    shortProvider = await startProvider({ ttl: { AccessToken: 2, IdToken: 2, RefreshToken: 6 } });
+    shortStage = new StageServer(shortProvider);
+    await shortStage.start();
+    shortStage.doc = discoveryDoc(shortStage.url, shortProvider.issuer);
+  });
+
+  afterAll(async () => {
+    await shortStage?.stop();
+    await shortProvider?.stop();
+  });
+
+  test('an expired access token is refreshed silently by token; an expired refresh token sends login back to the browser', async () => {
+    const first = await runCli([shortStage.url, '--no-kubeconfig'], s.env());
+    expect(first.code).toBe(0);
+    expect(browserLines(s)).toHaveLength(2);
+    const initial = storedTokens(s);
+    expect(initial.expiresAt - initial.obtainedAt).toBeLessThanOrEqual(3000);
+
+    await sleep(3000);
+    const token = await runCli(['token', 'dev'], s.env());
+    expect(token.code).toBe(0);
+    expect(token.stdout.trim()).not.toBe(initial.accessToken);
+    expect(browserLines(s)).toHaveLength(2);
+
+    await sleep(7000);
+    const expired = await runCli(['token', 'dev'], s.env());
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toContain(`error: the session of stage 'dev' has expired or was revoked. Log in again: metaflow-login ${shortStage.url}`);
+
+    const again = await runCli([shortStage.url, '--no-kubeconfig'], s.env());
+    expect(again.stderr).toContain('The refresh token has expired or was revoked: logging in through the browser.');
+    expect(again.stderr).toContain('(browser login)');
+    expect(again.code).toBe(0);
+    expect(browserLines(s)).toHaveLength(4);
+  });
+});
+
+describe('command line', () => {
+  test.each([[['--help']], [['token', '--help']], [['exec', '--help']], [['status', '--help']], [['logout', '--help']], [['help', 'exec']]])('%j prints help and exits 0', async (args) => {
+    const res = await runCli(args, sandbox().env());
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Usage: metaflow-login/);
+    expect(res.stdout).toContain('Exit codes:');
+  });
+
+  test.each([
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['token'], 'token takes exactly one stage name'],
+    [['exec', 'dev', 'python'], 'exec needs -- before the command'],
+    [['https://a.example.com', '--stage', 'dev'], 'pass either a stage URL or --stage <name>, not both'],
+    [['https://a.example.com', '--timeout', 'soon'], "--timeout must be a positive number of seconds, got 'soon'"],
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const res = await runCli(args, sandbox().env());
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(message);
+  });
+
+  test('no arguments prints the usage and exits 2', async () => {
+    const res = await runCli([], sandbox().env());
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^Usage: metaflow-login/);
+  });
+});
