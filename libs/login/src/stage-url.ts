@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import * as stageConfig from '@metaflow-gitops/stage-config';
 import { LoginError } from './errors';
 
 /** The repository root above `cwd`: the directory holding `environments/` and `nx.json`. */
@@ -20,20 +21,14 @@ interface StageConfigModule {
 
 /**
  * `--stage <name>`: the stage URL from `environments/<name>.yaml`, through the stage-config loader.
- * Loaded lazily so the standalone package (URLs only) never needs the repository's libraries.
+ * Only this path reads the repository; with a stage URL nothing outside the package is touched.
  */
 export function stageUrlFromRepo(name: string, cwd: string): string {
   const root = findRepoRoot(cwd);
   if (!root) {
     throw new LoginError(`--stage works inside the metaflow-gitops repository (no environments/ above ${cwd}). Pass the stage URL instead, e.g. metaflow-login https://${name}.metaflow.example.com`, 2);
   }
-  let mod: StageConfigModule;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require('@metaflow-gitops/stage-config') as StageConfigModule;
-  } catch {
-    throw new LoginError('--stage needs the repository libraries (run npm ci at the repository root), or pass the stage URL instead.', 2);
-  }
+  const mod = stageConfig as unknown as StageConfigModule;
   if (typeof mod.loadStage !== 'function') {
     throw new LoginError('this checkout of @metaflow-gitops/stage-config has no stage loader yet; pass the stage URL instead.', 2);
   }

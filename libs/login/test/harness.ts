@@ -33,10 +33,12 @@ export function startProvider(options: { host?: string; ttl?: Record<string, num
     cwd: PACKAGE_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { stdout: out, stderr: err } = child;
+  if (!out || !err) throw new Error('fixture stdio not piped');
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  err.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolveStart, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: out });
     lines.once('line', (line) => {
       const { issuer, port } = JSON.parse(line) as { issuer: string; port: number };
       resolveStart({
@@ -99,8 +101,9 @@ export class StageServer {
       }
       res.writeHead(404).end();
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
-    this.port = (this.server!.address() as { port: number }).port;
+    const server = this.server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    this.port = (server.address() as { port: number }).port;
   }
 
   async stop(): Promise<void> {

@@ -32,8 +32,9 @@ function selectedProfile(envSh: string): string | undefined {
 export async function statusCommand(opts: StatusOptions, rt: Runtime): Promise<number> {
   const home = metaflowHome(rt.env);
   const selected = selectedProfile(stagePaths(home, '').envSh);
-  const stages: StageStatus[] = listTokenStages(home).map((stage) => {
-    const t = readTokens(home, stage)!;
+  const stages: StageStatus[] = listTokenStages(home).flatMap((stage) => {
+    const t = readTokens(home, stage);
+    if (!t) return [];
     const paths = stagePaths(home, stage);
     return {
       stage,
