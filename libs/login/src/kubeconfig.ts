@@ -77,7 +77,9 @@ export function mergeKubeconfig(path: string, doc: DiscoveryDocument): { context
     try {
       current = (yaml.load(text) as Kubeconfig | null) ?? {};
     } catch (err) {
-      throw new LoginError(`cannot parse ${path} (${(err as Error).message}); not touching it. Fix it or pass --no-kubeconfig.`);
+      const e = err as { reason?: string; mark?: { line: number }; message: string };
+      const why = e.reason ? `${e.reason} at line ${(e.mark?.line ?? 0) + 1}` : e.message;
+      throw new LoginError(`cannot parse ${path} (${why}); not touching it. Fix it or pass --no-kubeconfig.`);
     }
     if (typeof current !== 'object' || Array.isArray(current)) throw new LoginError(`${path} is not a kubeconfig; not touching it. Pass --no-kubeconfig.`);
   }
