@@ -32,6 +32,7 @@ describe('validateDiscovery', () => {
   test('accepts a complete document and ignores unknown fields', () => {
     expect(issuesOf(valid)).toEqual([]);
     expect(issuesOf({ ...valid, futureField: { x: 1 } })).toEqual([]);
+    expect(issuesOf({ ...valid, schemaVersion: 1, redirectPath: '/callback', scopes: ['openid', 'email'], defaultDatastore: 's3', cognitoDomain: 'https://x.auth.us-west-2.amazoncognito.com' })).toEqual([]);
     expect(validateDiscovery(valid, 'u')).toBe(valid);
   });
 
@@ -49,6 +50,10 @@ describe('validateDiscovery', () => {
     ['argo events missing', { ...valid, argoEvents: undefined }, ['argoEvents: missing (an object with eventBus, eventSource, serviceAccount, webhookUrl)']],
     ['argo events field', { ...valid, argoEvents: { ...valid.argoEvents, eventBus: 3 } }, ['argoEvents.eventBus: must be a non-empty string, got 3']],
     ['cluster endpoint', { ...valid, clusterEndpoint: 'not a url' }, ['clusterEndpoint: must be an absolute URL, got "not a url"']],
+    ['newer schema', { ...valid, schemaVersion: 2 }, ['schemaVersion: is 2, newer than this metaflow-login understands (1): upgrade metaflow-login']],
+    ['scopes without openid', { ...valid, scopes: ['email'] }, ['scopes: must include openid, got ["email"]']],
+    ['redirect path', { ...valid, redirectPath: 'callback' }, ['redirectPath: must be an absolute URL path such as /callback, got "callback"']],
+    ['datastore', { ...valid, defaultDatastore: 'local' }, ['defaultDatastore: must be "s3" (the only datastore this platform provides), got "local"']],
     ['several at once', { ...valid, cliClientId: '', uiUrl: 'ftp://x' }, ['cliClientId: must be a non-empty string, got ""', 'uiUrl: must use https:, got "ftp://x"']],
   ])('%s', (_name, doc, expected) => {
     expect(issuesOf(doc)).toEqual(expected);

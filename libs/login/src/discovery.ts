@@ -6,6 +6,8 @@ import { LoginError } from './errors';
  * it holds no secret (the CLI client is a public PKCE client).
  */
 export interface DiscoveryDocument {
+  /** Shape version; a newer major shape than this CLI knows is refused. @default 1 */
+  readonly schemaVersion?: number;
   /** Stage name (`environments/<stage>.yaml`); names the profile `config_<stage>.json`. */
   readonly stage: string;
   /** OIDC issuer of the stage (Cognito: `https://cognito-idp.<region>.amazonaws.com/<poolId>`). */
@@ -14,6 +16,14 @@ export interface DiscoveryDocument {
   readonly cliClientId: string;
   /** Loopback ports registered as `http://localhost:<port>/callback` on the CLI client. */
   readonly redirectPorts: readonly number[];
+  /** Path of the registered loopback redirect URIs. @default `CLI_REDIRECT_PATH` (`/callback`) */
+  readonly redirectPath?: string;
+  /** Scopes the CLI client may request (must include `openid`). @default ['openid', 'email', 'profile'] */
+  readonly scopes?: readonly string[];
+  /** Cognito hosted-UI base URL (informational: the endpoints come from the issuer's metadata). */
+  readonly cognitoDomain?: string;
+  /** `METAFLOW_DEFAULT_DATASTORE`. @default `s3` */
+  readonly defaultDatastore?: 's3';
   /** Public metadata service URL (`https://<stage host>/cli/`): the local client's `METAFLOW_SERVICE_URL`. */
   readonly serviceUrl: string;
   /** In-cluster metadata service URL: what pods and workflows use (`METAFLOW_SERVICE_INTERNAL_URL`). */
@@ -124,6 +134,9 @@ class Checker {
   }
 }
 
+/** Highest discovery document shape this CLI understands. */
+export const SUPPORTED_SCHEMA_VERSION = 1;
+
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
@@ -133,6 +146,13 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument {
   if (!isObject(raw)) throw new DiscoveryError(url, [{ path: '(document)', message: 'must be a JSON object' }]);
   const c = new Checker();
+  if (raw.schemaVersion !== undefined) {
+    if (!Number.isInteger(raw.schemaVersion) || (raw.schemaVersion as number) < 1) {
+      c.issues.push({ path: 'schemaVersion', message: `must be a positive integer, got ${JSON.stringify(raw.schemaVersion)}` });
+    } else if ((raw.schemaVersion as number) > SUPPORTED_SCHEMA_VERSION) {
+      c.issues.push({ path: 'schemaVersion', message: `is ${String(raw.schemaVersion)}, newer than this metaflow-login understands (${SUPPORTED_SCHEMA_VERSION}): upgrade metaflow-login` });
+    }
+  }
   c.pattern(raw, 'stage', 'stage', DNS_LABEL, 'a stage name (lowercase letters, digits, hyphens)');
   c.url(raw, 'issuer', 'issuer', 'public');
   c.string(raw, 'cliClientId', 'cliClientId');
@@ -145,6 +165,19 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
         c.issues.push({ path: `redirectPorts[${i}]`, message: `must be an integer port between 1024 and 65535, got ${JSON.stringify(p)}` });
       }
     });
+  }
+  if (raw.redirectPath !== undefined) c.pattern(raw, 'redirectPath', 'redirectPath', /^\/[A-Za-z0-9/_.-]*$/, 'an absolute URL path such as /callback');
+  if (raw.scopes !== undefined) {
+    const scopes = raw.scopes;
+    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((x) => typeof x === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(x))) {
+      c.issues.push({ path: 'scopes', message: `must be a non-empty array of scope names, got ${JSON.stringify(scopes)}` });
+    } else if (!scopes.includes('openid')) {
+      c.issues.push({ path: 'scopes', message: `must include openid, got ${JSON.stringify(scopes)}` });
+    }
+  }
+  if (raw.cognitoDomain !== undefined) c.url(raw, 'cognitoDomain', 'cognitoDomain', 'public');
+  if (raw.defaultDatastore !== undefined && raw.defaultDatastore !== 's3') {
+    c.issues.push({ path: 'defaultDatastore', message: `must be "s3" (the only datastore this platform provides), got ${JSON.stringify(raw.defaultDatastore)}` });
   }
   c.url(raw, 'serviceUrl', 'serviceUrl', 'public');
   c.url(raw, 'serviceInternalUrl', 'serviceInternalUrl', 'internal');

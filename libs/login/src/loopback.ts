@@ -1,9 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LoginError } from './errors';
 
-/** Path of the redirect URIs registered on the CLI client (`http://localhost:<port>/callback`). */
-export const CALLBACK_PATH = '/callback';
-
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
@@ -41,10 +38,10 @@ export interface Loopback {
  * IPv6, on ::1 too (browsers may resolve `localhost` to either). Only registered ports work: the IdP
  * accepts exactly the redirect URIs registered on the client.
  */
-export async function listenLoopback(ports: readonly number[], onCallback: CallbackHandler): Promise<Loopback> {
+export async function listenLoopback(ports: readonly number[], path: string, onCallback: CallbackHandler): Promise<Loopback> {
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://localhost`);
-    if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) {
+    if (req.method !== 'GET' || url.pathname !== path) {
       res.statusCode = 404;
       res.end('not found\n');
       return;
@@ -79,7 +76,7 @@ export async function listenLoopback(ports: readonly number[], onCallback: Callb
     const servers = v6.listening ? [v4, v6] : [v4];
     return {
       port,
-      redirectUri: `http://localhost:${port}${CALLBACK_PATH}`,
+      redirectUri: `http://localhost:${port}${path}`,
       close: async () => {
         await Promise.all(servers.map(close));
       },

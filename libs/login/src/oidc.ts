@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JW
 import { isLoopbackUrl } from './discovery';
 import { LoginError } from './errors';
 
-/** Scopes the CLI asks for (Cognito issues refresh tokens without `offline_access`). */
+/** Scopes the CLI asks for unless the stage lists its own (Cognito issues refresh tokens without `offline_access`). */
 export const CLI_SCOPES = 'openid email profile';
 
 /** Default allowed difference between this machine's clock and the issuer's, in seconds. */
@@ -264,13 +264,13 @@ export interface AuthorizationRequest {
 }
 
 /** Builds the authorization URL: code flow, PKCE S256, fresh state and nonce. */
-export async function authorizationRequest(issuer: Issuer, redirectUri: string): Promise<AuthorizationRequest> {
+export async function authorizationRequest(issuer: Issuer, redirectUri: string, scope: string = CLI_SCOPES): Promise<AuthorizationRequest> {
   const pkceCodeVerifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(issuer.config, {
     redirect_uri: redirectUri,
-    scope: CLI_SCOPES,
+    scope,
     code_challenge: await client.calculatePKCECodeChallenge(pkceCodeVerifier),
     code_challenge_method: 'S256',
     state,

@@ -13,7 +13,7 @@ export const DEFAULT_ARGO_EVENT = 'metaflow-event';
  */
 export function buildProfile(doc: DiscoveryDocument): Record<string, string> {
   return {
-    METAFLOW_DEFAULT_DATASTORE: 's3',
+    METAFLOW_DEFAULT_DATASTORE: doc.defaultDatastore ?? 's3',
     METAFLOW_DATASTORE_SYSROOT_S3: doc.datastoreSysrootS3,
     METAFLOW_DATATOOLS_S3ROOT: doc.datatoolsS3Root,
     METAFLOW_DEFAULT_METADATA: 'service',

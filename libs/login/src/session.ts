@@ -1,8 +1,9 @@
+import { CLI_REDIRECT_PATH } from '@metaflow-gitops/stage-config';
 import { openBrowser } from './browser';
 import type { DiscoveryDocument } from './discovery';
 import { LoginError } from './errors';
 import { finishPage, listenLoopback } from './loopback';
-import { authorizationRequest, discoverIssuer, errorCodeMessage, exchangeCode, refresh, type ExchangeContext, type Issuer, type TokenResult } from './oidc';
+import { authorizationRequest, CLI_SCOPES, discoverIssuer, errorCodeMessage, exchangeCode, refresh, type ExchangeContext, type Issuer, type TokenResult } from './oidc';
 import { readTokens, requireTokens, writeTokens, type StoredTokens } from './tokens';
 
 /** What the commands need from the outside world; tests pass their own. */
@@ -35,7 +36,7 @@ export async function browserLogin(ctx: ExchangeContext, doc: DiscoveryDocument,
   let request: Awaited<ReturnType<typeof authorizationRequest>> | undefined;
   let handled = false;
 
-  const loopback = await listenLoopback(doc.redirectPorts, (url, res) => {
+  const loopback = await listenLoopback(doc.redirectPorts, doc.redirectPath ?? CLI_REDIRECT_PATH, (url, res) => {
     if (handled || !request) {
       finishPage(res, false, 'This login was already completed or abandoned; return to the terminal.');
       return;
@@ -82,7 +83,7 @@ export async function browserLogin(ctx: ExchangeContext, doc: DiscoveryDocument,
     opts.timeoutS * 1000,
   );
   try {
-    request = await authorizationRequest(ctx.issuer, loopback.redirectUri);
+    request = await authorizationRequest(ctx.issuer, loopback.redirectUri, doc.scopes?.join(' ') ?? CLI_SCOPES);
     const url = request.url.toString();
     if (opts.browser) {
       rt.stderr(`Opening your browser to log in to stage '${doc.stage}'. If it does not open, visit this URL on this machine:\n  ${url}\n`);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { cliRedirectUris, CLI_REDIRECT_PORTS, DISCOVERY_PATH } from '@metaflow-gitops/stage-config';
+import { cliRedirectUris, CLI_REDIRECT_PATH, CLI_REDIRECT_PORTS, DISCOVERY_PATH } from '@metaflow-gitops/stage-config';
 
 export const PACKAGE_DIR = resolve(__dirname, '..');
 export const BIN = join(PACKAGE_DIR, 'bin', 'metaflow-login.js');
@@ -117,10 +117,14 @@ export class StageServer {
 /** A discovery document for `stage` against `issuer`, served by `stage` (overrides per test). */
 export function discoveryDoc(stageUrl: string, issuer: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
+    schemaVersion: 1,
     stage: 'dev',
     issuer,
     cliClientId: CLI_CLIENT,
     redirectPorts: [...CLI_REDIRECT_PORTS],
+    redirectPath: CLI_REDIRECT_PATH,
+    scopes: ['openid', 'email', 'profile'],
+    defaultDatastore: 's3',
     serviceUrl: `${stageUrl}/cli/`,
     serviceInternalUrl: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080',
     datastoreSysrootS3: 's3://metaflow-dev-artifacts/metaflow',

@@ -91,6 +91,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     expect(`${authUrl.origin}${authUrl.pathname}`).toBe(`${provider.issuer}/auth`);
     expect(authUrl.searchParams.get('client_id')).toBe(CLI_CLIENT);
     expect(authUrl.searchParams.get('response_type')).toBe('code');
+    expect(authUrl.searchParams.get('scope')).toBe('openid email profile');
     expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authUrl.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(authUrl.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
