@@ -4,7 +4,7 @@ import type { DiscoveryDocument } from './discovery';
 import { LoginError } from './errors';
 import { finishPage, listenLoopback } from './loopback';
 import { authorizationRequest, CLI_SCOPES, discoverIssuer, errorCodeMessage, exchangeCode, refresh, type ExchangeContext, type Issuer, type TokenResult } from './oidc';
-import { readTokens, requireTokens, writeTokens, type StoredTokens } from './tokens';
+import { readTokens, requireTokens, withTokenLock, writeTokens, type StoredTokens } from './tokens';
 
 /** What the commands need from the outside world; tests pass their own. */
 export interface Runtime {
@@ -126,21 +126,27 @@ export const MIN_VALIDITY_S = 60;
  * needed. A refresh the issuer refuses means the session is over: the error says how to log in.
  */
 export async function freshTokens(home: string, stage: string, rt: Runtime, clockToleranceS: number, opts: { minValidityS?: number; force?: boolean } = {}): Promise<StoredTokens> {
-  const stored = requireTokens(home, stage);
   const minValidityMs = (opts.minValidityS ?? MIN_VALIDITY_S) * 1000;
-  if (!opts.force && stored.expiresAt - rt.now() > minValidityMs) return stored;
-  if (!stored.refreshToken) {
-    throw new LoginError(`the token of stage '${stage}' has expired and there is no refresh token. Log in again: metaflow-login ${stored.stageUrl}`);
-  }
-  const issuer: Issuer = await discoverIssuer(stored.issuer, stored.clientId);
-  const ctx: ExchangeContext = { issuer, clockToleranceS, now: rt.now };
-  const refreshed = await refresh(ctx, stored.refreshToken);
-  if (!refreshed) {
-    throw new LoginError(`the session of stage '${stage}' has expired or was revoked. Log in again: metaflow-login ${stored.stageUrl}`);
-  }
-  const next = toStored({ stage, issuer: stored.issuer, cliClientId: stored.clientId, serviceUrl: stored.serviceUrl }, stored.stageUrl, refreshed, rt.now(), stored);
-  writeTokens(home, next);
-  return next;
+  const seen = requireTokens(home, stage);
+  if (!opts.force && seen.expiresAt - rt.now() > minValidityMs) return seen;
+  return withTokenLock(home, stage, async () => {
+    const stored = requireTokens(home, stage);
+    // Another process may have refreshed while we waited for the lock.
+    const refreshedMeanwhile = stored.accessToken !== seen.accessToken;
+    if ((!opts.force || refreshedMeanwhile) && stored.expiresAt - rt.now() > minValidityMs) return stored;
+    if (!stored.refreshToken) {
+      throw new LoginError(`the token of stage '${stage}' has expired and there is no refresh token. Log in again: metaflow-login ${stored.stageUrl}`);
+    }
+    const issuer: Issuer = await discoverIssuer(stored.issuer, stored.clientId);
+    const ctx: ExchangeContext = { issuer, clockToleranceS, now: rt.now };
+    const refreshed = await refresh(ctx, stored.refreshToken);
+    if (!refreshed) {
+      throw new LoginError(`the session of stage '${stage}' has expired or was revoked. Log in again: metaflow-login ${stored.stageUrl}`);
+    }
+    const next = toStored({ stage, issuer: stored.issuer, cliClientId: stored.clientId, serviceUrl: stored.serviceUrl }, stored.stageUrl, refreshed, rt.now(), stored);
+    writeTokens(home, next);
+    return next;
+  });
 }
 
 export { readTokens };

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LoginError } from './errors';
-import { stagePaths, writePrivateFile } from './files';
+import { ensurePrivateDir, stagePaths, writePrivateFile } from './files';
 
 /**
  * What `tokens/<stage>.json` holds (mode 0600, apart from the Metaflow profile so the profile can
@@ -66,4 +67,47 @@ export function listTokenStages(home: string): string[] {
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.slice(0, -'.json'.length))
     .sort();
+}
+
+/** A lock older than this is left over from a crashed process. */
+const STALE_LOCK_MS = 60_000;
+
+/**
+ * Runs `fn` holding the stage's refresh lock (`tokens/<stage>.json.lock`, created exclusively), so
+ * two processes (an `exec` and a `token` in another terminal) never spend the same refresh token:
+ * issuers that rotate refresh tokens treat a reused one as theft and revoke the whole session.
+ * Callers re-read the tokens inside the lock: the other process may have refreshed already.
+ */
+export async function withTokenLock<T>(home: string, stage: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const paths = stagePaths(home, stage);
+  const lock = `${paths.tokens}.lock`;
+  ensurePrivateDir(paths.tokensDir);
+  const start = Date.now();
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let age = 0;
+    try {
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released between our attempt and the stat
+    }
+    if (age > STALE_LOCK_MS) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() - start > timeoutMs) {
+      throw new LoginError(`another metaflow-login is refreshing stage '${stage}' (lock ${lock}); if none is running, delete the lock file.`);
+    }
+    await sleep(100);
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }

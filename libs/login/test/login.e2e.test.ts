@@ -522,10 +522,14 @@ describe('short-lived tokens (access 2 s, refresh 6 s)', () => {
     expect(initial.expiresAt - initial.obtainedAt).toBeLessThanOrEqual(3000);
 
     await sleep(3000);
-    const token = await runCli(['token', 'dev'], s.env());
-    expect(token.code).toBe(0);
-    expect(token.stdout.trim()).not.toBe(initial.accessToken);
+    // Two processes refresh at once: the refresh lock keeps them from spending the same (rotating)
+    // refresh token, which the provider would treat as reuse and refuse.
+    const [a, b] = await Promise.all([runCli(['token', 'dev'], s.env()), runCli(['token', 'dev'], s.env())]);
+    expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
+    expect(a.stdout.trim()).not.toBe(initial.accessToken);
+    expect(b.stdout.trim()).not.toBe(initial.accessToken);
     expect(browserLines(s)).toHaveLength(2);
+    expect(existsSync(join(s.metaflowHome, 'tokens', 'dev.json.lock'))).toBe(false);
 
     await sleep(7000);
     const expired = await runCli(['token', 'dev'], s.env());

@@ -3,11 +3,11 @@ import { discoveryUrl, fetchDiscovery } from '../discovery';
 import { EXIT, LoginError } from '../errors';
 import { metaflowHome, stagePaths } from '../files';
 import { kubeconfigPath, mergeKubeconfig } from '../kubeconfig';
-import { discoverIssuer, refresh, type ExchangeContext, type TokenResult } from '../oidc';
+import { discoverIssuer, refresh, type ExchangeContext } from '../oidc';
 import { writeProfile } from '../profile';
 import { browserLogin, toStored, type Runtime } from '../session';
 import { stageUrlFromRepo } from '../stage-url';
-import { readTokens, writeTokens } from '../tokens';
+import { readTokens, withTokenLock, writeTokens, type StoredTokens } from '../tokens';
 
 export interface LoginOptions {
   /** `https://<stage host>`; or `stage` inside the repository. */
@@ -34,20 +34,30 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
   const issuer = await discoverIssuer(doc.issuer, doc.cliClientId);
   const ctx: ExchangeContext = { issuer, clockToleranceS: opts.clockToleranceS, now: rt.now };
 
-  const previous = readTokens(home, doc.stage);
-  let tokens: TokenResult | undefined;
-  let method: 'refresh' | 'browser' = 'browser';
-  const sameClient = previous && previous.issuer === doc.issuer && previous.clientId === doc.cliClientId;
-  if (!opts.force && sameClient && previous.refreshToken) {
-    rt.stderr(`Refreshing the session of stage '${doc.stage}' (no browser needed)...\n`);
-    tokens = await refresh(ctx, previous.refreshToken);
-    if (tokens) method = 'refresh';
-    else rt.stderr('The refresh token has expired or was revoked: logging in through the browser.\n');
+  const sameClient = (t: StoredTokens | undefined): t is StoredTokens => t !== undefined && t.issuer === doc.issuer && t.clientId === doc.cliClientId;
+  let stored: StoredTokens | undefined;
+  if (!opts.force && sameClient(readTokens(home, doc.stage))) {
+    stored = await withTokenLock(home, doc.stage, async () => {
+      const previous = readTokens(home, doc.stage);
+      if (!sameClient(previous) || !previous.refreshToken) return undefined;
+      rt.stderr(`Refreshing the session of stage '${doc.stage}' (no browser needed)...\n`);
+      const refreshed = await refresh(ctx, previous.refreshToken);
+      if (!refreshed) {
+        rt.stderr('The refresh token has expired or was revoked: logging in through the browser.\n');
+        return undefined;
+      }
+      const next = toStored(doc, stageUrl, refreshed, rt.now(), previous);
+      writeTokens(home, next);
+      return next;
+    });
   }
-  tokens ??= await browserLogin(ctx, doc, { browser: opts.browser, timeoutS: opts.timeoutS }, rt);
-
-  const stored = toStored(doc, stageUrl, tokens, rt.now(), sameClient ? previous : undefined);
-  writeTokens(home, stored);
+  const method: 'refresh' | 'browser' = stored ? 'refresh' : 'browser';
+  if (!stored) {
+    const tokens = await browserLogin(ctx, doc, { browser: opts.browser, timeoutS: opts.timeoutS }, rt);
+    const previous = readTokens(home, doc.stage);
+    stored = toStored(doc, stageUrl, tokens, rt.now(), sameClient(previous) ? previous : undefined);
+    writeTokens(home, stored);
+  }
   const files = writeProfile(home, doc);
   let kubeContext: string | undefined;
   let kubeconfigNote: string | undefined;
