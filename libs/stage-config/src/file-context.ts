@@ -66,6 +66,13 @@ export class FileContext {
     if (this.isBad(path) || (options.involves ?? []).some((p) => this.isBad(p))) return;
     const { line, column } = this.position(path, options.at ?? 'value');
     this.diagnostics.push({ severity, file: this.file, line, column, path: formatPath(path), message, fix });
+    // One error per field: rules that read a field already found wrong stay quiet.
+    if (severity === 'error') this.markBad(path);
+  }
+
+  /** The diagnostics in file order. */
+  sorted(): Diagnostic[] {
+    return [...this.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
   /**

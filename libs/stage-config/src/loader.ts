@@ -49,7 +49,7 @@ export function stageFiles(environmentsDir: string): string[] {
  */
 export function parseStageText(name: string, file: string, text: string): { stage?: StageConfig; diagnostics: Diagnostic[] } {
   const { ctx, stage } = parseStage(name, file, text);
-  return { stage, diagnostics: ctx.diagnostics };
+  return { stage, diagnostics: ctx.sorted() };
 }
 
 function parseStage(name: string, file: string, text: string): ParsedStage {
@@ -86,6 +86,7 @@ function parseStage(name: string, file: string, text: string): ParsedStage {
 export function loadStages(environmentsDir: string, options: LoadOptions = {}): LoadResult {
   const base = options.relativeTo ?? path.dirname(path.resolve(environmentsDir));
   const parsed: ParsedStage[] = [];
+  const others: ParsedStage[] = [];
   const byName = new Map<string, string>();
   for (const entry of stageFiles(environmentsDir)) {
     const abs = path.join(environmentsDir, entry);
@@ -93,13 +94,16 @@ export function loadStages(environmentsDir: string, options: LoadOptions = {}): 
     const name = entry.replace(/\.ya?ml$/, '');
     const stage = parseStage(name, file, fs.readFileSync(abs, 'utf8'));
     if (byName.has(name)) {
+      // Reported once here; left out of the cross-stage rules, which would only repeat it.
       stage.ctx.reportAt('error', 1, 1, '', `stage "${name}" is also defined by ${byName.get(name)}`, 'keep one file per stage (use the .yaml extension)');
+      others.push(stage);
+      continue;
     }
     byName.set(name, file);
     parsed.push(stage);
   }
   crossStageRules(parsed);
-  const diagnostics = parsed.flatMap((p) => p.ctx.diagnostics);
+  const diagnostics = [...parsed, ...others].sort((a, b) => a.ctx.file.localeCompare(b.ctx.file)).flatMap((p) => p.ctx.sorted());
   const stages = parsed.filter((p) => !p.ctx.hasErrors && p.stage).map((p) => p.stage as StageConfig);
   stages.sort((a, b) => a.name.localeCompare(b.name));
   return { stages, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };

@@ -78,7 +78,8 @@ const oidc: Check = (ctx, c) => {
   } else if (url && (url.search || url.hash || o.issuerUrl.endsWith('/'))) {
     ctx.error([...p, 'issuerUrl'], `"${o.issuerUrl}" has a query, fragment or trailing slash; the issuer must match the IdP's "iss" claim exactly`, `use ${url.origin}${url.pathname.replace(/\/$/, '')}`);
   }
-  if (o.idpProviderName.length > AWS_NAME_LIMITS.cognitoIdpName) {
+  // A default name that is too long comes from a too-long stage name, which the file-name rule reports.
+  if (o.idpProviderName.length > AWS_NAME_LIMITS.cognitoIdpName && ctx.has([...p, 'idpProviderName'])) {
     ctx.error([...p, 'idpProviderName'], `provider name too long: "${o.idpProviderName}" is ${o.idpProviderName.length} characters, Cognito allows ${AWS_NAME_LIMITS.cognitoIdpName}`, 'shorten it to 32 characters');
   } else if (o.idpProviderName.length < 3 || !COGNITO_IDP_NAME.test(o.idpProviderName)) {
     ctx.error([...p, 'idpProviderName'], `"${o.idpProviderName}" is not a valid Cognito identity provider name (3-32 characters, no leading or trailing space or underscore)`, 'use letters, digits and hyphens, e.g. metaflow-<stage>');
@@ -134,6 +135,7 @@ const network: Check = (ctx, c) => {
     }
   });
   const azCount = n.availabilityZones.length;
+  if (azCount === 0) return; // no zones known (region invalid or zones required): reported above
   if (n.natGateways > azCount) {
     ctx.error([...p, 'natGateways'], `${n.natGateways} NAT gateways for ${azCount} availability zones`, `use 0 to ${azCount} (one per zone at most)`, { involves: [[...p, 'availabilityZones']] });
   } else if (c.isProd && n.natGateways !== azCount) {
@@ -228,7 +230,7 @@ const ingress: Check = (ctx, c) => {
 const deploy: Check = (ctx, c) => {
   const m = IAM_ROLE_ARN.exec(c.deploy.roleArn);
   if (!m) {
-    ctx.error(['deploy', 'roleArn'], `"${c.deploy.roleArn}" is not an IAM role ARN`, `use arn:aws:iam::${c.accountId}:role/<name>`);
+    ctx.error(['deploy', 'roleArn'], `"${c.deploy.roleArn}" is not an IAM role ARN`, `use arn:aws:iam::${c.accountId}:role/<name>`, { involves: [['accountId']] });
   } else if (m[1] !== c.accountId) {
     ctx.error(['deploy', 'roleArn'], `the deploy role is in account ${m[1]}, the stage is in ${c.accountId}`, `use a role in the stage account: arn:aws:iam::${c.accountId}:role/...`, { involves: [['accountId']] });
   } else if (m[3].length > AWS_NAME_LIMITS.iamRole) {

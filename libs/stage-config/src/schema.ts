@@ -124,7 +124,8 @@ export const STAGE_SCHEMA: JsonSchema = {
       properties: {
         issuerUrl: str('Issuer URL of the company IdP (https).', { pattern: '^https://', examples: ['https://idp.example.com'] }),
         clientId: str('Client id registered with the company IdP (Cognito app client name).', { minLength: 1, maxLength: 128, 'x-defaultText': '`metaflow-<stage>`' }),
-        idpProviderName: str('Cognito identity provider name (3-32 characters).', { minLength: 3, maxLength: 32, 'x-defaultText': '`metaflow-<stage>`' }),
+        // No minLength/maxLength here: the rule says it in the seed's words ("provider name too long").
+        idpProviderName: str('Cognito identity provider name (3-32 characters).', { 'x-defaultText': '`metaflow-<stage>`' }),
         allowedGroups: strList('IdP groups whose members may log in. Empty: every authenticated user of the IdP (not allowed on prod).', { uniqueItems: true, default: [] }),
         groupsClaim: str('Claim of the IdP ID token that carries the groups.', { default: 'groups', minLength: 1 }),
         scopes: strList('Scopes requested from the IdP (must include `openid`).', { uniqueItems: true, minItems: 1, default: ['openid', 'email', 'profile'] }),
