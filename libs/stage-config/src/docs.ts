@@ -26,7 +26,6 @@ function constraints(s: JsonSchema): string {
   if (s.multipleOf !== undefined) parts.push(`steps of ${s.multipleOf}`);
   if (s.minItems !== undefined || s.maxItems !== undefined) parts.push(`${s.minItems ?? 0}..${s.maxItems ?? 'n'} items`);
   if (s.minLength !== undefined || s.maxLength !== undefined) parts.push(`${s.minLength ?? 0}..${s.maxLength ?? 'n'} characters`);
-  if (s.items?.enum && s.items.enum.length <= 12) parts.push(`items: ${s.items.enum.map((v) => `\`${v}\``).join(', ')}`);
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
