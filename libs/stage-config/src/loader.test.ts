@@ -47,6 +47,12 @@ const INVALID: readonly Case[] = [
   { name: 'YAML syntax error (bad indentation)', yaml: doc({ 3: '  isProd: false' }), expected: [{ path: '', line: 3, column: 9, message: 'YAML syntax error: bad indentation of a mapping entry' }] },
   { name: 'YAML duplicate key', yaml: doc({}, 'region: eu-west-1'), expected: [{ path: '', line: 8, column: 1, message: 'YAML syntax error: duplicated mapping key' }] },
   { name: 'empty file', yaml: '# nothing here\n', expected: [{ path: '', line: 1, column: 1, message: 'the stage file is empty' }] },
+  { name: 'two YAML documents in one file', yaml: `${doc()}---\n${doc()}`, expected: [{ path: '', line: 1, column: 1, message: 'YAML syntax error: expected a single document in the stream' }] },
+  {
+    name: 'CRLF file: positions still count lines',
+    yaml: doc({ 2: 'region: us-west-9' }).replace(/\n/g, '\r\n'),
+    expected: [{ path: 'region', line: 2, column: 9, message: 'the string "us-west-9" is not allowed' }],
+  },
   { name: 'root is a list', yaml: '- accountId: "111111111111"\n', expected: [{ path: '', line: 1, column: 1, message: 'the stage file must be a mapping of fields' }] },
   { name: 'stage name with uppercase and underscore', stage: 'Dev_1', yaml: doc(), expected: [{ path: '', line: 1, column: 1, message: 'stage name "Dev_1" (the file name) must start with a lowercase letter' }] },
   {
@@ -246,6 +252,7 @@ describe('valid stage files', () => {
     ['manual delegation', doc({ 5: '  parentDomain: metaflow.example.com\n  delegation:\n    mode: manual' })],
     ['a GPU pool with defaults', doc({}, 'compute:', '  gpu: {}')],
     ['flow-style mappings', doc({}, 'database: {minCapacity: 0.5, maxCapacity: 8}', 'tags: {team: ml}')],
+    ['Windows line endings', doc().replace(/\n/g, '\r\n')],
   ];
 
   it.each(VALID)('%s', (_name, yaml) => {

@@ -37,14 +37,13 @@ const domain: Check = (ctx, c) => {
     ctx.error(['domain', 'parentDomain'], `the certificate name "*.${stageHost(c.name, parentDomain)}" exceeds 253 characters`, 'use a shorter parent domain');
   }
   const d = ['domain', 'delegation'];
-  const rawDelegation = ['domain', 'delegation'];
   if (delegation.mode === 'manual') {
     if (ctx.has([...d, 'parentHostedZoneId'])) ctx.error([...d, 'parentHostedZoneId'], 'is ignored with mode "manual"', 'remove it, or set mode to same-account/cross-account', { at: 'key' });
     if (ctx.has([...d, 'delegationRoleArn'])) ctx.error([...d, 'delegationRoleArn'], 'is ignored with mode "manual"', 'remove it, or set mode to cross-account', { at: 'key' });
     return;
   }
   if (!ctx.has([...d, 'parentHostedZoneId'])) {
-    ctx.error([...d, 'parentHostedZoneId'], `required field "parentHostedZoneId" is missing for mode "${delegation.mode}"`, "add the parent zone's hosted zone id (Z...), or use mode: manual", { involves: [rawDelegation] });
+    ctx.error([...d, 'parentHostedZoneId'], `required field "parentHostedZoneId" is missing for mode "${delegation.mode}"`, "add the parent zone's hosted zone id (Z...), or use mode: manual");
   } else if (!HOSTED_ZONE_ID.test(delegation.parentHostedZoneId)) {
     ctx.error([...d, 'parentHostedZoneId'], `"${delegation.parentHostedZoneId}" is not a Route 53 hosted zone id`, 'copy the id (Z followed by letters and digits) from `aws route53 list-hosted-zones`');
   }

@@ -127,7 +127,7 @@ export function checkAgainstSchema(ctx: FileContext, schema: JsonSchema, value: 
     const out: Record<string, unknown> = {};
     for (const required of schema.required ?? []) {
       if (!(required in value)) {
-        ctx.error([...path, required], `required field "${required}" is missing from ${name === 'the file' ? 'the file' : name}`, `add ${required}: (${props[required]?.description ?? 'see docs/stage-file.md'})`);
+        ctx.error([...path, required], `required field "${required}" is missing from ${name === 'the file' ? 'the file' : name}`, `add "${required}:" (${props[required]?.description ?? 'see docs/stage-file.md'})`);
         ctx.markBad([...path, required]);
       }
     }
