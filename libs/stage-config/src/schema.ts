@@ -71,7 +71,6 @@ const nodePool = (gpu: boolean): JsonSchema => ({
  */
 export const STAGE_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://metaflow-gitops.dev/schemas/stage.schema.json',
   title: 'metaflow-gitops stage',
   description: 'One stage: an isolated Metaflow platform in one AWS account and region. The file name (without .yaml) is the stage name.',
   type: 'object',
