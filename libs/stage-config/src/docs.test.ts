@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as yaml from 'js-yaml';
 import { GENERATED_FILES, renderSchemaJson, renderStageFileDoc } from './docs';
 import { JsonSchema, STAGE_SCHEMA } from './schema';
 
@@ -50,5 +51,27 @@ describe('the schema', () => {
     const doc = renderStageFileDoc();
     for (const [field] of fields) expect(doc).toContain(`| \`${field}\` |`);
     expect(doc).toContain('at most **23** characters');
+  });
+});
+
+describe('schema patterns (what editors check) accept the example stages', () => {
+  const checked: string[] = [];
+  const walk = (s: JsonSchema | undefined, value: unknown, at: string, bad: string[]) => {
+    if (!s) return;
+    if (typeof value === 'string' && s.pattern) {
+      checked.push(at);
+      if (!new RegExp(s.pattern, 'u').test(value)) bad.push(`${at}: ${value}`);
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(s.items, v, `${at}[${i}]`, bad));
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined), v, `${at}.${k}`, bad);
+    }
+  };
+
+  it.each(['example.yaml', 'prod-example.yaml'])('%s', (file) => {
+    const bad: string[] = [];
+    walk(STAGE_SCHEMA, yaml.load(fs.readFileSync(path.join(ROOT, 'environments', file), 'utf8')), '', bad);
+    expect(bad).toEqual([]);
+    expect(checked.length).toBeGreaterThan(3);
   });
 });
