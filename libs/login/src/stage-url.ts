@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as stageConfig from '@metaflow-gitops/stage-config';
+import { formatDiagnostic, loadStage, StageConfigError, stageHost, type StageConfig } from '@metaflow-gitops/stage-config';
 import { LoginError } from './errors';
 
 /** The repository root above `cwd`: the directory holding `environments/` and `nx.json`. */
@@ -14,32 +14,29 @@ export function findRepoRoot(cwd: string): string | undefined {
   }
 }
 
-interface StageConfigModule {
-  loadStage?: (environmentsDir: string, name: string) => { name: string; domain: { parentDomain: string } };
-  stageHost: (stage: string, parentDomain: string) => string;
-}
-
 /**
- * `--stage <name>`: the stage URL from `environments/<name>.yaml`, through the stage-config loader.
- * Only this path reads the repository; with a stage URL nothing outside the package is touched.
+ * `--stage <name>`: the stage URL (`https://<stageHost>`) from `environments/<name>.yaml`, through
+ * the stage-config loader. Only this path reads the repository; with a stage URL nothing outside the
+ * package is touched, which is what the standalone package is for.
  */
 export function stageUrlFromRepo(name: string, cwd: string): string {
   const root = findRepoRoot(cwd);
   if (!root) {
-    throw new LoginError(`--stage works inside the metaflow-gitops repository (no environments/ above ${cwd}). Pass the stage URL instead, e.g. metaflow-login https://${name}.metaflow.example.com`, 2);
+    throw new LoginError(
+      `--stage works inside the metaflow-gitops repository (no environments/ and nx.json above ${cwd}). ` +
+        `Pass the stage URL instead, e.g. metaflow-login https://${name}.<parent domain>`,
+      2,
+    );
   }
-  const mod = stageConfig as unknown as StageConfigModule;
-  if (typeof mod.loadStage !== 'function') {
-    throw new LoginError('this checkout of @metaflow-gitops/stage-config has no stage loader yet; pass the stage URL instead.', 2);
-  }
-  let config: ReturnType<NonNullable<StageConfigModule['loadStage']>>;
+  let config: StageConfig;
   try {
-    config = mod.loadStage(join(root, 'environments'), name);
+    config = loadStage(join(root, 'environments'), name, { relativeTo: root });
   } catch (err) {
-    const diags = (err as { diagnostics?: unknown[] }).diagnostics;
-    const format = (mod as { formatDiagnostic?: (d: unknown) => string }).formatDiagnostic;
-    const detail = diags && format ? `\n${diags.map((d) => `  ${format(d)}`).join('\n')}` : ` (${(err as Error).message})`;
-    throw new LoginError(`cannot load stage '${name}' from ${join(root, 'environments')}${detail}`, 2);
+    if (err instanceof StageConfigError) {
+      const lines = err.diagnostics.filter((d) => d.severity === 'error').map((d) => `  ${formatDiagnostic(d)}`);
+      throw new LoginError(`cannot load stage '${name}':\n${lines.join('\n')}`, 2);
+    }
+    throw err;
   }
-  return `https://${mod.stageHost(config.name, config.domain.parentDomain)}`;
+  return `https://${stageHost(config.name, config.domain.parentDomain)}`;
 }

@@ -402,6 +402,15 @@ describe('discovery errors', () => {
     expect(res.stderr).toContain('datastoreSysrootS3: must be an s3://<bucket>/<prefix> URL, got "metaflow-bucket"');
   });
 
+  test('--stage resolves the URL from environments/<name>.yaml (here: a host that does not resolve offline)', async () => {
+    const res = await runCli(['--stage', 'example', '--no-kubeconfig'], sandbox().env());
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('error: cannot reach https://example.metaflow.example.com/.well-known/metaflow-gitops.json (');
+    const unknown = await runCli(['--stage', 'nope'], sandbox().env());
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no stage "nope"');
+  });
+
   test('a stage URL that is not a URL is a usage error', async () => {
     const res = await runCli(['dev.metaflow.example.com'], sandbox().env());
     expect(res.code).toBe(2);
