@@ -19,7 +19,7 @@ export async function buildStandalone(outDir) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   await build({
-    entryPoints: { main: join(pkgDir, 'src/main.ts'), index: join(pkgDir, 'src/index.ts') },
+    entryPoints: { main: join(pkgDir, 'src/main.ts') },
     outdir: join(outDir, 'dist'),
     bundle: true,
     platform: 'node',
@@ -35,7 +35,7 @@ export async function buildStandalone(outDir) {
     version: pkg.version,
     description: pkg.description,
     license: pkg.license,
-    main: 'dist/index.js',
+    main: 'dist/main.js',
     bin: pkg.bin,
     files: ['bin', 'dist', 'README.md'],
     engines: pkg.engines,

@@ -559,7 +559,7 @@ describe('standalone package (dist/ built by scripts/standalone.mjs, no tsx)', (
     const outDir = join(__dirname, '..', 'tmp', 'standalone-test');
     execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'standalone.mjs'), outDir]);
     const manifest = JSON.parse(readFileSync(join(outDir, 'package.json'), 'utf8'));
-    expect(manifest.main).toBe('dist/index.js');
+    expect(manifest.main).toBe('dist/main.js');
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['jose', 'js-yaml', 'openid-client']);
     expect(manifest.devDependencies).toBeUndefined();
     const bundle = readFileSync(join(outDir, 'dist', 'main.js'), 'utf8');
