@@ -4,7 +4,7 @@
  * that completes login and consent over HTTP. One file, run serially: the registered loopback
  * redirect ports are a shared resource.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import * as yaml from 'js-yaml';
 import { CLI_REDIRECT_PORTS } from '@metaflow-gitops/stage-config';
 import { main } from '../src/main';
 import { verifyTokens } from '../src/oidc';
-import { CLI_CLIENT, discoveryDoc, OTHER_CLIENT, runCli, sandbox, StageServer, startProvider, type ProviderHandle, type Sandbox } from './harness';
+import { BIN, CLI_CLIENT, discoveryDoc, OTHER_CLIENT, runCli, sandbox, StageServer, startProvider, type ProviderHandle, type Sandbox } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -227,6 +227,23 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     expect(JSON.stringify(out.env)).not.toContain(tokens.refreshToken);
     expect(stage.requests).toHaveLength(1);
     expect(stage.requests[0].authorization).toBe(`Bearer ${tokens.accessToken}`);
+  });
+
+  test('exec passes SIGTERM on to the command and returns its exit code', async () => {
+    const script = "process.on('SIGTERM', () => { console.log('child got SIGTERM'); process.exit(3); }); console.log('ready'); setInterval(() => {}, 1000);";
+    const child = spawn(process.execPath, [BIN, 'exec', 'dev', '--', process.execPath, '-e', script], { env: s.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const ready = new Promise<void>((r) =>
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('ready')) r();
+      }),
+    );
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    await ready;
+    child.kill('SIGTERM');
+    expect(await exited).toBe(3);
+    expect(out).toContain('child got SIGTERM');
   });
 
   test('exec without a command is a usage error; an unknown command fails clearly', async () => {

@@ -44,12 +44,17 @@ export async function execCommand(opts: ExecOptions, rt: Runtime): Promise<numbe
     return await new Promise<number>((resolve, reject) => {
       const [file, ...args] = opts.command;
       const child = spawn(file, args, { env, stdio: 'inherit' });
+      // Ctrl-C reaches the child directly (same process group): just stay alive to keep the proxy
+      // up while it winds down. Signals sent to this process alone are passed on.
+      const ignore = () => undefined;
       const forward = (signal: NodeJS.Signals) => child.kill(signal);
-      process.on('SIGINT', forward);
+      process.on('SIGINT', ignore);
       process.on('SIGTERM', forward);
+      process.on('SIGHUP', forward);
       const cleanup = () => {
-        process.off('SIGINT', forward);
+        process.off('SIGINT', ignore);
         process.off('SIGTERM', forward);
+        process.off('SIGHUP', forward);
       };
       child.once('error', (err: NodeJS.ErrnoException) => {
         cleanup();
