@@ -367,10 +367,24 @@ describe('redirect ports', () => {
   test('takes the next registered port when the first is busy', async () => {
     await occupy(CLI_REDIRECT_PORTS[0]);
     const s = sandbox();
-    const res = await runCli([stage.url, '--no-kubeconfig'], s.env());
+    const res = await runCli([stage.url, '--no-kubeconfig', '--json'], s.env());
     expect(res.code).toBe(0);
     const authUrl = new URL(browserLines(s)[0].slice('open '.length));
     expect(authUrl.searchParams.get('redirect_uri')).toBe(`http://localhost:${CLI_REDIRECT_PORTS[1]}/callback`);
+    // --json: a machine-readable summary on stdout, without tokens.
+    const summary = JSON.parse(res.stdout);
+    expect(summary).toEqual({
+      stage: 'dev',
+      stageUrl: stage.url,
+      user: 'alice@example.com',
+      method: 'browser',
+      expiresAt: new Date(storedTokens(s).expiresAt).toISOString(),
+      profile: join(s.metaflowHome, 'config_dev.json'),
+      envSh: join(s.metaflowHome, 'env.sh'),
+      tokens: join(s.metaflowHome, 'tokens', 'dev.json'),
+      kubeconfig: null,
+    });
+    expect(existsSync(s.kubeconfig)).toBe(false);
   });
 
   test('all registered ports in use: clear error, no browser', async () => {
