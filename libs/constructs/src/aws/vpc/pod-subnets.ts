@@ -33,7 +33,7 @@ export class PodSubnets extends Construct {
         cidrBlock: props.blocks[i],
         mapPublicIpOnLaunch: false,
       });
-      subnet.addDependency(association);
+      subnet.addResourceDependency(association);
       cdk.Tags.of(subnet).add('Name', `${cdk.Stack.of(this).stackName}/pods-${privateSubnet.availabilityZone}`);
       new ec2.CfnSubnetRouteTableAssociation(this, `RouteTableAssociation${i + 1}`, {
         subnetId: subnet.ref,
