@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { StageConfig } from '@metaflow-gitops/stage-config';
+import { STACK_KINDS, StageConfig, stackName } from '@metaflow-gitops/stage-config';
 import { synthStage, stageAssemblyDir } from '@metaflow-gitops/constructs';
 import { deployOrder, readAssemblyStacks, readTemplate } from '@metaflow-gitops/gitops';
 import { EXIT } from '../errors';
@@ -36,7 +36,8 @@ export function synthesize(io: Io, stages: readonly StageConfig[], outRoot: stri
     const started = Date.now();
     synthStage(config, { outdir: outRoot });
     const assemblyDir = stageAssemblyDir(outRoot, config.name);
-    const stacks = deployOrder(readAssemblyStacks(assemblyDir)).map((s) => ({
+    const seedOrder = STACK_KINDS.map((kind) => stackName(config.name, kind));
+    const stacks = deployOrder(readAssemblyStacks(assemblyDir), seedOrder).map((s) => ({
       stackName: s.stackName,
       resources: Object.keys(readTemplate(s).template.Resources ?? {}).length,
       dependsOn: s.dependencies,

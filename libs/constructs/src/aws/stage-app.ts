@@ -96,6 +96,8 @@ export function synthStage(config: StageConfig, options: SynthStageOptions = {})
     // Never read cdk.json/cdk.context.json or CDK_CONTEXT_JSON from the environment: the stage file is the only input.
     context: {},
     analyticsReporting: false,
+    // The built-in validator is a subset of cfn-lint; `mfctl check` runs the real cfn-lint instead.
+    builtinCloudFormationValidation: false,
     stackTraces: false,
   });
   buildStage(app, config);

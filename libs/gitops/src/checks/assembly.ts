@@ -39,23 +39,48 @@ export function readAssemblyStacks(assemblyDir: string): AssemblyStack[] {
   });
 }
 
-/** Stacks in deploy order: dependencies first, ties in name order (stable output). */
-export function deployOrder(stacks: readonly AssemblyStack[]): AssemblyStack[] {
+/**
+ * Stacks in deploy order: dependencies first; among stacks free to go, `preferred` order (e.g. the
+ * seed's Vpc, Dns, Data, Auth, Eks, Ingress), then name order, so the output is stable.
+ */
+export function deployOrder(stacks: readonly AssemblyStack[], preferred: readonly string[] = []): AssemblyStack[] {
+  const rank = (name: string) => {
+    const i = preferred.indexOf(name);
+    return i < 0 ? preferred.length : i;
+  };
+  const compare = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
   const byName = new Map(stacks.map((s) => [s.stackName, s]));
   const done = new Set<string>();
   const out: AssemblyStack[] = [];
   const visit = (s: AssemblyStack, trail: string[]) => {
     if (done.has(s.stackName)) return;
     if (trail.includes(s.stackName)) throw new Error(`dependency cycle: ${[...trail, s.stackName].join(' -> ')}`);
-    for (const d of [...s.dependencies].sort()) {
+    for (const d of [...s.dependencies].sort(compare)) {
       const dep = byName.get(d);
       if (dep) visit(dep, [...trail, s.stackName]);
     }
     done.add(s.stackName);
     out.push(s);
   };
-  for (const s of [...stacks].sort((a, b) => a.stackName.localeCompare(b.stackName))) visit(s, []);
+  for (const s of [...stacks].sort((a, b) => compare(a.stackName, b.stackName))) visit(s, []);
   return out;
+}
+
+/** Deploy waves: each wave holds the stacks whose dependencies are all in earlier waves (deployable in parallel). */
+export function deployWaves(stacks: readonly AssemblyStack[]): string[][] {
+  const waves: string[][] = [];
+  const placed = new Set<string>();
+  const names = new Set(stacks.map((s) => s.stackName));
+  let remaining = [...stacks];
+  while (remaining.length > 0) {
+    const wave = remaining.filter((s) => s.dependencies.every((d) => placed.has(d) || !names.has(d)));
+    if (wave.length === 0) throw new Error(`dependency cycle among ${remaining.map((s) => s.stackName).join(', ')}`);
+    const waveNames = wave.map((s) => s.stackName).sort();
+    waveNames.forEach((n) => placed.add(n));
+    waves.push(waveNames);
+    remaining = remaining.filter((s) => !placed.has(s.stackName));
+  }
+  return waves;
 }
 
 export interface Template {

@@ -5,7 +5,6 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { DomainConfig, stageHost } from '@metaflow-gitops/stage-config';
 import { StageStack, StageStackProps } from '../private/stage-stack';
-import { acknowledge } from '../private/nag';
 import { pinLogicalId } from '../private/pin';
 
 export interface DnsStackProps extends StageStackProps {
@@ -50,14 +49,13 @@ export class DnsStack extends StageStack {
     } else if (delegation.mode === 'cross-account') {
       // Another account owns the parent zone: only its delegation role can write there, which
       // CloudFormation cannot do natively (the one custom resource of a stage, listed by `mfctl check`).
-      const record = new route53.CrossAccountZoneDelegationRecord(this, 'Delegation', {
+      new route53.CrossAccountZoneDelegationRecord(this, 'Delegation', {
         delegatedZone: zone,
         parentHostedZoneId: delegation.parentHostedZoneId,
         delegationRole: iam.Role.fromRoleArn(this, 'DelegationRole', delegation.delegationRoleArn, { mutable: false }),
         ttl: NS_TTL,
         removalPolicy: cdk.RemovalPolicy.DESTROY,
       });
-      acknowledgeDelegationProvider(this, record);
     }
 
     const certificate = new acm.Certificate(this, 'Certificate', {
@@ -77,21 +75,5 @@ export class DnsStack extends StageStack {
           : 'Name servers of the stage zone (comma-separated)',
     });
     new cdk.CfnOutput(this, 'CertificateArn', { value: certificate.certificateArn, description: 'ACM certificate for the stage host and its wildcard' });
-  }
-}
-
-/** The singleton provider CrossAccountZoneDelegationRecord adds to the stack (found by construct type). */
-function acknowledgeDelegationProvider(stack: cdk.Stack, _record: Construct): void {
-  for (const child of stack.node.children) {
-    if (child.node.id.startsWith('Custom::CrossAccountZoneDelegation')) {
-      acknowledge(
-        child,
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: 'The CDK-managed delegation provider Lambda only needs basic execution logging; this managed policy is its built-in default',
-        },
-        { id: 'AwsSolutions-L1', reason: 'The CDK-managed delegation provider pins its own Node.js runtime; it only runs when the NS record changes' },
-      );
-    }
   }
 }
