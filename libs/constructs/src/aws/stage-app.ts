@@ -105,12 +105,12 @@ export function synthStage(config: StageConfig, options: SynthStageOptions = {})
   if (options.nag ?? true) {
     fs.writeFileSync(path.join(assembly.directory, NAG_REPORT_FILE), JSON.stringify(nagReport(app), undefined, 2));
   }
-  const missing = assembly.manifest.missing ?? [];
-  if (missing.length > 0) {
-    throw new HermeticSynthError(
-      config.name,
-      missing.map((m) => `${m.provider} for ${m.key}`),
-    );
-  }
+  assertHermetic(config.name, assembly);
   return assembly;
+}
+
+/** Throws `HermeticSynthError` when the assembly recorded context lookups (missing context). */
+export function assertHermetic(stage: string, assembly: cxapi.CloudAssembly): void {
+  const missing = assembly.manifest.missing ?? [];
+  if (missing.length > 0) throw new HermeticSynthError(stage, missing.map((m) => `${m.provider} for ${m.key}`));
 }
