@@ -8,7 +8,8 @@ import { ChecksReport } from './types';
 export interface RunChecksOptions {
   /** A synthesized stage: `cdk.out/<stage>/` (manifest.json, templates, nag-report.json). */
   readonly assemblyDir: string;
-  readonly cfnLint?: CfnLintOptions;
+  /** cfn-lint settings; `false` leaves it out (reported as skipped). */
+  readonly cfnLint?: CfnLintOptions | false;
 }
 
 /** Runs every stage check on a synthesized assembly. `ok` is false when any check failed. */
@@ -16,7 +17,9 @@ export function runChecks(options: RunChecksOptions): ChecksReport {
   const stacks = readAssemblyStacks(options.assemblyDir);
   const checks = [
     checkNag(options.assemblyDir),
-    checkCfnLint(stacks, options.cfnLint),
+    options.cfnLint === false
+      ? { name: 'cfn-lint' as const, status: 'skipped' as const, findings: [], notes: [], reason: 'disabled by the caller' }
+      : checkCfnLint(stacks, options.cfnLint),
     checkTemplateLimits(stacks),
     checkCustomResources(stacks),
   ];
