@@ -40,7 +40,7 @@ export function synthesize(io: Io, stages: readonly StageConfig[], outRoot: stri
     const stacks = deployOrder(readAssemblyStacks(assemblyDir), seedOrder).map((s) => ({
       stackName: s.stackName,
       resources: Object.keys(readTemplate(s).template.Resources ?? {}).length,
-      dependsOn: s.dependencies,
+      dependsOn: [...s.dependencies].sort((a, b) => seedOrder.indexOf(a) - seedOrder.indexOf(b)),
     }));
     return { stage: config.name, assemblyDir, milliseconds: Date.now() - started, stacks };
   });
