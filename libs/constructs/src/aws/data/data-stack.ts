@@ -89,7 +89,8 @@ export class DataStack extends StageStack {
     if (stage.isProd) pinLogicalId(cluster.node.findChild('Reader'), DATA_LOGICAL_IDS.databaseReader);
     pinLogicalId(cluster.node.findChild('Subnets'), DATA_LOGICAL_IDS.databaseSubnetGroup);
     // `cluster.secret` is the attachment (secret + host/port); the secret itself is the child 'Secret'.
-    const secret = cluster.secret!;
+    const secret = cluster.secret;
+    if (!secret) throw new Error('Aurora cluster without generated credentials: the secret is required');
     const secretResource = cluster.node.findChild('Secret');
     pinLogicalId(secretResource, DATA_LOGICAL_IDS.databaseSecret);
     // The credentials must outlive a stack deletion together with the database they open.

@@ -1,4 +1,3 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 import { buildTestStage, BuiltStage } from '../private/testing';
 

@@ -30,6 +30,8 @@ export class DnsStack extends StageStack {
     const host = stageHost(props.stage.name, props.domain.parentDomain);
 
     const zone = new route53.PublicHostedZone(this, 'HostedZone', { zoneName: host });
+    // Always set on a zone created here (only imported zones lack it).
+    const nameServers = zone.hostedZoneNameServers ?? [];
     // The zone holds the delegation and validation records: a replacement changes the name servers.
     zone.applyRemovalPolicy(cdk.RemovalPolicy.RETAIN);
     pinLogicalId(zone, 'StageHostedZone');
@@ -44,7 +46,7 @@ export class DnsStack extends StageStack {
         name: `${host}.`,
         type: 'NS',
         ttl: NS_TTL.toSeconds().toString(),
-        resourceRecords: zone.hostedZoneNameServers!,
+        resourceRecords: nameServers,
       });
     } else if (delegation.mode === 'cross-account') {
       // Another account owns the parent zone: only its delegation role can write there, which
@@ -68,7 +70,7 @@ export class DnsStack extends StageStack {
     new cdk.CfnOutput(this, 'HostedZoneId', { value: zone.hostedZoneId, description: 'Stage hosted zone id' });
     new cdk.CfnOutput(this, 'HostedZoneName', { value: host, description: 'Stage hosted zone name (the stage host)' });
     new cdk.CfnOutput(this, 'NameServers', {
-      value: cdk.Fn.join(',', zone.hostedZoneNameServers!),
+      value: cdk.Fn.join(',', nameServers),
       description:
         delegation.mode === 'manual'
           ? `Add these as NS records for ${host} in the parent zone (manual delegation)`

@@ -20,8 +20,9 @@ export function buildTestStage(config: StageConfig): BuiltStage {
     app,
     stacks,
     template(kind) {
-      if (!cache.has(kind)) cache.set(kind, Template.fromStack(stacks[kind]));
-      return cache.get(kind)!;
+      const template = cache.get(kind) ?? Template.fromStack(stacks[kind]);
+      cache.set(kind, template);
+      return template;
     },
   };
 }
