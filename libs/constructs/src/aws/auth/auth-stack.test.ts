@@ -157,3 +157,9 @@ describe('group gate behaviour (the exact Lambda source)', () => {
     expect(granted(await load([])(event('[a, b]')))).toEqual(['a', 'b']);
   });
 });
+
+test('a stage name Cognito refuses in the hosted domain fails synthesis with the reason', () => {
+  expect(() => buildTestStage(makeStageConfig({ name: 'aws-lab' }))).toThrow(
+    "Cognito domain prefix 'metaflow-aws-lab-111111111111' contains the reserved word 'aws': rename the stage",
+  );
+});

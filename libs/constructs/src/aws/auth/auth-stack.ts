@@ -63,6 +63,11 @@ export class AuthStack extends StageStack {
       throw new Error(`oidcConfig.idpProviderName ('${oidc.idpProviderName}') must be 3-32 characters (a Cognito limit)`);
     }
     const host = stageHost(stage.name, props.parentDomain);
+    const domainPrefix = cognitoDomainPrefix(stage.name, stage.accountId);
+    const reserved = ['aws', 'amazon', 'cognito'].find((word) => domainPrefix.includes(word));
+    if (reserved) {
+      throw new Error(`Cognito domain prefix '${domainPrefix}' contains the reserved word '${reserved}': rename the stage`);
+    }
 
     const userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -116,7 +121,7 @@ export class AuthStack extends StageStack {
     });
 
     const domain = userPool.addDomain('HostedDomain', {
-      cognitoDomain: { domainPrefix: cognitoDomainPrefix(stage.name, stage.accountId) },
+      cognitoDomain: { domainPrefix },
     });
     const baseUrl = domain.baseUrl();
 

@@ -98,13 +98,21 @@ describe('Pod Identity: one role per ServiceAccount that needs AWS, least privil
     );
   });
 
-  test('roles trust only the Pod Identity service of this account', () => {
-    for (const { trust } of Object.values(podRoles())) {
+  test('roles trust only the Pod Identity service of this account, for their own cluster, namespace and account', () => {
+    for (const [key, { trust }] of Object.entries(podRoles())) {
+      const [namespace, name] = key.split('/');
       expect(trust).toEqual({
         Statement: [
           {
             Action: ['sts:AssumeRole', 'sts:TagSession'],
-            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': '111111111111',
+                'aws:RequestTag/eks-cluster-name': 'metaflow-dev',
+                'aws:RequestTag/kubernetes-namespace': namespace,
+                'aws:RequestTag/kubernetes-service-account': name,
+              },
+            },
             Effect: 'Allow',
             Principal: { Service: 'pods.eks.amazonaws.com' },
           },

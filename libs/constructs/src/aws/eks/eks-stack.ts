@@ -184,6 +184,7 @@ export class EksStack extends StageStack {
     for (const [key, statements] of Object.entries(grants) as [ServiceAccountKey, iam.PolicyStatement[]][]) {
       const identity = new PodIdentity(this, `PodIdentity-${key}`, {
         cluster: this.cluster,
+        clusterName: clusterName(this.stageName),
         serviceAccount: SERVICE_ACCOUNTS[key],
         statements,
       });

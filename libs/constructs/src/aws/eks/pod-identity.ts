@@ -6,6 +6,8 @@ import { ServiceAccountRef } from '@metaflow-gitops/stage-config';
 
 export interface PodIdentityProps {
   readonly cluster: eks.ICluster;
+  /** The cluster's name as a plain string (it scopes the role's trust policy). */
+  readonly clusterName: string;
   /** The Kubernetes ServiceAccount (from the shared naming module) the role is for. */
   readonly serviceAccount: ServiceAccountRef;
   /** What the pods of this ServiceAccount may do, scoped to the stage's own resources. */
@@ -14,7 +16,8 @@ export interface PodIdentityProps {
 
 /**
  * One IAM role for one ServiceAccount through EKS Pod Identity: the role trusts the Pod Identity
- * service of this account only, carries exactly `statements`, and a native
+ * service of this account, and only for this cluster, namespace and ServiceAccount (the session
+ * tags Pod Identity sets), carries exactly `statements`, and a native
  * `AWS::EKS::PodIdentityAssociation` binds it to the ServiceAccount (no kubectl Lambda, no OIDC
  * provider custom resource).
  */
@@ -28,7 +31,12 @@ export class PodIdentity extends Construct {
       description: `EKS Pod Identity role of ${sa.namespace}/${sa.name}`,
       assumedBy: new iam.SessionTagsPrincipal(
         new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
-          StringEquals: { 'aws:SourceAccount': cdk.Stack.of(this).account },
+          StringEquals: {
+            'aws:SourceAccount': cdk.Stack.of(this).account,
+            'aws:RequestTag/eks-cluster-name': props.clusterName,
+            'aws:RequestTag/kubernetes-namespace': sa.namespace,
+            'aws:RequestTag/kubernetes-service-account': sa.name,
+          },
         }),
       ),
       inlinePolicies: { access: new iam.PolicyDocument({ statements: props.statements }) },
