@@ -1,3 +1,4 @@
 export * from './stage-config';
 export * from './naming';
 export * from './stage-outputs';
+export * from './discovery';

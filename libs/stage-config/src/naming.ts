@@ -138,3 +138,24 @@ export function metadataServiceInternalUrl(): string {
 
 /** Tag key carrying the stage name on every resource. */
 export const STAGE_TAG = 'metaflow-gitops:stage';
+
+/**
+ * Argo Events objects Metaflow's `@trigger`/`@trigger_on_finish` use (FIELD-NOTES "Argo for
+ * Metaflow"). They live in the jobs namespace because Metaflow creates its sensors there and a
+ * sensor only reads the EventBus of its own namespace.
+ */
+export const ARGO_EVENTS = {
+  eventBus: 'default',
+  eventSource: 'metaflow-webhook',
+  event: 'metaflow-event',
+  webhookPort: 12000,
+  webhookPath: '/metaflow-event',
+} as const;
+
+/** In-cluster URL of the Argo Events webhook (`METAFLOW_ARGO_EVENTS_WEBHOOK_URL`). */
+export function argoEventsWebhookUrl(): string {
+  return `http://${ARGO_EVENTS.eventSource}-eventsource-svc.${NAMESPACES.jobs}.svc.cluster.local:${ARGO_EVENTS.webhookPort}${ARGO_EVENTS.webhookPath}`;
+}
+
+/** Path where the gateway's OIDC filter receives the authorization code (an explicit https URL). */
+export const OAUTH2_CALLBACK_PATH = '/oauth2/callback';
