@@ -159,3 +159,21 @@ export function argoEventsWebhookUrl(): string {
 
 /** Path where the gateway's OIDC filter receives the authorization code (an explicit https URL). */
 export const OAUTH2_CALLBACK_PATH = '/oauth2/callback';
+
+/**
+ * Kubernetes group of the people who submit Metaflow runs: the Eks stack's access entries map
+ * `edit` principals to it; the manifests bind the run-submitter ClusterRole to it in the jobs namespace.
+ */
+export const METAFLOW_USERS_GROUP = 'metaflow-users';
+
+/**
+ * Token claim the gateway checks against `oidcConfig.allowedGroups`. Cognito puts the user's
+ * Cognito groups in `cognito:groups` in both ID and access tokens; IdP groups reach it through the
+ * Auth stack's group mapping (a federated user's IdP groups are not Cognito groups by themselves).
+ */
+export const GATEWAY_GROUPS_CLAIM = 'cognito:groups';
+
+/** ExternalDNS TXT owner id: records of other stages (or other tools) sharing a zone are never touched. */
+export function externalDnsOwnerId(stage: string): string {
+  return `${NAME_PREFIX}-gitops-${stage}`;
+}
