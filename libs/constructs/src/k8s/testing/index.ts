@@ -1,2 +1,3 @@
 export * from './schemas';
 export * from './outputs';
+export * from './find';
