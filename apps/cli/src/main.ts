@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { Io, processIo } from './io';
+import { manifests } from './commands/manifests';
 
 const VERSION: string = require('../package.json').version;
 
@@ -12,7 +13,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  void setExit;
+  program
+    .command('manifests <stage>')
+    .description("Render the stage's cluster manifests and Helm release list into dist/k8s/<stage>/ and print counts per component")
+    .option('--outputs <file>', 'deployed stack outputs (dist/outputs/<stage>.json); without it every output is a marked placeholder')
+    .option('--out <dir>', 'output directory (default: dist/k8s/<stage>)')
+    .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
+    .option('--json', 'print the summary (files, object counts, releases) as JSON')
+    .action(async (stage, opts) => setExit(await manifests(stage, opts, io)));
+
   return program;
 }
 
