@@ -43,7 +43,7 @@ function readStage(io: Io, name: string, flag: string | undefined): StageConfig 
     return loadStage(dir, name);
   } catch (err) {
     if (err instanceof StageConfigError) {
-      throw new CliError(`stage '${name}' is not valid:\n${err.diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
+      throw new CliError(`cannot load stage '${name}':\n${err.diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
     }
     throw err;
   }
