@@ -37,7 +37,8 @@ function jwtProvider(ctx: StageContext) {
  * confidential client. The redirect URL is an explicit https URL because TLS ends at the NLB and
  * Envoy sees `x-forwarded-proto: http` (envoyproxy/gateway #5418). The access token the login
  * produced is forwarded as `Authorization: Bearer`, validated against the JWKS and authorized on
- * its claims like the CLI's, so both paths enforce the same group rule.
+ * its claims like the CLI's, so both paths enforce the same group rule (Envoy Gateway orders the
+ * filters oauth2, then jwt_authn, then rbac, so the forwarded token is what gets authorized).
  *
  * CLI access (`/cli/`): `Authorization: Bearer <Cognito access token>` from metaflow-login,
  * validated against the JWKS; no login redirect.

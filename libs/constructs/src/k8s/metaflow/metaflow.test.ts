@@ -104,7 +104,7 @@ describe('one release', () => {
   it('serves the static UI on 3000, pointed at the UI backend on the stage host', () => {
     const c = container('Deployment', 'metaflow-ui');
     expect(c.ports![0].containerPort).toBe(3000);
-    expect(c.env).toContainEqual({ name: 'METAFLOW_SERVICE', value: 'https://dev.metaflow.example.com/api/' });
+    expect(c.env).toContainEqual({ name: 'METAFLOW_SERVICE', value: 'https://dev.metaflow.example.com/api' });
     expect(c.image).toMatch(/^public\.ecr\.aws\/outerbounds\/metaflow_ui:v\d+\.\d+\.\d+$/);
   });
 });

@@ -10,7 +10,7 @@ export const UI_STATIC_PORT = 3000;
 
 /**
  * The static UI (nginx). `METAFLOW_SERVICE` tells it where the UI backend is: the same host under
- * `/api/`, so the browser's gateway session cookie covers both. It runs as its own ServiceAccount
+ * `/api` (no trailing slash: the UI appends paths that start with `/`), so the browser's gateway session cookie covers both. It runs as its own ServiceAccount
  * with no AWS role and no API token. The database settings are not used
  * by nginx but carried anyway so the SSL mode is present on every container of the release.
  */
@@ -23,7 +23,7 @@ export function addUiStatic(scope: Construct, ctx: StageContext): void {
     port: UI_STATIC_PORT,
     readinessPath: '/',
     env: [
-      { name: 'METAFLOW_SERVICE', value: `https://${ctx.host}${STAGE_PATHS.api}` },
+      { name: 'METAFLOW_SERVICE', value: `https://${ctx.host}${STAGE_PATHS.api.replace(/\/$/, '')}` },
       ...databaseEnv(ctx).filter((e) => e.name === 'MF_METADATA_DB_SSL_MODE'),
     ],
     requests: { cpu: '50m', memory: '64Mi' },

@@ -39,6 +39,11 @@ describe('workload namespace rules', () => {
     expect(rule.validate).toEqual({ failureAction: 'Enforce', podSecurity: { level: 'baseline', version: 'latest' } });
   });
 
+  it('is also enforced by Pod Security Admission on the namespace', () => {
+    const ns = findObject<{ metadata: { labels: Record<string, string> } }>(rendered, 'Namespace', NAMESPACES.jobs);
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+  });
+
   it('requires CPU and memory requests on every container', () => {
     const [rule] = findObject<ClusterPolicy>(rendered, 'ClusterPolicy', 'metaflow-jobs-require-requests').spec.rules;
     expect(rule.validate!.failureAction).toBe('Enforce');
