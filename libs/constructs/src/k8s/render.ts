@@ -93,8 +93,9 @@ function header(text: string): string {
 
 /**
  * Writes one YAML file per component (`<component>.yaml`, objects in apply order) plus the release
- * list as `releases.json` and `releases.yaml`. Files of the directory that the render no longer
- * produces are removed. Returns the paths written.
+ * list as `releases.json` and `releases.yaml`. YAML files of an earlier render that this one no
+ * longer produces (a removed component) are deleted; files this function did not write (no
+ * generated header) are never touched. Returns the paths written.
  */
 export function writeManifests(rendered: RenderedManifests, dir: string): string[] {
   fs.mkdirSync(dir, { recursive: true });
@@ -108,13 +109,14 @@ export function writeManifests(rendered: RenderedManifests, dir: string): string
     const body = Yaml.stringify(...component.objects);
     write(`${component.name}.yaml`, header(body) + body);
   }
-  const releasesJson = JSON.stringify(rendered.releases, null, 2);
-  write('releases.json', `${releasesJson}\n`);
+  write('releases.json', `${JSON.stringify(rendered.releases, null, 2)}\n`);
   const releasesYaml = Yaml.stringify(rendered.releases);
   write('releases.yaml', header(releasesYaml) + releasesYaml);
   const keep = new Set(written.map((p) => path.basename(p)));
   for (const entry of fs.readdirSync(dir)) {
-    if (/\.(ya?ml|json)$/.test(entry) && !keep.has(entry)) fs.rmSync(path.join(dir, entry));
+    const file = path.join(dir, entry);
+    if (keep.has(entry) || !entry.endsWith('.yaml') || !fs.statSync(file).isFile()) continue;
+    if (fs.readFileSync(file, 'utf8').startsWith(GENERATED)) fs.rmSync(file);
   }
   return written;
 }
