@@ -3,7 +3,7 @@ import { ARGO_EVENTS, NAMESPACES } from '@metaflow-gitops/stage-config';
 import { typedObject } from '../private/api-object';
 import { EventBus } from './argo-events-types';
 
-/** JetStream server version of the EventBus (a pinned version the Argo Events v1.9 controller config ships). */
+/** JetStream server version of the EventBus; the argo-events release lists it with pinned images. */
 export const JETSTREAM_VERSION = '2.10.10';
 
 /** The EventBus `default` in the jobs namespace, where Metaflow creates its sensors (3 replicas: a JetStream quorum). */

@@ -99,6 +99,14 @@ describe('per-stage values', () => {
     expect(values(dev, 'argo-workflows')).toMatchObject({ executor: { resources: { requests: { cpu: '50m', memory: '64Mi' } } } });
   });
 
+  it('list the EventBus JetStream version in the Argo Events controller config, with pinned images', () => {
+    const bus = allObjects(dev).find((o) => o.kind === 'EventBus')!;
+    const version = (bus.spec as { jetstream: { version: string } }).jetstream.version;
+    const versions = (values(dev, 'argo-events') as unknown as { configs: { jetstream: { versions: Record<string, string>[] } } }).configs.jetstream.versions;
+    expect(versions.map((v) => v.version)).toEqual([version]);
+    for (const image of ['natsImage', 'metricsExporterImage', 'configReloaderImage']) expect(versions[0][image]).toMatch(/:\d+\.\d+\.\d+$/);
+  });
+
   it('scale the controllers up on prod', () => {
     expect(values(dev, 'kyverno')).toEqual({ admissionController: { replicas: 1 } });
     expect(values(prod, 'kyverno')).toEqual({ admissionController: { replicas: 3 } });

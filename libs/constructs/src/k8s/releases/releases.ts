@@ -1,5 +1,6 @@
 import { BUCKET_PREFIXES, NAMESPACES, SERVICE_ACCOUNTS, externalDnsOwnerId } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
+import { JETSTREAM_VERSION } from '../argo/event-bus';
 import { HelmRelease } from './helm-release';
 
 /**
@@ -107,7 +108,25 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
       namespace: NAMESPACES.argoEvents,
       ...CHARTS.argoEvents,
       crds: true,
-      values: { crds: { install: true }, controller: { replicas: 1 } },
+      values: {
+        crds: { install: true },
+        controller: { replicas: 1 },
+        // The EventBus asks for JETSTREAM_VERSION: list exactly that version with pinned images, so the
+        // controller config never resolves a `latest`.
+        configs: {
+          jetstream: {
+            versions: [
+              {
+                version: JETSTREAM_VERSION,
+                natsImage: `nats:${JETSTREAM_VERSION}`,
+                metricsExporterImage: 'natsio/prometheus-nats-exporter:0.14.0',
+                configReloaderImage: 'natsio/nats-server-config-reloader:0.14.0',
+                startCommand: '/nats-server',
+              },
+            ],
+          },
+        },
+      },
     },
   ];
 }
