@@ -96,8 +96,8 @@ describe('browser login', () => {
 
   it('reads the client secret from the Secret External Secrets syncs, under client-secret', () => {
     expect(policy().spec.oidc!.clientSecret.name).toBe('metaflow-gateway-oidc');
-    const es = findObject<{ spec: { data: { secretKey: string; remoteRef: { key: string } }[] } }>(rendered, 'ExternalSecret', 'metaflow-gateway-oidc');
-    expect(es.spec.data).toEqual([{ secretKey: 'client-secret', remoteRef: { key: outputs.gatewayClientSecretArn } }]);
+    const es = findObject<{ spec: { data: { secretKey: string; remoteRef: { key: string; property: string } }[] } }>(rendered, 'ExternalSecret', 'metaflow-gateway-oidc');
+    expect(es.spec.data).toEqual([{ secretKey: 'client-secret', remoteRef: { key: outputs.gatewayClientSecretArn, property: 'client-secret' } }]);
   });
 
   it('authorizes the forwarded access token of the gateway client for the allowed groups only', () => {

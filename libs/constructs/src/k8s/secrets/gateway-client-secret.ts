@@ -6,8 +6,9 @@ import { GATEWAY } from '../gateway/names';
 import { CLUSTER_SECRET_STORE } from './cluster-secret-store';
 
 /**
- * The gateway's Cognito client secret, synced from Secrets Manager (`gatewayClientSecretArn`; the
- * secret string is the client secret itself) into the key Envoy Gateway reads, `client-secret`.
+ * The gateway's Cognito client secret, synced from Secrets Manager (`gatewayClientSecretArn`, the
+ * Auth stack's JSON secret `{ "client-id", "client-secret" }`) into the key Envoy Gateway reads,
+ * `client-secret`.
  */
 export function addGatewayClientSecret(scope: Construct, ctx: StageContext): void {
   typedObject<IExternalSecret>(scope, 'gateway-client-secret', {
@@ -18,7 +19,7 @@ export function addGatewayClientSecret(scope: Construct, ctx: StageContext): voi
       refreshInterval: '1h',
       secretStoreRef: { kind: 'ClusterSecretStore', name: CLUSTER_SECRET_STORE },
       target: { name: GATEWAY.oidcClientSecret, creationPolicy: 'Owner' },
-      data: [{ secretKey: 'client-secret', remoteRef: { key: ctx.outputs.gatewayClientSecretArn } }],
+      data: [{ secretKey: 'client-secret', remoteRef: { key: ctx.outputs.gatewayClientSecretArn, property: 'client-secret' } }],
     },
   });
 }
