@@ -28,7 +28,7 @@ export function addDiscoveryRoute(scope: Construct, ctx: StageContext): void {
     kind: 'HTTPRoute',
     metadata: { name: GATEWAY.routes.discovery, namespace: GATEWAY.namespace },
     spec: {
-      parentRefs: [parentRef(GATEWAY.tlsListener)],
+      parentRefs: [parentRef()],
       hostnames: [ctx.host],
       rules: [
         {

@@ -50,10 +50,8 @@ describe('load balancer', () => {
     expect(gc.spec.parametersRef).toMatchObject({ kind: 'EnvoyProxy', name: 'metaflow-nlb' });
     const gw = findObject<{ spec: { gatewayClassName: string; listeners: { name: string; port: number; hostname: string }[] } }>(rendered, 'Gateway', 'metaflow');
     expect(gw.spec.gatewayClassName).toBe('metaflow');
-    expect(gw.spec.listeners.map((l) => [l.name, l.port, l.hostname])).toEqual([
-      ['https', 443, 'dev.metaflow.example.com'],
-      ['http', 80, 'dev.metaflow.example.com'],
-    ]);
+    // 443 only: the Ingress stack's security group admits nothing else.
+    expect(gw.spec.listeners.map((l) => [l.name, l.port, l.hostname])).toEqual([['https', 443, 'dev.metaflow.example.com']]);
   });
 });
 
@@ -74,10 +72,12 @@ describe('routes', () => {
     expect(rule.filters).toEqual([{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }]);
   });
 
-  it('redirects plain http to https', () => {
-    const route = findObject<Route>(rendered, 'HTTPRoute', 'metaflow-https-redirect');
-    expect(route.spec.parentRefs[0].sectionName).toBe('http');
-    expect(route.spec.rules[0].filters).toEqual([{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }]);
+  it('attach every route to the TLS-offloaded listener of the stage Gateway', () => {
+    for (const name of ['metaflow-ui', 'metaflow-cli', 'metaflow-discovery']) {
+      expect(findObject<Route>(rendered, 'HTTPRoute', name).spec.parentRefs).toEqual([
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'metaflow', namespace: 'metaflow', sectionName: 'https' },
+      ]);
+    }
   });
 });
 

@@ -5,8 +5,9 @@ import { typedObject } from '../private/api-object';
 import { GATEWAY } from './names';
 
 /**
- * The stage's Gateway: port 443 is plain HTTP here because the NLB terminated TLS in front of it;
- * port 80 only redirects. Only routes of its own namespace attach.
+ * The stage's Gateway: one listener, port 443, plain HTTP here because the NLB terminated TLS in
+ * front of it. There is no port 80: the Ingress stack's security group admits 443 only. Only routes
+ * of the Gateway's own namespace attach.
  */
 export function addGateway(scope: Construct, ctx: StageContext): void {
   typedObject<IGateway>(scope, 'gateway', {
@@ -17,7 +18,6 @@ export function addGateway(scope: Construct, ctx: StageContext): void {
       gatewayClassName: GATEWAY.className,
       listeners: [
         { name: GATEWAY.tlsListener, protocol: 'HTTP', port: 443, hostname: ctx.host, allowedRoutes: { namespaces: { from: 'Same' } } },
-        { name: GATEWAY.httpListener, protocol: 'HTTP', port: 80, hostname: ctx.host, allowedRoutes: { namespaces: { from: 'Same' } } },
       ],
     },
   });

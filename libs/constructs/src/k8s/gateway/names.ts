@@ -8,9 +8,7 @@ export const GATEWAY = {
   namespace: NAMESPACES.metaflow,
   /** Plain HTTP listener behind the NLB's TLS listener (TLS is terminated on the NLB with ACM). */
   tlsListener: 'https',
-  /** Port-80 listener that only redirects to https. */
-  httpListener: 'http',
-  routes: { ui: 'metaflow-ui', cli: 'metaflow-cli', discovery: 'metaflow-discovery', redirect: 'metaflow-https-redirect' },
+  routes: { ui: 'metaflow-ui', cli: 'metaflow-cli', discovery: 'metaflow-discovery' },
   policies: { browser: 'metaflow-browser-oidc', cli: 'metaflow-cli-jwt' },
   /** Secret (synced by External Secrets) holding the gateway's Cognito client secret under `client-secret`. */
   oidcClientSecret: 'metaflow-gateway-oidc',

@@ -8,16 +8,15 @@ import { UI_BACKEND, UI_BACKEND_PORT } from '../metaflow/ui-backend';
 import { UI_STATIC, UI_STATIC_PORT } from '../metaflow/ui-static';
 import { GATEWAY } from './names';
 
-type Listener = typeof GATEWAY.tlsListener | typeof GATEWAY.httpListener;
-
-export function parentRef(listener: Listener) {
-  return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: listener };
+/** The Gateway's TLS-offloaded listener, which every route attaches to. */
+export function parentRef() {
+  return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: GATEWAY.tlsListener };
 }
 
 /**
  * The routes of seed 000: `/` the static UI and `/api/` the UI backend (one route, one browser
  * login), `/cli/` the metadata service for the Metaflow CLI (its own route: Bearer tokens, no
- * login redirect), with the prefix rewritten so the service sees `/`. Port 80 redirects to https.
+ * login redirect), with the prefix rewritten so the service sees `/`.
  */
 export function addRoutes(scope: Construct, ctx: StageContext): void {
   typedObject<IHTTPRoute>(scope, 'route-ui', {
@@ -25,7 +24,7 @@ export function addRoutes(scope: Construct, ctx: StageContext): void {
     kind: 'HTTPRoute',
     metadata: { name: GATEWAY.routes.ui, namespace: GATEWAY.namespace },
     spec: {
-      parentRefs: [parentRef(GATEWAY.tlsListener)],
+      parentRefs: [parentRef()],
       hostnames: [ctx.host],
       rules: [
         {
@@ -44,7 +43,7 @@ export function addRoutes(scope: Construct, ctx: StageContext): void {
     kind: 'HTTPRoute',
     metadata: { name: GATEWAY.routes.cli, namespace: GATEWAY.namespace },
     spec: {
-      parentRefs: [parentRef(GATEWAY.tlsListener)],
+      parentRefs: [parentRef()],
       hostnames: [ctx.host],
       rules: [
         {
@@ -53,16 +52,6 @@ export function addRoutes(scope: Construct, ctx: StageContext): void {
           backendRefs: [{ name: METADATA_SERVICE, port: METADATA_SERVICE_PORT }],
         },
       ],
-    },
-  });
-  typedObject<IHTTPRoute>(scope, 'route-redirect', {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: GATEWAY.routes.redirect, namespace: GATEWAY.namespace },
-    spec: {
-      parentRefs: [parentRef(GATEWAY.httpListener)],
-      hostnames: [ctx.host],
-      rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
     },
   });
 }
