@@ -59,7 +59,7 @@ describe('mfctl manifests', () => {
       expect(placeholder.out).toMatch(new RegExp(`^  ${name} +\\d+ objects?$`, 'm'));
       expect(fs.existsSync(path.join(placeholderDir(), `${name}.yaml`))).toBe(true);
     }
-    expect(placeholder.out).toMatch(/^  namespaces +8 objects$/m);
+    expect(placeholder.out).toMatch(/^ {2}namespaces +8 objects$/m);
     expect(placeholder.out).toContain('releases (install order): kyverno@3.7.2, external-secrets@');
     expect(fs.existsSync(path.join(placeholderDir(), 'releases.json'))).toBe(true);
   });

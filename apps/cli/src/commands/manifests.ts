@@ -78,7 +78,7 @@ function readOutputs(io: Io, stage: string, file: string): StageOutputs {
 export async function manifests(stage: string, opts: ManifestsOptions, io: Io): Promise<number> {
   const config = readStage(io, stage, opts.environments);
   const placeholders = opts.outputs === undefined;
-  const outputs = placeholders ? placeholderOutputs() : readOutputs(io, stage, opts.outputs!);
+  const outputs = opts.outputs === undefined ? placeholderOutputs() : readOutputs(io, stage, opts.outputs);
   if (placeholders) {
     io.stderr(`note: no --outputs given: rendering '${stage}' with placeholder outputs (<pending:NAME>); these manifests are for review, not for applying\n`);
   }
