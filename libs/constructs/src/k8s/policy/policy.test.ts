@@ -1,7 +1,7 @@
 import { NAMESPACES } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { allObjects, findObject, sampleOutputs } from '../testing';
+import { MutateRule, allObjects, findObject, kubectlAvailable, mutate, sampleOutputs } from '../testing';
 
 type ForEach = { list: string; preconditions: unknown; patchStrategicMerge: { spec: Record<string, { name: string; env: Record<string, string>[] }[]> } };
 type Rule = { name: string; match: { any: { resources: { kinds: string[]; namespaces: string[] } }[] }; mutate?: { foreach: ForEach[] }; validate?: Record<string, unknown> };
@@ -29,6 +29,37 @@ describe('header stripping', () => {
       expect(f.patchStrategicMerge.spec[field]).toEqual([{ name: '{{ element.name }}', env: [{ name: 'METAFLOW_SERVICE_HEADERS', $patch: 'delete' }] }]);
       expect(JSON.stringify(f.preconditions)).toContain("element.env[?name=='METAFLOW_SERVICE_HEADERS']");
     }
+  });
+});
+
+const hasKubectl = kubectlAvailable();
+if (!hasKubectl) console.warn('policy.test: kubectl is not installed: the header-stripping mutation is NOT exercised (describe.skip)');
+
+(hasKubectl ? describe : describe.skip)('header stripping, applied with kubectl strategic merge and JMESPath', () => {
+  const token = '{"Authorization": "Bearer eyJ.user.token"}';
+  type Env = { name: string; value: string };
+  type PodSpec = { containers: { name: string; env?: Env[] }[]; initContainers?: { name: string; env?: Env[] }[] };
+  const pod = (spec: PodSpec) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'step', namespace: NAMESPACES.jobs }, spec });
+  const rules = () => findObject<{ spec: { rules: MutateRule[] } }>(rendered, 'ClusterPolicy', 'metaflow-jobs-strip-service-headers').spec.rules;
+  const headers = { name: 'METAFLOW_SERVICE_HEADERS', value: token };
+
+  it('removes the headers from every container and init container, keeping every other variable', () => {
+    const result = mutate(rules(), pod({
+      initContainers: [{ name: 'init', env: [headers, { name: 'X', value: '1' }] }],
+      containers: [
+        { name: 'main', env: [{ name: 'METAFLOW_SERVICE_URL', value: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080' }, headers, { name: 'B', value: '2' }] },
+        { name: 'wait', env: [headers] },
+      ],
+    })) as { spec: PodSpec };
+    expect(JSON.stringify(result)).not.toContain('eyJ.user.token');
+    expect(result.spec.containers[0].env).toEqual([{ name: 'METAFLOW_SERVICE_URL', value: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080' }, { name: 'B', value: '2' }]);
+    expect(result.spec.initContainers![0].env).toEqual([{ name: 'X', value: '1' }]);
+    expect(result.spec.containers.map((c) => c.name)).toEqual(['main', 'wait']);
+  });
+
+  it('leaves a pod without the headers exactly as it was', () => {
+    const clean = pod({ containers: [{ name: 'main', env: [{ name: 'A', value: '1' }] }, { name: 'side' }] });
+    expect(mutate(rules(), clean)).toEqual(clean);
   });
 });
 
