@@ -9,7 +9,15 @@ export const KYVERNO_POLICIES = {
   baseline: 'metaflow-jobs-baseline',
   requests: 'metaflow-jobs-require-requests',
   stripHeaders: 'metaflow-jobs-strip-service-headers',
+  stripWorkflowHeaders: 'metaflow-jobs-strip-workflow-service-headers',
 } as const;
+
+/** Where each Argo kind Metaflow deploys keeps its templates. */
+const ARGO_TEMPLATE_LISTS = [
+  { kind: 'Workflow', templates: 'spec.templates', path: '/spec/templates' },
+  { kind: 'WorkflowTemplate', templates: 'spec.templates', path: '/spec/templates' },
+  { kind: 'CronWorkflow', templates: 'spec.workflowSpec.templates', path: '/spec/workflowSpec/templates' },
+] as const;
 
 const jobPods = { any: [{ resources: { kinds: ['Pod'], namespaces: [NAMESPACES.jobs] } }] };
 
@@ -31,6 +39,10 @@ const argoEventsPods = {
  *   Metaflow's Kubernetes and Argo plugins copy it from the submitting user's environment into the
  *   pods they create (FIELD-NOTES security trap): a user's bearer token must never run inside a
  *   pod. Pods reach the metadata service through the in-cluster URL, which needs no token.
+ * - the same variable is removed from the container templates of Argo Workflows, WorkflowTemplates
+ *   and CronWorkflows created there, so a token never lands in a stored workflow definition either
+ *   (`argo-workflows create` copies it into every template). JSON patches remove by index, so the
+ *   inner loop runs in descending order.
  */
 export function addKyvernoPolicies(scope: Construct): void {
   typedObject<IClusterPolicy>(scope, 'kyverno-baseline', {
@@ -93,6 +105,32 @@ export function addKyvernoPolicies(scope: Construct): void {
           mutate: { foreach: [strip('initContainers')] },
         },
       ],
+    },
+  });
+  typedObject<IClusterPolicy>(scope, 'kyverno-strip-workflow-headers', {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: KYVERNO_POLICIES.stripWorkflowHeaders },
+    spec: {
+      rules: ARGO_TEMPLATE_LISTS.map(({ kind, templates, path }) => ({
+        name: `strip-from-${kind.toLowerCase()}-templates`,
+        match: { any: [{ resources: { kinds: [`argoproj.io/v1alpha1/${kind}`], namespaces: [NAMESPACES.jobs] } }] },
+        mutate: {
+          foreach: [
+            {
+              list: `request.object.${templates} || \`[]\``,
+              foreach: [
+                {
+                  list: 'element.container.env || `[]`',
+                  order: 'Descending',
+                  preconditions: { all: [{ key: '{{ element.name }}', operator: 'Equals', value: STRIPPED_ENV }] },
+                  patchesJson6902: JSON.stringify([{ op: 'remove', path: `${path}/{{elementIndex0}}/container/env/{{elementIndex1}}` }]),
+                },
+              ],
+            },
+          ],
+        },
+      })),
     },
   });
 }

@@ -61,6 +61,27 @@ if (!hasKubectl) console.warn('policy.test: kubectl is not installed: the header
     const clean = pod({ containers: [{ name: 'main', env: [{ name: 'A', value: '1' }] }, { name: 'side' }] });
     expect(mutate(rules(), clean)).toEqual(clean);
   });
+
+  type Template = { name: string; container?: { image: string; env?: Env[] }; dag?: { tasks: unknown[] } };
+  const workflowRules = (kind: string) =>
+    findObject<{ spec: { rules: (MutateRule & { match: { any: { resources: { kinds: string[] } }[] } })[] } }>(rendered, 'ClusterPolicy', 'metaflow-jobs-strip-workflow-service-headers')
+      .spec.rules.filter((r) => r.match.any[0].resources.kinds.includes(`argoproj.io/v1alpha1/${kind}`));
+  const templates = (): Template[] => [
+    { name: 'start', container: { image: 'python:3.12', env: [headers, { name: 'A', value: '1' }, { name: 'METAFLOW_SERVICE_HEADERS', value: token }] } },
+    { name: 'dag', dag: { tasks: [] } },
+    { name: 'end', container: { image: 'python:3.12', env: [{ name: 'B', value: '2' }, headers] } },
+  ];
+
+  it.each([
+    ['WorkflowTemplate', (t: Template[]) => ({ spec: { templates: t } }), (o: { spec: { templates: Template[] } }) => o.spec.templates],
+    ['Workflow', (t: Template[]) => ({ spec: { templates: t } }), (o: { spec: { templates: Template[] } }) => o.spec.templates],
+    ['CronWorkflow', (t: Template[]) => ({ spec: { schedule: '0 * * * *', workflowSpec: { templates: t } } }), (o: { spec: { workflowSpec: { templates: Template[] } } }) => o.spec.workflowSpec.templates],
+  ])('removes the headers from every container template of a %s', (kind, build, read) => {
+    const object = { apiVersion: 'argoproj.io/v1alpha1', kind, metadata: { name: 'flow', namespace: NAMESPACES.jobs }, ...build(templates()) };
+    const result = read(mutate(workflowRules(kind), object) as never);
+    expect(JSON.stringify(result)).not.toContain('eyJ.user.token');
+    expect(result.map((t) => t.container?.env ?? null)).toEqual([[{ name: 'A', value: '1' }], null, [{ name: 'B', value: '2' }]]);
+  });
 });
 
 describe('workload namespace rules', () => {
