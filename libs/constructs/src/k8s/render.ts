@@ -87,18 +87,22 @@ const PLACEHOLDER_NOTE =
   '# PLACEHOLDERS: the stage is not deployed yet; values written <pending:NAME> are stack outputs\n' +
   '# that only exist after its first deploy. Do not apply these files.';
 
-function header(text: string): string {
-  return text.includes(PLACEHOLDER_PREFIX) ? `${GENERATED}\n${PLACEHOLDER_NOTE}\n` : `${GENERATED}\n`;
+/** True when the render used placeholder outputs anywhere (the stage is not deployed yet). */
+export function hasPlaceholders(rendered: RenderedManifests): boolean {
+  return JSON.stringify(rendered).includes(PLACEHOLDER_PREFIX);
 }
 
 /**
  * Writes one YAML file per component (`<component>.yaml`, objects in apply order) plus the release
- * list as `releases.json` and `releases.yaml`. YAML files of an earlier render that this one no
+ * list as `releases.json` and `releases.yaml`. When the render used placeholder outputs, every YAML
+ * file starts with a PLACEHOLDERS warning (one set of manifests: a file without a placeholder is
+ * still part of a render that must not be applied). YAML files of an earlier render that this one no
  * longer produces (a removed component) are deleted; files this function did not write (no
  * generated header) are never touched. Returns the paths written.
  */
 export function writeManifests(rendered: RenderedManifests, dir: string): string[] {
   fs.mkdirSync(dir, { recursive: true });
+  const header = hasPlaceholders(rendered) ? `${GENERATED}\n${PLACEHOLDER_NOTE}\n` : `${GENERATED}\n`;
   const written: string[] = [];
   const write = (file: string, text: string) => {
     const target = path.join(dir, file);
@@ -107,11 +111,11 @@ export function writeManifests(rendered: RenderedManifests, dir: string): string
   };
   for (const component of rendered.components) {
     const body = Yaml.stringify(...component.objects);
-    write(`${component.name}.yaml`, header(body) + body);
+    write(`${component.name}.yaml`, header + body);
   }
   write('releases.json', `${JSON.stringify(rendered.releases, null, 2)}\n`);
   const releasesYaml = Yaml.stringify(rendered.releases);
-  write('releases.yaml', header(releasesYaml) + releasesYaml);
+  write('releases.yaml', header + releasesYaml);
   const keep = new Set(written.map((p) => path.basename(p)));
   for (const entry of fs.readdirSync(dir)) {
     const file = path.join(dir, entry);
