@@ -1,4 +1,5 @@
-import { NAMESPACES, SERVICE_ACCOUNTS, placeholderOutputs } from '@metaflow-gitops/stage-config';
+import * as path from 'node:path';
+import { NAMESPACES, SERVICE_ACCOUNTS, loadStages, placeholderOutputs } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 import { KubeObject, RenderedManifests, renderStageManifests } from './render';
 import { KINDS_WITHOUT_SCHEMA, hasSchema, kindKey, sampleOutputs, schemaErrors } from './testing';
@@ -119,5 +120,38 @@ describe('security properties', () => {
     const bus = all(deployed).find((o) => o.kind === 'EventBus')!;
     expect((bus.spec as { jetstream: { version: string } }).jetstream.version).toMatch(/^\d+\.\d+\.\d+$/);
     for (const r of deployed.releases) expect(r.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('the repository stage files', () => {
+  // The loader and the render together, on the stage files a fresh clone has (example, prod-example).
+  const environments = path.resolve(__dirname, '../../../../environments');
+  let stages: { name: string; gpu: boolean; rendered: RenderedManifests[] }[];
+
+  beforeAll(() => {
+    const loaded = loadStages(environments);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    stages = loaded.stages.map((s) => ({
+      name: s.name,
+      gpu: s.compute.gpu !== undefined,
+      rendered: [renderStageManifests(s, sampleOutputs(s.name, s.accountId, s.region)), renderStageManifests(s, placeholderOutputs())],
+    }));
+  });
+
+  it('finds the example stages', () => {
+    expect(stages.map((s) => s.name)).toEqual(expect.arrayContaining(['example', 'prod-example']));
+  });
+
+  it('renders every stage file into objects that all pass schema validation', () => {
+    const failures = stages.flatMap((s) =>
+      s.rendered.flatMap((r) => all(r).filter(hasSchema).map((o) => [`${s.name} ${kindKey(o)} ${o.metadata.name}`, schemaErrors(o)])),
+    ).filter(([, err]) => err !== undefined);
+    expect(failures).toEqual([]);
+  });
+
+  it('renders the GPU pool exactly for the stages that declare one', () => {
+    for (const s of stages) {
+      expect(all(s.rendered[0]).some((o) => o.kind === 'NodePool' && o.metadata.name === 'metaflow-gpu')).toBe(s.gpu);
+    }
   });
 });
