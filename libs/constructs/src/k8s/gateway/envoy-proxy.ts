@@ -23,6 +23,7 @@ export function addEnvoyProxy(scope: Construct, ctx: StageContext): void {
         type: 'Kubernetes',
         kubernetes: {
           envoyDeployment: { replicas: ctx.config.isProd ? 3 : 2 },
+          envoyPDB: { minAvailable: 1 },
           envoyService: {
             type: 'LoadBalancer',
             loadBalancerClass: 'eks.amazonaws.com/nlb',

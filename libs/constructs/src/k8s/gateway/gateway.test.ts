@@ -44,6 +44,12 @@ describe('load balancer', () => {
     expect(proxy().annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internet-facing');
   });
 
+  it('keeps an Envoy replica through voluntary disruptions', () => {
+    const k = findObject<{ spec: { provider: { kubernetes: { envoyPDB: { minAvailable: number }; envoyDeployment: { replicas: number } } } } }>(rendered, 'EnvoyProxy', 'metaflow-nlb').spec.provider.kubernetes;
+    expect(k.envoyPDB.minAvailable).toBe(1);
+    expect(k.envoyDeployment.replicas).toBe(2);
+  });
+
   it('is the parameters of the GatewayClass the Gateway uses', () => {
     const gc = findObject<{ spec: { controllerName: string; parametersRef: { kind: string; name: string } } }>(rendered, 'GatewayClass', 'metaflow');
     expect(gc.spec.controllerName).toBe('gateway.envoyproxy.io/gatewayclass-controller');

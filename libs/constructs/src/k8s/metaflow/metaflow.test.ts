@@ -48,6 +48,12 @@ describe('metadata service', () => {
     expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels);
   });
 
+  it('spreads its replicas over the zones', () => {
+    const spec = findObject<{ spec: { template: { spec: { topologySpreadConstraints: { topologyKey: string; labelSelector: { matchLabels: Record<string, string> } }[] } } } }>(rendered, 'Deployment', 'metaflow-metadata').spec.template.spec;
+    expect(spec.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
+    expect(spec.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'metaflow-metadata' });
+  });
+
   it('runs as the ServiceAccount the Eks stack gave a Pod Identity role', () => {
     expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.spec.serviceAccountName).toBe(SERVICE_ACCOUNTS.metadataService.name);
     expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-ui-backend').spec.template.spec.serviceAccountName).toBe(SERVICE_ACCOUNTS.uiBackend.name);

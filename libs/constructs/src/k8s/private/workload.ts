@@ -59,6 +59,8 @@ export function addHttpWorkload(scope: Construct, props: HttpWorkloadProps): voi
         spec: {
           serviceAccountName: props.serviceAccountName,
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          // Replicas spread over the stage's zones when they can (a zone outage keeps one serving).
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
           containers: [
             {
               name: props.name,
