@@ -1,18 +1,22 @@
-import { discoveryUrl, validateDiscovery, type DiscoveryDocument } from './discovery';
-import { DiscoveryError } from './discovery';
+import { DiscoveryError, stageDiscoveryUrl, validateDiscovery, type DiscoveryDocument } from './discovery';
 
 const valid: DiscoveryDocument = {
+  schemaVersion: 1,
   stage: 'dev',
   issuer: 'https://cognito-idp.us-west-2.amazonaws.com/us-west-2_AbCdEf123',
   cliClientId: '4example0client0id',
   redirectPorts: [53682, 53683],
+  redirectPath: '/callback',
+  scopes: ['openid', 'email', 'profile'],
+  cognitoDomain: 'https://metaflow-dev-123456789012.auth.us-west-2.amazoncognito.com',
+  defaultDatastore: 's3',
   serviceUrl: 'https://dev.metaflow.example.com/cli/',
   serviceInternalUrl: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080',
   datastoreSysrootS3: 's3://metaflow-dev-123456789012/metaflow',
   datatoolsS3Root: 's3://metaflow-dev-123456789012/data',
   kubernetesNamespace: 'metaflow-jobs',
   kubernetesServiceAccount: 'metaflow-task',
-  argoEvents: { eventBus: 'default', eventSource: 'argo-events-webhook', serviceAccount: 'argo-events-sensor', webhookUrl: 'http://webhook.metaflow-jobs.svc:12000/metaflow-event' },
+  argoEvents: { eventBus: 'default', eventSource: 'metaflow-webhook', event: 'metaflow-event', serviceAccount: 'argo-events-sensor', webhookUrl: 'http://webhook.metaflow-jobs.svc:12000/metaflow-event' },
   region: 'us-west-2',
   clusterName: 'metaflow-dev',
   uiUrl: 'https://dev.metaflow.example.com/',
@@ -32,7 +36,6 @@ describe('validateDiscovery', () => {
   test('accepts a complete document and ignores unknown fields', () => {
     expect(issuesOf(valid)).toEqual([]);
     expect(issuesOf({ ...valid, futureField: { x: 1 } })).toEqual([]);
-    expect(issuesOf({ ...valid, schemaVersion: 1, redirectPath: '/callback', scopes: ['openid', 'email'], defaultDatastore: 's3', cognitoDomain: 'https://x.auth.us-west-2.amazoncognito.com' })).toEqual([]);
     expect(validateDiscovery(valid, 'u')).toBe(valid);
   });
 
@@ -47,7 +50,9 @@ describe('validateDiscovery', () => {
     ['namespace', { ...valid, kubernetesNamespace: 'Metaflow_Jobs' }, ['kubernetesNamespace: must be a Kubernetes namespace name, got "Metaflow_Jobs"']],
     ['region', { ...valid, region: 'oregon' }, ['region: must be an AWS region such as us-west-2, got "oregon"']],
     ['stage name', { ...valid, stage: 'Dev Stage' }, ['stage: must be a stage name (lowercase letters, digits, hyphens), got "Dev Stage"']],
-    ['argo events missing', { ...valid, argoEvents: undefined }, ['argoEvents: missing (an object with eventBus, eventSource, serviceAccount, webhookUrl)']],
+    ['argo events missing', { ...valid, argoEvents: undefined }, ['argoEvents: missing (an object with eventBus, eventSource, event, serviceAccount, webhookUrl)']],
+    ['no schema version', { ...valid, schemaVersion: undefined }, ['schemaVersion: missing (a positive integer is required)']],
+    ['no scopes', { ...valid, scopes: undefined }, ['scopes: must be a non-empty array of scope names, got undefined']],
     ['argo events field', { ...valid, argoEvents: { ...valid.argoEvents, eventBus: 3 } }, ['argoEvents.eventBus: must be a non-empty string, got 3']],
     ['cluster endpoint', { ...valid, clusterEndpoint: 'not a url' }, ['clusterEndpoint: must be an absolute URL, got "not a url"']],
     ['newer schema', { ...valid, schemaVersion: 2 }, ['schemaVersion: is 2, newer than this metaflow-login understands (1): upgrade metaflow-login']],
@@ -70,14 +75,14 @@ describe('validateDiscovery', () => {
   });
 });
 
-describe('discoveryUrl', () => {
+describe('stageDiscoveryUrl', () => {
   test('appends the well-known path to the stage URL', () => {
-    expect(discoveryUrl('https://dev.metaflow.example.com', '/.well-known/metaflow-gitops.json')).toBe('https://dev.metaflow.example.com/.well-known/metaflow-gitops.json');
-    expect(discoveryUrl('https://dev.metaflow.example.com/some/path', '/.well-known/metaflow-gitops.json')).toBe('https://dev.metaflow.example.com/.well-known/metaflow-gitops.json');
+    expect(stageDiscoveryUrl('https://dev.metaflow.example.com')).toBe('https://dev.metaflow.example.com/.well-known/metaflow-gitops.json');
+    expect(stageDiscoveryUrl('https://dev.metaflow.example.com/some/path')).toBe('https://dev.metaflow.example.com/.well-known/metaflow-gitops.json');
   });
 
   test('refuses plain http off loopback and non-URLs (usage errors)', () => {
-    expect(() => discoveryUrl('http://dev.metaflow.example.com', '/x')).toThrow("stage URL must use https: 'http://dev.metaflow.example.com'");
-    expect(() => discoveryUrl('dev', '/x')).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => stageDiscoveryUrl('http://dev.metaflow.example.com')).toThrow("stage URL must use https: 'http://dev.metaflow.example.com'");
+    expect(() => stageDiscoveryUrl('dev')).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
 });

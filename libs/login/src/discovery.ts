@@ -1,57 +1,11 @@
+import { DISCOVERY_PATH, DISCOVERY_SCHEMA_VERSION, type DiscoveryDocument } from '@metaflow-gitops/stage-config';
 import { LoginError } from './errors';
 
 /**
- * The public JSON document a stage serves at `DISCOVERY_PATH` (`/.well-known/metaflow-gitops.json`):
- * everything the login CLI needs to log a user in and write a Metaflow profile. Public on purpose:
- * it holds no secret (the CLI client is a public PKCE client).
+ * The discovery document is defined once, in @metaflow-gitops/stage-config (the manifests render it
+ * with `buildDiscoveryDocument`); this module checks what a stage actually serves against it.
  */
-export interface DiscoveryDocument {
-  /** Shape version; a newer major shape than this CLI knows is refused. @default 1 */
-  readonly schemaVersion?: number;
-  /** Stage name (`environments/<stage>.yaml`); names the profile `config_<stage>.json`. */
-  readonly stage: string;
-  /** OIDC issuer of the stage (Cognito: `https://cognito-idp.<region>.amazonaws.com/<poolId>`). */
-  readonly issuer: string;
-  /** Public PKCE client of the CLI. */
-  readonly cliClientId: string;
-  /** Loopback ports registered as `http://localhost:<port>/callback` on the CLI client. */
-  readonly redirectPorts: readonly number[];
-  /** Path of the registered loopback redirect URIs. @default `CLI_REDIRECT_PATH` (`/callback`) */
-  readonly redirectPath?: string;
-  /** Scopes the CLI client may request (must include `openid`). @default ['openid', 'email', 'profile'] */
-  readonly scopes?: readonly string[];
-  /** Cognito hosted-UI base URL (informational: the endpoints come from the issuer's metadata). */
-  readonly cognitoDomain?: string;
-  /** `METAFLOW_DEFAULT_DATASTORE`. @default `s3` */
-  readonly defaultDatastore?: 's3';
-  /** Public metadata service URL (`https://<stage host>/cli/`): the local client's `METAFLOW_SERVICE_URL`. */
-  readonly serviceUrl: string;
-  /** In-cluster metadata service URL: what pods and workflows use (`METAFLOW_SERVICE_INTERNAL_URL`). */
-  readonly serviceInternalUrl: string;
-  /** `s3://<bucket>/metaflow` */
-  readonly datastoreSysrootS3: string;
-  /** `s3://<bucket>/data` */
-  readonly datatoolsS3Root: string;
-  readonly kubernetesNamespace: string;
-  readonly kubernetesServiceAccount: string;
-  readonly argoEvents: {
-    readonly eventBus: string;
-    readonly eventSource: string;
-    readonly serviceAccount: string;
-    /** Event name of the webhook EventSource. @default `metaflow-event` */
-    readonly event?: string;
-    /** In-cluster webhook URL of the event source. */
-    readonly webhookUrl: string;
-  };
-  readonly region: string;
-  readonly clusterName: string;
-  /** Metaflow UI. */
-  readonly uiUrl: string;
-  /** EKS API endpoint; with `clusterCertificateAuthorityData` lets the CLI write a kubeconfig context. */
-  readonly clusterEndpoint?: string;
-  /** Base64 PEM of the cluster CA (public information, as in any kubeconfig). */
-  readonly clusterCertificateAuthorityData?: string;
-}
+export type { DiscoveryDocument };
 
 /** One problem of a discovery document: the field path and what is wrong with it. */
 export interface DiscoveryIssue {
@@ -135,7 +89,7 @@ class Checker {
 }
 
 /** Highest discovery document shape this CLI understands. */
-export const SUPPORTED_SCHEMA_VERSION = 1;
+export const SUPPORTED_SCHEMA_VERSION: number = DISCOVERY_SCHEMA_VERSION;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -146,12 +100,11 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument {
   if (!isObject(raw)) throw new DiscoveryError(url, [{ path: '(document)', message: 'must be a JSON object' }]);
   const c = new Checker();
-  if (raw.schemaVersion !== undefined) {
-    if (!Number.isInteger(raw.schemaVersion) || (raw.schemaVersion as number) < 1) {
-      c.issues.push({ path: 'schemaVersion', message: `must be a positive integer, got ${JSON.stringify(raw.schemaVersion)}` });
-    } else if ((raw.schemaVersion as number) > SUPPORTED_SCHEMA_VERSION) {
-      c.issues.push({ path: 'schemaVersion', message: `is ${String(raw.schemaVersion)}, newer than this metaflow-login understands (${SUPPORTED_SCHEMA_VERSION}): upgrade metaflow-login` });
-    }
+  const version = raw.schemaVersion;
+  if (!Number.isInteger(version) || (version as number) < 1) {
+    c.issues.push({ path: 'schemaVersion', message: version === undefined ? 'missing (a positive integer is required)' : `must be a positive integer, got ${JSON.stringify(version)}` });
+  } else if ((version as number) > SUPPORTED_SCHEMA_VERSION) {
+    c.issues.push({ path: 'schemaVersion', message: `is ${String(version)}, newer than this metaflow-login understands (${SUPPORTED_SCHEMA_VERSION}): upgrade metaflow-login` });
   }
   c.pattern(raw, 'stage', 'stage', DNS_LABEL, 'a stage name (lowercase letters, digits, hyphens)');
   c.url(raw, 'issuer', 'issuer', 'public');
@@ -166,17 +119,15 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
       }
     });
   }
-  if (raw.redirectPath !== undefined) c.pattern(raw, 'redirectPath', 'redirectPath', /^\/[A-Za-z0-9/_.-]*$/, 'an absolute URL path such as /callback');
-  if (raw.scopes !== undefined) {
-    const scopes = raw.scopes;
-    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((x) => typeof x === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(x))) {
-      c.issues.push({ path: 'scopes', message: `must be a non-empty array of scope names, got ${JSON.stringify(scopes)}` });
-    } else if (!scopes.includes('openid')) {
-      c.issues.push({ path: 'scopes', message: `must include openid, got ${JSON.stringify(scopes)}` });
-    }
+  c.pattern(raw, 'redirectPath', 'redirectPath', /^\/[A-Za-z0-9/_.-]*$/, 'an absolute URL path such as /callback');
+  const scopes = raw.scopes;
+  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((x) => typeof x === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(x))) {
+    c.issues.push({ path: 'scopes', message: `must be a non-empty array of scope names, got ${JSON.stringify(scopes)}` });
+  } else if (!scopes.includes('openid')) {
+    c.issues.push({ path: 'scopes', message: `must include openid, got ${JSON.stringify(scopes)}` });
   }
-  if (raw.cognitoDomain !== undefined) c.url(raw, 'cognitoDomain', 'cognitoDomain', 'public');
-  if (raw.defaultDatastore !== undefined && raw.defaultDatastore !== 's3') {
+  c.url(raw, 'cognitoDomain', 'cognitoDomain', 'public');
+  if (raw.defaultDatastore !== 's3') {
     c.issues.push({ path: 'defaultDatastore', message: `must be "s3" (the only datastore this platform provides), got ${JSON.stringify(raw.defaultDatastore)}` });
   }
   c.url(raw, 'serviceUrl', 'serviceUrl', 'public');
@@ -186,13 +137,13 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
   c.pattern(raw, 'kubernetesNamespace', 'kubernetesNamespace', DNS_LABEL, 'a Kubernetes namespace name');
   c.pattern(raw, 'kubernetesServiceAccount', 'kubernetesServiceAccount', /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes ServiceAccount name');
   if (!isObject(raw.argoEvents)) {
-    c.issues.push({ path: 'argoEvents', message: 'missing (an object with eventBus, eventSource, serviceAccount, webhookUrl)' });
+    c.issues.push({ path: 'argoEvents', message: 'missing (an object with eventBus, eventSource, event, serviceAccount, webhookUrl)' });
   } else {
     c.string(raw.argoEvents, 'eventBus', 'argoEvents.eventBus');
     c.string(raw.argoEvents, 'eventSource', 'argoEvents.eventSource');
     c.string(raw.argoEvents, 'serviceAccount', 'argoEvents.serviceAccount');
     c.url(raw.argoEvents, 'webhookUrl', 'argoEvents.webhookUrl', 'internal');
-    if (raw.argoEvents.event !== undefined) c.string(raw.argoEvents, 'event', 'argoEvents.event');
+    c.string(raw.argoEvents, 'event', 'argoEvents.event');
   }
   c.pattern(raw, 'region', 'region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-west-2');
   c.string(raw, 'clusterName', 'clusterName');
@@ -203,8 +154,8 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
   return raw as unknown as DiscoveryDocument;
 }
 
-/** The discovery URL of a stage URL such as `https://dev.metaflow.example.com`. */
-export function discoveryUrl(stageUrl: string, discoveryPath: string): string {
+/** The discovery document URL of a stage URL such as `https://dev.metaflow.example.com`. */
+export function stageDiscoveryUrl(stageUrl: string): string {
   let base: URL;
   try {
     base = new URL(stageUrl);
@@ -214,7 +165,7 @@ export function discoveryUrl(stageUrl: string, discoveryPath: string): string {
   if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackUrl(base))) {
     throw new LoginError(`stage URL must use https: '${stageUrl}'`, 2);
   }
-  return new URL(discoveryPath, base).toString();
+  return new URL(DISCOVERY_PATH, base).toString();
 }
 
 /** Fetches and validates the discovery document; errors say whether the URL is unreachable or the document wrong. */

@@ -3,9 +3,6 @@ import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JW
 import { isLoopbackUrl } from './discovery';
 import { LoginError } from './errors';
 
-/** Scopes the CLI asks for unless the stage lists its own (Cognito issues refresh tokens without `offline_access`). */
-export const CLI_SCOPES = 'openid email profile';
-
 /** Default allowed difference between this machine's clock and the issuer's, in seconds. */
 export const DEFAULT_CLOCK_TOLERANCE_S = 120;
 
@@ -263,8 +260,8 @@ export interface AuthorizationRequest {
   readonly pkceCodeVerifier: string;
 }
 
-/** Builds the authorization URL: code flow, PKCE S256, fresh state and nonce. */
-export async function authorizationRequest(issuer: Issuer, redirectUri: string, scope: string = CLI_SCOPES): Promise<AuthorizationRequest> {
+/** Builds the authorization URL: code flow, PKCE S256, fresh state and nonce, the stage's scopes. */
+export async function authorizationRequest(issuer: Issuer, redirectUri: string, scope: string): Promise<AuthorizationRequest> {
   const pkceCodeVerifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();

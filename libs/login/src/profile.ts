@@ -1,9 +1,6 @@
 import type { DiscoveryDocument } from './discovery';
 import { stagePaths, writePrivateFile } from './files';
 
-/** Argo Events event name the stage's webhook EventSource declares (the seed's and the public deployments' name). */
-export const DEFAULT_ARGO_EVENT = 'metaflow-event';
-
 /**
  * The Metaflow profile of a stage, as Metaflow reads `config_<profile>.json`
  * (`metaflow/metaflow_config.py`: every key is `METAFLOW_<NAME>`). Holds no credential:
@@ -13,7 +10,7 @@ export const DEFAULT_ARGO_EVENT = 'metaflow-event';
  */
 export function buildProfile(doc: DiscoveryDocument): Record<string, string> {
   return {
-    METAFLOW_DEFAULT_DATASTORE: doc.defaultDatastore ?? 's3',
+    METAFLOW_DEFAULT_DATASTORE: doc.defaultDatastore,
     METAFLOW_DATASTORE_SYSROOT_S3: doc.datastoreSysrootS3,
     METAFLOW_DATATOOLS_S3ROOT: doc.datatoolsS3Root,
     METAFLOW_DEFAULT_METADATA: 'service',
@@ -23,7 +20,7 @@ export function buildProfile(doc: DiscoveryDocument): Record<string, string> {
     METAFLOW_KUBERNETES_SERVICE_ACCOUNT: doc.kubernetesServiceAccount,
     METAFLOW_ARGO_EVENTS_EVENT_BUS: doc.argoEvents.eventBus,
     METAFLOW_ARGO_EVENTS_EVENT_SOURCE: doc.argoEvents.eventSource,
-    METAFLOW_ARGO_EVENTS_EVENT: doc.argoEvents.event ?? DEFAULT_ARGO_EVENT,
+    METAFLOW_ARGO_EVENTS_EVENT: doc.argoEvents.event,
     METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: doc.argoEvents.serviceAccount,
     METAFLOW_ARGO_EVENTS_WEBHOOK_URL: doc.argoEvents.webhookUrl,
     METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL: doc.argoEvents.webhookUrl,

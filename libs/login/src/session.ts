@@ -1,9 +1,8 @@
-import { CLI_REDIRECT_PATH } from '@metaflow-gitops/stage-config';
 import { openBrowser } from './browser';
 import type { DiscoveryDocument } from './discovery';
 import { LoginError } from './errors';
 import { finishPage, listenLoopback } from './loopback';
-import { authorizationRequest, CLI_SCOPES, discoverIssuer, errorCodeMessage, exchangeCode, refresh, type ExchangeContext, type Issuer, type TokenResult } from './oidc';
+import { authorizationRequest, discoverIssuer, errorCodeMessage, exchangeCode, refresh, type ExchangeContext, type Issuer, type TokenResult } from './oidc';
 import { readTokens, requireTokens, withTokenLock, writeTokens, type StoredTokens } from './tokens';
 
 /** What the commands need from the outside world; tests pass their own. */
@@ -36,7 +35,7 @@ export async function browserLogin(ctx: ExchangeContext, doc: DiscoveryDocument,
   let request: Awaited<ReturnType<typeof authorizationRequest>> | undefined;
   let handled = false;
 
-  const loopback = await listenLoopback(doc.redirectPorts, doc.redirectPath ?? CLI_REDIRECT_PATH, (url, res) => {
+  const loopback = await listenLoopback(doc.redirectPorts, doc.redirectPath, (url, res) => {
     if (handled || !request) {
       finishPage(res, false, 'This login was already completed or abandoned; return to the terminal.');
       return;
@@ -83,7 +82,7 @@ export async function browserLogin(ctx: ExchangeContext, doc: DiscoveryDocument,
     opts.timeoutS * 1000,
   );
   try {
-    request = await authorizationRequest(ctx.issuer, loopback.redirectUri, doc.scopes?.join(' ') ?? CLI_SCOPES);
+    request = await authorizationRequest(ctx.issuer, loopback.redirectUri, doc.scopes.join(' '));
     const url = request.url.toString();
     if (opts.browser) {
       rt.stderr(`Opening your browser to log in to stage '${doc.stage}'. If it does not open, visit this URL on this machine:\n  ${url}\n`);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { cliRedirectUris, CLI_REDIRECT_PATH, CLI_REDIRECT_PORTS, DISCOVERY_PATH } from '@metaflow-gitops/stage-config';
+import { buildDiscoveryDocument, cliRedirectUris, DISCOVERY_PATH, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
+import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 
 export const PACKAGE_DIR = resolve(__dirname, '..');
 export const BIN = join(PACKAGE_DIR, 'bin', 'metaflow-login.js');
@@ -114,31 +115,22 @@ export class StageServer {
   }
 }
 
-/** A discovery document for `stage` against `issuer`, served by `stage` (overrides per test). */
+/**
+ * The discovery document the manifests publish for a stage `dev` (`buildDiscoveryDocument`, the
+ * real builder), pointed at the loopback provider and stage; `overrides` change single fields.
+ */
 export function discoveryDoc(stageUrl: string, issuer: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    schemaVersion: 1,
-    stage: 'dev',
-    issuer,
+  const outputs: StageOutputs = {
+    ...placeholderOutputs(),
+    issuerUrl: issuer,
     cliClientId: CLI_CLIENT,
-    redirectPorts: [...CLI_REDIRECT_PORTS],
-    redirectPath: CLI_REDIRECT_PATH,
-    scopes: ['openid', 'email', 'profile'],
-    defaultDatastore: 's3',
-    serviceUrl: `${stageUrl}/cli/`,
-    serviceInternalUrl: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080',
-    datastoreSysrootS3: 's3://metaflow-dev-artifacts/metaflow',
-    datatoolsS3Root: 's3://metaflow-dev-artifacts/data',
-    kubernetesNamespace: 'metaflow-jobs',
-    kubernetesServiceAccount: 'metaflow-task',
-    argoEvents: {
-      eventBus: 'default',
-      eventSource: 'argo-events-webhook',
-      serviceAccount: 'argo-events-sensor',
-      webhookUrl: 'http://argo-events-webhook-eventsource-svc.metaflow-jobs.svc:12000/metaflow-event',
-    },
-    region: 'us-west-2',
+    cognitoDomain: 'https://metaflow-dev-111111111111.auth.us-west-2.amazoncognito.com',
+    artifactBucketName: 'metaflow-dev-artifacts',
     clusterName: 'metaflow-dev',
+  };
+  return {
+    ...buildDiscoveryDocument(makeStageConfig({ name: 'dev', region: 'us-west-2' }), outputs),
+    serviceUrl: `${stageUrl}/cli/`,
     uiUrl: `${stageUrl}/`,
     clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com',
     clusterCertificateAuthorityData: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),

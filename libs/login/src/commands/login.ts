@@ -1,5 +1,4 @@
-import { DISCOVERY_PATH } from '@metaflow-gitops/stage-config';
-import { discoveryUrl, fetchDiscovery } from '../discovery';
+import { fetchDiscovery, stageDiscoveryUrl } from '../discovery';
 import { EXIT, LoginError } from '../errors';
 import { metaflowHome, stagePaths } from '../files';
 import { kubeconfigPath, mergeKubeconfig } from '../kubeconfig';
@@ -27,7 +26,7 @@ export interface LoginOptions {
 export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<number> {
   const stageUrl = opts.stageUrl ?? stageUrlFromRepo(opts.stage as string, opts.cwd);
   const home = metaflowHome(rt.env);
-  const doc = await fetchDiscovery(discoveryUrl(stageUrl, DISCOVERY_PATH));
+  const doc = await fetchDiscovery(stageDiscoveryUrl(stageUrl));
   if (opts.stage && opts.stage !== doc.stage) {
     throw new LoginError(`${stageUrl} serves stage '${doc.stage}', not '${opts.stage}': check the stage file's domain.`);
   }
