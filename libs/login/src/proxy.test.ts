@@ -33,12 +33,22 @@ describe('startAuthProxy', () => {
 
   test('adds the bearer token, keeps the service path prefix, method, body and response', async () => {
     proxy = await startAuthProxy(base, async () => 'fresh');
-    expect(proxy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(proxy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/$/);
     const res = await fetch(`${proxy.url}flows/HelloFlow/runs?x=1`, { method: 'POST', body: '{"a":1}', headers: { authorization: 'Bearer user-supplied' } });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-upstream')).toBe('yes');
     expect(await res.json()).toEqual({ echo: '{"a":1}' });
     expect(seen).toEqual([{ method: 'POST', url: '/cli/flows/HelloFlow/runs?x=1', authorization: 'Bearer fresh', body: '{"a":1}' }]);
+  });
+
+  test('requests without the secret path prefix are refused and never forwarded', async () => {
+    proxy = await startAuthProxy(base, async () => 'fresh');
+    const { origin } = new URL(proxy.url);
+    const res = await fetch(`${origin}/flows`);
+    expect(res.status).toBe(403);
+    const guessed = await fetch(`${origin}/wrong-prefix/flows`);
+    expect(guessed.status).toBe(403);
+    expect(seen).toEqual([]);
   });
 
   test('a 401 is retried once with a force-refreshed token, replaying the body', async () => {

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { randomBytes } from 'node:crypto';
 
 /** Headers that belong to one hop and are not forwarded (RFC 9110 section 7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'content-length']);
@@ -8,7 +9,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 const MAX_BODY = 16 * 1024 * 1024;
 
 export interface AuthProxy {
-  /** `http://127.0.0.1:<port>/`: what the child process gets as `METAFLOW_SERVICE_URL`. */
+  /** `http://127.0.0.1:<port>/<secret>/`: what the child process gets as `METAFLOW_SERVICE_URL`. */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -19,20 +20,23 @@ export interface AuthProxy {
  * the token never enters the client's environment or configuration: the Kubernetes and Argo plugins
  * copy `METAFLOW_SERVICE_HEADERS` into every pod and workflow template, and pods use the in-cluster
  * URL anyway. Tokens are refreshed as they near expiry, so long runs outlive the 1-hour token.
+ * The URL carries a random path prefix: other local users' processes, which can reach 127.0.0.1
+ * too, cannot use the proxy to act as this user.
  */
 export async function startAuthProxy(target: string, getToken: (force: boolean) => Promise<string>): Promise<AuthProxy> {
   const base = new URL(target);
   const basePath = base.pathname.replace(/\/$/, '');
   const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
+  const prefix = `/${randomBytes(24).toString('base64url')}`;
 
-  function forward(req: IncomingMessage, body: Buffer, token: string): Promise<IncomingMessage> {
+  function forward(req: IncomingMessage, path: string, body: Buffer, token: string): Promise<IncomingMessage> {
     const headers: IncomingHttpHeaders = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
     headers.authorization = `Bearer ${token}`;
     headers['content-length'] = String(body.length);
     return new Promise((resolve, reject) => {
       const upstream = send(
-        { protocol: base.protocol, hostname: base.hostname, port: base.port || undefined, method: req.method, path: `${basePath}${req.url ?? '/'}`, headers },
+        { protocol: base.protocol, hostname: base.hostname, port: base.port || undefined, method: req.method, path: `${basePath}${path}`, headers },
         resolve,
       );
       upstream.once('error', reject);
@@ -41,6 +45,12 @@ export async function startAuthProxy(target: string, getToken: (force: boolean) 
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    if (!url.startsWith(`${prefix}/`)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('metaflow-login exec proxy: unknown path\n');
+      return;
+    }
+    const path = url.slice(prefix.length);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
@@ -52,11 +62,11 @@ export async function startAuthProxy(target: string, getToken: (force: boolean) 
       chunks.push(chunk as Buffer);
     }
     const body = Buffer.concat(chunks);
-    let upstream = await forward(req, body, await getToken(false));
+    let upstream = await forward(req, path, body, await getToken(false));
     if (upstream.statusCode === 401) {
       // The token may have been revoked or the clocks disagree: one retry with a refreshed token.
       upstream.resume();
-      upstream = await forward(req, body, await getToken(true));
+      upstream = await forward(req, path, body, await getToken(true));
     }
     const headers: IncomingHttpHeaders = {};
     for (const [k, v] of Object.entries(upstream.headers)) if (!HOP_BY_HOP.has(k) || k === 'content-length') headers[k] = v;
@@ -76,7 +86,7 @@ export async function startAuthProxy(target: string, getToken: (force: boolean) 
   });
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${prefix}/`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -3,7 +3,7 @@ import type { DiscoveryDocument } from './discovery';
 import { LoginError } from './errors';
 import { finishPage, listenLoopback } from './loopback';
 import { authorizationRequest, discoverIssuer, errorCodeMessage, exchangeCode, refresh, type ExchangeContext, type Issuer, type TokenResult } from './oidc';
-import { readTokens, requireTokens, withTokenLock, writeTokens, type StoredTokens } from './tokens';
+import { requireTokens, withTokenLock, writeTokens, type StoredTokens } from './tokens';
 
 /** What the commands need from the outside world; tests pass their own. */
 export interface Runtime {
@@ -147,5 +147,3 @@ export async function freshTokens(home: string, stage: string, rt: Runtime, cloc
     return next;
   });
 }
-
-export { readTokens };

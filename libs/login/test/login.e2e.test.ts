@@ -220,7 +220,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     expect(out.body).toEqual({ path: '/cli/flows/HelloFlow', sub: 'alice', clientId: CLI_CLIENT });
     expect(out.env.METAFLOW_PROFILE).toBe('dev');
     expect(out.env.METAFLOW_HOME).toBe(s.metaflowHome);
-    expect(out.env.METAFLOW_SERVICE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(out.env.METAFLOW_SERVICE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/$/);
     expect(out.env.METAFLOW_SERVICE_HEADERS).toBeUndefined();
     const tokens = storedTokens(s);
     expect(JSON.stringify(out.env)).not.toContain(tokens.accessToken);
