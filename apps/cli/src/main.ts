@@ -6,6 +6,7 @@ import { checkCommand } from './commands/check';
 import { manifests } from './commands/manifests';
 import { stageList, stageNew } from './commands/stage';
 import { validate } from './commands/validate';
+import { loginCommand } from './commands/login';
 
 const VERSION: string = require('../package.json').version;
 
@@ -16,7 +17,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
+    .exitOverride()
+    // Program options come before the subcommand, so a subcommand can pass its arguments through.
+    .enablePositionalOptions();
   program
     .command('synth')
     .description('Synthesize a stage (or --all) into cdk.out/<stage>/ with no AWS access; prints the stacks in deploy order')
@@ -39,6 +42,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>
       setExit(await checkCommand({ stage, ...o }, io)),
     );
+
+  program
+    .command('login')
+    .description('Log in to a stage as a data scientist: profile, env.sh, tokens, kubeconfig (same as metaflow-login; mfctl login --help)')
+    .helpOption(false)
+    // Everything after `login` goes to metaflow-login verbatim, including `exec <stage> -- <cmd>`.
+    .passThroughOptions()
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]', 'metaflow-login arguments')
+    .action(async (args: string[]) => setExit(await loginCommand(args, io)));
 
   program
     .command('validate')

@@ -166,7 +166,7 @@ async function dispatch(argv: string[], rt: Runtime): Promise<number> {
         {
           stageUrl,
           stage: values.stage as string | undefined,
-          cwd: process.cwd(),
+          cwd: rt.cwd,
           browser: !values['no-browser'],
           timeoutS: seconds(values.timeout, 'timeout', 300),
           kubeconfig: !values['no-kubeconfig'],
@@ -186,6 +186,7 @@ export function processRuntime(): Runtime {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     now: () => Date.now(),
+    cwd: process.cwd(),
   };
 }
 

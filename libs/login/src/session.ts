@@ -12,6 +12,8 @@ export interface Runtime {
   readonly stderr: (text: string) => void;
   /** Epoch milliseconds. */
   readonly now: () => number;
+  /** Where `--stage` looks for the repository. */
+  readonly cwd: string;
 }
 
 export interface BrowserLoginOptions {

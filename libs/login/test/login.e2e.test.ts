@@ -530,6 +530,7 @@ describe('token verification with real tokens', () => {
       stdout: () => undefined,
       stderr: (t) => (stderr += t),
       now: () => Date.now() + 2 * 3600_000,
+      cwd: s.dir,
     });
     expect(stderr).toMatch(/error: clock skew: the (ID|access) token was issued at .* \(7\d{3} s ahead; tolerance 120 s\)/);
     expect(code).toBe(1);
