@@ -94,6 +94,13 @@ export class EksStack extends StageStack {
     });
     this.cluster = cluster;
 
+    const principals = props.cluster.accessPrincipals.map((p) => p.arn);
+    const duplicate = [props.deployRoleArn, ...principals].find((arn, i, all) => all.indexOf(arn) !== i);
+    if (duplicate) {
+      throw new Error(
+        `cluster.accessPrincipals: '${duplicate}' is listed twice (or is the deploy role, which is always admin); EKS allows one access entry per principal`,
+      );
+    }
     this.addAccessEntry('DeployRole', { arn: props.deployRoleArn, access: 'admin', namespaces: [] });
     props.cluster.accessPrincipals.forEach((p, i) => this.addAccessEntry(`Principal${i + 1}`, p));
 
