@@ -1,6 +1,6 @@
 // Shared jest settings. TypeScript is transpiled by SWC (no type check here: `typecheck` does that).
 // ESM-only dependencies are transpiled too, so CommonJS tests can load them.
-const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'bottleneck', 'jose', 'openid-client', 'oauth4webapi', 'fast-content-type-parse', 'json-with-bigint'];
+const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'bottleneck', 'jose', 'openid-client', 'oauth4webapi', 'fast-content-type-parse', 'json-with-bigint', 'kubernetes-models', '@kubernetes-models', 'is-cidr', 'cidr-regex', 'ip-regex'];
 
 module.exports = {
   testEnvironment: 'node',
@@ -9,5 +9,6 @@ module.exports = {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  resolver: require.resolve('./jest.resolver.js'),
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };

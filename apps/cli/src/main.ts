@@ -3,6 +3,7 @@ import { CliError, EXIT } from './errors';
 import { Io, processIo } from './io';
 import { synthCommand } from './commands/synth';
 import { checkCommand } from './commands/check';
+import { manifests } from './commands/manifests';
 import { stageList, stageNew } from './commands/stage';
 import { validate } from './commands/validate';
 
@@ -69,6 +70,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print the list as JSON')
     .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
     .action(async (opts) => setExit(await stageList(opts, io)));
+
+  program
+    .command('manifests <stage>')
+    .description("Render the stage's cluster manifests and Helm release list into dist/k8s/<stage>/ and print counts per component")
+    .option('--outputs <file>', 'deployed stack outputs (dist/outputs/<stage>.json); without it every output is a marked placeholder')
+    .option('--out <dir>', 'output directory (default: dist/k8s/<stage>)')
+    .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
+    .option('--json', 'print the summary (files, object counts, releases) as JSON')
+    .action(async (name, opts) => setExit(await manifests(name, opts, io)));
 
   return program;
 }
