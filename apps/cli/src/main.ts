@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { Io, processIo } from './io';
+import { synthCommand } from './commands/synth';
+import { checkCommand } from './commands/check';
 import { manifests } from './commands/manifests';
 import { stageList, stageNew } from './commands/stage';
 import { validate } from './commands/validate';
@@ -15,6 +17,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
+  program
+    .command('synth')
+    .description('Synthesize a stage (or --all) into cdk.out/<stage>/ with no AWS access; prints the stacks in deploy order')
+    .argument('[stage]', 'stage name (environments/<stage>.yaml)')
+    .option('--all', 'every stage under environments/')
+    .option('--out <dir>', 'root of the cloud assemblies', undefined)
+    .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
+    .option('--json', 'machine-readable result')
+    .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>
+      setExit(await synthCommand({ stage, ...o }, io)),
+    );
+  program
+    .command('check')
+    .description('Synthesize a stage and run cdk-nag, cfn-lint, template limits and the custom-resource listing; exit 1 on any finding')
+    .argument('[stage]', 'stage name (environments/<stage>.yaml)')
+    .option('--all', 'every stage under environments/')
+    .option('--out <dir>', 'root of the cloud assemblies', undefined)
+    .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
+    .option('--json', 'machine-readable report')
+    .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>
+      setExit(await checkCommand({ stage, ...o }, io)),
+    );
 
   program
     .command('validate')
