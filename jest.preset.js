@@ -14,4 +14,5 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   resolver: require.resolve('./jest.resolver.js'),
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  reporters: ['default', require.resolve('./tools/jest-summary-reporter.js')],
 };
