@@ -1,6 +1,9 @@
 // Shared jest settings. TypeScript is transpiled by SWC (no type check here: `typecheck` does that).
 // ESM-only dependencies are transpiled too, so CommonJS tests can load them.
-const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'bottleneck', 'jose', 'openid-client', 'oauth4webapi', 'fast-content-type-parse', 'json-with-bigint', 'kubernetes-models', '@kubernetes-models', 'is-cidr', 'cidr-regex', 'ip-regex'];
+const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'bottleneck', 'jose', 'openid-client', 'oauth4webapi', 'fast-content-type-parse', 'json-with-bigint'];
+
+// kubernetes-models / @kubernetes-models/* (schema validation in the manifest tests) and their ESM dependencies.
+esmOnly.push('kubernetes-models', '@kubernetes-models', 'is-cidr', 'cidr-regex', 'ip-regex');
 
 module.exports = {
   testEnvironment: 'node',
@@ -11,4 +14,5 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   resolver: require.resolve('./jest.resolver.js'),
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  reporters: ['default', require.resolve('./tools/jest-summary-reporter.js')],
 };

@@ -25,7 +25,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('Synthesize a stage (or --all) into cdk.out/<stage>/ with no AWS access; prints the stacks in deploy order')
     .argument('[stage]', 'stage name (environments/<stage>.yaml)')
     .option('--all', 'every stage under environments/')
-    .option('--out <dir>', 'root of the cloud assemblies', undefined)
+    .option('--out <dir>', 'root of the cloud assemblies (default: <repo>/cdk.out)')
     .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
     .option('--json', 'machine-readable result')
     .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>
@@ -36,7 +36,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('Synthesize a stage and run cdk-nag, cfn-lint, template limits and the custom-resource listing; exit 1 on any finding')
     .argument('[stage]', 'stage name (environments/<stage>.yaml)')
     .option('--all', 'every stage under environments/')
-    .option('--out <dir>', 'root of the cloud assemblies', undefined)
+    .option('--out <dir>', 'root of the cloud assemblies (default: <repo>/cdk.out)')
     .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
     .option('--json', 'machine-readable report')
     .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>

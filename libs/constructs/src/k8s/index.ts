@@ -1,4 +1,5 @@
 export * from './render';
-export * from './context';
 export * from './releases/helm-release';
-export * from './releases/releases';
+export { CHARTS, stageReleases } from './releases/releases';
+export type { StageContext } from './context';
+export { stageContext } from './context';

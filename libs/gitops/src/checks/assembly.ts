@@ -9,10 +9,13 @@ export interface AssemblyStack {
   readonly templatePath: string;
   /** Stack names this stack depends on (from the manifest). */
   readonly dependencies: string[];
+  /** Region of the stack's environment (`aws://<account>/<region>`), when it has one. */
+  readonly region?: string;
 }
 
 interface ManifestArtifact {
   readonly type: string;
+  readonly environment?: string;
   readonly properties?: { readonly templateFile?: string; readonly stackName?: string };
   readonly dependencies?: string[];
   readonly displayName?: string;
@@ -35,6 +38,7 @@ export function readAssemblyStacks(assemblyDir: string): AssemblyStack[] {
       templateFile,
       templatePath: path.join(assemblyDir, templateFile),
       dependencies: (a.dependencies ?? []).filter((d) => stackIds.has(d)),
+      region: /^aws:\/\/[^/]+\/([a-z0-9-]+)$/.exec(a.environment ?? '')?.[1],
     };
   });
 }

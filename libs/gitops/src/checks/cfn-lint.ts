@@ -41,17 +41,27 @@ export function checkCfnLint(stacks: readonly AssemblyStack[], options: CfnLintO
     };
   }
   const files = stacks.map((s) => s.templatePath);
-  const r = spawnSync(command, ['--format', 'json', '--', ...files], { encoding: 'utf8', env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
-  // cfn-lint exits with a bit mask (2 errors, 4 warnings, 8 informational); 1 or a signal is a crash.
-  if (r.error || r.status === null || r.status === 1 || (r.status & 1) === 1) {
-    return {
-      name: 'cfn-lint',
-      status: 'fail',
-      findings: [{ rule: 'cfn-lint-crashed', message: `cfn-lint failed to run: ${r.error?.message ?? r.stderr.trim().slice(0, 500)}` }],
-      notes: [],
-    };
+  // Lint each template against its own region's resource specs (cfn-lint defaults to us-east-1).
+  const byRegion = new Map<string, string[]>();
+  for (const s of stacks) byRegion.set(s.region ?? 'us-east-1', [...(byRegion.get(s.region ?? 'us-east-1') ?? []), s.templatePath]);
+  const matches: CfnLintMatch[] = [];
+  for (const [region, regionFiles] of byRegion) {
+    const r = spawnSync(command, ['--format', 'json', '--regions', region, '--', ...regionFiles], {
+      encoding: 'utf8',
+      env: options.env ?? process.env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    // cfn-lint exits with a bit mask (2 errors, 4 warnings, 8 informational); 1 or a signal is a crash.
+    if (r.error || r.status === null || (r.status & 1) === 1) {
+      return {
+        name: 'cfn-lint',
+        status: 'fail',
+        findings: [{ rule: 'cfn-lint-crashed', message: `cfn-lint failed to run: ${r.error?.message ?? r.stderr.trim().slice(0, 500)}` }],
+        notes: [],
+      };
+    }
+    matches.push(...(JSON.parse(r.stdout || '[]') as CfnLintMatch[]));
   }
-  const matches = JSON.parse(r.stdout || '[]') as CfnLintMatch[];
   const stackOf = (file: string) => stacks.find((s) => s.templatePath === file || file.endsWith(s.templateFile))?.stackName;
   const where = (m: CfnLintMatch) => `${m.Filename}:${m.Location?.Start?.LineNumber ?? 0}`;
   const findings: CheckFinding[] = matches

@@ -86,6 +86,16 @@ describe('each check fails on what it is for', () => {
     ]);
   });
 
+  withCfnLint("cfn-lint knows the gateway client's ClientSecret attribute (a wrong one is an error)", () => {
+    const dir = copyOf(same);
+    const file = path.join(dir, 'dev-auth.template.json');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('"ClientSecret"');
+    fs.writeFileSync(file, text.replace('"ClientSecret"', '"ClientSecretValue"'));
+    const result = check(runChecks({ assemblyDir: dir }).checks, 'cfn-lint');
+    expect(result.findings).toEqual([expect.objectContaining({ stack: 'dev-auth', rule: 'E1022', message: "'ClientSecretValue' is not one of ['ClientSecret', 'Name', 'ClientId'] in ['us-west-2']" })]);
+  });
+
   test('a missing cfn-lint is a visible skip, not a pass', () => {
     const report = runChecks({ assemblyDir: same, cfnLint: { command: 'cfn-lint-not-installed-here' } });
     const result = check(report.checks, 'cfn-lint');

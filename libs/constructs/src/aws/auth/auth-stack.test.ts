@@ -1,6 +1,6 @@
 import * as vm from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
-import { cliRedirectUris, gatewayClientSecretName, idpClientSecretName } from '@metaflow-gitops/stage-config';
+import { GATEWAY_GROUPS_CLAIM, cliRedirectUris, gatewayClientSecretName, idpClientSecretName } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 import { buildTestStage, BuiltStage } from '../private/testing';
 import { IDP_CLIENT_SECRET_PLACEHOLDER } from './auth-stack';
@@ -151,6 +151,11 @@ describe('group gate behaviour (the exact Lambda source)', () => {
 
   test.each([['[other]'], [''], [undefined]])('non-member %s is refused', async (raw) => {
     await expect(load(['ml-platform'])(event(raw))).rejects.toThrow('Access denied: you are not in a group allowed on this Metaflow stage');
+  });
+
+  test('the claim the trigger fills is the one the gateway authorizes on', () => {
+    // groupOverrideDetails always lands in cognito:groups; the gateway reads GATEWAY_GROUPS_CLAIM.
+    expect(GATEWAY_GROUPS_CLAIM).toBe('cognito:groups');
   });
 
   test('no allowed groups: everyone in, with their groups', async () => {

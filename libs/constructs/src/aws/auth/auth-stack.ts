@@ -6,6 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
+  GATEWAY_GROUPS_CLAIM,
+  OAUTH2_CALLBACK_PATH,
   OidcConfig,
   cliRedirectUris,
   cognitoDomainPrefix,
@@ -23,9 +25,6 @@ export interface AuthStackProps extends StageStackProps {
   /** Parent domain: the gateway client's callback is on the stage host. */
   readonly parentDomain: string;
 }
-
-/** Where the gateway's OIDC filter receives the code (Envoy Gateway's default callback path). */
-const OAUTH2_CALLBACK_PATH = '/oauth2/callback';
 
 export const AUTH_LOGICAL_IDS = { userPool: 'UserPool' } as const;
 
@@ -89,7 +88,7 @@ export class AuthStack extends StageStack {
     );
 
     const groupGate = new lambda.Function(this, 'GroupGate', {
-      description: 'Admits IdP users of the allowed groups and copies their groups into cognito:groups',
+      description: `Admits IdP users of the allowed groups and copies their groups into ${GATEWAY_GROUPS_CLAIM}`,
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline(groupGateSource(oidc.allowedGroups)),

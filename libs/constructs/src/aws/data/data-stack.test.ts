@@ -137,3 +137,17 @@ test('min ACU above max ACU is refused with both values named', () => {
     'database.minCapacity (8) must not exceed database.maxCapacity (4)',
   );
 });
+
+test('access logs arrive under a bucket policy for the logging service, ACLs stay disabled', () => {
+  const logs = dev.template('data').toJSON().Resources.AccessLogsBucket.Properties;
+  expect(logs.AccessControl).toBeUndefined();
+  expect(logs.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+  dev.template('data').hasResourceProperties('AWS::S3::BucketPolicy', {
+    Bucket: { Ref: 'AccessLogsBucket' },
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Action: 's3:PutObject', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' } }),
+      ]),
+    },
+  });
+});

@@ -49,6 +49,9 @@ export class DataStack extends StageStack {
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', { ...props, description: `Metaflow stage ${props.stage.name}: metadata database and artifact bucket` });
+    // Server access logs are delivered under a bucket policy, not the legacy log-delivery ACL (ACLs
+    // stay disabled on both buckets). Set here, on this stack only, so every entry point agrees.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const { database: db, stage } = props;
     if (db.minCapacity > db.maxCapacity) {
       throw new Error(`database.minCapacity (${db.minCapacity}) must not exceed database.maxCapacity (${db.maxCapacity})`);
@@ -114,7 +117,7 @@ export class DataStack extends StageStack {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: false,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: cdk.Duration.days(stage.isProd ? 365 : 90) }],
       removalPolicy: retain,

@@ -192,3 +192,10 @@ test('node role: the two Auto Mode node policies, trusted by EC2', () => {
     ],
   });
 });
+
+test('a principal listed twice (or the deploy role again) is refused: EKS allows one access entry per principal', () => {
+  const deployRole = 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-dup';
+  expect(() =>
+    buildTestStage(makeStageConfig({ name: 'dup', cluster: { accessPrincipals: [{ arn: deployRole, access: 'view', namespaces: [] }] } })),
+  ).toThrow(`cluster.accessPrincipals: '${deployRole}' is listed twice (or is the deploy role, which is always admin)`);
+});

@@ -10,6 +10,7 @@ import {
   AccessPrincipal,
   BUCKET_PREFIXES,
   ClusterConfig,
+  METAFLOW_USERS_GROUP,
   SERVICE_ACCOUNTS,
   ServiceAccountKey,
   clusterName,
@@ -18,11 +19,6 @@ import { StageStack, StageStackProps } from '../private/stage-stack';
 import { acknowledge } from '../private/nag';
 import { PodIdentity } from './pod-identity';
 
-/**
- * Kubernetes group given to `edit` principals; the manifests bind the run-submitter role to it in
- * the jobs namespace. Must equal METAFLOW_USERS_GROUP of the naming module once that lands there.
- */
-const METAFLOW_USERS_GROUP = 'metaflow-users';
 const POSTGRES_PORT = 5432;
 
 export interface EksStackProps extends StageStackProps {
@@ -94,6 +90,13 @@ export class EksStack extends StageStack {
     });
     this.cluster = cluster;
 
+    const principals = props.cluster.accessPrincipals.map((p) => p.arn);
+    const duplicate = [props.deployRoleArn, ...principals].find((arn, i, all) => all.indexOf(arn) !== i);
+    if (duplicate) {
+      throw new Error(
+        `cluster.accessPrincipals: '${duplicate}' is listed twice (or is the deploy role, which is always admin); EKS allows one access entry per principal`,
+      );
+    }
     this.addAccessEntry('DeployRole', { arn: props.deployRoleArn, access: 'admin', namespaces: [] });
     props.cluster.accessPrincipals.forEach((p, i) => this.addAccessEntry(`Principal${i + 1}`, p));
 
@@ -124,6 +127,7 @@ export class EksStack extends StageStack {
       clusterName: this.cluster.clusterName,
       principalArn: principal.arn,
       type: 'STANDARD',
+      // `edit` principals submit runs: the manifests bind the run-submitter role to this group.
       kubernetesGroups: principal.access === 'edit' ? [METAFLOW_USERS_GROUP] : undefined,
       accessPolicies: [
         {

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-30';
+import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { NAMESPACES, SERVICE_ACCOUNTS, ServiceAccountKey } from '@metaflow-gitops/stage-config';
 import { UI_STATIC } from './ui-static';
@@ -13,11 +13,9 @@ export const OWN_SERVICE_ACCOUNTS: readonly ServiceAccountKey[] = ['metadataServ
 export function addServiceAccounts(scope: Construct): void {
   for (const key of OWN_SERVICE_ACCOUNTS) {
     const sa = SERVICE_ACCOUNTS[key];
-    new k8s.KubeServiceAccount(scope, `sa-${key}`, { metadata: { name: sa.name, namespace: sa.namespace } });
+    // Kept mounted: Argo's executor and the sensors call the API with it.
+    new kplus.ServiceAccount(scope, `sa-${key}`, { metadata: { name: sa.name, namespace: sa.namespace }, automountToken: true });
   }
   // The static UI needs neither AWS nor the Kubernetes API.
-  new k8s.KubeServiceAccount(scope, 'sa-ui-static', {
-    metadata: { name: UI_STATIC, namespace: NAMESPACES.metaflow },
-    automountServiceAccountToken: false,
-  });
+  new kplus.ServiceAccount(scope, 'sa-ui-static', { metadata: { name: UI_STATIC, namespace: NAMESPACES.metaflow }, automountToken: false });
 }

@@ -10,9 +10,10 @@ export const UI_STATIC_PORT = 3000;
 
 /**
  * The static UI (nginx). `METAFLOW_SERVICE` tells it where the UI backend is: the same host under
- * `/api` (no trailing slash: the UI appends paths that start with `/`), so the browser's gateway session cookie covers both. It runs as its own ServiceAccount
- * with no AWS role and no API token. The database settings are not used
- * by nginx but carried anyway so the SSL mode is present on every container of the release.
+ * `/api` (no trailing slash: the UI appends paths that start with `/`), so the browser's gateway
+ * session cookie covers both. It runs as its own ServiceAccount, with no AWS role and no API token.
+ * nginx does not read the database settings; the SSL mode is carried anyway so that every container
+ * of the release has it (FIELD-NOTES: a container without it gave 502s).
  */
 export function addUiStatic(scope: Construct, ctx: StageContext): void {
   addHttpWorkload(scope, {

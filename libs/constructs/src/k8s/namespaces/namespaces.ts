@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-30';
+import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { NAMESPACES } from '@metaflow-gitops/stage-config';
 
@@ -19,6 +19,6 @@ export const JOBS_POD_SECURITY = {
  */
 export function addNamespaces(scope: Construct): void {
   for (const [key, name] of Object.entries(NAMESPACES)) {
-    new k8s.KubeNamespace(scope, `ns-${key}`, { metadata: { name, labels: name === NAMESPACES.jobs ? JOBS_POD_SECURITY : undefined } });
+    new kplus.Namespace(scope, `ns-${key}`, { metadata: { name, labels: name === NAMESPACES.jobs ? JOBS_POD_SECURITY : undefined } });
   }
 }

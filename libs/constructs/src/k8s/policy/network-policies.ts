@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-30';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { NAMESPACES } from '@metaflow-gitops/stage-config';
@@ -42,7 +43,7 @@ export function addNetworkPolicies(scope: Construct): void {
 
 /** EKS Auto Mode enforces NetworkPolicies once the VPC CNI's network policy controller is enabled. */
 export function addNetworkPolicyController(scope: Construct): void {
-  new k8s.KubeConfigMap(scope, 'vpc-cni-config', {
+  new kplus.ConfigMap(scope, 'vpc-cni-config', {
     metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
     data: { 'enable-network-policy-controller': 'true' },
   });

@@ -88,6 +88,25 @@ describe('per-stage values', () => {
     });
   });
 
+  it('create, with the rendered ServiceAccounts, every account the Eks stack gives a Pod Identity role', () => {
+    const rendered = allObjects(dev).filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    const fromReleases: string[] = [];
+    const collect = (namespace: string, v: unknown): void => {
+      if (Array.isArray(v)) v.forEach((x) => collect(namespace, x));
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          const sa = x as { create?: boolean; name?: string };
+          if (k === 'serviceAccount' && sa.create === true && typeof sa.name === 'string') fromReleases.push(`${namespace}/${sa.name}`);
+          else collect(namespace, x);
+        }
+      }
+    };
+    for (const r of dev.releases) collect(r.namespace, r.values);
+    const created = new Set([...rendered, ...fromReleases]);
+    const missing = Object.values(SERVICE_ACCOUNTS).map((sa) => `${sa.namespace}/${sa.name}`).filter((sa) => !created.has(sa));
+    expect(missing).toEqual([]);
+  });
+
   it('point Argo Workflows at the jobs namespace and the stage bucket', () => {
     expect(values(dev, 'argo-workflows')).toMatchObject({
       controller: { workflowNamespaces: [NAMESPACES.jobs] },
