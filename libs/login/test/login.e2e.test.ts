@@ -537,14 +537,14 @@ describe('token verification with real tokens', () => {
   });
 });
 
-describe('short-lived tokens (access 2 s, refresh 6 s)', () => {
+describe('short-lived tokens (access 2 s, refresh 10 s)', () => {
   let shortProvider: ProviderHandle;
   let shortStage: StageServer;
   const s = sandbox();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
-    shortProvider = await startProvider({ ttl: { AccessToken: 2, IdToken: 2, RefreshToken: 6 } });
+    shortProvider = await startProvider({ ttl: { AccessToken: 2, IdToken: 2, RefreshToken: 10 } });
     shortStage = new StageServer(shortProvider);
     await shortStage.start();
     shortStage.doc = discoveryDoc(shortStage.url, shortProvider.issuer);
@@ -572,7 +572,8 @@ describe('short-lived tokens (access 2 s, refresh 6 s)', () => {
     expect(browserLines(s)).toHaveLength(2);
     expect(existsSync(join(s.metaflowHome, 'tokens', 'dev.json.lock'))).toBe(false);
 
-    await sleep(7000);
+    // Every refresh rotated the refresh token with a fresh 10 s lifetime, the last one before now.
+    await sleep(11_000);
     const expired = await runCli(['token', 'dev'], s.env());
     expect(expired.code).toBe(1);
     expect(expired.stderr).toContain(`error: the session of stage 'dev' has expired or was revoked. Log in again: metaflow-login ${shortStage.url}`);
