@@ -69,8 +69,9 @@ ${EXIT_CODES}
 `,
   logout: `Usage: metaflow-login logout <stage>
 
-Revokes the refresh token (and access token) where the issuer has a revocation endpoint and removes
-tokens/<stage>.json. The profile stays (it holds no credential).
+Revokes the refresh token (and access token) at the issuer's revocation endpoint (Cognito: the
+hosted-UI domain's /oauth2/revoke) and removes tokens/<stage>.json. The profile stays (it holds no
+credential).
 
 ${EXIT_CODES}
 `,

@@ -242,11 +242,27 @@ export async function refresh(ctx: ExchangeContext, refreshToken: string): Promi
   };
 }
 
-/** Revokes a token where the issuer has a revocation endpoint; returns whether it could. */
-export async function revoke(issuer: Issuer, token: string, hint: 'refresh_token' | 'access_token'): Promise<boolean> {
-  if (!issuer.config.serverMetadata().revocation_endpoint) return false;
+/**
+ * The revocation endpoint: the issuer metadata's, else Cognito's `<hosted-UI domain>/oauth2/revoke`
+ * (Cognito serves revocation on its hosted-UI domain, which the discovery document names).
+ */
+export function revocationEndpoint(issuer: Issuer, cognitoDomain?: string): string | undefined {
+  const advertised = issuer.config.serverMetadata().revocation_endpoint;
+  if (advertised) return advertised;
+  return cognitoDomain ? new URL('/oauth2/revoke', cognitoDomain).toString() : undefined;
+}
+
+/** Revokes a token at `endpoint` (see revocationEndpoint); returns false when there is none. */
+export async function revoke(issuer: Issuer, token: string, hint: 'refresh_token' | 'access_token', endpoint: string | undefined): Promise<boolean> {
+  if (!endpoint) return false;
+  let config = issuer.config;
+  if (endpoint !== config.serverMetadata().revocation_endpoint) {
+    const { issuer: iss, token_endpoint, jwks_uri } = config.serverMetadata();
+    config = new client.Configuration({ issuer: iss, token_endpoint, jwks_uri, revocation_endpoint: endpoint }, issuer.clientId, undefined, client.None());
+    if (isLoopbackUrl(new URL(endpoint))) client.allowInsecureRequests(config);
+  }
   try {
-    await client.tokenRevocation(issuer.config, token, { token_type_hint: hint });
+    await client.tokenRevocation(config, token, { token_type_hint: hint });
     return true;
   } catch (err) {
     throw oauthError(err, 'token revocation');

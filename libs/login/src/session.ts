@@ -101,7 +101,13 @@ export async function browserLogin(ctx: ExchangeContext, doc: DiscoveryDocument,
 }
 
 /** Stored form of fresh tokens. */
-export function toStored(doc: Pick<DiscoveryDocument, 'stage' | 'issuer' | 'cliClientId' | 'serviceUrl'>, stageUrl: string, t: TokenResult, now: number, previous?: StoredTokens): StoredTokens {
+export function toStored(
+  doc: Pick<DiscoveryDocument, 'stage' | 'issuer' | 'cliClientId' | 'serviceUrl'> & { cognitoDomain?: string },
+  stageUrl: string,
+  t: TokenResult,
+  now: number,
+  previous?: StoredTokens,
+): StoredTokens {
   const email = t.verified.idClaims?.email;
   return {
     stage: doc.stage,
@@ -109,6 +115,7 @@ export function toStored(doc: Pick<DiscoveryDocument, 'stage' | 'issuer' | 'cliC
     issuer: doc.issuer,
     clientId: doc.cliClientId,
     serviceUrl: doc.serviceUrl,
+    cognitoDomain: doc.cognitoDomain ?? previous?.cognitoDomain,
     accessToken: t.accessToken,
     idToken: t.idToken ?? previous?.idToken,
     refreshToken: t.refreshToken,

@@ -17,6 +17,8 @@ export interface StoredTokens {
   readonly clientId: string;
   /** Public metadata service URL (`/cli/`) that `exec` proxies to. */
   readonly serviceUrl: string;
+  /** Cognito hosted-UI base URL: its `/oauth2/revoke` is used when the issuer metadata names no revocation endpoint. */
+  readonly cognitoDomain?: string;
   readonly accessToken: string;
   readonly idToken?: string;
   readonly refreshToken?: string;

@@ -21,10 +21,11 @@ export interface ProviderHandle {
 }
 
 /** Starts the real oidc-provider fixture in its own process. */
-export function startProvider(options: { host?: string; ttl?: Record<string, number> } = {}): Promise<ProviderHandle> {
+export function startProvider(options: { host?: string; ttl?: Record<string, number>; cognitoRevocation?: boolean } = {}): Promise<ProviderHandle> {
   const config = {
     host: options.host ?? 'localhost',
     ttl: options.ttl,
+    cognitoRevocation: options.cognitoRevocation,
     clients: [
       { id: CLI_CLIENT, redirectUris: cliRedirectUris() },
       { id: OTHER_CLIENT, redirectUris: cliRedirectUris() },

@@ -607,6 +607,42 @@ describe('standalone package (dist/ built by scripts/standalone.mjs, no tsx)', (
   });
 });
 
+describe('logout against a Cognito-like issuer (revocation only on the hosted-UI domain)', () => {
+  let cognito: ProviderHandle;
+  let cognitoStage: StageServer;
+
+  beforeAll(async () => {
+    cognito = await startProvider({ cognitoRevocation: true });
+    cognitoStage = new StageServer(cognito);
+    await cognitoStage.start();
+    cognitoStage.doc = discoveryDoc(cognitoStage.url, cognito.issuer, { cognitoDomain: cognito.issuer });
+  });
+
+  afterAll(async () => {
+    await cognitoStage?.stop();
+    await cognito?.stop();
+  });
+
+  test('revokes through <cognitoDomain>/oauth2/revoke when the metadata names no revocation endpoint', async () => {
+    const metadata = (await (await fetch(`${cognito.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(metadata.revocation_endpoint).toBeUndefined();
+    const s = sandbox();
+    expect((await runCli([cognitoStage.url, '--no-kubeconfig'], s.env())).code).toBe(0);
+    const { refreshToken, cognitoDomain } = storedTokens(s);
+    expect(cognitoDomain).toBe(cognito.issuer);
+    const res = await runCli(['logout', 'dev'], s.env());
+    expect(res.stderr).toContain('Revoked the session at the identity provider');
+    expect(res.code).toBe(0);
+    const reuse = await fetch(`${cognito.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLI_CLIENT }).toString(),
+    });
+    expect(reuse.status).toBe(400);
+    expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
+  });
+});
+
 describe('command line', () => {
   test.each([[['--help']], [['token', '--help']], [['exec', '--help']], [['status', '--help']], [['logout', '--help']], [['help', 'exec']]])('%j prints help and exits 0', async (args) => {
     const res = await runCli(args, sandbox().env());
