@@ -19,13 +19,16 @@ export interface Issuer {
   readonly clientId: string;
 }
 
-/** Fetches the issuer's OpenID metadata; the issuer it names must equal the expected one. */
-export async function discoverIssuer(issuer: string, clientId: string): Promise<Issuer> {
+/**
+ * Fetches the issuer's OpenID metadata; the issuer it names must equal the expected one.
+ * `clockToleranceS` also applies to openid-client's own ID token checks.
+ */
+export async function discoverIssuer(issuer: string, clientId: string, clockToleranceS: number = DEFAULT_CLOCK_TOLERANCE_S): Promise<Issuer> {
   const url = new URL(issuer);
   // Plain http only for loopback issuers (tests, local providers); a real stage's issuer is https.
   const options = isLoopbackUrl(url) ? { execute: [client.allowInsecureRequests], timeout: 15 } : { timeout: 15 };
   try {
-    const config = await client.discovery(url, clientId, undefined, client.None(), options);
+    const config = await client.discovery(url, clientId, { [client.clockTolerance]: clockToleranceS }, client.None(), options);
     return { config, issuer, clientId };
   } catch (err) {
     throw issuerError(err, issuer);

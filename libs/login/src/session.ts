@@ -145,7 +145,7 @@ export async function freshTokens(home: string, stage: string, rt: Runtime, cloc
     if (!stored.refreshToken) {
       throw new LoginError(`the token of stage '${stage}' has expired and there is no refresh token. Log in again: metaflow-login ${stored.stageUrl}`);
     }
-    const issuer: Issuer = await discoverIssuer(stored.issuer, stored.clientId);
+    const issuer: Issuer = await discoverIssuer(stored.issuer, stored.clientId, clockToleranceS);
     const ctx: ExchangeContext = { issuer, clockToleranceS, now: rt.now };
     const refreshed = await refresh(ctx, stored.refreshToken);
     if (!refreshed) {

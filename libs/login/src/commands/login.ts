@@ -30,7 +30,7 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
   if (opts.stage && opts.stage !== doc.stage) {
     throw new LoginError(`${stageUrl} serves stage '${doc.stage}', not '${opts.stage}': check the stage file's domain.`);
   }
-  const issuer = await discoverIssuer(doc.issuer, doc.cliClientId);
+  const issuer = await discoverIssuer(doc.issuer, doc.cliClientId, opts.clockToleranceS);
   const ctx: ExchangeContext = { issuer, clockToleranceS: opts.clockToleranceS, now: rt.now };
 
   const sameClient = (t: StoredTokens | undefined): t is StoredTokens => t !== undefined && t.issuer === doc.issuer && t.clientId === doc.cliClientId;
