@@ -157,12 +157,26 @@ export function oauthError(err: unknown, during: string): LoginError {
   if (err instanceof client.ResponseBodyError || err instanceof client.AuthorizationResponseError) {
     return errorCodeMessage(err.error, err.error_description, during);
   }
-  const e = err as { code?: string; message?: string; cause?: { code?: string } };
-  if (e.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
-    return new LoginError(`clock skew or expired token during ${during}: ${e.message}. Synchronize your clock (NTP) and retry.`);
+  // openid-client wraps oauth4webapi's errors: look through the cause chain for the one with a code.
+  type Coded = { code?: string; message?: string; cause?: unknown; claim?: string; expected?: string; claims?: Record<string, unknown> };
+  const chain: Coded[] = [];
+  for (let e = err as Coded | undefined; e && typeof e === 'object' && chain.length < 6; e = e.cause as Coded | undefined) chain.push(e);
+  const oauth = chain.find((e) => e.code?.startsWith('OAUTH_'));
+  // The claim comparison details ({ claim, expected, claims }) sit at the end of the chain.
+  const detail: Coded = chain.find((e) => typeof e.claim === 'string') ?? {};
+  if (oauth?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && detail.claim === 'aud') {
+    return new LoginError(`wrong audience: the ID token is for ${JSON.stringify(detail.claims?.aud)}, not this stage's CLI client '${detail.expected}'. Refusing it.`);
   }
-  if (e.cause?.code) return new LoginError(`cannot reach the identity provider during ${during} (${e.cause.code}).`);
-  return new LoginError(`${during} failed: ${e.message ?? String(err)}`);
+  if (oauth?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && detail.claim === 'iss') {
+    return new LoginError(`wrong issuer: the ID token was issued by '${String(detail.claims?.iss)}', expected '${detail.expected}'. Refusing it.`);
+  }
+  if (oauth?.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
+    return new LoginError(`clock skew or expired token during ${during}: ${oauth.message}. Synchronize your clock (NTP) and retry, or raise --clock-tolerance.`);
+  }
+  if (oauth) return new LoginError(`${during} failed: ${oauth.message} (${oauth.code}).`);
+  const network = chain.find((e) => /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(e.code ?? ''));
+  if (network) return new LoginError(`cannot reach the identity provider during ${during} (${network.code}).`);
+  return new LoginError(`${during} failed: ${(err as Error).message ?? String(err)}`);
 }
 
 /** Message for an OAuth error code returned by the IdP (RFC 6749 section 4.1.2.1 and 5.2). */

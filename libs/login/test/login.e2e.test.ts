@@ -643,6 +643,50 @@ describe('logout against a Cognito-like issuer (revocation only on the hosted-UI
   });
 });
 
+describe('a misbehaving IdP issuing tokens for another audience (full login)', () => {
+  let idp: ProviderHandle;
+  let idpStage: StageServer;
+  const misissue = (body: Record<string, string>) => fetch(`${idp.issuer}/__test__/misissue`, { method: 'POST', body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    idp = await startProvider();
+    idpStage = new StageServer(idp);
+    await idpStage.start();
+    idpStage.doc = discoveryDoc(idpStage.url, idp.issuer);
+  });
+
+  afterAll(async () => {
+    await idpStage?.stop();
+    await idp?.stop();
+  });
+
+  test('an ID token whose aud is another client is refused and nothing is saved', async () => {
+    await misissue({ idTokenAud: OTHER_CLIENT });
+    const s = sandbox();
+    const res = await runCli([idpStage.url, '--no-kubeconfig'], s.env());
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`error: wrong audience: the ID token is for "${OTHER_CLIENT}", not this stage's CLI client '${CLI_CLIENT}'`);
+    expect(browserLines(s)[1]).toBe('callback 400');
+    expect(existsSync(join(s.metaflowHome, 'tokens', 'dev.json'))).toBe(false);
+  });
+
+  test('an access token issued to another client is refused and nothing is saved', async () => {
+    await misissue({ accessTokenClientId: OTHER_CLIENT });
+    const s = sandbox();
+    const res = await runCli([idpStage.url, '--no-kubeconfig'], s.env());
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`error: wrong audience: the access token was issued to client '${OTHER_CLIENT}', not this stage's CLI client '${CLI_CLIENT}'`);
+    expect(existsSync(join(s.metaflowHome, 'tokens', 'dev.json'))).toBe(false);
+  });
+
+  test('control: the same provider issuing correct tokens again lets the login through', async () => {
+    await misissue({});
+    const s = sandbox();
+    const res = await runCli([idpStage.url, '--no-kubeconfig'], s.env());
+    expect(res.code).toBe(0);
+  });
+});
+
 describe('command line', () => {
   test.each([[['--help']], [['token', '--help']], [['exec', '--help']], [['status', '--help']], [['logout', '--help']], [['help', 'exec']]])('%j prints help and exits 0', async (args) => {
     const res = await runCli(args, sandbox().env());
