@@ -25,7 +25,11 @@ export type StackOutcome = 'deployed' | 'no-op' | 'failed' | 'not-attempted' | '
 export interface StackReport {
   readonly stackName: string;
   readonly wave: number;
+  readonly dependsOn: readonly string[];
   readonly outcome: StackOutcome;
+  /** Seconds since the deploy started when the stack's deployment started and ended. */
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
   /** Seconds the stack's deployment took, when it ran. */
   readonly seconds?: number;
 }
@@ -87,7 +91,8 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
       error = err;
     }
 
-    const stacks = waves.flatMap((wave, i) => wave.map((name) => stackReport(name, i + 1, host.stacks.get(name), error !== undefined)));
+    const deps = new Map(assembly.stacks.map((s) => [s.name, s.dependsOn]));
+    const stacks = waves.flatMap((wave, i) => wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), error !== undefined)));
     const seconds = host.elapsed();
     if (error !== undefined || !outputs) {
       const failure = describeFailure(error, stacks, host);
@@ -107,14 +112,15 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
   }
 }
 
-function stackReport(name: string, wave: number, p: StackProgress | undefined, failed: boolean): StackReport {
+function stackReport(name: string, wave: number, dependsOn: readonly string[], p: StackProgress | undefined, failed: boolean): StackReport {
   const seconds = p?.startedAt !== undefined && p.finishedAt !== undefined ? (p.finishedAt - p.startedAt) / 1000 : undefined;
   let outcome: StackOutcome;
   if (!p || p.status === 'pending') outcome = 'not-attempted';
   else if (p.status === 'deployed' || p.status === 'no-op') outcome = p.status;
   else if (p.status === 'failed' || p.failure) outcome = 'failed';
   else outcome = failed ? 'interrupted' : 'not-attempted';
-  return { stackName: name, wave, outcome, seconds };
+  const at = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+  return { stackName: name, wave, dependsOn, outcome, startedAt: at(p?.startedAt), finishedAt: at(p?.finishedAt), seconds };
 }
 
 /**
