@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { Io, processIo } from './io';
+import { registerDeliveryCommands } from './commands/delivery';
 
 const VERSION: string = require('../package.json').version;
 
@@ -12,7 +13,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  void setExit;
+  registerDeliveryCommands(program, io, setExit);
   return program;
 }
 

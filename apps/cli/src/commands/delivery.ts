@@ -1,0 +1,37 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { Io } from '../io';
+import { deployCommand } from './deploy';
+import { teardownCommand } from './teardown';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+/** Wires deploy, sync, teardown and bootstrap (issue 5) into the program. */
+export function registerDeliveryCommands(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('deploy <stage>')
+    .description('Synthesize the stage and deploy its stacks in dependency order (independent ones in parallel), no prompts; writes dist/outputs/<stage>.json')
+    .option('--concurrency <n>', 'stacks deployed at the same time when dependencies allow', positiveInt, 4)
+    .option('--environments <dir>', 'directory of stage files (default: environments/)')
+    .option('--json', 'print the result as JSON (progress goes to stderr)')
+    .option('--verbose', 'print every CloudFormation resource event')
+    .action(async (stage: string, o: { concurrency: number; environments?: string; json?: boolean; verbose?: boolean }) => {
+      setExit(await deployCommand({ stage, ...o }, io));
+    });
+
+  program
+    .command('teardown <stage>')
+    .description('Destroy the stage in reverse order; report (or purge) the retained resources')
+    .option('--confirm <stage>', 'repeat the stage name: nothing is deleted without it')
+    .option('--allow-prod', 'required to tear down a production stage')
+    .option('--purge-retained', 'also remove the retained resources (bucket versions, database with a final snapshot)')
+    .option('--environments <dir>', 'directory of stage files (default: environments/)')
+    .option('--json', 'print the result as JSON (progress goes to stderr)')
+    .option('--verbose', 'print every CloudFormation resource event')
+    .action(async (stage: string, o: { confirm?: string; allowProd?: boolean; purgeRetained?: boolean; environments?: string; json?: boolean; verbose?: boolean }) => {
+      setExit(await teardownCommand({ stage, ...o }, io));
+    });
+}
