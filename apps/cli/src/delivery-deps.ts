@@ -1,5 +1,5 @@
 import type { StageBuilder } from '@metaflow-gitops/gitops';
-import type { StageConfig } from '@metaflow-gitops/stage-config';
+import { StageConfig, StageConfigError, loadStage } from '@metaflow-gitops/stage-config';
 import { CliError } from './errors';
 
 /** What the delivery commands (deploy, sync, teardown, bootstrap) take from the other libraries; tests pass their own. */
@@ -12,8 +12,14 @@ export interface DeliveryDeps {
 
 export function defaultDeliveryDeps(): DeliveryDeps {
   return {
-    loadStage: () => {
-      throw new CliError('the stage loader is not available on this branch yet');
+    loadStage: (dir, name) => {
+      try {
+        return loadStage(dir, name);
+      } catch (err) {
+        // The message lists every diagnostic as <file>:<line>:<col>: <field.path>: <message>.
+        if (err instanceof StageConfigError) throw new CliError(err.message);
+        throw err;
+      }
     },
     buildStage: () => {
       throw new CliError('the stage stacks are not available on this branch yet');

@@ -1,6 +1,7 @@
 import { motoUnavailable } from '@metaflow-gitops/gitops';
 import { buildFixtureStage } from '@metaflow-gitops/gitops/testing';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import * as path from 'node:path';
+import { defaultDeliveryDeps } from '../delivery-deps';
 import { RehearsalReport, rehearse } from './scenario';
 
 // The deploy rehearsal (issue 5) on moto_server. Skipped, visibly, where moto is not installed.
@@ -11,8 +12,8 @@ const describeMoto = unavailable ? describe.skip : describe;
 describeMoto('deploy rehearsal on moto', () => {
   let report: RehearsalReport;
   beforeAll(async () => {
-    const config = makeStageConfig({ name: 'example' });
-    report = await rehearse({ stage: 'example', deps: { loadStage: (_dir, name) => ({ ...config, name }), buildStage: buildFixtureStage } });
+    const environments = path.join(__dirname, '../../../../environments');
+    report = await rehearse({ stage: 'example', environments, deps: { loadStage: defaultDeliveryDeps().loadStage, buildStage: buildFixtureStage } });
     if (!report.ok) console.log(report.checks.filter((c) => !c.ok), report.transcript.slice(-4000));
   }, 600_000);
 
