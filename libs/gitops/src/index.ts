@@ -9,3 +9,5 @@ export * from './bootstrap/cdk-bootstrap';
 export * from './rehearsal/moto';
 export * from './teardown/live';
 export { s3Client } from './teardown/purge';
+export * from './sync/plan';
+export * from './sync/execute';
