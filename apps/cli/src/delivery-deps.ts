@@ -1,5 +1,5 @@
-import type { StageBuilder } from '@metaflow-gitops/gitops';
-import { StageConfig, StageConfigError, loadStage } from '@metaflow-gitops/stage-config';
+import type { Manifests, StageBuilder } from '@metaflow-gitops/gitops';
+import { StageConfig, StageConfigError, StageOutputs, loadStage } from '@metaflow-gitops/stage-config';
 import { CliError } from './errors';
 
 /** What the delivery commands (deploy, sync, teardown, bootstrap) take from the other libraries; tests pass their own. */
@@ -8,6 +8,8 @@ export interface DeliveryDeps {
   loadStage(environmentsDir: string, name: string): StageConfig;
   /** Builds the stage's six stacks into an app. */
   buildStage: StageBuilder;
+  /** Renders the stage's cluster manifests and pinned releases from its config and deployed outputs. */
+  renderManifests(config: StageConfig, outputs: StageOutputs): Manifests;
 }
 
 export function defaultDeliveryDeps(): DeliveryDeps {
@@ -23,6 +25,9 @@ export function defaultDeliveryDeps(): DeliveryDeps {
     },
     buildStage: () => {
       throw new CliError('the stage stacks are not available on this branch yet');
+    },
+    renderManifests: () => {
+      throw new CliError('the manifests renderer is not available on this branch yet');
     },
   };
 }

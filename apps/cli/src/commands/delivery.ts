@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { Io } from '../io';
 import { deployCommand } from './deploy';
+import { syncCommand } from './sync';
 import { teardownCommand } from './teardown';
 
 function positiveInt(value: string): number {
@@ -20,6 +21,19 @@ export function registerDeliveryCommands(program: Command, io: Io, setExit: (cod
     .option('--verbose', 'print every CloudFormation resource event')
     .action(async (stage: string, o: { concurrency: number; environments?: string; json?: boolean; verbose?: boolean }) => {
       setExit(await deployCommand({ stage, ...o }, io));
+    });
+
+  program
+    .command('sync <stage>')
+    .description('Render the cluster manifests with the deployed outputs and apply them: releases, migrations, server-side apply, prune, rollouts')
+    .option('--dry-run', 'print the plan (releases, objects to apply in order, objects to prune); no cluster needed')
+    .option('--outputs <file>', 'stack outputs of the deploy (default: dist/outputs/<stage>.json)')
+    .option('--previous-inventory <file>', 'previous inventory JSON, instead of the one kept in the cluster')
+    .option('--context <name>', 'kube context (default: the current one)')
+    .option('--environments <dir>', 'directory of stage files (default: environments/)')
+    .option('--json', 'print the plan as JSON')
+    .action(async (stage: string, o: { dryRun?: boolean; outputs?: string; previousInventory?: string; context?: string; environments?: string; json?: boolean }) => {
+      setExit(await syncCommand({ stage, ...o }, io));
     });
 
   program

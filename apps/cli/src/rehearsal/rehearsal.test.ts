@@ -13,7 +13,7 @@ describeMoto('deploy rehearsal on moto', () => {
   let report: RehearsalReport;
   beforeAll(async () => {
     const environments = path.join(__dirname, '../../../../environments');
-    report = await rehearse({ stage: 'example', environments, deps: { loadStage: defaultDeliveryDeps().loadStage, buildStage: buildFixtureStage } });
+    report = await rehearse({ stage: 'example', environments, deps: { ...defaultDeliveryDeps(), buildStage: buildFixtureStage } });
     if (!report.ok) console.log(report.checks.filter((c) => !c.ok), report.transcript.slice(-4000));
   }, 600_000);
 

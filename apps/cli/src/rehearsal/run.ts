@@ -16,7 +16,7 @@ async function run(): Promise<number> {
   const report = await rehearse({
     stage,
     environments,
-    deps: { loadStage: defaultDeliveryDeps().loadStage, buildStage: buildFixtureStage },
+    deps: { ...defaultDeliveryDeps(), buildStage: buildFixtureStage },
     print: (line) => process.stdout.write(`${line}\n`),
   });
   if (process.env.REHEARSAL_TRANSCRIPT || !report.ok) process.stdout.write(`\n--- transcript ---\n${report.transcript}\n`);
