@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
+import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeployStageResult, MotoServer, StageAws, TeardownResult, bootstrapCdk, formatWaves, s3Client, startMoto, useEnv } from '@metaflow-gitops/gitops';
 import { OUTPUTS, StageConfig, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
@@ -52,7 +53,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-rehearsal-'));
   fs.writeFileSync(path.join(root, 'nx.json'), '{}\n');
   const envDir = options.environments ? path.resolve(options.environments) : undefined;
-  const config = options.deps.loadStage(envDir ?? path.join(root, 'environments'), options.stage);
+  const loaded = options.deps.loadStage(envDir ?? path.join(root, 'environments'), options.stage);
   const checks: Check[] = [];
   let transcript = '';
   const check = (name: string, ok: boolean, detail: string) => {
@@ -74,18 +75,29 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   };
   const common = { stage: options.stage, environments: envDir, json: true };
 
-  const moto: MotoServer = await startMoto(config.accountId, config.region, path.join(root, 'moto.log'));
+  const moto: MotoServer = await startMoto(loaded.accountId, loaded.region, path.join(root, 'moto.log'));
   const restore = useEnv(moto.env);
   const report: { -readonly [K in keyof RehearsalReport]?: RehearsalReport[K] } = {};
+  let config = loaded;
+  let deps = options.deps;
   try {
     print(`moto_server on ${moto.endpoint} as account ${config.accountId}`);
+    // The parent zone is a prerequisite of the stage (it exists before the first deploy): create
+    // it in the emulator and point the stage at it (the emulator picks zone ids itself).
+    if (loaded.domain.delegation.mode !== 'manual') {
+      const parentZoneId = await createParentZone(loaded.domain.parentDomain, loaded.region);
+      config = { ...loaded, domain: { ...loaded.domain, delegation: { ...loaded.domain.delegation, parentHostedZoneId: parentZoneId } } };
+      const withZone = (c: StageConfig): StageConfig => ({ ...c, domain: { ...c.domain, delegation: { ...c.domain.delegation, parentHostedZoneId: parentZoneId } } as StageConfig['domain'] });
+      deps = { ...options.deps, loadStage: (dir, name) => withZone(options.deps.loadStage(dir, name)) };
+      print(`parent zone ${loaded.domain.parentDomain} created as ${parentZoneId}`);
+    }
     const aws = new StageAws(config.region);
 
     const boot = await bootstrapCdk(config, (l) => (transcript += `${l}\n`));
     check('bootstrap', boot === 'success', `CDK toolkit stack: ${boot}`);
 
     // 1. Deploy.
-    const d1 = await run<DeployStageResult>(`deploy ${options.stage} --json`, (io) => deployCommand(common, io, options.deps));
+    const d1 = await run<DeployStageResult>(`deploy ${options.stage} --json`, (io) => deployCommand(common, io, deps));
     report.deploy = d1.json;
     const stacks = d1.json?.stacks ?? [];
     check('deploy exits 0', d1.code === 0, `exit ${d1.code}${d1.json?.failure ? `: ${d1.json.failure.reason}` : ''}`);
@@ -112,7 +124,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     check('outputs file complete', outputsOk, outputsDetail);
 
     // 2. Deploy again: nothing changed.
-    const d2 = await run<DeployStageResult>(`deploy ${options.stage} --json (again)`, (io) => deployCommand(common, io, options.deps));
+    const d2 = await run<DeployStageResult>(`deploy ${options.stage} --json (again)`, (io) => deployCommand(common, io, deps));
     report.redeploy = d2.json;
     check('redeploy is a no-op', d2.code === 0 && d2.json?.noOp === true, `exit ${d2.code}, ${d2.json?.stacks.map((s) => s.outcome).join(',')} in ${d2.json?.seconds.toFixed(1)}s`);
 
@@ -122,7 +134,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     for (const key of ['metaflow/HelloFlow/1/_parameters/0/0.data', 'data/input.csv']) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'rehearsal' }));
 
     // 4. Tear down.
-    const td = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, options.deps));
+    const td = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
     report.teardown = td.json;
     check('teardown exits 0', td.code === 0, `exit ${td.code}${td.json?.error ? `: ${td.json.error}` : ''}`);
     const left: string[] = [];
@@ -146,7 +158,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       const cfn = new CloudFormationClient({ region: config.region });
       await cfn.send(new CreateStackCommand({ StackName: 'rehearsal-conflict', TemplateBody: conflictTemplate(conflict.exportName) }));
       report.conflictStack = conflict.stackName;
-      const d3 = await run<DeployStageResult>(`deploy ${options.stage} --json (conflicting export)`, (io) => deployCommand(common, io, options.deps));
+      const d3 = await run<DeployStageResult>(`deploy ${options.stage} --json (conflicting export)`, (io) => deployCommand(common, io, deps));
       report.failedDeploy = d3.json;
       const f = d3.json?.failure;
       check('failed deploy exits 1', d3.code === 1, `exit ${d3.code}`);
@@ -157,12 +169,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       for (const s of later) if (await aws.describeStack(s.stackName)) exist.push(s.stackName);
       check('later stacks not attempted', later.length > 0 && attempted.length === 0 && exist.length === 0, `${later.map((s) => `${s.stackName}=${s.outcome}`).join(', ')}${exist.length ? `; exist: ${exist.join(', ')}` : ''}`);
       await cfn.send(new DeleteStackCommand({ StackName: 'rehearsal-conflict' }));
-      const cleanup = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json (cleanup)`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, options.deps));
+      const cleanup = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json (cleanup)`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
       check('cleanup after the failure', cleanup.code === 0, `exit ${cleanup.code}`);
     }
 
     // 6. Prod: deploy the stage as a production stage, then tear down without --allow-prod.
-    const prodDeps: DeliveryDeps = { ...options.deps, loadStage: (dir, name) => ({ ...options.deps.loadStage(dir, name), isProd: true }) };
+    const prodDeps: DeliveryDeps = { ...deps, loadStage: (dir, name) => ({ ...deps.loadStage(dir, name), isProd: true }) };
     const dp = await run<DeployStageResult>(`deploy ${options.stage} --json (as prod)`, (io) => deployCommand(common, io, prodDeps));
     check('prod-flavoured deploy', dp.code === 0, `exit ${dp.code}`);
     const refused = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} (prod, no --allow-prod)`, async (io) => {
@@ -204,6 +216,12 @@ async function conflictingExport(root: string, config: StageConfig, waves: strin
     }
   }
   return undefined;
+}
+
+async function createParentZone(name: string, region: string): Promise<string> {
+  const r53 = new Route53Client({ region });
+  const res = await r53.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `rehearsal-${Date.now()}` }));
+  return res.HostedZone!.Id!.replace('/hostedzone/', '');
 }
 
 function conflictTemplate(exportName: string): string {

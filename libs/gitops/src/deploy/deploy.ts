@@ -2,7 +2,7 @@ import { StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolk
 import type { RawStackOutputs, StageConfig } from '@metaflow-gitops/stage-config';
 import { DeliveryIoHost, StackProgress } from '../toolkit/io-host';
 import { StageBuilder, synthStage } from '../synth/stage-assembly';
-import { deployWaves, formatWaves } from './waves';
+import { planDeployWaves, formatWaves } from './waves';
 import { writeOutputsFile } from './outputs-file';
 
 export interface DeployStageOptions {
@@ -70,7 +70,7 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
   host.line(`${config.name}: synthesizing (account ${config.accountId}, region ${config.region})`);
   const assembly = await synthStage(toolkit, config, options.build, options.outdir);
   try {
-    const waves = deployWaves(assembly.stacks);
+    const waves = planDeployWaves(assembly.stacks);
     const concurrency = options.concurrency ?? 4;
     host.line(`${config.name}: ${assembly.stacks.length} stacks in ${waves.length} waves (concurrency ${concurrency}): ${formatWaves(waves)}`);
 

@@ -1,4 +1,4 @@
-import { deployWaves, destroyWaves, formatWaves } from './waves';
+import { planDeployWaves, planDestroyWaves, formatWaves } from './waves';
 
 const stage = [
   { name: 's-vpc', dependsOn: [] },
@@ -9,26 +9,26 @@ const stage = [
   { name: 's-ingress', dependsOn: ['s-eks', 's-dns'] },
 ];
 
-describe('deployWaves', () => {
+describe('planDeployWaves', () => {
   it('puts every stack after all of its dependencies, independent stacks together', () => {
-    expect(deployWaves(stage)).toEqual([['s-vpc', 's-dns'], ['s-data', 's-auth'], ['s-eks'], ['s-ingress']]);
+    expect(planDeployWaves(stage)).toEqual([['s-vpc', 's-dns'], ['s-data', 's-auth'], ['s-eks'], ['s-ingress']]);
   });
 
   it('is a single wave per stack for a chain', () => {
-    expect(deployWaves([{ name: 'a', dependsOn: [] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: ['b'] }])).toEqual([['a'], ['b'], ['c']]);
+    expect(planDeployWaves([{ name: 'a', dependsOn: [] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: ['b'] }])).toEqual([['a'], ['b'], ['c']]);
   });
 
   it('reverses for destroy', () => {
-    expect(destroyWaves(stage)[0]).toEqual(['s-ingress']);
-    expect(destroyWaves(stage).at(-1)).toEqual(['s-vpc', 's-dns']);
+    expect(planDestroyWaves(stage)[0]).toEqual(['s-ingress']);
+    expect(planDestroyWaves(stage).at(-1)).toEqual(['s-vpc', 's-dns']);
   });
 
   it('names the stacks of a cycle', () => {
-    expect(() => deployWaves([{ name: 'a', dependsOn: ['b'] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: [] }])).toThrow('dependency cycle between stacks: a, b');
+    expect(() => planDeployWaves([{ name: 'a', dependsOn: ['b'] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: [] }])).toThrow('dependency cycle between stacks: a, b');
   });
 
   it('rejects a dependency outside the stage', () => {
-    expect(() => deployWaves([{ name: 'a', dependsOn: ['zz'] }])).toThrow("stack 'a' depends on 'zz', which is not part of the stage");
+    expect(() => planDeployWaves([{ name: 'a', dependsOn: ['zz'] }])).toThrow("stack 'a' depends on 'zz', which is not part of the stage");
   });
 
   it('formats waves for progress output', () => {

@@ -9,7 +9,7 @@ export interface StackNode {
  * so a wave's stacks can deploy in parallel (the toolkit's `concurrency`). Within a wave the input
  * order is kept. Throws on a dependency cycle or a dependency outside the set.
  */
-export function deployWaves(stacks: readonly StackNode[]): string[][] {
+export function planDeployWaves(stacks: readonly StackNode[]): string[][] {
   const names = new Set(stacks.map((s) => s.name));
   for (const s of stacks) {
     for (const d of s.dependsOn) {
@@ -31,8 +31,8 @@ export function deployWaves(stacks: readonly StackNode[]): string[][] {
 }
 
 /** Waves for a teardown: the deploy waves reversed (dependents go first). */
-export function destroyWaves(stacks: readonly StackNode[]): string[][] {
-  return deployWaves(stacks).reverse();
+export function planDestroyWaves(stacks: readonly StackNode[]): string[][] {
+  return planDeployWaves(stacks).reverse();
 }
 
 /** `1: a, b | 2: c` — how waves are printed in progress output and reports. */

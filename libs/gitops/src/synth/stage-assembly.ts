@@ -10,7 +10,7 @@ import { StackNode } from '../deploy/waves';
 export type StageBuilder = (app: cdk.App, config: StageConfig) => Partial<Record<StackKind, cdk.Stack>> | Record<string, cdk.Stack>;
 
 /** A synthesized stack as the delivery actions need it. */
-export interface AssemblyStack extends StackNode {
+export interface SynthesizedStack extends StackNode {
   readonly id: string;
   /** The CloudFormation template (parsed). */
   readonly template: StackTemplate;
@@ -26,7 +26,7 @@ export interface StageAssembly {
   /** Pass this to toolkit actions: it holds the synthesized assembly (no second synthesis). */
   readonly source: CachedCloudAssembly;
   /** The stage's stacks in assembly order. */
-  readonly stacks: AssemblyStack[];
+  readonly stacks: SynthesizedStack[];
   readonly directory: string;
 }
 

@@ -1,9 +1,9 @@
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
-import type { AssemblyStack } from '../synth/stage-assembly';
+import type { SynthesizedStack } from '../synth/stage-assembly';
 import { finalSnapshotId, findRetained, removalCommands, sortForRemoval } from './retained';
 import { teardownRefusal } from './teardown';
 
-const stacks: AssemblyStack[] = [
+const stacks: SynthesizedStack[] = [
   {
     id: 'dev-data',
     name: 'dev-data',

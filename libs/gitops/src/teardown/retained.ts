@@ -1,4 +1,4 @@
-import type { AssemblyStack } from '../synth/stage-assembly';
+import type { SynthesizedStack } from '../synth/stage-assembly';
 
 /** A resource CloudFormation leaves behind when its stack is deleted (`DeletionPolicy: Retain`). */
 export interface RetainedResource {
@@ -15,7 +15,7 @@ export interface RetainedResource {
  * the physical ids. `physicalIds` maps stack name -> logical id -> physical id; stacks that are not
  * deployed are absent and contribute nothing.
  */
-export function findRetained(stacks: readonly AssemblyStack[], physicalIds: ReadonlyMap<string, ReadonlyMap<string, string>>): RetainedResource[] {
+export function findRetained(stacks: readonly SynthesizedStack[], physicalIds: ReadonlyMap<string, ReadonlyMap<string, string>>): RetainedResource[] {
   const out: RetainedResource[] = [];
   for (const stack of stacks) {
     const deployed = physicalIds.get(stack.name);

@@ -1,6 +1,6 @@
 import { StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { StageConfig, clusterName } from '@metaflow-gitops/stage-config';
-import { destroyWaves, formatWaves } from '../deploy/waves';
+import { planDestroyWaves, formatWaves } from '../deploy/waves';
 import { StageBuilder, synthStage } from '../synth/stage-assembly';
 import { DeliveryIoHost } from '../toolkit/io-host';
 import { StageAws } from './live';
@@ -81,7 +81,7 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
   const aws = new StageAws(config.region);
   const assembly = await synthStage(toolkit, config, options.build, options.outdir);
   try {
-    const waves = destroyWaves(assembly.stacks);
+    const waves = planDestroyWaves(assembly.stacks);
     host.line(`${config.name}: destroy order: ${formatWaves(waves)}`);
 
     const deployed = new Map<string, Map<string, string>>();
