@@ -8,6 +8,6 @@ export * from './teardown/teardown';
 export * from './bootstrap/cdk-bootstrap';
 export * from './rehearsal/moto';
 export * from './teardown/live';
-export { s3Client } from './teardown/purge';
+export { s3Client, clusterSnapshotExists } from './teardown/purge';
 export * from './sync/plan';
 export * from './sync/execute';

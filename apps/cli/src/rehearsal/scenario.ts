@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DeployStageResult, MotoServer, StageAws, TeardownResult, bootstrapCdk, formatWaves, s3Client, startMoto, useEnv } from '@metaflow-gitops/gitops';
+import { DeployStageResult, MotoServer, StageAws, TeardownResult, bootstrapCdk, clusterSnapshotExists, finalSnapshotId, formatWaves, s3Client, startMoto, useEnv } from '@metaflow-gitops/gitops';
 import { OUTPUTS, StageConfig, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
 import { deployCommand } from '../commands/deploy';
 import { teardownCommand } from '../commands/teardown';
@@ -37,6 +37,7 @@ export interface RehearsalReport {
   readonly failedDeploy?: DeployStageResult;
   readonly conflictStack?: string;
   readonly prodRefusal?: { code: number; stderr: string; stacksAfter: string[] };
+  readonly purgeTeardown?: TeardownResult;
   /** Everything the commands printed, for debugging a failed check. */
   readonly transcript: string;
 }
@@ -63,7 +64,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const run = async <T>(label: string, fn: (io: ReturnType<typeof captureIo>) => Promise<number>): Promise<{ code: number; json?: T; err: string }> => {
     print(`-- ${label}`);
     const io = captureIo(process.env, root);
-    const code = await fn(io);
+    let code: number;
+    try {
+      code = await fn(io);
+    } catch (err) {
+      // What main() does with an error: message on stderr, exit 1.
+      io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      code = 1;
+    }
     transcript += `$ mfctl ${label}\n${io.err()}${io.out()}\n(exit ${code})\n`;
     let json: T | undefined;
     try {
@@ -75,7 +83,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   };
   const common = { stage: options.stage, environments: envDir, json: true };
 
-  const moto: MotoServer = await startMoto(loaded.accountId, loaded.region, path.join(root, 'moto.log'));
+  const moto: MotoServer = await startMoto(loaded.accountId, loaded.region, process.env.REHEARSAL_MOTO_LOG ?? path.join(root, 'moto.log'));
   const restore = useEnv(moto.env);
   const report: { -readonly [K in keyof RehearsalReport]?: RehearsalReport[K] } = {};
   let config = loaded;
@@ -177,20 +185,31 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const prodDeps: DeliveryDeps = { ...deps, loadStage: (dir, name) => ({ ...deps.loadStage(dir, name), isProd: true }) };
     const dp = await run<DeployStageResult>(`deploy ${options.stage} --json (as prod)`, (io) => deployCommand(common, io, prodDeps));
     check('prod-flavoured deploy', dp.code === 0, `exit ${dp.code}`);
-    const refused = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} (prod, no --allow-prod)`, async (io) => {
-      try {
-        return await teardownCommand({ ...common, confirm: options.stage }, io, prodDeps);
-      } catch (err) {
-        io.stderr(`error: ${(err as Error).message}\n`);
-        return 1;
-      }
-    });
+    const refused = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} (prod, no --allow-prod)`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, prodDeps));
     const after: string[] = [];
     for (const s of stacks) if (await aws.describeStack(s.stackName)) after.push(s.stackName);
     report.prodRefusal = { code: refused.code, stderr: refused.err, stacksAfter: after };
     check('prod teardown without --allow-prod deletes nothing', refused.code === 1 && /--allow-prod/.test(refused.err) && after.length === 6, `exit ${refused.code}, ${after.length} stacks remain`);
-    const allowed = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --allow-prod --json`, (io) => teardownCommand({ ...common, confirm: options.stage, allowProd: true }, io, prodDeps));
+    const prodBucket = dp.json?.outputs?.[stackName(config.name, 'data')]?.[OUTPUTS.artifactBucketName.outputKey];
+    if (prodBucket) await s3.send(new PutObjectCommand({ Bucket: prodBucket, Key: 'metaflow/x', Body: 'v1' }));
+    const allowed = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --allow-prod --purge-retained --json`, (io) =>
+      teardownCommand({ ...common, confirm: options.stage, allowProd: true, purgeRetained: true }, io, prodDeps),
+    );
+    report.purgeTeardown = allowed.json;
     check('prod teardown with --allow-prod (termination protection lifted)', allowed.code === 0 && (allowed.json?.remaining.length ?? 1) === 0, `exit ${allowed.code}${allowed.json?.error ? `: ${allowed.json.error}` : ''}`);
+    let bucketGone = false;
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: prodBucket }));
+    } catch {
+      bucketGone = true;
+    }
+    const purged = (allowed.json?.retained ?? []).filter((r) => r.purged).map((r) => `${r.resourceType} ${r.physicalId}${r.note ? ` (${r.note})` : ''}`);
+    check('--purge-retained removes the bucket with its versions', !!prodBucket && bucketGone, purged.join('; ') || 'nothing purged');
+    const clusters = (allowed.json?.retained ?? []).filter((r) => r.resourceType === 'AWS::RDS::DBCluster');
+    for (const c of clusters) {
+      const snapshot = finalSnapshotId(c.physicalId);
+      check('--purge-retained keeps a final database snapshot', c.purged && (await clusterSnapshotExists(config.region, snapshot)), `${c.physicalId}: ${c.note}`);
+    }
   } catch (err) {
     check('rehearsal ran to the end', false, (err as Error).stack ?? String(err));
   } finally {

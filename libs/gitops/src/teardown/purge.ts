@@ -1,4 +1,4 @@
-import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, ModifyDBClusterCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, ModifyDBClusterCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { RetainedResource, finalSnapshotId } from './retained';
 
@@ -19,6 +19,7 @@ export async function purgeRetained(r: RetainedResource, region: string, now: Da
       const rds = new RDSClient({ region });
       await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: r.physicalId, DeletionProtection: false, ApplyImmediately: true }));
       await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: r.physicalId, SkipFinalSnapshot: true }));
+      await waitInstanceGone(rds, r.physicalId);
       return { purged: true, note: 'instance deleted (the cluster snapshot holds the data)' };
     }
     default:
@@ -76,4 +77,14 @@ async function waitInstanceGone(rds: RDSClient, id: string, timeoutMs = 1_800_00
 /** Path-style addressing when the endpoint is overridden (an emulator on localhost has no bucket subdomains). */
 export function s3Client(region: string): S3Client {
   return new S3Client({ region, forcePathStyle: !!(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
+}
+
+/** Whether a manual cluster snapshot exists (the final snapshot a purge keeps). */
+export async function clusterSnapshotExists(region: string, snapshotId: string): Promise<boolean> {
+  try {
+    const r = await new RDSClient({ region }).send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotId }));
+    return (r.DBClusterSnapshots ?? []).length > 0;
+  } catch {
+    return false;
+  }
 }

@@ -7,6 +7,9 @@ import { StageAws } from './live';
 import { PurgeOutcome, purgeRetained } from './purge';
 import { RetainedResource, findRetained, removalCommands, sortForRemoval } from './retained';
 
+/** Retained types that keep the VPC in use (their stacks cannot be deleted while they exist). */
+const BLOCKING_TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'];
+
 export interface TeardownGuard {
   /** Must repeat the stage name. */
   readonly confirm?: string;
@@ -100,12 +103,27 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
       for (const r of retained) host.line(`  ${r.resourceType} ${r.physicalId} (${r.stackName}/${r.logicalId})`);
     } else host.line(`${config.name}: no retained resources in the deployed stacks`);
 
+    // A retained database keeps its subnet group, security group and the VPC's subnets in use, so
+    // CloudFormation cannot delete the Data and Vpc stacks while it exists: with --purge-retained it
+    // goes first (final snapshot kept); without, say so before anything is deleted.
+    const databases = retained.filter((r) => BLOCKING_TYPES.includes(r.resourceType));
+    const purgedEarly = new Map<RetainedResource, PurgeOutcome>();
+    if (databases.length > 0 && !options.purgeRetained) {
+      host.line(`${config.name}: WARNING: ${databases.map((d) => d.physicalId).join(', ')} stay(s) in the VPC: in AWS the ${databases.map((d) => d.stackName).filter((v, i, a) => a.indexOf(v) === i).join(', ')} and Vpc stacks cannot be deleted until it is removed (--purge-retained does, keeping a final snapshot)`);
+    }
+
     for (const name of protectedStacks) {
       host.line(`${name}: disabling termination protection`);
       await aws.disableTerminationProtection(name);
     }
 
     const leftovers = await removeBlockers(aws, config, assembly.stacks, deployed, host);
+    if (options.purgeRetained) {
+      for (const r of databases) {
+        host.line(`purging ${r.resourceType} ${r.physicalId} before the stacks (it holds the VPC's subnets)`);
+        purgedEarly.set(r, await safePurge(r, config.region));
+      }
+    }
 
     let error: string | undefined;
     try {
@@ -123,18 +141,31 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
     for (const r of retained) {
       const commands = removalCommands(r, config.region);
       let outcome: PurgeOutcome = { purged: false, note: 'kept: remove it with the commands below, or re-run with --purge-retained' };
-      if (options.purgeRetained && remaining.length === 0) {
+      const early = purgedEarly.get(r);
+      if (early) outcome = early;
+      else if (options.purgeRetained && remaining.length === 0) {
         host.line(`purging ${r.resourceType} ${r.physicalId}`);
-        outcome = await purgeRetained(r, config.region);
+        outcome = await safePurge(r, config.region);
       } else if (options.purgeRetained) {
         outcome = { purged: false, note: 'not purged: some stacks were not destroyed' };
       }
       reports.push({ ...r, commands, purged: outcome.purged, note: outcome.note });
     }
-    const ok = error === undefined && remaining.length === 0;
+    const purgeFailed = reports.some((r) => r.note?.startsWith(PURGE_FAILED));
+    const ok = error === undefined && remaining.length === 0 && !purgeFailed;
     return { ok, stage: config.name, waves, destroyed, remaining, leftoversRemoved: leftovers, retained: reports, error, seconds: (Date.now() - started) / 1000 };
   } finally {
     await assembly.source.dispose();
+  }
+}
+
+const PURGE_FAILED = 'purge FAILED';
+
+async function safePurge(r: RetainedResource, region: string): Promise<PurgeOutcome> {
+  try {
+    return await purgeRetained(r, region);
+  } catch (err) {
+    return { purged: false, note: `${PURGE_FAILED}: ${err instanceof Error ? err.message : String(err)}; remove it with the commands below` };
   }
 }
 
