@@ -1,4 +1,6 @@
 import type { Manifests, StageBuilder } from '@metaflow-gitops/gitops';
+import { buildStage } from '@metaflow-gitops/constructs';
+import { renderStageManifests } from '@metaflow-gitops/constructs/k8s';
 import { StageConfig, StageConfigError, StageOutputs, loadStage } from '@metaflow-gitops/stage-config';
 import { CliError } from './errors';
 
@@ -23,11 +25,7 @@ export function defaultDeliveryDeps(): DeliveryDeps {
         throw err;
       }
     },
-    buildStage: () => {
-      throw new CliError('the stage stacks are not available on this branch yet');
-    },
-    renderManifests: () => {
-      throw new CliError('the manifests renderer is not available on this branch yet');
-    },
+    buildStage,
+    renderManifests: renderStageManifests,
   };
 }

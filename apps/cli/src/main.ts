@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { Io, processIo } from './io';
 import { registerDeliveryCommands } from './commands/delivery';
+import { synthCommand } from './commands/synth';
+import { checkCommand } from './commands/check';
+import { manifests } from './commands/manifests';
 import { stageList, stageNew } from './commands/stage';
 import { validate } from './commands/validate';
 
@@ -15,6 +18,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
+  program
+    .command('synth')
+    .description('Synthesize a stage (or --all) into cdk.out/<stage>/ with no AWS access; prints the stacks in deploy order')
+    .argument('[stage]', 'stage name (environments/<stage>.yaml)')
+    .option('--all', 'every stage under environments/')
+    .option('--out <dir>', 'root of the cloud assemblies (default: <repo>/cdk.out)')
+    .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
+    .option('--json', 'machine-readable result')
+    .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>
+      setExit(await synthCommand({ stage, ...o }, io)),
+    );
+  program
+    .command('check')
+    .description('Synthesize a stage and run cdk-nag, cfn-lint, template limits and the custom-resource listing; exit 1 on any finding')
+    .argument('[stage]', 'stage name (environments/<stage>.yaml)')
+    .option('--all', 'every stage under environments/')
+    .option('--out <dir>', 'root of the cloud assemblies (default: <repo>/cdk.out)')
+    .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
+    .option('--json', 'machine-readable report')
+    .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>
+      setExit(await checkCommand({ stage, ...o }, io)),
+    );
 
   program
     .command('validate')
@@ -48,6 +73,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await stageList(opts, io)));
 
   registerDeliveryCommands(program, io, setExit);
+  program
+    .command('manifests <stage>')
+    .description("Render the stage's cluster manifests and Helm release list into dist/k8s/<stage>/ and print counts per component")
+    .option('--outputs <file>', 'deployed stack outputs (dist/outputs/<stage>.json); without it every output is a marked placeholder')
+    .option('--out <dir>', 'output directory (default: dist/k8s/<stage>)')
+    .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
+    .option('--json', 'print the summary (files, object counts, releases) as JSON')
+    .action(async (name, opts) => setExit(await manifests(name, opts, io)));
+
   return program;
 }
 

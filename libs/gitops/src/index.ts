@@ -11,3 +11,4 @@ export * from './teardown/live';
 export { s3Client, clusterSnapshotExists } from './teardown/purge';
 export * from './sync/plan';
 export * from './sync/execute';
+export * from './checks';

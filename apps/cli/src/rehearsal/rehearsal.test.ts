@@ -1,5 +1,4 @@
 import { motoUnavailable } from '@metaflow-gitops/gitops';
-import { buildFixtureStage } from '@metaflow-gitops/gitops/testing';
 import * as path from 'node:path';
 import { defaultDeliveryDeps } from '../delivery-deps';
 import { RehearsalReport, rehearse } from './scenario';
@@ -13,7 +12,7 @@ describeMoto('deploy rehearsal on moto', () => {
   let report: RehearsalReport;
   beforeAll(async () => {
     const environments = path.join(__dirname, '../../../../environments');
-    report = await rehearse({ stage: 'example', environments, deps: { ...defaultDeliveryDeps(), buildStage: buildFixtureStage } });
+    report = await rehearse({ stage: 'example', environments, deps: defaultDeliveryDeps() });
     if (!report.ok) console.log(report.checks.filter((c) => !c.ok), report.transcript.slice(-4000));
   }, 600_000);
 
@@ -23,7 +22,8 @@ describeMoto('deploy rehearsal on moto', () => {
     passes('deploy exits 0');
     passes('six stacks deployed');
     passes('dependency order');
-    expect(report.waves).toEqual([['example-dns', 'example-vpc'], ['example-auth', 'example-data'], ['example-eks'], ['example-ingress']]);
+    // buildStage's dependencies: Vpc, Dns and Auth have none; Data needs Vpc; Eks needs the four; Ingress needs Eks.
+    expect(report.waves).toEqual([['example-auth', 'example-dns', 'example-vpc'], ['example-data'], ['example-eks'], ['example-ingress']]);
     for (const s of report.deploy!.stacks) {
       for (const d of s.dependsOn) expect(s.startedAt!).toBeGreaterThanOrEqual(report.deploy!.stacks.find((x) => x.stackName === d)!.finishedAt!);
     }
@@ -44,8 +44,11 @@ describeMoto('deploy rehearsal on moto', () => {
     passes('every stack gone');
     passes('retained bucket and objects survive');
     passes('report names the retained bucket with commands');
-    expect(report.teardown!.destroyed).toEqual(['example-ingress', 'example-eks', 'example-auth', 'example-data', 'example-dns', 'example-vpc']);
-    expect(report.teardown!.retained.map((r) => r.resourceType)).toEqual(['AWS::S3::Bucket']);
+    const order = report.teardown!.destroyed;
+    expect([...order].sort()).toEqual(['example-auth', 'example-data', 'example-dns', 'example-eks', 'example-ingress', 'example-vpc']);
+    for (const s of report.deploy!.stacks) for (const d of s.dependsOn) expect(order.indexOf(s.stackName)).toBeLessThan(order.indexOf(d));
+    const retained = report.teardown!.retained.map((r) => r.resourceType);
+    expect(retained).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RDS::DBCluster']));
   });
 
   it('stops at a failing middle stack with the reason, later stacks not attempted', () => {
@@ -54,12 +57,20 @@ describeMoto('deploy rehearsal on moto', () => {
     passes('later stacks not attempted');
     expect(report.failedDeploy!.failure).toMatchObject({ stackName: 'example-data', reason: expect.stringContaining('Export names must be unique') });
     expect(report.failedDeploy!.stacks.filter((s) => s.outcome === 'not-attempted').map((s) => s.stackName)).toEqual(['example-eks', 'example-ingress']);
+    expect(report.failedDeploy!.stacks.filter((s) => s.wave === 1).map((s) => s.outcome)).toEqual(['deployed', 'deployed', 'deployed']);
   });
 
   it('refuses a prod teardown without --allow-prod and deletes nothing', () => {
     passes('prod teardown without --allow-prod deletes nothing');
     expect(report.prodRefusal!.stacksAfter).toHaveLength(6);
     passes('prod teardown with --allow-prod (termination protection lifted)');
+  });
+
+  it('purges retained resources on request: bucket versions removed, final database snapshot kept', () => {
+    passes('--purge-retained removes the bucket with its versions');
+    passes('--purge-retained keeps a final database snapshot');
+    const purged = report.purgeTeardown!.retained.filter((r) => r.purged).map((r) => r.resourceType);
+    expect(purged).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance']));
   });
 
   it('passes every check', () => {

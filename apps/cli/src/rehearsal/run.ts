@@ -1,7 +1,6 @@
 // `npm run rehearse`: the deploy rehearsal on moto for a human (the same scenario the jest test runs).
 import * as path from 'node:path';
 import { formatWaves, motoUnavailable } from '@metaflow-gitops/gitops';
-import { buildFixtureStage } from '@metaflow-gitops/gitops/testing';
 import { defaultDeliveryDeps } from '../delivery-deps';
 import { rehearse } from './scenario';
 
@@ -16,7 +15,7 @@ async function run(): Promise<number> {
   const report = await rehearse({
     stage,
     environments,
-    deps: { ...defaultDeliveryDeps(), buildStage: buildFixtureStage },
+    deps: defaultDeliveryDeps(),
     print: (line) => process.stdout.write(`${line}\n`),
   });
   if (process.env.REHEARSAL_TRANSCRIPT || !report.ok) process.stdout.write(`\n--- transcript ---\n${report.transcript}\n`);

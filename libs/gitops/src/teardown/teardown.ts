@@ -135,7 +135,11 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
 
     const remaining: string[] = [];
     for (const s of assembly.stacks) if (await aws.describeStack(s.name)) remaining.push(s.name);
-    const destroyed = waves.flat().filter((n) => deployed.has(n) && !remaining.includes(n));
+    // The order the toolkit really destroyed them in, as observed.
+    const destroyed = [...host.stacks.values()]
+      .filter((p) => p.status === 'destroyed' && deployed.has(p.stackName))
+      .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0))
+      .map((p) => p.stackName);
 
     const reports: RetainedReport[] = [];
     for (const r of retained) {
