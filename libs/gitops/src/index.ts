@@ -12,3 +12,4 @@ export { s3Client, clusterSnapshotExists } from './teardown/purge';
 export * from './sync/plan';
 export * from './sync/execute';
 export * from './checks';
+export * from './bootstrap/bootstrap';

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { Io } from '../io';
+import { bootstrapCommand } from './bootstrap';
 import { deployCommand } from './deploy';
 import { syncCommand } from './sync';
 import { teardownCommand } from './teardown';
@@ -12,6 +13,16 @@ function positiveInt(value: string): number {
 
 /** Wires deploy, sync, teardown and bootstrap (issue 5) into the program. */
 export function registerDeliveryCommands(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('bootstrap <stage>')
+    .description("Once per account and stage (administrator credentials): CDK bootstrap, the GitHub OIDC provider when absent, the deploy role and the read-only diff role")
+    .option('--repo <org/name>', 'GitHub repository that deploys the stage (default: from `git remote get-url origin`)')
+    .option('--environments <dir>', 'directory of stage files (default: environments/)')
+    .option('--json', 'print the result as JSON (progress goes to stderr)')
+    .action(async (stage: string, o: { repo?: string; environments?: string; json?: boolean }) => {
+      setExit(await bootstrapCommand({ stage, ...o }, io));
+    });
+
   program
     .command('deploy <stage>')
     .description('Synthesize the stage and deploy its stacks in dependency order (independent ones in parallel), no prompts; writes dist/outputs/<stage>.json')

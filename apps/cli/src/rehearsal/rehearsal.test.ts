@@ -18,6 +18,12 @@ describeMoto('deploy rehearsal on moto', () => {
 
   const passes = (name: string) => expect(report.checks.find((c) => c.name === name)).toMatchObject({ ok: true });
 
+  it('bootstraps the account: CDK toolkit, OIDC provider, deploy role scoped to the stage environment; again a no-op', () => {
+    passes('bootstrap: CDK toolkit, OIDC provider, deploy role trusted by the stage environment only');
+    passes('bootstrap again is a no-op');
+    expect(report.bootstrap!.roles.stacks.map((s) => s.stackName)).toEqual(['metaflow-gitops-bootstrap-example']);
+  });
+
   it('deploys six stacks in dependency order, independent ones in parallel', () => {
     passes('deploy exits 0');
     passes('six stacks deployed');

@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DeployStageResult, MotoServer, StageAws, TeardownResult, bootstrapCdk, clusterSnapshotExists, finalSnapshotId, formatWaves, s3Client, startMoto, useEnv } from '@metaflow-gitops/gitops';
-import { OUTPUTS, StageConfig, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
+import { BootstrapStageResult, DeployStageResult, MotoServer, StageAws, TeardownResult, clusterSnapshotExists, finalSnapshotId, formatWaves, s3Client, startMoto, useEnv } from '@metaflow-gitops/gitops';
+import { OUTPUTS, StageConfig, deployRoleName, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { bootstrapCommand } from '../commands/bootstrap';
 import { deployCommand } from '../commands/deploy';
 import { teardownCommand } from '../commands/teardown';
 import { DeliveryDeps } from '../delivery-deps';
@@ -31,6 +33,7 @@ export interface RehearsalReport {
   readonly wallSeconds: number;
   readonly waves: string[][];
   readonly checks: Check[];
+  readonly bootstrap?: BootstrapStageResult;
   readonly deploy?: DeployStageResult;
   readonly redeploy?: DeployStageResult;
   readonly teardown?: TeardownResult;
@@ -101,8 +104,17 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     }
     const aws = new StageAws(config.region);
 
-    const boot = await bootstrapCdk(config, (l) => (transcript += `${l}\n`));
-    check('bootstrap', boot === 'success', `CDK toolkit stack: ${boot}`);
+    // 0. Bootstrap: CDK toolkit stack, OIDC provider, deploy and diff roles.
+    const b = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json`, (io) => bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps));
+    report.bootstrap = b.json;
+    const deployRole = await roleTrust(config.region, deployRoleName(config.name));
+    check(
+      'bootstrap: CDK toolkit, OIDC provider, deploy role trusted by the stage environment only',
+      b.code === 0 && b.json?.cdkBootstrap === 'success' && deployRole.includes(`repo:${REHEARSAL_REPO}:environment:${config.deploy.githubEnvironment}`) && deployRole.includes('sts.amazonaws.com'),
+      `exit ${b.code}, cdk ${b.json?.cdkBootstrap}, OIDC provider ${b.json?.oidcProvider.existed ? 'existed' : 'created'}, ${deployRoleName(config.name)} trust: ${deployRole || 'missing'}`,
+    );
+    const again = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json (again)`, (io) => bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps));
+    check('bootstrap again is a no-op', again.code === 0 && again.json?.cdkBootstrap === 'no-op', `exit ${again.code}, cdk ${again.json?.cdkBootstrap}, roles ${again.json?.roles.stacks.map((s) => s.outcome).join(',')}`);
 
     // 1. Deploy.
     const d1 = await run<DeployStageResult>(`deploy ${options.stage} --json`, (io) => deployCommand(common, io, deps));
@@ -235,6 +247,18 @@ async function conflictingExport(root: string, config: StageConfig, waves: strin
     }
   }
   return undefined;
+}
+
+/** The repository the rehearsal bootstraps the stage for. */
+const REHEARSAL_REPO = 'example-org/metaflow-platform';
+
+async function roleTrust(region: string, roleName: string): Promise<string> {
+  try {
+    const r = await new IAMClient({ region }).send(new GetRoleCommand({ RoleName: roleName }));
+    return decodeURIComponent(r.Role?.AssumeRolePolicyDocument ?? '');
+  } catch {
+    return '';
+  }
 }
 
 async function createParentZone(name: string, region: string): Promise<string> {
