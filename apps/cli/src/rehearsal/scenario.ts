@@ -242,8 +242,10 @@ async function conflictingExport(root: string, config: StageConfig, waves: strin
       const art = Object.entries(manifest.artifacts).find(([id, a]) => a.type === 'aws:cloudformation:stack' && (a.properties?.stackName ?? id) === name)?.[1];
       if (!art?.properties?.templateFile) continue;
       const template = JSON.parse(fs.readFileSync(path.join(dir, art.properties.templateFile), 'utf8')) as { Outputs?: Record<string, { Export?: { Name?: unknown } }> };
-      const exp = Object.values(template.Outputs ?? {}).find((o) => typeof o.Export?.Name === 'string');
-      if (exp) return { stackName: name, exportName: exp.Export!.Name as string, wave: w + 1 };
+      const exportName = Object.values(template.Outputs ?? {})
+        .map((o) => o.Export?.Name)
+        .find((n): n is string => typeof n === 'string');
+      if (exportName) return { stackName: name, exportName, wave: w + 1 };
     }
   }
   return undefined;
@@ -264,7 +266,9 @@ async function roleTrust(region: string, roleName: string): Promise<string> {
 async function createParentZone(name: string, region: string): Promise<string> {
   const r53 = new Route53Client({ region });
   const res = await r53.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `rehearsal-${Date.now()}` }));
-  return res.HostedZone!.Id!.replace('/hostedzone/', '');
+  const id = res.HostedZone?.Id;
+  if (!id) throw new Error(`CreateHostedZone ${name} returned no id`);
+  return id.replace('/hostedzone/', '');
 }
 
 function conflictTemplate(exportName: string): string {

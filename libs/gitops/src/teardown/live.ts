@@ -121,14 +121,15 @@ export class StageAws {
   async foreignVpcEndpoints(vpcId: string, owned: ReadonlySet<string>): Promise<string[]> {
     const res = await this.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
     return (res.VpcEndpoints ?? [])
-      .filter((e) => e.VpcEndpointId && !owned.has(e.VpcEndpointId) && String(e.State ?? '').toLowerCase() !== 'deleted')
-      .map((e) => e.VpcEndpointId!);
+      .filter((e) => String(e.State ?? '').toLowerCase() !== 'deleted')
+      .map((e) => e.VpcEndpointId)
+      .filter((id): id is string => !!id && !owned.has(id));
   }
 
   /** GuardDuty's managed security groups in the VPC (created with its endpoint). */
   async guardDutySecurityGroups(vpcId: string): Promise<string[]> {
     const res = await this.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
-    return (res.SecurityGroups ?? []).filter((g) => g.GroupName?.startsWith('GuardDutyManagedSecurityGroup')).map((g) => g.GroupId!);
+    return (res.SecurityGroups ?? []).filter((g) => g.GroupName?.startsWith('GuardDutyManagedSecurityGroup')).map((g) => g.GroupId).filter((id): id is string => !!id);
   }
 
   async deleteVpcEndpoints(ids: readonly string[]): Promise<void> {

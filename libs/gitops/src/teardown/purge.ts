@@ -33,7 +33,7 @@ async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
   let versionMarker: string | undefined;
   for (;;) {
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].flatMap((v) => (v.Key ? [{ Key: v.Key, VersionId: v.VersionId }] : []));
     for (let i = 0; i < objects.length; i += 1000) {
       const res = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects.slice(i, i + 1000), Quiet: true } }));
       if (res.Errors?.length) throw new Error(`could not delete ${res.Errors.length} objects from ${bucket}: ${res.Errors[0].Code} ${res.Errors[0].Message}`);
