@@ -1,4 +1,5 @@
-import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, ModifyDBClusterCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DeleteDBSubnetGroupCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, ModifyDBClusterCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ChangeResourceRecordSetsCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { RetainedResource, finalSnapshotId } from './retained';
 
@@ -22,9 +23,30 @@ export async function purgeRetained(r: RetainedResource, region: string, now: Da
       await waitInstanceGone(rds, r.physicalId);
       return { purged: true, note: 'instance deleted (the cluster snapshot holds the data)' };
     }
+    case 'AWS::RDS::DBSubnetGroup':
+      await new RDSClient({ region }).send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: r.physicalId }));
+      return { purged: true };
+    case 'AWS::Route53::HostedZone':
+      return { purged: true, note: `${await deleteZone(new Route53Client({ region }), r.physicalId)} records removed with the zone` };
     default:
       return { purged: false, note: 'no automatic removal for this type: run the commands' };
   }
+}
+
+async function deleteZone(route53: Route53Client, zoneId: string): Promise<number> {
+  const records: ResourceRecordSet[] = [];
+  let start: { name?: string; type?: string } = {};
+  for (;;) {
+    const page = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: start.name, StartRecordType: start.type as never }));
+    records.push(...(page.ResourceRecordSets ?? []).filter((r) => r.Type !== 'NS' && r.Type !== 'SOA'));
+    if (!page.IsTruncated) break;
+    start = { name: page.NextRecordName, type: page.NextRecordType };
+  }
+  for (let i = 0; i < records.length; i += 100) {
+    await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: records.slice(i, i + 100).map((r) => ({ Action: 'DELETE', ResourceRecordSet: r })) } }));
+  }
+  await route53.send(new DeleteHostedZoneCommand({ Id: zoneId }));
+  return records.length;
 }
 
 async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {

@@ -30,7 +30,7 @@ export function findRetained(stacks: readonly SynthesizedStack[], physicalIds: R
 }
 
 /** Removal order when purging: instances before their cluster, everything before VPC-level objects. */
-const ORDER = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::S3::Bucket'];
+const ORDER = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::RDS::DBSubnetGroup', 'AWS::EC2::SecurityGroup', 'AWS::S3::Bucket', 'AWS::Route53::HostedZone'];
 
 export function sortForRemoval(resources: readonly RetainedResource[]): RetainedResource[] {
   const rank = (t: string) => (ORDER.indexOf(t) === -1 ? ORDER.length : ORDER.indexOf(t));
@@ -63,6 +63,14 @@ export function removalCommands(r: Pick<RetainedResource, 'resourceType' | 'phys
       return [
         `aws rds modify-db-instance --db-instance-identifier ${id} --no-deletion-protection --apply-immediately ${rg}`,
         `aws rds delete-db-instance --db-instance-identifier ${id} ${rg} && aws rds wait db-instance-deleted --db-instance-identifier ${id} ${rg}`,
+      ];
+    case 'AWS::RDS::DBSubnetGroup':
+      return [`aws rds delete-db-subnet-group --db-subnet-group-name ${id} ${rg}`];
+    case 'AWS::Route53::HostedZone':
+      return [
+        `# every record but the zone's own NS and SOA (ACM validation records, ExternalDNS records), then the zone`,
+        `aws route53 change-resource-record-sets --hosted-zone-id ${id} --change-batch "$(aws route53 list-resource-record-sets --hosted-zone-id ${id} --output json --query '{Changes: ResourceRecordSets[?Type != \`NS\` && Type != \`SOA\`].{Action: \`DELETE\`, ResourceRecordSet: @}}')"`,
+        `aws route53 delete-hosted-zone --id ${id}`,
       ];
     case 'AWS::EC2::VPCEndpoint':
       return [`aws ec2 delete-vpc-endpoints --vpc-endpoint-ids ${id} ${rg}`];

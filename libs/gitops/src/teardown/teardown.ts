@@ -7,8 +7,8 @@ import { StageAws } from './live';
 import { PurgeOutcome, purgeRetained } from './purge';
 import { RetainedResource, findRetained, removalCommands, sortForRemoval } from './retained';
 
-/** Retained types that keep the VPC in use (their stacks cannot be deleted while they exist). */
-const BLOCKING_TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'];
+/** Retained types that keep the VPC in use: the Vpc stack cannot be deleted while they exist. */
+const VPC_BOUND = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::RDS::DBSubnetGroup', 'AWS::EC2::SecurityGroup'];
 
 export interface TeardownGuard {
   /** Must repeat the stage name. */
@@ -99,17 +99,16 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
 
     const retained = sortForRemoval(findRetained(assembly.stacks, deployed));
     if (retained.length > 0) {
-      host.line(`${config.name}: these survive the teardown (DeletionPolicy Retain)${options.purgeRetained ? ' and are purged afterwards (--purge-retained)' : ''}:`);
+      host.line(`${config.name}: these survive the teardown (DeletionPolicy Retain)${options.purgeRetained ? ' and are purged as their stacks go (--purge-retained)' : ''}:`);
       for (const r of retained) host.line(`  ${r.resourceType} ${r.physicalId} (${r.stackName}/${r.logicalId})`);
     } else host.line(`${config.name}: no retained resources in the deployed stacks`);
 
-    // A retained database keeps its subnet group, security group and the VPC's subnets in use, so
-    // CloudFormation cannot delete the Data and Vpc stacks while it exists: with --purge-retained it
-    // goes first (final snapshot kept); without, say so before anything is deleted.
-    const databases = retained.filter((r) => BLOCKING_TYPES.includes(r.resourceType));
-    const purgedEarly = new Map<RetainedResource, PurgeOutcome>();
-    if (databases.length > 0 && !options.purgeRetained) {
-      host.line(`${config.name}: WARNING: ${databases.map((d) => d.physicalId).join(', ')} stay(s) in the VPC: in AWS the ${databases.map((d) => d.stackName).filter((v, i, a) => a.indexOf(v) === i).join(', ')} and Vpc stacks cannot be deleted until it is removed (--purge-retained does, keeping a final snapshot)`);
+    // A retained database keeps ENIs in the VPC's subnets (and a retained security group belongs to
+    // the VPC): the Vpc stack cannot be deleted while they exist. With --purge-retained each wave's
+    // retained resources go right after its stacks, before the next wave; without, say so now.
+    const inVpc = retained.filter((r) => VPC_BOUND.includes(r.resourceType));
+    if (inVpc.length > 0 && !options.purgeRetained) {
+      host.line(`${config.name}: WARNING: ${inVpc.map((d) => d.physicalId).join(', ')} stay in the VPC: in AWS the Vpc stack cannot be deleted until they are removed (--purge-retained does, keeping a final database snapshot)`);
     }
 
     for (const name of protectedStacks) {
@@ -117,20 +116,25 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
       await aws.disableTerminationProtection(name);
     }
 
-    const leftovers = await removeBlockers(aws, config, assembly.stacks, deployed, host);
-    if (options.purgeRetained) {
-      for (const r of databases) {
-        host.line(`purging ${r.resourceType} ${r.physicalId} before the stacks (it holds the VPC's subnets)`);
-        purgedEarly.set(r, await safePurge(r, config.region));
-      }
-    }
-
+    const leftovers = await removeBlockers(aws, config, assembly.stacks, deployed, new Set(retained.map((r) => r.physicalId)), host);
+    const purged = new Map<RetainedResource, PurgeOutcome>();
     let error: string | undefined;
-    try {
-      await toolkit.destroy(assembly.source, { stacks: { strategy: StackSelectionStrategy.ALL_STACKS } });
-    } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
-      host.line(`${config.name}: destroy FAILED: ${error}`);
+    const ids = new Map(assembly.stacks.map((st) => [st.name, st.id]));
+    for (const wave of waves) {
+      const names = wave.filter((n) => deployed.has(n));
+      if (names.length === 0) continue;
+      try {
+        await toolkit.destroy(assembly.source, { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: names.map((n) => ids.get(n) ?? n) } });
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+        host.line(`${config.name}: destroy FAILED: ${error}`);
+        break;
+      }
+      if (!options.purgeRetained) continue;
+      for (const r of retained.filter((x) => names.includes(x.stackName))) {
+        host.line(`purging ${r.resourceType} ${r.physicalId} (from ${r.stackName})`);
+        purged.set(r, await safePurge(r, config.region));
+      }
     }
 
     const remaining: string[] = [];
@@ -144,15 +148,11 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
     const reports: RetainedReport[] = [];
     for (const r of retained) {
       const commands = removalCommands(r, config.region);
-      let outcome: PurgeOutcome = { purged: false, note: 'kept: remove it with the commands below, or re-run with --purge-retained' };
-      const early = purgedEarly.get(r);
-      if (early) outcome = early;
-      else if (options.purgeRetained && remaining.length === 0) {
-        host.line(`purging ${r.resourceType} ${r.physicalId}`);
-        outcome = await safePurge(r, config.region);
-      } else if (options.purgeRetained) {
-        outcome = { purged: false, note: 'not purged: some stacks were not destroyed' };
-      }
+      const outcome: PurgeOutcome =
+        purged.get(r) ??
+        (options.purgeRetained
+          ? { purged: false, note: 'not purged: its stack was not destroyed' }
+          : { purged: false, note: 'kept: remove it with the commands below, or re-run with --purge-retained' });
       reports.push({ ...r, commands, purged: outcome.purged, note: outcome.note });
     }
     const purgeFailed = reports.some((r) => r.note?.startsWith(PURGE_FAILED));
@@ -178,6 +178,7 @@ async function removeBlockers(
   config: StageConfig,
   stacks: { name: string; template: { Resources?: Record<string, { Type: string }> } }[],
   deployed: Map<string, Map<string, string>>,
+  retainedIds: ReadonlySet<string>,
   host: DeliveryIoHost,
 ): Promise<Leftover[]> {
   const physicalOf = (type: string): string[] =>
@@ -206,7 +207,8 @@ async function removeBlockers(
       removed.push({ kind: 'security-group', id: sg, command: `aws ec2 delete-security-group --group-id ${sg} ${rg}` });
     }
   }
-  for (const zoneId of physicalOf('AWS::Route53::HostedZone')) {
+  // A retained zone is not deleted: its records stay with it (its removal commands delete them).
+  for (const zoneId of physicalOf('AWS::Route53::HostedZone').filter((z) => !retainedIds.has(z))) {
     for (const record of await aws.acmValidationRecords(zoneId)) {
       host.line(`${config.name}: deleting ACM validation record ${record.Name} (it would block the zone's deletion)`);
       await aws.deleteRecord(zoneId, record);
