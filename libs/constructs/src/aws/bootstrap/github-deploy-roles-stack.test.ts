@@ -58,6 +58,9 @@ describe('GitHubDeployRolesStack', () => {
       if (s.Resource === '*') expect(actions.every((a) => /:(Describe|List|Get)/.test(a))).toBe(true);
     }
     expect(statements.find((s) => s.Sid === 'DeleteClusterLoadBalancers')!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:eks-cluster-name': 'metaflow-dev' } });
+    // Purging is limited to the Data stack's resources.
+    expect(statements.find((s) => s.Sid === 'PurgeRetainedBuckets')!.Resource).toEqual(['arn:aws:s3:::dev-data-*', 'arn:aws:s3:::dev-data-*/*']);
+    expect(statements.find((s) => s.Sid === 'PurgeRetainedDatabase')!.Resource).toEqual(['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((t) => `arn:aws:rds:eu-west-1:123456789012:${t}:dev-data-*`));
   });
 
   it('trusts the read-only diff role to pull requests and lets it assume only the lookup role', () => {

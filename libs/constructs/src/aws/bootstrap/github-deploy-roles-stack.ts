@@ -93,6 +93,24 @@ export class GitHubDeployRolesStack extends cdk.Stack {
       }),
     );
 
+    // `mfctl teardown --purge-retained` from the teardown workflow: the Data stack's retained
+    // bucket and database only (CloudFormation names them after the stack: `<stage>-data-...`).
+    const data = `${stage.name}-data-*`;
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PurgeRetainedBuckets',
+        actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteBucket'],
+        resources: [`arn:aws:s3:::${data}`, `arn:aws:s3:::${data}/*`],
+      }),
+    );
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PurgeRetainedDatabase',
+        actions: ['rds:DescribeDBClusters', 'rds:DescribeDBInstances', 'rds:ModifyDBCluster', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster', 'rds:DeleteDBSubnetGroup', 'rds:CreateDBClusterSnapshot'],
+        resources: ['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((t) => `arn:aws:rds:${region}:${account}:${t}:${data}`),
+      }),
+    );
+
     this.diffRole = new iam.Role(this, 'DiffRole', {
       roleName: diffRoleName(stage.name),
       description: `Read-only live diffs of stage ${stage.name} for pull requests of ${repository}`,
