@@ -129,7 +129,7 @@ function stackReport(name: string, wave: number, dependsOn: readonly string[], p
  * first FAILED resource event of that stack. When the API call itself was rejected (no resource
  * event), the error's reason is the reason.
  */
-function describeFailure(error: unknown, stacks: StackReport[], host: DeliveryIoHost): DeployFailure {
+export function describeFailure(error: unknown, stacks: StackReport[], host: DeliveryIoHost): DeployFailure {
   const message = error instanceof Error ? error.message : String(error);
   const named = /(\S+) failed: (?:\w+: )?([\s\S]*)$/.exec(message.replace(/^\W+/, ''));
   const stackName =

@@ -53,6 +53,12 @@ describe('removalCommands', () => {
     expect(finalSnapshotId('dev-db', now)).toBe('dev-db-final-20261123');
   });
 
+  it('deletes a retained zone after every record but its NS and SOA', () => {
+    const cmds = removalCommands({ resourceType: 'AWS::Route53::HostedZone', physicalId: 'Z1' }, 'us-west-2').filter((c) => !c.startsWith('#'));
+    expect(cmds[0]).toContain("--query '{Changes: ResourceRecordSets[?Type != `NS` && Type != `SOA`].{Action: `DELETE`, ResourceRecordSet: @}}'");
+    expect(cmds[1]).toBe('aws route53 delete-hosted-zone --id Z1');
+  });
+
   it('falls back to Cloud Control for other types', () => {
     expect(removalCommands({ resourceType: 'AWS::SQS::Queue', physicalId: 'q' }, 'us-west-2')).toEqual(['aws cloudcontrol delete-resource --type-name AWS::SQS::Queue --identifier q --region us-west-2']);
   });
