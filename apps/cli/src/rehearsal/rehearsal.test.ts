@@ -47,6 +47,7 @@ describeMoto('deploy rehearsal on moto', () => {
 
   it('tears down every stack; the retained bucket and its objects survive and are named', () => {
     passes('teardown exits 0');
+    passes("cluster's load balancers removed first, others kept");
     passes('every stack gone');
     passes('retained bucket and objects survive');
     passes('report names the retained bucket with commands');

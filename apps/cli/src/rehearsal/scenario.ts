@@ -3,9 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { BootstrapStageResult, DeployStageResult, MotoServer, StageAws, TeardownResult, clusterSnapshotExists, finalSnapshotId, formatWaves, s3Client, startMoto, useEnv } from '@metaflow-gitops/gitops';
-import { OUTPUTS, StageConfig, deployRoleName, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
+import { OUTPUTS, StageConfig, clusterName, deployRoleName, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { bootstrapCommand } from '../commands/bootstrap';
 import { deployCommand } from '../commands/deploy';
@@ -153,12 +154,29 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const s3 = s3Client(config.region);
     for (const key of ['metaflow/HelloFlow/1/_parameters/0/0.data', 'data/input.csv']) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'rehearsal' }));
 
+    // The cluster's load balancer, as EKS Auto Mode creates one for a LoadBalancer Service (tagged
+    // with the cluster, in the stage's subnets), and another cluster's, which must survive.
+    const subnets = (JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'vpc')]?.[OUTPUTS.privateSubnetIds.outputKey] ?? '').split(',').filter(Boolean);
+    const elb = new ElasticLoadBalancingV2Client({ region: config.region });
+    const lb = await elb.send(new CreateLoadBalancerCommand({ Name: 'k8s-gateway-nlb', Type: 'network', Scheme: 'internet-facing', Subnets: subnets, Tags: [{ Key: 'eks:eks-cluster-name', Value: clusterName(config.name) }] }));
+    const other = await elb.send(new CreateLoadBalancerCommand({ Name: 'other-cluster-nlb', Type: 'network', Subnets: subnets.slice(0, 1), Tags: [{ Key: 'eks:eks-cluster-name', Value: 'some-other-cluster' }] }));
+    const lbArn = lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+    const otherArn = other.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+
     // 4. Tear down.
     const td = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
     report.teardown = td.json;
     check('teardown exits 0', td.code === 0, `exit ${td.code}${td.json?.error ? `: ${td.json.error}` : ''}`);
     const left: string[] = [];
     for (const s of stacks) if (await aws.describeStack(s.stackName)) left.push(s.stackName);
+    const lbsLeft = ((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).map((l) => l.LoadBalancerArn);
+    const removedLb = td.json?.leftoversRemoved.some((l) => l.kind === 'load-balancer' && l.id === lbArn) ?? false;
+    check(
+      "cluster's load balancers removed first, others kept",
+      !!lbArn && removedLb && !lbsLeft.includes(lbArn) && lbsLeft.includes(otherArn) && td.err.indexOf("deleting the cluster's load balancers") >= 0 && td.err.indexOf("deleting the cluster's load balancers") < td.err.indexOf(': destroying'),
+      `${removedLb ? 'removed' : 'NOT removed'} ${lbArn}; other cluster's ${lbsLeft.includes(otherArn) ? 'kept' : 'GONE'}`,
+    );
+    await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: otherArn }));
     check('every stack gone', stacks.length === 6 && left.length === 0, left.length ? `still there: ${left.join(', ')}` : `destroyed in order ${td.json?.destroyed.join(', ')}`);
     let survived = 0;
     try {
