@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { Io, processIo } from './io';
+import { registerDeliveryCommands } from './commands/delivery';
 import { synthCommand } from './commands/synth';
 import { checkCommand } from './commands/check';
 import { manifests } from './commands/manifests';
@@ -85,6 +86,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
     .action(async (opts) => setExit(await stageList(opts, io)));
 
+  registerDeliveryCommands(program, io, setExit);
   program
     .command('manifests <stage>')
     .description("Render the stage's cluster manifests and Helm release list into dist/k8s/<stage>/ and print counts per component")
