@@ -83,7 +83,7 @@ function summaryTable(report: DiffReport): string {
 
 function stackSection(st: StackDiff): string {
   const flags = [st.destructive.length > 0 ? '💥 destructive' : '', st.permissionsBroadened ? '🔐 permissions broadened' : '', st.securityGroups.length > 1 ? '🛡️ security groups' : ''].filter(Boolean);
-  const out = [`<details><summary><code>${esc(st.stack)}</code> ${st.status === 'changed' ? '' : `(${st.status}) `}${countsCell(st.counts)}${flags.length ? ` — ${flags.join(', ')}` : ''}</summary>\n`];
+  const out = [`<details><summary><code>${esc(st.stack)}</code> ${st.status === 'changed' ? '' : `(${st.status}) `}${countsCell(st.counts)}${flags.length ? ` — ${flags.join(', ')}` : ''}</summary>\n\n`];
   if (st.resources.length > 0) {
     out.push(table([['Action', 'Logical ID', 'Type', 'Properties'], ...st.resources.map((r) => [ACTION_LABEL[r.action], r.logicalId, r.type, r.properties.join(', ')])]));
   }
@@ -105,6 +105,7 @@ function stageSection(s: StageReport): string[] {
   const head = [`<details${s.destructive.length > 0 || s.errors.length > 0 ? ' open' : ''}><summary><b>${esc(s.stage)}</b> ${countsCell(s.counts)}${s.destructive.length ? ` — 💥 ${s.destructive.length} destructive` : ''}</summary>\n\n`];
   head.push(...s.reasons.map((r) => `- ${r}\n`));
   for (const e of s.errors) head.push(`- ❌ ${esc(e)}\n`);
+  for (const w of s.warnings) head.push(`- ⚠️ ${esc(w)}\n`);
   if (s.change === 'removed') head.push(`\nThe stage file was deleted. Merging does **not** destroy the stage: run the teardown workflow for \`${esc(s.stage)}\`, or its resources keep running unmanaged.\n`);
   sections.push(head.join('') + '\n');
   const changed = s.stacks.filter((st) => st.status !== 'unchanged');

@@ -42,8 +42,10 @@ export interface StageReport {
   readonly manifests?: ManifestDiff;
   readonly checks: StageChecks;
   readonly destructive: readonly DestructiveChange[];
-  /** Problems that kept part of the diff from being computed (synth failures...). */
+  /** Problems that kept the head's diff from being computed (head synth failures...): the gate fails. */
   readonly errors: readonly string[];
+  /** Problems on the base side (e.g. the base cannot be synthesized): the diff is against nothing. */
+  readonly warnings: readonly string[];
 }
 
 export interface DiffReport {

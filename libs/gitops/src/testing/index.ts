@@ -1,0 +1,3 @@
+export * from './github-double';
+export * from './temp-repo';
+export * from './sample-report';
