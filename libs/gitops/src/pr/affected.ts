@@ -124,3 +124,8 @@ export function findAffected(repoDir: string, baseRef: string, opts: { headRef?:
   const { stages, unaffected } = affectedStages(changedFiles, headStages, opts.stages ?? []);
   return { baseRef, baseSha, headSha, changedFiles, stages, unaffected };
 }
+
+/** Every stage of `commit`, for a first deploy (no earlier successful deploy to diff from). */
+export function allStagesAt(repoDir: string, commit: string, reason: string): AffectedStage[] {
+  return stagesAt(repoDir, commit).map((stage) => ({ stage, change: 'changed' as const, reasons: [reason] }));
+}
