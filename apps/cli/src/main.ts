@@ -35,6 +35,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--pr <number>', 'pull request number (default: from the event at GITHUB_EVENT_PATH)')
     .requiredOption('--body-file <file>', 'markdown written by `mfctl diff --out`')
     .option('--no-summary', 'do not append the body to GITHUB_STEP_SUMMARY')
+    .option('--summary-only', 'only write the job summary (no GitHub API call)')
     .action(async (opts) => setExit(await commentCommand(opts, io)));
   program
     .command('gate')

@@ -8,6 +8,7 @@ export interface CommentOptions {
   pr?: string;
   bodyFile: string;
   summary?: boolean;
+  summaryOnly?: boolean;
 }
 
 /**
@@ -26,6 +27,10 @@ export async function commentCommand(opts: CommentOptions, io: Io, retryBaseMs?:
     io.stderr(`mfctl comment: job summary written${s.truncated ? ' (cut to 1 MiB)' : ''}\n`);
   }
 
+  if (opts.summaryOnly) {
+    if (!ctx.stepSummaryPath) io.stderr('mfctl comment: --summary-only outside Actions (GITHUB_STEP_SUMMARY unset): nothing written\n');
+    return EXIT.ok;
+  }
   let pr: number | undefined;
   if (opts.pr !== undefined) {
     pr = Number(opts.pr);
