@@ -13,11 +13,12 @@ const DB: Template['Resources'] = {
  */
 export function sampleStage(stage: string, opts: { destructive?: boolean; manifestObjects?: number } = {}): StageReport {
   const before: Template = { Resources: { ...DB } };
-  const after: Template = { Resources: { ...DB, Queue: { Type: 'AWS::SQS::Queue', Properties: {} } } };
+  const resources: NonNullable<Template['Resources']> = { ...DB, Queue: { Type: 'AWS::SQS::Queue', Properties: {} } };
   if (opts.destructive) {
-    after.Resources!.MetadataDb0A1B2C3D = after.Resources!.DatabaseCluster5B53A178;
-    delete after.Resources!.DatabaseCluster5B53A178;
+    resources.MetadataDb0A1B2C3D = resources.DatabaseCluster5B53A178;
+    delete resources.DatabaseCluster5B53A178;
   }
+  const after: Template = { Resources: resources };
   const stacks = [diffStack(`${stage}-vpc`, { Resources: {} }, { Resources: {} }), diffStack(`${stage}-data`, before, after)];
   const n = opts.manifestObjects ?? 1;
   const obj = (i: number, replicas: number): ManifestObject => ({
