@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { computePrDiff, DeployedTemplates, githubContext, renderMarkdown, runUrl, StageChecker, StageRenderer } from '@metaflow-gitops/gitops';
+import { awsDeployedTemplates, computePrDiff, DeployedTemplates, githubContext, renderMarkdown, runUrl, StageChecker, StageRenderer } from '@metaflow-gitops/gitops';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { findRepoRoot } from '../repo';
@@ -51,8 +51,7 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
   let deployed: DeployedTemplates | undefined;
   if (opts.against === 'deployed') {
     if (!hasAwsCredentials(io.env)) throw new UsageError('--against deployed reads the deployed stacks and needs AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID or a web identity); without them, diff against the base branch (the default)');
-    if (!deps.deployed) throw new CliError('--against deployed is not available in this build');
-    deployed = deps.deployed(io);
+    deployed = (deps.deployed ?? ((i: Io) => awsDeployedTemplates(i.env)))(io);
   }
   const repoDir = findRepoRoot(io.cwd);
   const baseRef = opts.base ?? defaultBase(io, repoDir);

@@ -2,6 +2,7 @@ export * from './affected';
 export * from './comment';
 export * from './deploy-base';
 export * from './deploy-summary';
+export * from './deployed';
 export * from './gate';
 export * from './git';
 export * from './github';

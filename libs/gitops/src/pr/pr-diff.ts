@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { STACK_KINDS } from '@metaflow-gitops/stage-config';
 import { AffectedStage, findAffected } from './affected';
 import { diffManifests, ManifestDiff, readManifestDir } from './manifest-diff';
-import { mfctlRenderer, readTemplates, RenderedStage, StageRenderer } from './render-tree';
+import { mfctlRenderer, readStacks, RenderedStage, StageRenderer, SynthesizedStack } from './render-tree';
 import { DiffReport, REPORT_SCHEMA_VERSION, StageChecks, StageRemoval, StageReport } from './report';
 import { addCounts, diffStack, emptyCounts, StackDiff, Template } from './template-diff';
 import { BaseTree, createBaseTree, credentialFreeEnv } from './worktree';
@@ -13,7 +13,7 @@ import { BaseTree, createBaseTree, credentialFreeEnv } from './worktree';
 export type StageChecker = (stage: string, head: RenderedStage) => Promise<StageChecks>;
 
 /** Where deployed templates come from for `--against deployed` (stack name -> template, absent = not deployed). */
-export type DeployedTemplates = (stage: string, stackNames: readonly string[]) => Promise<Map<string, Template>>;
+export type DeployedTemplates = (stage: string, head: ReadonlyMap<string, SynthesizedStack>) => Promise<Map<string, Template>>;
 
 export interface PrDiffOptions {
   readonly repoDir: string;
@@ -117,12 +117,17 @@ async function diffOneStage(s: AffectedStage, opts: PrDiffOptions, render: Stage
   if (headErr) errors.push(`head: ${headErr.message}`);
   if (baseErr) warnings.push(`base could not be synthesized, so everything is compared with nothing: ${baseErr.message}`);
 
-  const headTemplates = headErr ? new Map<string, Template>() : readTemplates(headOut.cdkDir);
-  let before: Map<string, Template>;
-  if (opts.deployed) {
-    before = await opts.deployed(s.stage, [...headTemplates.keys()]);
-  } else {
-    before = base && !baseErr && s.change !== 'added' ? readTemplates(baseOut.cdkDir) : new Map();
+  const headStacks = headErr ? new Map<string, SynthesizedStack>() : readStacks(headOut.cdkDir);
+  const headTemplates = new Map([...headStacks].map(([name, st]) => [name, st.template]));
+  let before = new Map<string, Template>();
+  if (opts.deployed && !headErr) {
+    try {
+      before = await opts.deployed(s.stage, headStacks);
+    } catch (err) {
+      errors.push(`deployed stacks: ${(err as Error).message}`);
+    }
+  } else if (base && !baseErr && s.change !== 'added') {
+    before = new Map([...readStacks(baseOut.cdkDir)].map(([name, st]) => [name, st.template]));
   }
   const stacks: StackDiff[] = [];
   if (!headErr) {

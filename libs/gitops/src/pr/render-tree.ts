@@ -43,13 +43,43 @@ function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
-/** Every `<stack>.template.json` under a synth output directory, by stack name. */
-export function readTemplates(dir: string): Map<string, Template> {
-  const out = new Map<string, Template>();
-  for (const file of walk(dir).sort()) {
+/** One synthesized stack: its template and, when the assembly says, the region it deploys to. */
+export interface SynthesizedStack {
+  readonly template: Template;
+  readonly region?: string;
+}
+
+interface AssemblyManifest {
+  artifacts?: Record<string, { type?: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }>;
+}
+
+/**
+ * The stacks of a synth output directory, by CloudFormation stack name: from each cloud assembly's
+ * `manifest.json` (stack name, template file, `aws://account/region`), or, without a manifest, from
+ * the `<stack>.template.json` file names.
+ */
+export function readStacks(dir: string): Map<string, SynthesizedStack> {
+  const out = new Map<string, SynthesizedStack>();
+  const files = walk(dir).sort();
+  const manifests = files.filter((f) => path.basename(f) === 'manifest.json');
+  for (const m of manifests) {
+    const manifest = JSON.parse(fs.readFileSync(m, 'utf8')) as AssemblyManifest;
+    for (const [id, a] of Object.entries(manifest.artifacts ?? {})) {
+      if (a.type !== 'aws:cloudformation:stack') continue;
+      const file = path.join(path.dirname(m), a.properties?.templateFile ?? `${id}.template.json`);
+      const region = /^aws:\/\/[^/]*\/(.+)$/.exec(a.environment ?? '')?.[1];
+      out.set(a.properties?.stackName ?? id, { template: JSON.parse(fs.readFileSync(file, 'utf8')), region: region && region !== 'unknown-region' ? region : undefined });
+    }
+  }
+  if (manifests.length > 0) return out;
+  for (const file of files) {
     const base = path.basename(file);
-    if (!base.endsWith('.template.json')) continue;
-    out.set(base.slice(0, -'.template.json'.length), JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (base.endsWith('.template.json')) out.set(base.slice(0, -'.template.json'.length), { template: JSON.parse(fs.readFileSync(file, 'utf8')) });
   }
   return out;
+}
+
+/** Templates only, by stack name. */
+export function readTemplates(dir: string): Map<string, Template> {
+  return new Map([...readStacks(dir)].map(([name, s]) => [name, s.template]));
 }
