@@ -6,6 +6,8 @@ import { commentCommand } from './commands/comment';
 import { deploySummaryCommand } from './commands/deploy-summary';
 import { diffCommand } from './commands/diff';
 import { gateCommand } from './commands/gate';
+import { stageList, stageNew } from './commands/stage';
+import { validate } from './commands/validate';
 
 const VERSION: string = require('../package.json').version;
 
@@ -62,6 +64,38 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<stage>', 'stage name')
     .option('--outputs <file>', 'outputs file (default: dist/outputs/<stage>.json)')
     .action(async (stage, opts) => setExit(await deploySummaryCommand(stage, opts, io)));
+
+  program
+    .command('validate')
+    .description('Check every stage file: exit 0 when all are valid (warnings allowed), 1 when any is not, 2 on usage errors')
+    .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
+    .option('--json', 'print { ok, stages, diagnostics } as JSON on stdout')
+    .action(async (opts) => setExit(await validate(opts, io)));
+
+  const stage = program.command('stage').description('Create and list stages (environments/<name>.yaml)');
+  stage
+    .command('new <name>')
+    .description('Write a valid, commented environments/<name>.yaml (refuses to overwrite; nothing is written when it would be invalid)')
+    .requiredOption('--account <id>', '12-digit AWS account id')
+    .requiredOption('--region <region>', 'AWS region, e.g. us-west-2')
+    .option('--parent-domain <domain>', 'parent DNS zone; the stage is served at <name>.<domain> (default: metaflow.example.com)')
+    .option('--issuer <url>', "the company IdP's https issuer URL (default: https://idp.example.com)")
+    .option('--groups <list>', 'comma-separated IdP groups allowed to log in (required with --prod)')
+    .option('--prod', 'production stage (stricter rules)')
+    .option('--gpu', 'add a GPU node pool')
+    .option('--allowed-cidrs <list>', 'comma-separated source CIDRs allowed to reach the load balancer (default: 0.0.0.0/0)')
+    .option('--azs <list>', 'comma-separated availability zone names (required in us-east-1, us-west-1, ca-central-1)')
+    .option('--parent-zone-id <id>', 'hosted zone id of the parent zone: the Dns stack writes the NS records (default: manual delegation)')
+    .option('--delegation-role <arn>', "role in the parent zone's account for cross-account delegation (with --parent-zone-id)")
+    .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
+    .action(async (name, opts) => setExit(await stageNew(name, opts, io)));
+  stage
+    .command('list')
+    .description('List the stages: name, account, region, prod flag, host')
+    .option('--json', 'print the list as JSON')
+    .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
+    .action(async (opts) => setExit(await stageList(opts, io)));
+
   return program;
 }
 

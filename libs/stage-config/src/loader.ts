@@ -1,0 +1,167 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Diagnostic, StageConfigError } from './diagnostics';
+import { FileContext } from './file-context';
+import { stageHost } from './naming';
+import { normalizeStage } from './normalize';
+import { STAGE_RULES } from './rules';
+import { checkAgainstSchema } from './schema-check';
+import { STAGE_SCHEMA } from './schema';
+import type { StageConfig } from './stage-config';
+import { stageNameProblem } from './stage-name';
+import { isPlainObject, parseYamlWithPositions, YamlSyntaxError } from './yaml-positions';
+import { parseCidr, cidrsOverlap } from './cidr';
+
+export interface LoadResult {
+  /** The valid stages (no errors), sorted by name. */
+  readonly stages: StageConfig[];
+  /** Every error and warning of every file, in file order. */
+  readonly diagnostics: Diagnostic[];
+  /** No errors (warnings allowed). */
+  readonly ok: boolean;
+}
+
+export interface LoadOptions {
+  /**
+   * Diagnostics and `StageConfig.sourceFile` name files relative to this directory.
+   * @default the parent of the environments directory (so the repo's stages read `environments/<name>.yaml`)
+   */
+  readonly relativeTo?: string;
+}
+
+interface ParsedStage {
+  readonly ctx: FileContext;
+  readonly stage?: StageConfig;
+}
+
+/** The stage files of a directory: `*.yaml` and `*.yml` (the latter are flagged), sorted. */
+export function stageFiles(environmentsDir: string): string[] {
+  return fs
+    .readdirSync(environmentsDir, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
+}
+
+/**
+ * Parses, checks and normalizes one stage file's text. The stage is returned only when the file has
+ * no errors.
+ */
+export function parseStageText(name: string, file: string, text: string): { stage?: StageConfig; diagnostics: Diagnostic[] } {
+  const { ctx, stage } = parseStage(name, file, text);
+  return { stage, diagnostics: ctx.sorted() };
+}
+
+function parseStage(name: string, file: string, text: string): ParsedStage {
+  let parsed;
+  try {
+    parsed = parseYamlWithPositions(text);
+  } catch (err) {
+    if (!(err instanceof YamlSyntaxError)) throw err;
+    const ctx = new FileContext(file, text, undefined);
+    ctx.reportAt('error', err.position.line, err.position.column, '', `YAML syntax error: ${err.reason}`, 'fix the YAML at this position (indentation, a missing colon or quote)');
+    return { ctx };
+  }
+  const ctx = new FileContext(file, text, parsed);
+  const problem = stageNameProblem(name);
+  if (problem) ctx.reportAt('error', 1, 1, '', problem, 'rename the file');
+  if (parsed.value === undefined || parsed.value === null) {
+    ctx.reportAt('error', 1, 1, '', 'the stage file is empty', 'run `mfctl stage new` to write one, or copy environments/example.yaml');
+    return { ctx };
+  }
+  if (!isPlainObject(parsed.value)) {
+    ctx.error([], 'the stage file must be a mapping of fields (accountId: ..., region: ...)', 'see docs/stage-file.md');
+    return { ctx };
+  }
+  const checked = checkAgainstSchema(ctx, STAGE_SCHEMA, parsed.value, []) as Record<string, unknown>;
+  const stage = normalizeStage(name, file, checked);
+  for (const rule of STAGE_RULES) rule(ctx, stage, checked);
+  return { ctx, stage: ctx.hasErrors ? undefined : stage };
+}
+
+/**
+ * Loads every stage of `environmentsDir`: all errors of all files at once, then the rules across
+ * stages. Never throws for invalid content (only for an unreadable directory).
+ */
+export function loadStages(environmentsDir: string, options: LoadOptions = {}): LoadResult {
+  const base = options.relativeTo ?? path.dirname(path.resolve(environmentsDir));
+  const parsed: ParsedStage[] = [];
+  const others: ParsedStage[] = [];
+  const byName = new Map<string, string>();
+  for (const entry of stageFiles(environmentsDir)) {
+    const abs = path.join(environmentsDir, entry);
+    const file = relative(base, abs);
+    const name = entry.replace(/\.ya?ml$/, '');
+    const stage = parseStage(name, file, fs.readFileSync(abs, 'utf8'));
+    if (byName.has(name)) {
+      // Reported once here; left out of the cross-stage rules, which would only repeat it.
+      stage.ctx.reportAt('error', 1, 1, '', `stage "${name}" is also defined by ${byName.get(name)}`, 'keep one file per stage (use the .yaml extension)');
+      others.push(stage);
+      continue;
+    }
+    byName.set(name, file);
+    parsed.push(stage);
+  }
+  crossStageRules(parsed);
+  const diagnostics = [...parsed, ...others].sort((a, b) => a.ctx.file.localeCompare(b.ctx.file)).flatMap((p) => p.ctx.sorted());
+  const stages = parsed.filter((p) => !p.ctx.hasErrors && p.stage).map((p) => p.stage as StageConfig);
+  stages.sort((a, b) => a.name.localeCompare(b.name));
+  return { stages, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/** Loads one stage (with the cross-stage rules of its directory); throws `StageConfigError` when it is invalid or missing. */
+export function loadStage(environmentsDir: string, name: string, options: LoadOptions = {}): StageConfig {
+  const result = loadStages(environmentsDir, options);
+  const stage = result.stages.find((s) => s.name === name);
+  const own = result.diagnostics.filter((d) => path.basename(d.file).replace(/\.ya?ml$/, '') === name);
+  if (stage && !own.some((d) => d.severity === 'error')) return stage;
+  if (own.length === 0) {
+    const known = result.stages.map((s) => s.name).join(', ') || 'none';
+    throw new StageConfigError([
+      { severity: 'error', file: relative(options.relativeTo ?? path.dirname(path.resolve(environmentsDir)), path.join(environmentsDir, `${name}.yaml`)), line: 1, column: 1, path: '', message: `no stage "${name}" (known stages: ${known})`, fix: `create it with \`mfctl stage new ${name}\`` },
+    ]);
+  }
+  throw new StageConfigError(own);
+}
+
+function relative(base: string, abs: string): string {
+  const rel = path.relative(base, path.resolve(abs));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(abs) : rel.split(path.sep).join('/');
+}
+
+/**
+ * Rules across stages, reported on the later file (files in name order): derived names that must be
+ * unique (the OIDC client id also names the secret `<clientId>/federate-client-secret`; the host is
+ * the public URL), and VPC ranges shared within one account and region (they cannot be peered).
+ */
+function crossStageRules(parsed: readonly ParsedStage[]): void {
+  const unique: { key: (s: StageConfig) => string; path: string[]; what: string; severity: Diagnostic['severity'] }[] = [
+    { key: (s) => s.oidcConfig.clientId, path: ['oidcConfig', 'clientId'], what: 'OIDC client id', severity: 'error' },
+    { key: (s) => s.oidcConfig.idpProviderName, path: ['oidcConfig', 'idpProviderName'], what: 'Cognito identity provider name', severity: 'error' },
+    { key: (s) => stageHost(s.name, s.domain.parentDomain), path: ['domain', 'parentDomain'], what: 'stage host', severity: 'error' },
+    { key: (s) => s.deploy.githubEnvironment, path: ['deploy', 'githubEnvironment'], what: 'GitHub environment', severity: 'error' },
+  ];
+  const withStage = parsed.filter((p): p is ParsedStage & { stage: StageConfig } => p.stage !== undefined);
+  for (const rule of unique) {
+    const seen = new Map<string, StageConfig>();
+    for (const p of withStage) {
+      const key = rule.key(p.stage);
+      const first = seen.get(key);
+      if (first) {
+        p.ctx.report(rule.severity, rule.path, `${rule.what} "${key}" is also used by stage "${first.name}" (${first.sourceFile})`, `give this stage its own ${rule.what}`);
+      } else seen.set(key, p.stage);
+    }
+  }
+  withStage.forEach((p, i) => {
+    for (const other of withStage.slice(0, i)) {
+      const a = p.stage;
+      const b = other.stage;
+      if (a.accountId !== b.accountId || a.region !== b.region) continue;
+      const ca = parseCidr(a.network.vpcCidr);
+      const cb = parseCidr(b.network.vpcCidr);
+      if (typeof ca !== 'string' && typeof cb !== 'string' && cidrsOverlap(ca, cb)) {
+        p.ctx.warning(['network', 'vpcCidr'], `"${a.network.vpcCidr}" overlaps the VPC of stage "${b.name}" (${b.network.vpcCidr}) in the same account and region: the two VPCs cannot be peered or share a transit gateway`, 'pick a distinct range, e.g. 10.1.0.0/16');
+      }
+    }
+  });
+}
