@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { awsDeployedTemplates, computePrDiff, DeployedTemplates, githubContext, renderMarkdown, runUrl, StageChecker, StageRenderer } from '@metaflow-gitops/gitops';
+import { awsDeployedTemplates, computePrDiff, DeployedTemplates, headStageChecker, githubContext, renderMarkdown, runUrl, StageChecker, StageRenderer } from '@metaflow-gitops/gitops';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
-import { findRepoRoot } from '../repo';
+import { environmentsDir, findRepoRoot } from '../repo';
 
 export interface DiffOptions {
   base?: string;
@@ -64,7 +64,7 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
       env: io.env,
       progress: (m) => io.stderr(`mfctl diff: ${m}\n`),
       render: deps.render,
-      checks: deps.checks,
+      checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined)),
       deployed,
       keep: opts.keep,
     });

@@ -11,6 +11,7 @@ export * from './markdown';
 export * from './pr-diff';
 export * from './render-tree';
 export * from './report';
+export * from './stage-checks';
 export * from './stateful';
 export * from './template-diff';
 export * from './truncate';
