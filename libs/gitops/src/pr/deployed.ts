@@ -1,7 +1,7 @@
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import * as yaml from 'js-yaml';
 import { DeployedTemplates } from './pr-diff';
-import { Template } from './template-diff';
+import { CfnTemplate } from './template-diff';
 
 /**
  * `--against deployed`: the templates CloudFormation holds for the head's stacks (GetTemplate,
@@ -23,14 +23,14 @@ export function awsDeployedTemplates(env: NodeJS.ProcessEnv): DeployedTemplates 
     return c;
   };
   return async (_stage, head) => {
-    const out = new Map<string, Template>();
+    const out = new Map<string, CfnTemplate>();
     for (const [name, st] of head) {
       const region = st.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
       if (!region) throw new Error(`no region for stack ${name}: the assembly has none and AWS_REGION is unset`);
       try {
         const res = await client(region).send(new GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }));
         const body = res.TemplateBody ?? '{}';
-        out.set(name, (body.trimStart().startsWith('{') ? JSON.parse(body) : yaml.load(body)) as Template);
+        out.set(name, (body.trimStart().startsWith('{') ? JSON.parse(body) : yaml.load(body)) as CfnTemplate);
       } catch (err) {
         if (/does not exist/i.test((err as Error).message)) continue;
         throw new Error(`GetTemplate ${name} (${region}): ${(err as Error).message}`);

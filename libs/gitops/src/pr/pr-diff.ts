@@ -6,14 +6,14 @@ import { AffectedStage, findAffected } from './affected';
 import { diffManifests, ManifestDiff, readManifestDir } from './manifest-diff';
 import { mfctlRenderer, readStacks, RenderedStage, StageRenderer, SynthesizedStack } from './render-tree';
 import { DiffReport, REPORT_SCHEMA_VERSION, StageChecks, StageRemoval, StageReport } from './report';
-import { addCounts, diffStack, emptyCounts, StackDiff, Template } from './template-diff';
+import { addCounts, diffStack, emptyCounts, StackDiff, CfnTemplate } from './template-diff';
 import { BaseTree, createBaseTree, credentialFreeEnv } from './worktree';
 
 /** Runs the checks for one stage of the head tree (validation, cdk-nag, cfn-lint, limits). */
 export type StageChecker = (stage: string, head: RenderedStage) => Promise<StageChecks>;
 
 /** Where deployed templates come from for `--against deployed` (stack name -> template, absent = not deployed). */
-export type DeployedTemplates = (stage: string, head: ReadonlyMap<string, SynthesizedStack>) => Promise<Map<string, Template>>;
+export type DeployedTemplates = (stage: string, head: ReadonlyMap<string, SynthesizedStack>) => Promise<Map<string, CfnTemplate>>;
 
 export interface PrDiffOptions {
   readonly repoDir: string;
@@ -119,7 +119,7 @@ async function diffOneStage(s: AffectedStage, opts: PrDiffOptions, render: Stage
 
   const headStacks = headErr ? new Map<string, SynthesizedStack>() : readStacks(headOut.cdkDir);
   const headTemplates = new Map([...headStacks].map(([name, st]) => [name, st.template]));
-  let before = new Map<string, Template>();
+  let before = new Map<string, CfnTemplate>();
   if (opts.deployed && !headErr) {
     try {
       before = await opts.deployed(s.stage, headStacks);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { Template } from './template-diff';
+import { CfnTemplate } from './template-diff';
 
 const execFileAsync = promisify(execFile);
 
@@ -45,7 +45,7 @@ function walk(dir: string): string[] {
 
 /** One synthesized stack: its template and, when the assembly says, the region it deploys to. */
 export interface SynthesizedStack {
-  readonly template: Template;
+  readonly template: CfnTemplate;
   readonly region?: string;
 }
 
@@ -80,6 +80,6 @@ export function readStacks(dir: string): Map<string, SynthesizedStack> {
 }
 
 /** Templates only, by stack name. */
-export function readTemplates(dir: string): Map<string, Template> {
+export function readTemplates(dir: string): Map<string, CfnTemplate> {
   return new Map([...readStacks(dir)].map(([name, s]) => [name, s.template]));
 }

@@ -9,7 +9,7 @@ export const COMMENT_MARKER = '<!-- metaflow-gitops:diff -->';
 
 export const DEFAULT_ACK_LABEL = 'allow-destructive';
 
-export interface CheckFinding {
+export interface ReportFinding {
   readonly severity: 'error' | 'warning';
   /** Which check produced it: `validate`, `cdk-nag`, `cfn-lint`, `limits`, ... */
   readonly source: string;
@@ -21,7 +21,7 @@ export interface CheckFinding {
 export interface StageChecks {
   readonly errors: number;
   readonly warnings: number;
-  readonly findings: readonly CheckFinding[];
+  readonly findings: readonly ReportFinding[];
   /** Checks that could not run, with the reason (e.g. cfn-lint missing). */
   readonly skipped: readonly string[];
 }

@@ -1,10 +1,10 @@
-import { diffStack, Template } from './template-diff';
+import { diffStack, CfnTemplate } from './template-diff';
 
 const HASH_A = 'a'.repeat(64);
 const HASH_B = '0123456789abcdef'.repeat(4);
 
 /** A small data stack shaped like what the Data stack synthesizes. */
-function dataStack(): Template {
+function dataStack(): CfnTemplate {
   return {
     Resources: {
       DatabaseCluster5B53A178: {
@@ -24,7 +24,7 @@ function dataStack(): Template {
   };
 }
 
-const clone = (t: Template): Template => JSON.parse(JSON.stringify(t));
+const clone = (t: CfnTemplate): CfnTemplate => JSON.parse(JSON.stringify(t));
 
 describe('diffStack', () => {
   it('reports no change for identical templates', () => {

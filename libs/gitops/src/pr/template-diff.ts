@@ -2,7 +2,7 @@ import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudform
 import { isStateful, STATEFUL_RESOURCE_TYPES } from './stateful';
 
 /** A CloudFormation template as JSON. */
-export type Template = { Resources?: Record<string, { Type: string; [k: string]: unknown }>; [k: string]: unknown };
+export type CfnTemplate = { Resources?: Record<string, { Type: string; [k: string]: unknown }>; [k: string]: unknown };
 
 export type ResourceAction = 'add' | 'update' | 'asset-update' | 'replace' | 'may-replace' | 'destroy' | 'orphan' | 'import';
 
@@ -120,7 +120,7 @@ function countOf(counts: ChangeCounts, action: ResourceAction): void {
 }
 
 /** Diffs one stack's templates (`undefined` = the stack does not exist on that side). */
-export function diffStack(stack: string, before: Template | undefined, after: Template | undefined): StackDiff {
+export function diffStack(stack: string, before: CfnTemplate | undefined, after: CfnTemplate | undefined): StackDiff {
   const diff = fullDiff(before ?? {}, after ?? {});
   const rows: ResourceChangeRow[] = [];
   const counts = emptyCounts();

@@ -1,8 +1,8 @@
 import { diffManifests, ManifestObject } from '../pr/manifest-diff';
 import { DiffReport, REPORT_SCHEMA_VERSION, StageReport } from '../pr/report';
-import { addCounts, diffStack, emptyCounts, Template } from '../pr/template-diff';
+import { addCounts, diffStack, emptyCounts, CfnTemplate } from '../pr/template-diff';
 
-const DB: Template['Resources'] = {
+const DB: CfnTemplate['Resources'] = {
   DatabaseCluster5B53A178: { Type: 'AWS::RDS::DBCluster', DeletionPolicy: 'Retain', Properties: { Engine: 'aurora-postgresql', DatabaseName: 'metaflow' } },
   ArtifactBucket7410C9EF: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: {} },
 };
@@ -12,13 +12,13 @@ const DB: Template['Resources'] = {
  * the database's logical ID; otherwise one stack gets a new queue and one manifest object changes.
  */
 export function sampleStage(stage: string, opts: { destructive?: boolean; manifestObjects?: number } = {}): StageReport {
-  const before: Template = { Resources: { ...DB } };
-  const resources: NonNullable<Template['Resources']> = { ...DB, Queue: { Type: 'AWS::SQS::Queue', Properties: {} } };
+  const before: CfnTemplate = { Resources: { ...DB } };
+  const resources: NonNullable<CfnTemplate['Resources']> = { ...DB, Queue: { Type: 'AWS::SQS::Queue', Properties: {} } };
   if (opts.destructive) {
     resources.MetadataDb0A1B2C3D = resources.DatabaseCluster5B53A178;
     delete resources.DatabaseCluster5B53A178;
   }
-  const after: Template = { Resources: resources };
+  const after: CfnTemplate = { Resources: resources };
   const stacks = [diffStack(`${stage}-vpc`, { Resources: {} }, { Resources: {} }), diffStack(`${stage}-data`, before, after)];
   const n = opts.manifestObjects ?? 1;
   const obj = (i: number, replicas: number): ManifestObject => ({
