@@ -38,6 +38,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--body-file <file>', 'markdown written by `mfctl diff --out`')
     .option('--no-summary', 'do not append the body to GITHUB_STEP_SUMMARY')
     .option('--summary-only', 'only write the job summary (no GitHub API call)')
+    .option('--max-chars <n>', "cut the comment at a section boundary under this many characters (default and maximum: GitHub's 65536)")
     .action(async (opts) => setExit(await commentCommand(opts, io)));
   program
     .command('gate')

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { githubClient, githubContext, readPullRequestEvent, runUrl, splitRepository, upsertStickyComment, writeStepSummary } from '@metaflow-gitops/gitops';
+import { COMMENT_LIMIT, githubClient, githubContext, readPullRequestEvent, runUrl, splitRepository, upsertStickyComment, writeStepSummary } from '@metaflow-gitops/gitops';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 
@@ -9,6 +9,7 @@ export interface CommentOptions {
   bodyFile: string;
   summary?: boolean;
   summaryOnly?: boolean;
+  maxChars?: string;
 }
 
 /**
@@ -17,6 +18,8 @@ export interface CommentOptions {
  */
 export async function commentCommand(opts: CommentOptions, io: Io, retryBaseMs?: number): Promise<number> {
   const ctx = githubContext(io.env);
+  const limit = opts.maxChars === undefined ? COMMENT_LIMIT : Number(opts.maxChars);
+  if (!Number.isInteger(limit) || limit < 1000 || limit > COMMENT_LIMIT) throw new UsageError(`--max-chars must be an integer from 1000 to ${COMMENT_LIMIT} (got '${opts.maxChars}')`);
   const file = path.resolve(io.cwd, opts.bodyFile);
   if (!fs.existsSync(file)) throw new UsageError(`--body-file ${opts.bodyFile} does not exist (write it with 'mfctl diff --out FILE')`);
   const body = fs.readFileSync(file, 'utf8');
@@ -48,7 +51,7 @@ export async function commentCommand(opts: CommentOptions, io: Io, retryBaseMs?:
   const warn = (m: string) => io.stdout(`::warning title=PR comment not posted::${m.replace(/\r?\n/g, ' ')}\n`);
   let result;
   try {
-    result = await upsertStickyComment(githubClient(ctx, (m) => io.stderr(`mfctl comment: ${m}\n`), { retryBaseMs }), target, body, { runLink: link, warn });
+    result = await upsertStickyComment(githubClient(ctx, (m) => io.stderr(`mfctl comment: ${m}\n`), { retryBaseMs }), target, body, { runLink: link, warn, limit });
   } catch (err) {
     throw new CliError(`could not post the PR comment: ${(err as Error).message}`);
   }
