@@ -69,7 +69,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     // A copy of this repository's files (tracked and new, not ignored) with its own history.
     const files = execFileSync('git', ['ls-files', '-z', '-co', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
     for (const f of files) {
-      if (!fs.existsSync(path.join(ROOT, f))) continue;
+      if (f.split('/').includes('node_modules') || !fs.lstatSync(path.join(ROOT, f), { throwIfNoEntry: false })?.isFile()) continue;
       fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
       fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
     }
