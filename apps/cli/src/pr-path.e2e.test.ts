@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,8 +32,11 @@ const DB_ID = /databaseCluster: '(\w+)'/;
   const setLabels = (labels: string[]) =>
     fs.writeFileSync(eventPath, JSON.stringify({ action: 'synchronize', number: 42, pull_request: { number: 42, labels: labels.map((name) => ({ name })), base: { ref: 'main', repo: { full_name: 'acme/platform' } }, head: { repo: { full_name: 'acme/platform' } } } }));
 
-  /** One workflow step: `npx mfctl ...` with the environment Actions gives a pull_request run. */
-  function step(args: string[], extraEnv: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+  /**
+   * One workflow step: `npx mfctl ...` with the environment Actions gives a pull_request run. Async:
+   * the GitHub API double answers from this process.
+   */
+  function step(args: string[], extraEnv: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? tmp,
@@ -49,13 +52,20 @@ const DB_ID = /databaseCluster: '(\w+)'/;
       NX_DAEMON: 'false',
       ...extraEnv,
     };
-    const r = spawnSync(process.execPath, [path.join(repo, 'apps/cli/bin/mfctl.js'), ...args], { cwd: repo, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(repo, 'apps/cli/bin/mfctl.js'), ...args], { cwd: repo, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    });
   }
 
-  function diff(label: string): DiffReport {
+  async function diff(label: string): Promise<DiffReport> {
     const t0 = Date.now();
-    const r = step(['diff', '--out', 'pr-diff/comment.md', '--json-out', 'pr-diff/report.json']);
+    const r = await step(['diff', '--out', 'pr-diff/comment.md', '--json-out', 'pr-diff/report.json']);
     timings[label] = (Date.now() - t0) / 1000;
     expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({ status: 0, stderr: '' });
     return JSON.parse(fs.readFileSync(path.join(repo, 'pr-diff/report.json'), 'utf8')) as DiffReport;
@@ -97,14 +107,14 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     console.log(`mfctl diff wall time (s): ${JSON.stringify(timings)}`);
   });
 
-  it('1. a node pool change: one stage, the NodePool diff, comment created, gate passes', () => {
+  it('1. a node pool change: one stage, the NodePool diff, comment created, gate passes', async () => {
     const file = path.join(repo, 'environments/example.yaml');
     const text = fs.readFileSync(file, 'utf8');
     const m = /maxCpu: (\d+)/.exec(text)!;
     fs.writeFileSync(file, text.replace(m[0], `maxCpu: ${Number(m[1]) + 64}`));
     commitAll('example: bigger CPU node pool');
 
-    const report = diff('one stage (first run)');
+    const report = await diff('one stage (first run)');
     expect(report.stages.map((s) => [s.stage, s.change, s.reasons])).toEqual([['example', 'changed', ['stage file `environments/example.yaml` changed']]]);
     expect(report.unaffected).toEqual(['prod-example']);
     const ex = report.stages[0];
@@ -116,9 +126,9 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(nodePool.patch).toContain(`-    cpu: '${m[1]}'`);
     expect(nodePool.patch).toContain(`+    cpu: '${Number(m[1]) + 64}'`);
 
-    expect(step(['comment', '--body-file', 'pr-diff/comment.md', '--summary-only']).status).toBe(0);
+    expect((await step(['comment', '--body-file', 'pr-diff/comment.md', '--summary-only'])).status).toBe(0);
     expect(fs.readFileSync(summaryPath, 'utf8')).toContain('| example | stage file environments/example.yaml changed |');
-    const r = comment();
+    const r = await comment();
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/created comment \d+ on acme\/platform#42/);
     expect(ours()).toHaveLength(1);
@@ -126,10 +136,10 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(body).toMatch(/\| example \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| \+0 ~\d+ -0 \| — \| /);
     expect(body).toContain('[Workflow run](https://github.example/acme/platform/actions/runs/1001)');
     expect(body).not.toContain('DESTRUCTIVE');
-    expect(step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' }).status).toBe(0);
+    expect((await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' })).status).toBe(0);
   });
 
-  it('2. renaming the database: destructive, the comment updated in place, gate fails then passes with the label', () => {
+  it('2. renaming the database: destructive, the comment updated in place, gate fails then passes with the label', async () => {
     const file = path.join(repo, DATA_STACK);
     const text = fs.readFileSync(file, 'utf8');
     const id = DB_ID.exec(text);
@@ -137,7 +147,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     fs.writeFileSync(file, text.replace(id[0], `databaseCluster: '${id[1]}Renamed'`));
     commitAll('data: rename the database');
 
-    const report = diff('two stages (shared code)');
+    const report = await diff('two stages (shared code)');
     expect(report.stages.map((s) => s.stage)).toEqual(['example', 'prod-example']);
     expect(report.destructive).toBe(true);
     for (const s of report.stages) {
@@ -146,7 +156,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     }
 
     const firstId = ours()[0].id;
-    const r = comment();
+    const r = await comment();
     expect(r.stderr).toContain(`updated comment ${firstId}`);
     expect(gh.comments.get(42)).toHaveLength(1);
     const body = ours()[0].body;
@@ -156,7 +166,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     const ex = report.stages[0].counts;
     expect(body).toContain(`| example | stage file environments/example.yaml changed; shared code changed: ${DATA_STACK} | ${ex.added} | ${ex.updated} | ${ex.replaced} | ${ex.destroyed + ex.orphaned} |`);
 
-    const denied = step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
+    const denied = await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
     expect(denied.status).toBe(1);
     expect(denied.stderr).toContain("does not carry the 'allow-destructive' label");
     expect(denied.stderr).toContain(`example: example-data ${id[1]} (AWS::RDS::DBCluster) would be orphaned`);
@@ -165,14 +175,14 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     // A maintainer adds the label: the labeled event carries it and the API returns it.
     setLabels(['allow-destructive']);
     gh.labels.set(42, ['allow-destructive']);
-    const allowed = step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
+    const allowed = await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
     expect(allowed.status).toBe(0);
     expect(allowed.stdout).toContain("Destructive changes acknowledged by the 'allow-destructive' label");
   });
 
-  it('3. an oversized diff is cut at a section boundary with a pointer to the full diff', () => {
+  it('3. an oversized diff is cut at a section boundary with a pointer to the full diff', async () => {
     const full = fs.readFileSync(path.join(repo, 'pr-diff/comment.md'), 'utf8');
-    const r = comment(['--max-chars', '3000']);
+    const r = await comment(['--max-chars', '3000']);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('(cut to fit; full diff in the job summary and artifact)');
     expect(gh.comments.get(42)).toHaveLength(1);
@@ -191,22 +201,22 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(full.slice(kept.length).startsWith('<!-- mfg:section depth=')).toBe(true);
   });
 
-  it('4. a docs-only change affects no stage', () => {
+  it('4. a docs-only change affects no stage', async () => {
     git('checkout', '-q', '-b', 'docs-only', 'origin/main');
     fs.appendFileSync(path.join(repo, 'docs/pull-requests.md'), '\nA clarification.\n');
     commitAll('docs: clarify');
-    const report = diff('docs only');
+    const report = await diff('docs only');
     expect(report.stages).toEqual([]);
     expect(report.unaffected).toEqual(['example', 'prod-example']);
     expect(report.destructive).toBe(false);
-    expect(comment().status).toBe(0);
+    expect((await comment()).status).toBe(0);
     expect(ours()[0].body).toContain('No stage is affected');
     setLabels([]);
     gh.labels.set(42, []);
-    expect(step(['gate', '--report', 'pr-diff/report.json'], { GITHUB_TOKEN: 'ghs_e2e' }).status).toBe(0);
+    expect((await step(['gate', '--report', 'pr-diff/report.json'], { GITHUB_TOKEN: 'ghs_e2e' })).status).toBe(0);
   });
 
-  it('5. no worktree or scratch directory is left behind', () => {
+  it('5. no worktree or scratch directory is left behind', async () => {
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1);
   });
 });
