@@ -6,6 +6,9 @@ import { commentCommand } from './commands/comment';
 import { deploySummaryCommand } from './commands/deploy-summary';
 import { diffCommand } from './commands/diff';
 import { gateCommand } from './commands/gate';
+import { synthCommand } from './commands/synth';
+import { checkCommand } from './commands/check';
+import { manifests } from './commands/manifests';
 import { stageList, stageNew } from './commands/stage';
 import { validate } from './commands/validate';
 
@@ -65,6 +68,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<stage>', 'stage name')
     .option('--outputs <file>', 'outputs file (default: dist/outputs/<stage>.json)')
     .action(async (stage, opts) => setExit(await deploySummaryCommand(stage, opts, io)));
+  program
+    .command('synth')
+    .description('Synthesize a stage (or --all) into cdk.out/<stage>/ with no AWS access; prints the stacks in deploy order')
+    .argument('[stage]', 'stage name (environments/<stage>.yaml)')
+    .option('--all', 'every stage under environments/')
+    .option('--out <dir>', 'root of the cloud assemblies (default: <repo>/cdk.out)')
+    .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
+    .option('--json', 'machine-readable result')
+    .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>
+      setExit(await synthCommand({ stage, ...o }, io)),
+    );
+  program
+    .command('check')
+    .description('Synthesize a stage and run cdk-nag, cfn-lint, template limits and the custom-resource listing; exit 1 on any finding')
+    .argument('[stage]', 'stage name (environments/<stage>.yaml)')
+    .option('--all', 'every stage under environments/')
+    .option('--out <dir>', 'root of the cloud assemblies (default: <repo>/cdk.out)')
+    .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
+    .option('--json', 'machine-readable report')
+    .action(async (stage: string | undefined, o: { all?: boolean; out?: string; environments?: string; json?: boolean }) =>
+      setExit(await checkCommand({ stage, ...o }, io)),
+    );
 
   program
     .command('validate')
@@ -96,6 +121,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print the list as JSON')
     .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
     .action(async (opts) => setExit(await stageList(opts, io)));
+
+  program
+    .command('manifests <stage>')
+    .description("Render the stage's cluster manifests and Helm release list into dist/k8s/<stage>/ and print counts per component")
+    .option('--outputs <file>', 'deployed stack outputs (dist/outputs/<stage>.json); without it every output is a marked placeholder')
+    .option('--out <dir>', 'output directory (default: dist/k8s/<stage>)')
+    .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
+    .option('--json', 'print the summary (files, object counts, releases) as JSON')
+    .action(async (name, opts) => setExit(await manifests(name, opts, io)));
 
   return program;
 }

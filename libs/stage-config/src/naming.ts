@@ -138,3 +138,42 @@ export function metadataServiceInternalUrl(): string {
 
 /** Tag key carrying the stage name on every resource. */
 export const STAGE_TAG = 'metaflow-gitops:stage';
+
+/**
+ * Argo Events objects Metaflow's `@trigger`/`@trigger_on_finish` use (FIELD-NOTES "Argo for
+ * Metaflow"). They live in the jobs namespace because Metaflow creates its sensors there and a
+ * sensor only reads the EventBus of its own namespace.
+ */
+export const ARGO_EVENTS = {
+  eventBus: 'default',
+  eventSource: 'metaflow-webhook',
+  event: 'metaflow-event',
+  webhookPort: 12000,
+  webhookPath: '/metaflow-event',
+} as const;
+
+/** In-cluster URL of the Argo Events webhook (`METAFLOW_ARGO_EVENTS_WEBHOOK_URL`). */
+export function argoEventsWebhookUrl(): string {
+  return `http://${ARGO_EVENTS.eventSource}-eventsource-svc.${NAMESPACES.jobs}.svc.cluster.local:${ARGO_EVENTS.webhookPort}${ARGO_EVENTS.webhookPath}`;
+}
+
+/** Path where the gateway's OIDC filter receives the authorization code (an explicit https URL). */
+export const OAUTH2_CALLBACK_PATH = '/oauth2/callback';
+
+/**
+ * Kubernetes group of the people who submit Metaflow runs: the Eks stack's access entries map
+ * `edit` principals to it; the manifests bind the run-submitter ClusterRole to it in the jobs namespace.
+ */
+export const METAFLOW_USERS_GROUP = 'metaflow-users';
+
+/**
+ * Token claim the gateway checks against `oidcConfig.allowedGroups`. Cognito puts the user's
+ * Cognito groups in `cognito:groups` in both ID and access tokens; IdP groups reach it through the
+ * Auth stack's group mapping (a federated user's IdP groups are not Cognito groups by themselves).
+ */
+export const GATEWAY_GROUPS_CLAIM = 'cognito:groups';
+
+/** ExternalDNS TXT owner id: records of other stages (or other tools) sharing a zone are never touched. */
+export function externalDnsOwnerId(stage: string): string {
+  return `${NAME_PREFIX}-gitops-${stage}`;
+}

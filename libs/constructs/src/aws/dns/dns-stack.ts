@@ -1,0 +1,81 @@
+import * as cdk from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { DomainConfig, stageHost } from '@metaflow-gitops/stage-config';
+import { StageStack, StageStackProps } from '../private/stage-stack';
+import { pinLogicalId } from '../private/pin';
+
+export interface DnsStackProps extends StageStackProps {
+  /** Parent domain and how the stage zone is delegated from it. */
+  readonly domain: DomainConfig;
+}
+
+/** NS records live two days in the parent zone (resolvers cache them that long anyway). */
+const NS_TTL = cdk.Duration.days(2);
+
+/**
+ * The stage's hosted zone `<stage>.<parent>`, its NS delegation in the parent zone and the
+ * DNS-validated certificate for the stage host and its wildcard.
+ */
+export class DnsStack extends StageStack {
+  readonly zone: route53.IHostedZone;
+  readonly certificate: acm.ICertificate;
+  /** Whether the delegation is a Lambda-backed custom resource (cross-account only). */
+  readonly usesCustomResource: boolean;
+
+  constructor(scope: Construct, props: DnsStackProps) {
+    super(scope, 'dns', { ...props, description: `Metaflow stage ${props.stage.name}: DNS zone and certificate` });
+    const host = stageHost(props.stage.name, props.domain.parentDomain);
+
+    const zone = new route53.PublicHostedZone(this, 'HostedZone', { zoneName: host });
+    // Always set on a zone created here (only imported zones lack it).
+    const nameServers = zone.hostedZoneNameServers ?? [];
+    // The zone holds the delegation and validation records: a replacement changes the name servers.
+    zone.applyRemovalPolicy(cdk.RemovalPolicy.RETAIN);
+    pinLogicalId(zone, 'StageHostedZone');
+    this.zone = zone;
+
+    const delegation = props.domain.delegation;
+    this.usesCustomResource = delegation.mode === 'cross-account';
+    if (delegation.mode === 'same-account') {
+      // Native record in the parent zone: no custom resource, CloudFormation owns its lifecycle.
+      new route53.CfnRecordSet(this, 'Delegation', {
+        hostedZoneId: delegation.parentHostedZoneId,
+        name: `${host}.`,
+        type: 'NS',
+        ttl: NS_TTL.toSeconds().toString(),
+        resourceRecords: nameServers,
+      });
+    } else if (delegation.mode === 'cross-account') {
+      // Another account owns the parent zone: only its delegation role can write there, which
+      // CloudFormation cannot do natively (the one custom resource of a stage, listed by `mfctl check`).
+      new route53.CrossAccountZoneDelegationRecord(this, 'Delegation', {
+        delegatedZone: zone,
+        parentHostedZoneId: delegation.parentHostedZoneId,
+        delegationRole: iam.Role.fromRoleArn(this, 'DelegationRole', delegation.delegationRoleArn, { mutable: false }),
+        ttl: NS_TTL,
+        removalPolicy: cdk.RemovalPolicy.DESTROY,
+      });
+    }
+
+    const certificate = new acm.Certificate(this, 'Certificate', {
+      domainName: host,
+      subjectAlternativeNames: [`*.${host}`],
+      validation: acm.CertificateValidation.fromDns(zone),
+    });
+    this.certificate = certificate;
+
+    new cdk.CfnOutput(this, 'HostedZoneId', { value: zone.hostedZoneId, description: 'Stage hosted zone id' });
+    new cdk.CfnOutput(this, 'HostedZoneName', { value: host, description: 'Stage hosted zone name (the stage host)' });
+    new cdk.CfnOutput(this, 'NameServers', {
+      value: cdk.Fn.join(',', nameServers),
+      description:
+        delegation.mode === 'manual'
+          ? `Add these as NS records for ${host} in the parent zone (manual delegation)`
+          : 'Name servers of the stage zone (comma-separated)',
+    });
+    new cdk.CfnOutput(this, 'CertificateArn', { value: certificate.certificateArn, description: 'ACM certificate for the stage host and its wildcard' });
+  }
+}

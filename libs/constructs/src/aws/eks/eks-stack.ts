@@ -1,0 +1,232 @@
+import * as cdk from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import {
+  AccessPrincipal,
+  BUCKET_PREFIXES,
+  ClusterConfig,
+  METAFLOW_USERS_GROUP,
+  SERVICE_ACCOUNTS,
+  ServiceAccountKey,
+  clusterName,
+} from '@metaflow-gitops/stage-config';
+import { StageStack, StageStackProps } from '../private/stage-stack';
+import { acknowledge } from '../private/nag';
+import { PodIdentity } from './pod-identity';
+
+const POSTGRES_PORT = 5432;
+
+export interface EksStackProps extends StageStackProps {
+  readonly cluster: ClusterConfig;
+  /** Role the deploy workflow assumes: always a cluster admin. */
+  readonly deployRoleArn: string;
+  readonly vpc: ec2.IVpc;
+  /** Subnets for the control plane ENIs and nodes. */
+  readonly privateSubnets: ec2.ISubnet[];
+  /** Data stack: the artifact bucket, the database secret and its security group. */
+  readonly bucket: s3.IBucket;
+  readonly databaseSecret: secretsmanager.ISecret;
+  readonly databaseSecurityGroup: ec2.ISecurityGroup;
+  /** Auth stack: the gateway client secret External Secrets syncs for the gateway. */
+  readonly gatewayClientSecret: secretsmanager.ISecret;
+  /** Dns stack: the zone ExternalDNS writes to. */
+  readonly zone: route53.IHostedZone;
+}
+
+const ACCESS_POLICY: Record<AccessPrincipal['access'], string> = {
+  admin: 'AmazonEKSClusterAdminPolicy',
+  edit: 'AmazonEKSEditPolicy',
+  view: 'AmazonEKSViewPolicy',
+};
+
+/**
+ * The EKS Auto Mode cluster (aws-eks-v2, native `AWS::EKS::Cluster`), its node role, access entries
+ * and one Pod Identity role per ServiceAccount that needs AWS. Nothing in-cluster: manifests belong
+ * to the sync, so there is no kubectl Lambda.
+ */
+export class EksStack extends StageStack {
+  readonly cluster: eks.Cluster;
+  /** Pod Identity roles by ServiceAccount key (only the accounts that need AWS access). */
+  readonly podRoles: Partial<Record<ServiceAccountKey, iam.IRole>>;
+
+  constructor(scope: Construct, props: EksStackProps) {
+    super(scope, 'eks', { ...props, description: `Metaflow stage ${props.stage.name}: EKS Auto Mode cluster and workload identities` });
+    const { stage } = props;
+
+    // Our own node role (aws-cdk #37189: the generated one is not exposed, custom NodeClasses need it).
+    const nodeRole = new iam.Role(this, 'NodeRole', {
+      description: `Auto Mode nodes of ${clusterName(stage.name)}`,
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodeMinimalPolicy'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
+      ],
+    });
+
+    const cluster = new eks.Cluster(this, 'Cluster', {
+      clusterName: clusterName(stage.name),
+      version: eks.KubernetesVersion.of(props.cluster.kubernetesVersion),
+      vpc: props.vpc,
+      vpcSubnets: [{ subnets: props.privateSubnets }],
+      defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
+      compute: { nodePools: ['system', 'general-purpose'], nodeRole },
+      endpointAccess: props.cluster.publicEndpoint ? eks.EndpointAccess.PUBLIC_AND_PRIVATE : eks.EndpointAccess.PRIVATE,
+      clusterLogging: [
+        eks.ClusterLoggingTypes.API,
+        eks.ClusterLoggingTypes.AUDIT,
+        eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+        eks.ClusterLoggingTypes.SCHEDULER,
+      ],
+      // The CloudFormation execution role is not a person: admins come from explicit access entries.
+      // (Changing this later replaces the cluster, so it is fixed from the first deploy.)
+      bootstrapClusterCreatorAdminPermissions: false,
+      outputConfigCommand: false,
+    });
+    this.cluster = cluster;
+
+    const principals = props.cluster.accessPrincipals.map((p) => p.arn);
+    const duplicate = [props.deployRoleArn, ...principals].find((arn, i, all) => all.indexOf(arn) !== i);
+    if (duplicate) {
+      throw new Error(
+        `cluster.accessPrincipals: '${duplicate}' is listed twice (or is the deploy role, which is always admin); EKS allows one access entry per principal`,
+      );
+    }
+    this.addAccessEntry('DeployRole', { arn: props.deployRoleArn, access: 'admin', namespaces: [] });
+    props.cluster.accessPrincipals.forEach((p, i) => this.addAccessEntry(`Principal${i + 1}`, p));
+
+    // The database admits the cluster security group (Auto Mode nodes and pods use it). The rule
+    // lives here so the Data stack does not depend on the cluster.
+    new ec2.CfnSecurityGroupIngress(this, 'DatabaseFromCluster', {
+      groupId: props.databaseSecurityGroup.securityGroupId,
+      sourceSecurityGroupId: cluster.clusterSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: POSTGRES_PORT,
+      toPort: POSTGRES_PORT,
+      description: 'PostgreSQL from the EKS cluster',
+    });
+
+    this.podRoles = this.addPodIdentities(props);
+
+    new cdk.CfnOutput(this, 'ClusterName', { value: cluster.clusterName, description: 'EKS cluster name' });
+    new cdk.CfnOutput(this, 'ClusterEndpoint', { value: cluster.clusterEndpoint, description: 'EKS API endpoint' });
+    new cdk.CfnOutput(this, 'ClusterArn', { value: cluster.clusterArn, description: 'EKS cluster ARN' });
+    new cdk.CfnOutput(this, 'NodeRoleArn', { value: nodeRole.roleArn, description: 'Auto Mode node role' });
+
+    this.acknowledgeClusterDefaults(cluster, nodeRole);
+  }
+
+  private addAccessEntry(id: string, principal: AccessPrincipal): void {
+    const namespaced = principal.access !== 'admin' && principal.namespaces.length > 0;
+    new eks.CfnAccessEntry(this, `Access${id}`, {
+      clusterName: this.cluster.clusterName,
+      principalArn: principal.arn,
+      type: 'STANDARD',
+      // `edit` principals submit runs: the manifests bind the run-submitter role to this group.
+      kubernetesGroups: principal.access === 'edit' ? [METAFLOW_USERS_GROUP] : undefined,
+      accessPolicies: [
+        {
+          policyArn: `arn:${cdk.Aws.PARTITION}:eks::aws:cluster-access-policy/${ACCESS_POLICY[principal.access]}`,
+          accessScope: namespaced ? { type: 'namespace', namespaces: [...principal.namespaces] } : { type: 'cluster' },
+        },
+      ],
+    });
+  }
+
+  private addPodIdentities(props: EksStackProps): Partial<Record<ServiceAccountKey, iam.IRole>> {
+    const { bucket } = props;
+    const objects = (prefix?: string) => bucket.arnForObjects(prefix ? `${prefix}/*` : '*');
+    const listBucket = (prefix?: string) =>
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}/*`, `${prefix}/`] } } } : {}),
+      });
+    const readObjects = (prefix?: string) => new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects(prefix)] });
+    const writeObjects = (prefix?: string) =>
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [objects(prefix)] });
+
+    const grants: Partial<Record<ServiceAccountKey, iam.PolicyStatement[]>> = {
+      uiBackend: [listBucket(), readObjects()],
+      task: [listBucket(), writeObjects()],
+      argoServer: [listBucket(BUCKET_PREFIXES.argo), readObjects(BUCKET_PREFIXES.argo)],
+      argoController: [listBucket(BUCKET_PREFIXES.argo), writeObjects(BUCKET_PREFIXES.argo)],
+      externalSecrets: [
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [props.databaseSecret.secretArn, props.gatewayClientSecret.secretArn],
+        }),
+      ],
+      externalDns: [
+        new iam.PolicyStatement({
+          actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+          resources: [props.zone.hostedZoneArn],
+        }),
+        // ListHostedZones has no resource-level permission: it can only be granted on '*'.
+        new iam.PolicyStatement({ actions: ['route53:ListHostedZones'], resources: ['*'] }),
+      ],
+    };
+
+    // cdk-nag names a wildcard finding after the resolved resource, i.e. the import of the bucket
+    // ARN from the Data stack; export it explicitly here to learn that name (the automatic cross-stack
+    // reference reuses the same export).
+    const bucketArnImport = this.resolve(cdk.Stack.of(bucket).exportValue(bucket.bucketArn)) as { 'Fn::ImportValue': string };
+    const bucketRef = bucketArnImport['Fn::ImportValue'];
+    const objectAcks: Partial<Record<ServiceAccountKey, string>> = {
+      uiBackend: `${bucketRef}/*`,
+      task: `${bucketRef}/*`,
+      argoServer: `${bucketRef}/${BUCKET_PREFIXES.argo}/*`,
+      argoController: `${bucketRef}/${BUCKET_PREFIXES.argo}/*`,
+    };
+
+    const roles: Partial<Record<ServiceAccountKey, iam.IRole>> = {};
+    for (const [key, statements] of Object.entries(grants) as [ServiceAccountKey, iam.PolicyStatement[]][]) {
+      const identity = new PodIdentity(this, `PodIdentity-${key}`, {
+        cluster: this.cluster,
+        clusterName: clusterName(this.stageName),
+        serviceAccount: SERVICE_ACCOUNTS[key],
+        statements,
+      });
+      roles[key] = identity.role;
+      const objectsArn = objectAcks[key];
+      if (objectsArn) {
+        acknowledge(identity.role, {
+          id: `AwsSolutions-IAM5[Resource::${objectsArn}]`,
+          reason: 'Object ARNs inside the stage artifact bucket (or its Argo prefix): the wildcard covers object keys of this one bucket only',
+        });
+      }
+      if (key === 'externalDns') {
+        acknowledge(identity.role, {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'route53:ListHostedZones has no resource-level permissions; record changes are scoped to the stage zone',
+        });
+      }
+    }
+    return roles;
+  }
+
+  private acknowledgeClusterDefaults(cluster: eks.Cluster, nodeRole: iam.Role): void {
+    for (const policy of ['AmazonEKSClusterPolicy', 'AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy']) {
+      acknowledge(cluster.role, {
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+        reason: 'EKS Auto Mode requires these AWS managed policies on the cluster role (aws-eks-v2 attaches them); AWS updates them with the service',
+      });
+    }
+    acknowledge(
+      nodeRole,
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy]',
+        reason: 'The minimal node policy EKS Auto Mode documents for node roles; AWS maintains it with the service',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]',
+        reason: 'Nodes pull images from ECR; pull-only is the narrowest managed policy for it',
+      },
+    );
+  }
+}

@@ -1,0 +1,68 @@
+import * as cdk from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { DISCOVERY_PATH, IngressConfig, STAGE_PATHS, stageHost } from '@metaflow-gitops/stage-config';
+import { StageStack, StageStackProps } from '../private/stage-stack';
+import { acknowledge } from '../private/nag';
+
+export interface IngressStackProps extends StageStackProps {
+  readonly ingress: IngressConfig;
+  readonly parentDomain: string;
+  readonly vpc: ec2.IVpc;
+  /** The cluster whose nodes (and pods) the load balancer forwards to. */
+  readonly cluster: eks.ICluster;
+}
+
+const HTTPS = 443;
+
+/**
+ * The AWS side of ingress: the security group the gateway's NLB gets (only the stage's allowed
+ * source CIDRs on 443), the rule letting that load balancer reach the cluster, and the stage URLs.
+ * The NLB itself is created by Auto Mode from the gateway's LoadBalancer Service (manifests), with
+ * this group and the Dns stack's certificate; ExternalDNS's role lives with the other workload
+ * identities in the Eks stack.
+ */
+export class IngressStack extends StageStack {
+  readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+
+  constructor(scope: Construct, props: IngressStackProps) {
+    super(scope, 'ingress', { ...props, description: `Metaflow stage ${props.stage.name}: load balancer access and URLs` });
+    const { ingress, stage } = props;
+    if (ingress.allowedCidrs.length === 0) throw new Error('ingress.allowedCidrs is empty: nobody could reach the stage');
+    const host = stageHost(stage.name, props.parentDomain);
+
+    const sg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: props.vpc,
+      description: `Metaflow ${stage.name} gateway NLB: HTTPS from the allowed CIDRs`,
+      allowAllOutbound: false,
+    });
+    for (const cidr of ingress.allowedCidrs) sg.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(HTTPS), `HTTPS from ${cidr}`);
+    sg.addEgressRule(ec2.Peer.securityGroupId(props.cluster.clusterSecurityGroupId), ec2.Port.allTcp(), 'to the gateway pods');
+    this.loadBalancerSecurityGroup = sg;
+    if (ingress.allowedCidrs.some((c) => c === '0.0.0.0/0')) {
+      acknowledge(sg, {
+        id: 'AwsSolutions-EC23',
+        reason: 'The stage file opens the UI and API to the internet; every request is authenticated at the gateway (OIDC or Cognito JWT)',
+      });
+    }
+
+    new ec2.CfnSecurityGroupIngress(this, 'ClusterFromLoadBalancer', {
+      groupId: props.cluster.clusterSecurityGroupId,
+      sourceSecurityGroupId: sg.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 0,
+      toPort: 65535,
+      description: 'Gateway NLB to the envoy pods (IP targets)',
+    });
+
+    const url = (path: string) => `https://${host}${path}`;
+    const out = (id: string, value: string, description: string) => new cdk.CfnOutput(this, id, { value, description });
+    out('UiUrl', url(STAGE_PATHS.ui), 'Metaflow UI');
+    out('ApiUrl', url(STAGE_PATHS.api), 'UI backend API');
+    out('ServiceUrl', url(STAGE_PATHS.cli), 'Metadata service for the Metaflow CLI');
+    out('DiscoveryUrl', url(DISCOVERY_PATH), 'Discovery document read by metaflow-login');
+    out('AllowedCidrs', ingress.allowedCidrs.join(','), 'Source CIDRs allowed at the load balancer (comma-separated)');
+    out('LoadBalancerSecurityGroupId', sg.securityGroupId, "Security group of the gateway's NLB");
+  }
+}

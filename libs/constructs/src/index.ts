@@ -1,0 +1,2 @@
+export * from './aws';
+export * from './k8s';

@@ -1,0 +1,48 @@
+/**
+ * Typed props for the Argo Events kinds we render (`argoproj.io/v1alpha1`). No
+ * `@kubernetes-models/*` package exists for Argo Events, so these cover the fields we use, after the
+ * CRDs of Argo Events v1.9 (EventBus `spec.jetstream`, EventSource `spec.webhook`).
+ */
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface JetStreamBus {
+  /** JetStream version; must be one the Argo Events controller's config lists. */
+  readonly version: string;
+  /** Number of JetStream StatefulSet replicas (3 for a quorum). */
+  readonly replicas?: number;
+}
+
+export interface EventBus {
+  readonly apiVersion: 'argoproj.io/v1alpha1';
+  readonly kind: 'EventBus';
+  readonly metadata: ObjectMeta;
+  readonly spec: { readonly jetstream: JetStreamBus };
+}
+
+export interface WebhookEventSourceEntry {
+  /** Port the event source listens on, as a string (the CRD types it so). */
+  readonly port: string;
+  readonly endpoint: string;
+  readonly method: 'POST' | 'GET' | 'PUT';
+}
+
+export interface EventSourceServicePort {
+  readonly port: number;
+  readonly targetPort: number;
+  readonly protocol?: 'TCP';
+}
+
+export interface EventSource {
+  readonly apiVersion: 'argoproj.io/v1alpha1';
+  readonly kind: 'EventSource';
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly eventBusName: string;
+    readonly service: { readonly ports: readonly EventSourceServicePort[] };
+    readonly webhook: Readonly<Record<string, WebhookEventSourceEntry>>;
+  };
+}

@@ -1,0 +1,73 @@
+import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { RenderedManifests, renderStageManifests } from '../render';
+import { component, findObject, sampleOutputs } from '../testing';
+import { roleNameFromArn } from './node-class';
+
+type Pool = { spec: { template: { spec: { nodeClassRef: { group: string; kind: string; name: string }; requirements: { key: string; values: string[] }[]; taints?: { key: string; effect: string }[] } }; limits: Record<string, string>; disruption: { consolidationPolicy: string } } };
+
+let cpuOnly: RenderedManifests;
+let withGpu: RenderedManifests;
+const outputs = sampleOutputs('dev');
+
+beforeAll(() => {
+  cpuOnly = renderStageManifests(makeStageConfig({ name: 'dev' }), outputs);
+  withGpu = renderStageManifests(
+    makeStageConfig({ name: 'dev', compute: { gpu: { instanceFamilies: ['g6', 'g6e'], capacityTypes: ['on-demand'], maxCpu: 96, maxMemoryGiB: 384, maxGpus: 8 } } }),
+    outputs,
+  );
+});
+
+const pools = (r: RenderedManifests) => component(r, 'compute').filter((o) => o.kind === 'NodePool').map((o) => o.metadata.name);
+
+describe('node pools', () => {
+  it('renders a GPU pool if and only if the stage enables one', () => {
+    expect(pools(cpuOnly)).toEqual(['metaflow-cpu']);
+    expect(pools(withGpu)).toEqual(['metaflow-cpu', 'metaflow-gpu']);
+  });
+
+  it('taints the GPU pool, and only it, nvidia.com/gpu:NoSchedule', () => {
+    expect(findObject<Pool>(withGpu, 'NodePool', 'metaflow-gpu').spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
+    expect(findObject<Pool>(withGpu, 'NodePool', 'metaflow-cpu').spec.template.spec.taints).toBeUndefined();
+    expect(JSON.stringify(component(cpuOnly, 'compute'))).not.toContain('nvidia.com/gpu');
+  });
+
+  it('takes limits and instance choices from the stage file', () => {
+    expect(findObject<Pool>(cpuOnly, 'NodePool', 'metaflow-cpu').spec.limits).toEqual({ cpu: '256', memory: '1024Gi' });
+    const gpu = findObject<Pool>(withGpu, 'NodePool', 'metaflow-gpu').spec;
+    expect(gpu.limits).toEqual({ cpu: '96', memory: '384Gi', 'nvidia.com/gpu': '8' });
+    const req = Object.fromEntries(gpu.template.spec.requirements.map((r) => [r.key, r.values]));
+    expect(req['eks.amazonaws.com/instance-family']).toEqual(['g6', 'g6e']);
+    expect(req['karpenter.sh/capacity-type']).toEqual(['on-demand']);
+    expect(req['eks.amazonaws.com/instance-gpu-manufacturer']).toEqual(['nvidia']);
+  });
+
+  it('never consolidates nodes that still run steps', () => {
+    for (const name of pools(withGpu)) expect(findObject<Pool>(withGpu, 'NodePool', name).spec.disruption.consolidationPolicy).toBe('WhenEmpty');
+  });
+});
+
+describe('node class', () => {
+  type NodeClass = { spec: { role: string; subnetSelectorTerms: { id: string }[]; podSubnetSelectorTerms: { id: string }[] } };
+
+  it('is the one every pool references', () => {
+    for (const name of pools(withGpu)) {
+      expect(findObject<Pool>(withGpu, 'NodePool', name).spec.template.spec.nodeClassRef).toEqual({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'metaflow' });
+    }
+  });
+
+  it('uses the Eks stack node role by name and the stage subnets', () => {
+    const nc = findObject<NodeClass>(cpuOnly, 'NodeClass', 'metaflow');
+    expect(nc.apiVersion).toBe('eks.amazonaws.com/v1');
+    expect(nc.spec.role).toBe('metaflow-dev-node');
+    expect(nc.spec.subnetSelectorTerms.map((t) => t.id)).toEqual(outputs.privateSubnetIds.split(','));
+    expect(nc.spec.podSubnetSelectorTerms.map((t) => t.id)).toEqual(outputs.podSubnetIds.split(','));
+  });
+
+  it.each([
+    ['arn:aws:iam::111111111111:role/metaflow-dev-node', 'metaflow-dev-node'],
+    ['arn:aws:iam::111111111111:role/some/path/node-role', 'node-role'],
+    ['<pending:nodeRoleArn>', '<pending:nodeRoleArn>'],
+  ])('reads the role name of %s', (arn, name) => {
+    expect(roleNameFromArn(arn)).toBe(name);
+  });
+});

@@ -1,0 +1,57 @@
+import { Construct } from 'constructs';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { STAGE_PATHS } from '@metaflow-gitops/stage-config';
+import { StageContext } from '../context';
+import { typedObject } from '../private/api-object';
+import { METADATA_SERVICE, METADATA_SERVICE_PORT } from '../metaflow/metadata-service';
+import { UI_BACKEND, UI_BACKEND_PORT } from '../metaflow/ui-backend';
+import { UI_STATIC, UI_STATIC_PORT } from '../metaflow/ui-static';
+import { GATEWAY } from './names';
+
+/** The Gateway's TLS-offloaded listener, which every route attaches to. */
+export function parentRef() {
+  return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: GATEWAY.tlsListener };
+}
+
+/**
+ * The routes of seed 000: `/` the static UI and `/api/` the UI backend (one route, one browser
+ * login), `/cli/` the metadata service for the Metaflow CLI (its own route: Bearer tokens, no
+ * login redirect), with the prefix rewritten so the service sees `/`.
+ */
+export function addRoutes(scope: Construct, ctx: StageContext): void {
+  typedObject<IHTTPRoute>(scope, 'route-ui', {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: GATEWAY.routes.ui, namespace: GATEWAY.namespace },
+    spec: {
+      parentRefs: [parentRef()],
+      hostnames: [ctx.host],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.api } }],
+          backendRefs: [{ name: UI_BACKEND, port: UI_BACKEND_PORT }],
+        },
+        {
+          matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.ui } }],
+          backendRefs: [{ name: UI_STATIC, port: UI_STATIC_PORT }],
+        },
+      ],
+    },
+  });
+  typedObject<IHTTPRoute>(scope, 'route-cli', {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: GATEWAY.routes.cli, namespace: GATEWAY.namespace },
+    spec: {
+      parentRefs: [parentRef()],
+      hostnames: [ctx.host],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.cli } }],
+          filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+          backendRefs: [{ name: METADATA_SERVICE, port: METADATA_SERVICE_PORT }],
+        },
+      ],
+    },
+  });
+}

@@ -1,0 +1,134 @@
+import { NAMESPACES, SERVICE_ACCOUNTS, databaseSecretName, metadataServiceInternalUrl } from '@metaflow-gitops/stage-config';
+import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { RenderedManifests, renderStageManifests } from '../render';
+import { component, findObject, sampleOutputs } from '../testing';
+import { SYNC_WAIT_ANNOTATION } from './migration-job';
+
+type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+type Container = { name: string; image: string; command?: string[]; env: Env[]; resources: { requests: Record<string, string>; limits: Record<string, string> }; readinessProbe?: { httpGet: { path: string } }; livenessProbe?: { httpGet: { path: string } }; ports?: { containerPort: number }[] };
+type Workload = { spec: { replicas?: number; template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string; containers: Container[] } } } };
+
+const config = makeStageConfig({ name: 'dev' });
+const outputs = sampleOutputs('dev');
+let rendered: RenderedManifests;
+let movedDatabase: RenderedManifests;
+let again: RenderedManifests;
+
+beforeAll(() => {
+  rendered = renderStageManifests(config, outputs);
+  again = renderStageManifests(config, outputs);
+  movedDatabase = renderStageManifests(config, { ...outputs, databaseEndpoint: 'other.cluster-abc.us-west-2.rds.amazonaws.com' });
+});
+
+const container = (kind: string, name: string) => findObject<Workload>(rendered, kind, name).spec.template.spec.containers[0];
+const migrationJob = (r: RenderedManifests) => component(r, 'metaflow-migrations').find((o) => o.kind === 'Job')! as unknown as Workload & { metadata: { name: string; annotations: Record<string, string> } };
+
+describe('metadata service', () => {
+  it('serves on 8080 behind a Service whose name matches the internal URL', () => {
+    const service = findObject<{ spec: { ports: { port: number }[]; selector: Record<string, string> } }>(rendered, 'Service', 'metaflow-metadata');
+    expect(service.metadata.namespace).toBe(NAMESPACES.metaflow);
+    expect(service.spec.ports[0].port).toBe(8080);
+    expect(metadataServiceInternalUrl()).toBe(`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:8080`);
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(service.spec.selector);
+  });
+
+  it('probes /ping for liveness and /healthcheck for readiness, with requests and limits', () => {
+    const c = container('Deployment', 'metaflow-metadata');
+    expect(c.livenessProbe!.httpGet.path).toBe('/ping');
+    expect(c.readinessProbe!.httpGet.path).toBe('/healthcheck');
+    expect(c.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
+    expect(c.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+    expect(c.command).toEqual(['/opt/latest/bin/python3', '-m', 'services.metadata_service.server']);
+  });
+
+  it('keeps a pod through voluntary disruptions', () => {
+    const pdb = findObject<{ spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } }>(rendered, 'PodDisruptionBudget', 'metaflow-metadata');
+    expect(pdb.spec.minAvailable).toBe(1);
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.replicas).toBe(2);
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels);
+  });
+
+  it('spreads its replicas over the zones', () => {
+    const spec = findObject<{ spec: { template: { spec: { topologySpreadConstraints: { topologyKey: string; labelSelector: { matchLabels: Record<string, string> } }[] } } } }>(rendered, 'Deployment', 'metaflow-metadata').spec.template.spec;
+    expect(spec.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
+    expect(spec.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'metaflow-metadata' });
+  });
+
+  it('runs as the ServiceAccount the Eks stack gave a Pod Identity role', () => {
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.spec.serviceAccountName).toBe(SERVICE_ACCOUNTS.metadataService.name);
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-ui-backend').spec.template.spec.serviceAccountName).toBe(SERVICE_ACCOUNTS.uiBackend.name);
+  });
+});
+
+describe('database settings', () => {
+  it('point at the Data stack outputs, with credentials from the synced Secret', () => {
+    const env = Object.fromEntries(container('Deployment', 'metaflow-metadata').env.map((e) => [e.name, e]));
+    expect(env.MF_METADATA_DB_HOST.value).toBe(outputs.databaseEndpoint);
+    expect(env.MF_METADATA_DB_PORT.value).toBe('5432');
+    expect(env.MF_METADATA_DB_USER.valueFrom).toEqual({ secretKeyRef: { name: 'metaflow-database', key: 'username' } });
+    expect(env.MF_METADATA_DB_PSWD.valueFrom).toEqual({ secretKeyRef: { name: 'metaflow-database', key: 'password' } });
+  });
+
+  it('set the PostgreSQL SSL mode on every container of the release', () => {
+    const containers = [
+      ...component(rendered, 'metaflow').filter((o) => o.kind === 'Deployment'),
+      ...component(rendered, 'metaflow-migrations'),
+    ].flatMap((o) => (o as unknown as Workload).spec.template.spec.containers);
+    expect(containers).toHaveLength(4);
+    for (const c of containers) expect(c.env).toContainEqual({ name: 'MF_METADATA_DB_SSL_MODE', value: 'require' });
+  });
+
+  it('are synced from the stage database secret by External Secrets', () => {
+    const es = findObject<{ spec: { secretStoreRef: { kind: string }; target: { name: string }; data: { secretKey: string; remoteRef: { key: string; property: string } }[] } }>(rendered, 'ExternalSecret', 'metaflow-database');
+    expect(es.metadata.namespace).toBe(NAMESPACES.metaflow);
+    expect(es.spec.secretStoreRef.kind).toBe('ClusterSecretStore');
+    expect(es.spec.target.name).toBe('metaflow-database');
+    expect(es.spec.data).toEqual([
+      { secretKey: 'username', remoteRef: { key: databaseSecretName('dev'), property: 'username' } },
+      { secretKey: 'password', remoteRef: { key: databaseSecretName('dev'), property: 'password' } },
+    ]);
+  });
+});
+
+describe('one release', () => {
+  it('runs the metadata service, the migrations and the UI backend from the same image tag', () => {
+    const images = new Set([container('Deployment', 'metaflow-metadata').image, container('Deployment', 'metaflow-ui-backend').image, migrationJob(rendered).spec.template.spec.containers[0].image]);
+    expect(images.size).toBe(1);
+    expect([...images][0]).toMatch(/^public\.ecr\.aws\/outerbounds\/metaflow_metadata_service:v\d+\.\d+\.\d+$/);
+  });
+
+  it('serves the UI backend on 8083 under /api with its health on /api/ping', () => {
+    const c = container('Deployment', 'metaflow-ui-backend');
+    expect(c.ports![0].containerPort).toBe(8083);
+    expect(c.readinessProbe!.httpGet.path).toBe('/api/ping');
+    const env = Object.fromEntries(c.env.map((e) => [e.name, e.value]));
+    expect(env.PATH_PREFIX).toBe('/api');
+    expect(env.METAFLOW_DATASTORE_SYSROOT_S3).toBe(`s3://${outputs.artifactBucketName}/metaflow`);
+    expect(env.ORIGIN_TO_ALLOW_CORS_FROM).toBe('https://dev.metaflow.example.com');
+  });
+
+  it('serves the static UI on 3000, pointed at the UI backend on the stage host', () => {
+    const c = container('Deployment', 'metaflow-ui');
+    expect(c.ports![0].containerPort).toBe(3000);
+    expect(c.env).toContainEqual({ name: 'METAFLOW_SERVICE', value: 'https://dev.metaflow.example.com/api' });
+    expect(c.image).toMatch(/^public\.ecr\.aws\/outerbounds\/metaflow_ui:v\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('migration job', () => {
+  it('runs goose through run_goose.py on every database, not only an empty one', () => {
+    const c = migrationJob(rendered).spec.template.spec.containers[0];
+    expect(c.command).toEqual(['/opt/latest/bin/python3', '/root/run_goose.py']);
+    expect(c.command).not.toContain('--only-if-empty-db');
+  });
+
+  it('tells the sync to wait for it before the services roll', () => {
+    expect(migrationJob(rendered).metadata.annotations[SYNC_WAIT_ANNOTATION]).toBe('complete');
+  });
+
+  it('is named after a hash of the release and its settings', () => {
+    expect(migrationJob(rendered).metadata.name).toMatch(/^metaflow-migrate-[0-9a-f]{10}$/);
+    expect(migrationJob(again).metadata.name).toBe(migrationJob(rendered).metadata.name);
+    expect(migrationJob(movedDatabase).metadata.name).not.toBe(migrationJob(rendered).metadata.name);
+  });
+});

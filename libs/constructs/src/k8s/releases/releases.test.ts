@@ -1,0 +1,137 @@
+import { NAMESPACES, SERVICE_ACCOUNTS } from '@metaflow-gitops/stage-config';
+import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { RenderedManifests, renderStageManifests } from '../render';
+import { allObjects, sampleOutputs } from '../testing';
+import { HelmRelease } from './helm-release';
+
+let dev: RenderedManifests;
+let prod: RenderedManifests;
+const devOutputs = sampleOutputs('dev');
+
+beforeAll(() => {
+  dev = renderStageManifests(makeStageConfig({ name: 'dev' }), devOutputs);
+  prod = renderStageManifests(makeStageConfig({ name: 'prod', isProd: true, region: 'eu-west-1' }), sampleOutputs('prod', '222222222222', 'eu-west-1'));
+});
+
+const release = (r: RenderedManifests, name: string): HelmRelease => {
+  const found = r.releases.find((x) => x.name === name);
+  if (!found) throw new Error(`no release ${name}`);
+  return found;
+};
+const values = (r: RenderedManifests, name: string) => release(r, name).values as Record<string, never>;
+
+describe('release list', () => {
+  it('installs the controllers in dependency order', () => {
+    expect(dev.releases.map((r) => r.name)).toEqual(['kyverno', 'external-secrets', 'envoy-gateway', 'external-dns', 'argo-workflows', 'argo-events']);
+  });
+
+  it('installs the Gateway API CRDs (Envoy Gateway) before ExternalDNS watches HTTPRoutes', () => {
+    const names = dev.releases.map((r) => r.name);
+    expect(release(dev, 'envoy-gateway').crds).toBe(true);
+    expect(names.indexOf('envoy-gateway')).toBeLessThan(names.indexOf('external-dns'));
+  });
+
+  it('provides the CRD of every custom kind the components use', () => {
+    const crdOwners: Record<string, string> = {
+      'external-secrets.io': 'external-secrets',
+      'gateway.networking.k8s.io': 'envoy-gateway',
+      'gateway.envoyproxy.io': 'envoy-gateway',
+      'kyverno.io': 'kyverno',
+      'argoproj.io': 'argo-events',
+    };
+    const groups = new Set(allObjects(dev).map((o) => o.apiVersion.split('/')[0]).filter((g) => g.includes('.') && !g.endsWith('k8s.io')));
+    groups.add('gateway.networking.k8s.io');
+    // karpenter.sh and eks.amazonaws.com come with EKS Auto Mode itself.
+    groups.delete('karpenter.sh');
+    groups.delete('eks.amazonaws.com');
+    for (const group of groups) {
+      expect(crdOwners[group]).toBeDefined();
+      expect(release(dev, crdOwners[group]).crds).toBe(true);
+    }
+  });
+
+  it('pins every chart to an exact version from an https or OCI repository', () => {
+    for (const r of dev.releases) {
+      expect(r.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect(r.repository).toMatch(/^(https|oci):\/\//);
+    }
+    expect(release(dev, 'envoy-gateway')).toMatchObject({ chart: 'gateway-helm', repository: 'oci://docker.io/envoyproxy' });
+    expect(release(dev, 'argo-workflows')).toMatchObject({ chart: 'argo-workflows', repository: 'https://argoproj.github.io/argo-helm', version: '1.0.19' });
+  });
+
+  it('installs into the platform namespaces', () => {
+    expect(Object.fromEntries(dev.releases.map((r) => [r.name, r.namespace]))).toEqual({
+      kyverno: NAMESPACES.kyverno,
+      'external-secrets': NAMESPACES.externalSecrets,
+      'envoy-gateway': NAMESPACES.envoyGateway,
+      'external-dns': NAMESPACES.externalDns,
+      'argo-workflows': NAMESPACES.argo,
+      'argo-events': NAMESPACES.argoEvents,
+    });
+  });
+});
+
+describe('per-stage values', () => {
+  it('let ExternalDNS own only this stage records, in this stage zone', () => {
+    const v = values(dev, 'external-dns');
+    expect(v).toMatchObject({ sources: ['gateway-httproute'], domainFilters: ['dev.metaflow.example.com'], txtOwnerId: 'metaflow-gitops-dev', provider: { name: 'aws' } });
+    expect(v.extraArgs).toContain(`--zone-id-filter=${devOutputs.hostedZoneId}`);
+    expect(values(prod, 'external-dns')).toMatchObject({ domainFilters: ['prod.metaflow.example.com'], txtOwnerId: 'metaflow-gitops-prod' });
+  });
+
+  it('run the controllers as the ServiceAccounts that have Pod Identity roles', () => {
+    expect(values(dev, 'external-dns')).toMatchObject({ serviceAccount: { name: SERVICE_ACCOUNTS.externalDns.name } });
+    expect(values(dev, 'external-secrets')).toMatchObject({ serviceAccount: { name: SERVICE_ACCOUNTS.externalSecrets.name } });
+    expect(values(dev, 'argo-workflows')).toMatchObject({
+      controller: { serviceAccount: { name: SERVICE_ACCOUNTS.argoController.name } },
+      server: { serviceAccount: { name: SERVICE_ACCOUNTS.argoServer.name } },
+    });
+  });
+
+  it('create, with the rendered ServiceAccounts, every account the Eks stack gives a Pod Identity role', () => {
+    const rendered = allObjects(dev).filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    const fromReleases: string[] = [];
+    const collect = (namespace: string, v: unknown): void => {
+      if (Array.isArray(v)) v.forEach((x) => collect(namespace, x));
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          const sa = x as { create?: boolean; name?: string };
+          if (k === 'serviceAccount' && sa.create === true && typeof sa.name === 'string') fromReleases.push(`${namespace}/${sa.name}`);
+          else collect(namespace, x);
+        }
+      }
+    };
+    for (const r of dev.releases) collect(r.namespace, r.values);
+    const created = new Set([...rendered, ...fromReleases]);
+    const missing = Object.values(SERVICE_ACCOUNTS).map((sa) => `${sa.namespace}/${sa.name}`).filter((sa) => !created.has(sa));
+    expect(missing).toEqual([]);
+  });
+
+  it('point Argo Workflows at the jobs namespace and the stage bucket', () => {
+    expect(values(dev, 'argo-workflows')).toMatchObject({
+      controller: { workflowNamespaces: [NAMESPACES.jobs] },
+      artifactRepository: { s3: { bucket: devOutputs.artifactBucketName, keyPrefix: 'argo-artifacts', region: 'us-west-2', useSDKCreds: true } },
+    });
+  });
+
+  it('give Argo executor containers requests (the jobs namespace requires them)', () => {
+    expect(values(dev, 'argo-workflows')).toMatchObject({ executor: { resources: { requests: { cpu: '50m', memory: '64Mi' } } } });
+  });
+
+  it('list the EventBus JetStream version in the Argo Events controller config, with pinned images', () => {
+    const bus = allObjects(dev).find((o) => o.kind === 'EventBus')!;
+    const version = (bus.spec as { jetstream: { version: string } }).jetstream.version;
+    const versions = (values(dev, 'argo-events') as unknown as { configs: { jetstream: { versions: Record<string, string>[] } } }).configs.jetstream.versions;
+    expect(versions.map((v) => v.version)).toEqual([version]);
+    for (const image of ['natsImage', 'metricsExporterImage', 'configReloaderImage']) expect(versions[0][image]).toMatch(/:\d+\.\d+\.\d+$/);
+  });
+
+  it('scale the controllers up on prod', () => {
+    expect(values(dev, 'kyverno')).toEqual({ admissionController: { replicas: 1 } });
+    expect(values(prod, 'kyverno')).toEqual({ admissionController: { replicas: 3 } });
+  });
+
+  it('carry no credential', () => {
+    expect(JSON.stringify(dev.releases)).not.toMatch(/accessKey|secretKey|password|AKIA/i);
+  });
+});

@@ -1,0 +1,132 @@
+import { BUCKET_PREFIXES, NAMESPACES, SERVICE_ACCOUNTS, externalDnsOwnerId } from '@metaflow-gitops/stage-config';
+import { StageContext } from '../context';
+import { JETSTREAM_VERSION } from '../argo/event-bus';
+import { HelmRelease } from './helm-release';
+
+/**
+ * Pinned charts (chart version, with the application version it ships). Bump them here, one at a
+ * time, in a pull request: the manifest diff shows the change per stage.
+ */
+export const CHARTS = {
+  /** Kyverno 1.17.x */
+  kyverno: { chart: 'kyverno', repository: 'https://kyverno.github.io/kyverno/', version: '3.7.2' },
+  /** External Secrets 0.20.x (serves `external-secrets.io/v1`) */
+  externalSecrets: { chart: 'external-secrets', repository: 'https://charts.external-secrets.io', version: '0.20.4' },
+  /** Envoy Gateway (bundles the Gateway API CRDs) */
+  envoyGateway: { chart: 'gateway-helm', repository: 'oci://docker.io/envoyproxy', version: 'v1.7.4' },
+  /** ExternalDNS */
+  externalDns: { chart: 'external-dns', repository: 'https://kubernetes-sigs.github.io/external-dns/', version: '1.21.1' },
+  /** Argo Workflows 4.0.x */
+  argoWorkflows: { chart: 'argo-workflows', repository: 'https://argoproj.github.io/argo-helm', version: '1.0.19' },
+  /** Argo Events 1.9.x */
+  argoEvents: { chart: 'argo-events', repository: 'https://argoproj.github.io/argo-helm', version: '2.4.23' },
+} as const;
+
+/**
+ * The third-party controllers of a stage, in install order: every release comes after the ones
+ * whose CRDs it (or the components) use. Kyverno first so its policies exist before any workload
+ * pod; Envoy Gateway (Gateway API CRDs) before ExternalDNS, which watches HTTPRoutes.
+ */
+export function stageReleases(ctx: StageContext): HelmRelease[] {
+  const { config, outputs, host } = ctx;
+  const replicas = config.isProd ? 3 : 1;
+  return [
+    {
+      name: 'kyverno',
+      namespace: NAMESPACES.kyverno,
+      ...CHARTS.kyverno,
+      crds: true,
+      values: { admissionController: { replicas } },
+    },
+    {
+      name: 'external-secrets',
+      namespace: NAMESPACES.externalSecrets,
+      ...CHARTS.externalSecrets,
+      crds: true,
+      values: {
+        installCRDs: true,
+        serviceAccount: { create: true, name: SERVICE_ACCOUNTS.externalSecrets.name },
+      },
+    },
+    {
+      name: 'envoy-gateway',
+      namespace: NAMESPACES.envoyGateway,
+      ...CHARTS.envoyGateway,
+      crds: true,
+      values: { deployment: { replicas: config.isProd ? 2 : 1 } },
+    },
+    {
+      name: 'external-dns',
+      namespace: NAMESPACES.externalDns,
+      ...CHARTS.externalDns,
+      values: {
+        provider: { name: 'aws' },
+        sources: ['gateway-httproute'],
+        domainFilters: [host],
+        txtOwnerId: externalDnsOwnerId(config.name),
+        policy: 'sync',
+        registry: 'txt',
+        extraArgs: [`--zone-id-filter=${outputs.hostedZoneId}`, '--aws-zone-type=public'],
+        env: [{ name: 'AWS_DEFAULT_REGION', value: config.region }],
+        serviceAccount: { create: true, name: SERVICE_ACCOUNTS.externalDns.name },
+      },
+    },
+    {
+      name: 'argo-workflows',
+      namespace: NAMESPACES.argo,
+      ...CHARTS.argoWorkflows,
+      crds: true,
+      values: {
+        crds: { install: true },
+        controller: {
+          workflowNamespaces: [NAMESPACES.jobs],
+          serviceAccount: { create: true, name: SERVICE_ACCOUNTS.argoController.name },
+          replicas: config.isProd ? 2 : 1,
+        },
+        server: {
+          serviceAccount: { create: true, name: SERVICE_ACCOUNTS.argoServer.name },
+          authModes: ['client'],
+        },
+        workflow: { serviceAccount: { create: false } },
+        // The wait/init containers Argo adds must declare requests too (Kyverno requires them in the jobs namespace).
+        executor: { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } },
+        useStaticCredentials: false,
+        artifactRepository: {
+          archiveLogs: true,
+          s3: {
+            bucket: outputs.artifactBucketName,
+            endpoint: 's3.amazonaws.com',
+            region: config.region,
+            keyPrefix: BUCKET_PREFIXES.argo,
+            useSDKCreds: true,
+          },
+        },
+      },
+    },
+    {
+      name: 'argo-events',
+      namespace: NAMESPACES.argoEvents,
+      ...CHARTS.argoEvents,
+      crds: true,
+      values: {
+        crds: { install: true },
+        controller: { replicas: 1 },
+        // The EventBus asks for JETSTREAM_VERSION: list exactly that version with pinned images, so the
+        // controller config never resolves a `latest`.
+        configs: {
+          jetstream: {
+            versions: [
+              {
+                version: JETSTREAM_VERSION,
+                natsImage: `nats:${JETSTREAM_VERSION}`,
+                metricsExporterImage: 'natsio/prometheus-nats-exporter:0.14.0',
+                configReloaderImage: 'natsio/nats-server-config-reloader:0.14.0',
+                startCommand: '/nats-server',
+              },
+            ],
+          },
+        },
+      },
+    },
+  ];
+}

@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { AssemblyStack } from './assembly';
+import { CheckFinding, CheckResult } from './types';
+
+export interface CfnLintOptions {
+  /** The cfn-lint executable. @default `cfn-lint` (or `$CFN_LINT`) */
+  readonly command?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+interface CfnLintMatch {
+  readonly Rule: { readonly Id: string };
+  readonly Level: 'Error' | 'Warning' | 'Informational';
+  readonly Message: string;
+  readonly Filename: string;
+  readonly Location?: { readonly Start?: { readonly LineNumber?: number } };
+}
+
+/** Whether cfn-lint runs here, and its version (`undefined` when missing). */
+export function cfnLintVersion(options: CfnLintOptions = {}): string | undefined {
+  const command = options.command ?? options.env?.CFN_LINT ?? 'cfn-lint';
+  const r = spawnSync(command, ['--version'], { encoding: 'utf8', env: options.env ?? process.env });
+  if (r.error || r.status !== 0) return undefined;
+  return r.stdout.trim() || r.stderr.trim();
+}
+
+/**
+ * Runs the real cfn-lint on every template: errors are findings, warnings are notes. A missing
+ * cfn-lint skips the check visibly (status `skipped` with the reason).
+ */
+export function checkCfnLint(stacks: readonly AssemblyStack[], options: CfnLintOptions = {}): CheckResult {
+  const command = options.command ?? options.env?.CFN_LINT ?? 'cfn-lint';
+  const version = cfnLintVersion(options);
+  if (!version) {
+    return {
+      name: 'cfn-lint',
+      status: 'skipped',
+      findings: [],
+      notes: [],
+      reason: `'${command}' is not installed (pip install cfn-lint); templates were not linted`,
+    };
+  }
+  const files = stacks.map((s) => s.templatePath);
+  // Lint each template against its own region's resource specs (cfn-lint defaults to us-east-1).
+  const byRegion = new Map<string, string[]>();
+  for (const s of stacks) byRegion.set(s.region ?? 'us-east-1', [...(byRegion.get(s.region ?? 'us-east-1') ?? []), s.templatePath]);
+  const matches: CfnLintMatch[] = [];
+  for (const [region, regionFiles] of byRegion) {
+    const r = spawnSync(command, ['--format', 'json', '--regions', region, '--', ...regionFiles], {
+      encoding: 'utf8',
+      env: options.env ?? process.env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    // cfn-lint exits with a bit mask (2 errors, 4 warnings, 8 informational); 1 or a signal is a crash.
+    if (r.error || r.status === null || (r.status & 1) === 1) {
+      return {
+        name: 'cfn-lint',
+        status: 'fail',
+        findings: [{ rule: 'cfn-lint-crashed', message: `cfn-lint failed to run: ${r.error?.message ?? r.stderr.trim().slice(0, 500)}` }],
+        notes: [],
+      };
+    }
+    matches.push(...(JSON.parse(r.stdout || '[]') as CfnLintMatch[]));
+  }
+  const stackOf = (file: string) => stacks.find((s) => s.templatePath === file || file.endsWith(s.templateFile))?.stackName;
+  const where = (m: CfnLintMatch) => `${m.Filename}:${m.Location?.Start?.LineNumber ?? 0}`;
+  const findings: CheckFinding[] = matches
+    .filter((m) => m.Level === 'Error')
+    .map((m) => ({ stack: stackOf(m.Filename), rule: m.Rule.Id, message: m.Message, location: where(m) }));
+  const warnings = matches.filter((m) => m.Level !== 'Error');
+  const notes = [`${version}: ${files.length} templates, ${findings.length} errors, ${warnings.length} warnings`];
+  return { name: 'cfn-lint', status: findings.length > 0 ? 'fail' : 'pass', findings, notes };
+}

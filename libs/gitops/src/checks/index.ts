@@ -1,0 +1,7 @@
+export * from './types';
+export * from './assembly';
+export * from './nag';
+export * from './cfn-lint';
+export * from './limits';
+export * from './custom-resources';
+export * from './run-checks';

@@ -1,0 +1,57 @@
+import { buildDiscoveryDocument, discoveryUrl } from './discovery';
+import { readStageOutputs, OUTPUTS, RawStackOutputs, placeholderOutputs } from './stage-outputs';
+import { CLI_REDIRECT_PORTS, stackName } from './naming';
+import { makeStageConfig } from './testing';
+
+function outputsFor(stage: string) {
+  const raw: RawStackOutputs = {};
+  for (const [name, spec] of Object.entries(OUTPUTS)) {
+    const stack = stackName(stage, spec.stack);
+    raw[stack] = { ...raw[stack], [spec.outputKey]: `value-of-${name}` };
+  }
+  return readStageOutputs(stage, raw);
+}
+
+describe('discovery document', () => {
+  const config = makeStageConfig({ name: 'dev', region: 'eu-west-1' });
+  const doc = buildDiscoveryDocument(config, outputsFor('dev'));
+
+  it('points the CLI at the stage host through the gateway', () => {
+    expect(doc.serviceUrl).toBe('https://dev.metaflow.example.com/cli/');
+    expect(doc.uiUrl).toBe('https://dev.metaflow.example.com/');
+    expect(discoveryUrl(config)).toBe('https://dev.metaflow.example.com/.well-known/metaflow-gitops.json');
+  });
+
+  it('takes identity values from the deployed outputs', () => {
+    expect(doc.issuer).toBe('value-of-issuerUrl');
+    expect(doc.cliClientId).toBe('value-of-cliClientId');
+    expect(doc.redirectPorts).toEqual([...CLI_REDIRECT_PORTS]);
+    expect(doc.clusterName).toBe('value-of-clusterName');
+    expect(doc.region).toBe('eu-west-1');
+  });
+
+  it('derives the datastore roots from the bucket', () => {
+    expect(doc.datastoreSysrootS3).toBe('s3://value-of-artifactBucketName/metaflow');
+    expect(doc.datatoolsS3Root).toBe('s3://value-of-artifactBucketName/data');
+  });
+
+  it('points pods at the in-cluster service and the Argo Events webhook', () => {
+    expect(doc.serviceInternalUrl).toBe('http://metaflow-metadata.metaflow.svc.cluster.local:8080');
+    expect(doc.kubernetesNamespace).toBe('metaflow-jobs');
+    expect(doc.kubernetesServiceAccount).toBe('metaflow-task');
+    expect(doc.argoEvents).toEqual({
+      eventBus: 'default',
+      eventSource: 'metaflow-webhook',
+      event: 'metaflow-event',
+      serviceAccount: 'argo-events-sensor',
+      webhookUrl: 'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
+    });
+  });
+
+  it('carries no secret-bearing output', () => {
+    const text = JSON.stringify(buildDiscoveryDocument(config, placeholderOutputs()));
+    for (const secretish of ['databaseSecretArn', 'gatewayClientSecretArn', 'gatewayClientId', 'federate']) {
+      expect(text).not.toContain(secretish);
+    }
+  });
+});
