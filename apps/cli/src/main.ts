@@ -33,6 +33,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--against <what>', "'deployed': diff against the deployed stacks (needs AWS credentials)")
     .option('--label <name>', 'acknowledgement label named in the destructive warning', 'allow-destructive')
     .option('--keep', 'keep the scratch directory (synth outputs, base worktree) for inspection')
+    .option('--no-checks', 'skip the template checks (cdk-nag, cfn-lint, limits) on the head; stage validation still runs')
     .action(async (opts) => setExit(await diffCommand(opts, io)));
   program
     .command('comment')

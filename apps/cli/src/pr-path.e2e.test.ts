@@ -121,6 +121,10 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(ex.errors).toEqual([]);
     expect(ex.stacks.map((s) => s.stack)).toEqual(['example-vpc', 'example-dns', 'example-data', 'example-auth', 'example-eks', 'example-ingress']);
     expect(report.destructive).toBe(false);
+    // The same checks as `mfctl check`, on the head's assembly.
+    expect(ex.checks.outcomes!.map((o) => o.name)).toEqual(['validate', 'cdk-nag', 'cfn-lint', 'template-limits', 'custom-resources']);
+    expect(ex.checks.outcomes!.filter((o) => o.name !== 'cfn-lint').map((o) => o.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(ex.checks.errors).toBe(0);
     const nodePool = ex.manifests!.objects.find((o) => o.id.startsWith('karpenter.sh/NodePool'))!;
     expect(nodePool.action).toBe('changed');
     expect(nodePool.patch).toContain(`-    cpu: '${m[1]}'`);
@@ -136,6 +140,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(body).toMatch(/\| example \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| \+0 ~\d+ -0 \| — \| /);
     expect(body).toContain('[Workflow run](https://github.example/acme/platform/actions/runs/1001)');
     expect(body).not.toContain('DESTRUCTIVE');
+    expect(body).toMatch(/\| cdk-nag \| ✅ pass \| \d+ acknowledged \|/);
     expect((await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' })).status).toBe(0);
   });
 

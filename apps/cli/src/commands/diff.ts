@@ -15,6 +15,7 @@ export interface DiffOptions {
   against?: string;
   label?: string;
   keep?: boolean;
+  checks?: boolean;
 }
 
 /** Seams for tests and for wiring the checks; the CLI uses the defaults. */
@@ -64,7 +65,7 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
       env: io.env,
       progress: (m) => io.stderr(`mfctl diff: ${m}\n`),
       render: deps.render,
-      checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined)),
+      checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined), { templateChecks: opts.checks !== false, env: io.env }),
       deployed,
       keep: opts.keep,
     });

@@ -127,6 +127,7 @@ function stageSection(s: StageReport): string[] {
   }
   const c = s.checks;
   const checks = [`\n<details${c.errors > 0 ? ' open' : ''}><summary><b>Checks</b> ${checksCell(s)}</summary>\n\n`];
+  if (c.outcomes?.length) checks.push(table([['Check', 'Result', 'Detail'], ...c.outcomes.map((o) => [o.name, o.status === 'pass' ? '✅ pass' : o.status === 'fail' ? '❌ fail' : '⏭️ skipped', o.detail ?? ''])]), '\n');
   if (c.findings.length === 0) checks.push('No findings.\n');
   else checks.push(table([['Severity', 'Check', 'Where', 'Message'], ...c.findings.map((f) => [f.severity, f.source, f.location ?? '', f.message])]));
   for (const sk of c.skipped) checks.push(`- skipped: ${esc(sk)}\n`);

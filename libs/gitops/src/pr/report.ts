@@ -18,7 +18,16 @@ export interface ReportFinding {
   readonly location?: string;
 }
 
+/** One check that ran (or was skipped) on a stage, with a one-line detail. */
+export interface CheckOutcome {
+  readonly name: string;
+  readonly status: 'pass' | 'fail' | 'skipped';
+  readonly detail?: string;
+}
+
 export interface StageChecks {
+  /** Every check, passed ones included (a reviewer sees what was checked, not only what failed). */
+  readonly outcomes?: readonly CheckOutcome[];
   readonly errors: number;
   readonly warnings: number;
   readonly findings: readonly ReportFinding[];
