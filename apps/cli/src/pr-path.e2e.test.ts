@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { COMMENT_MARKER, DiffReport, linkNodeModules } from '@metaflow-gitops/gitops';
-import { GitHubDouble } from '@metaflow-gitops/gitops/testing';
+import { COMMENT_MARKER, DiffReport } from '@metaflow-gitops/gitops';
+import { copyRepository, GitHubDouble } from '@metaflow-gitops/gitops/testing';
 
 /**
  * The PR path end to end, with the commands the pr workflow runs (`.github/workflows/pr.yml`),
@@ -27,8 +27,8 @@ const DB_ID = /databaseCluster: '(\w+)'/;
   let summaryPath: string;
   const timings: Record<string, number> = {};
 
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const commitAll = (message: string) => (git('add', '-A'), git('commit', '-q', '-m', message), git('push', '-q', 'origin', 'HEAD'));
+  let git: (...args: string[]) => string;
+  let commitAll: (message: string) => void;
   const setLabels = (labels: string[]) =>
     fs.writeFileSync(eventPath, JSON.stringify({ action: 'synchronize', number: 42, pull_request: { number: 42, labels: labels.map((name) => ({ name })), base: { ref: 'main', repo: { full_name: 'acme/platform' } }, head: { repo: { full_name: 'acme/platform' } } } }));
 
@@ -76,23 +76,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-e2e-'));
     repo = path.join(tmp, 'repo');
-    // A copy of this repository's files (tracked and new, not ignored) with its own history.
-    const files = execFileSync('git', ['ls-files', '-z', '-co', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-    for (const f of files) {
-      if (f.split('/').includes('node_modules') || !fs.lstatSync(path.join(ROOT, f), { throwIfNoEntry: false })?.isFile()) continue;
-      fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
-      fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
-    }
-    linkNodeModules(ROOT, repo);
-    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', path.join(tmp, 'origin.git')]);
-    git('init', '-q', '-b', 'main');
-    git('config', 'user.email', 'e2e@example.com');
-    git('config', 'user.name', 'e2e');
-    git('config', 'commit.gpgsign', 'false');
-    git('remote', 'add', 'origin', path.join(tmp, 'origin.git'));
-    fs.appendFileSync(path.join(repo, '.git/info/exclude'), 'node_modules\npr-diff/\n');
-    commitAll('base');
-    git('fetch', '-q', 'origin');
+    ({ git, commitAll } = copyRepository(ROOT, repo));
     git('checkout', '-q', '-b', 'feature');
     gh = await new GitHubDouble().start();
     eventPath = path.join(tmp, 'event.json');
