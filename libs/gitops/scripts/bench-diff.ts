@@ -45,5 +45,4 @@ try {
   console.log(JSON.stringify(results));
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
-  fs.rmSync(`${path.join(tmp, 'repo')}-origin.git`, { recursive: true, force: true });
 }
