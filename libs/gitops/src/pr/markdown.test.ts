@@ -82,3 +82,11 @@ describe('cutting at section boundaries', () => {
     expect(cut.match(/```/g)!.length % 2).toBe(0);
   });
 });
+
+describe('resource table order', () => {
+  it('lists destroyed, orphaned and replaced resources before additions and updates', () => {
+    const md = renderMarkdown(sampleReport([sampleStage('dev', { destructive: true })]));
+    const rows = md.split('\n').filter((l) => /^\| (➕|✏️|♻️|🗑️|🔓)/.test(l));
+    expect(rows.map((r) => r.split(' | ')[1])).toEqual(['DatabaseCluster5B53A178', 'MetadataDb0A1B2C3D', 'Queue']);
+  });
+});

@@ -20,6 +20,9 @@ const ACTION_LABEL: Record<ResourceAction, string> = {
   orphan: '🔓 **orphan**',
 };
 
+/** Most consequential first, so a long table starts with what matters. */
+const ACTION_ORDER: ResourceAction[] = ['destroy', 'orphan', 'replace', 'may-replace', 'add', 'import', 'update', 'asset-update'];
+
 const DESTRUCTIVE_VERB: Record<DestructiveChange['action'], string> = {
   replace: 'REPLACED',
   'may-replace': 'MAY BE REPLACED',
@@ -85,7 +88,9 @@ function stackSection(st: StackDiff): string {
   const flags = [st.destructive.length > 0 ? '💥 destructive' : '', st.permissionsBroadened ? '🔐 permissions broadened' : '', st.securityGroups.length > 1 ? '🛡️ security groups' : ''].filter(Boolean);
   const out = [`<details><summary><code>${esc(st.stack)}</code> ${st.status === 'changed' ? '' : `(${st.status}) `}${countsCell(st.counts)}${flags.length ? ` — ${flags.join(', ')}` : ''}</summary>\n\n`];
   if (st.resources.length > 0) {
-    out.push(table([['Action', 'Logical ID', 'Type', 'Properties'], ...st.resources.map((r) => [ACTION_LABEL[r.action], r.logicalId, r.type, r.properties.join(', ')])]));
+    out.push(table([['Action', 'Logical ID', 'Type', 'Properties'], ...[...st.resources]
+          .sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || Number(b.stateful) - Number(a.stateful) || a.logicalId.localeCompare(b.logicalId))
+          .map((r) => [ACTION_LABEL[r.action], r.logicalId, r.type, r.properties.join(', ')])]));
   }
   if (st.iamStatements.length > 1 || st.iamManagedPolicies.length > 1) {
     out.push(`\n**IAM changes**${st.permissionsBroadened ? ' (permissions broadened)' : ''}\n\n`, table(st.iamStatements), table(st.iamManagedPolicies));
