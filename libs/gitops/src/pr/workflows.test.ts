@@ -14,6 +14,7 @@ type Job = {
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   steps: Step[];
   needs?: string | string[];
+  if?: string;
   strategy?: { matrix: unknown };
 };
 type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
@@ -110,6 +111,8 @@ describe('pr.yml', () => {
     expect(comment.steps.find((s) => s.run?.includes('mfctl comment'))!.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
     expect(runs(gate)).toContain('npx mfctl gate --report pr-diff/report.json --label allow-destructive');
     expect([comment.needs, gate.needs]).toEqual(['diff', 'diff']);
+    // A skipped required check counts as passing: the gate must run (and fail) when the diff failed.
+    expect(gate.if).toBe('${{ !cancelled() }}');
     for (const job of Object.values(w.jobs)) {
       expect(job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with).toMatchObject({ cache: 'npm' });
     }
