@@ -60,7 +60,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--branch <name>', 'deploy branch, with --since-last-deploy', 'main')
     .option('--stage <name...>', 'only these stages (alone: exactly these stages)')
     .option('--json', 'print JSON')
-    .option('--matrix', 'print a GitHub Actions matrix {include:[{stage,region,account,role,environment,prod}]}')
+    .option('--matrix', 'print a GitHub Actions matrix {include:[{stage,region,account,role,environment,prod,cluster}]}')
     .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
     .action(async (opts) => setExit(await affectedCommand(opts, io)));
   program

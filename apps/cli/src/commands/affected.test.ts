@@ -37,7 +37,7 @@ describe('mfctl affected', () => {
     const io = captureIo({}, repo.dir);
     expect(await main(['affected', '--base', base, '--matrix'], io)).toBe(0);
     expect(JSON.parse(io.out())).toEqual({
-      include: [{ stage: 'example', region: 'us-west-2', account: '111111111111', role: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-example', environment: 'example', prod: false }],
+      include: [{ stage: 'example', region: 'us-west-2', account: '111111111111', role: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-example', environment: 'example', prod: false, cluster: 'metaflow-example' }],
     });
   });
 

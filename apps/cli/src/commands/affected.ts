@@ -1,5 +1,5 @@
 import { AffectedStage, allStagesAt, findAffected, githubClient, githubContext, lastSuccessfulDeploy, resolveCommit, splitRepository, stagesAt } from '@metaflow-gitops/gitops';
-import { formatDiagnostic, loadStages } from '@metaflow-gitops/stage-config';
+import { clusterName, formatDiagnostic, loadStages } from '@metaflow-gitops/stage-config';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
@@ -23,6 +23,8 @@ export interface DeployTarget {
   role: string;
   environment: string;
   prod: boolean;
+  /** EKS cluster name, for the kubeconfig `mfctl sync` uses. */
+  cluster: string;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
         if (!problems.length) problems.push(`stage ${s.stage} could not be loaded`);
         continue;
       }
-      targets.push({ stage: c.name, region: c.region, account: c.accountId, role: c.deploy.roleArn, environment: c.deploy.githubEnvironment, prod: c.isProd });
+      targets.push({ stage: c.name, region: c.region, account: c.accountId, role: c.deploy.roleArn, environment: c.deploy.githubEnvironment, prod: c.isProd, cluster: clusterName(c.name) });
     }
     if (problems.length) {
       io.stderr(`${problems.join('\n')}\n`);

@@ -72,7 +72,7 @@ describe.each(FILES)('%s safety', (file) => {
   it('only runs mfctl, npm, nx or tool installs', () => {
     for (const job of Object.values(w.jobs)) {
       for (const line of runs(job).split('\n').map((l) => l.trim()).filter(Boolean)) {
-        expect(line).toMatch(/npx mfctl|npm (ci|test)|pipx install|^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=/);
+        expect(line).toMatch(/npx mfctl|npm (ci|test)|pipx install|^aws eks update-kubeconfig |^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=/);
       }
     }
   });
@@ -144,7 +144,8 @@ describe('deploy.yml', () => {
     const order = d.steps.map((s) => s.run ?? s.uses ?? '');
     const at = (needle: string) => order.findIndex((x) => x.includes(needle));
     expect(at('configure-aws-credentials')).toBeLessThan(at('mfctl deploy "$STAGE"'));
-    expect(at('mfctl deploy "$STAGE"')).toBeLessThan(at('mfctl sync "$STAGE"'));
+    expect(at('mfctl deploy "$STAGE"')).toBeLessThan(at('aws eks update-kubeconfig'));
+    expect(at('aws eks update-kubeconfig')).toBeLessThan(at('mfctl sync "$STAGE" --context "$STAGE"'));
     expect(at('mfctl sync "$STAGE"')).toBeLessThan(at('mfctl deploy-summary "$STAGE"'));
     expect(d.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({ path: 'dist/outputs/${{ matrix.stage }}.json' });
   });
