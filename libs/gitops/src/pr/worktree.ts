@@ -76,8 +76,16 @@ export async function createBaseTree(repoDir: string, commit: string, parent: st
   const dir = path.join(parent, 'base');
   git(repoDir, ['worktree', 'add', '--detach', '--force', dir, commit]);
   const remove = () => {
-    // Remove our node_modules links first (rmSync unlinks symlinks, it never follows them).
+    // Remove our node_modules links first (rmSync unlinks symlinks, it never follows them), so the
+    // worktree removal below can never reach into the head's dependencies.
     fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
+    for (const group of ['libs', 'apps']) {
+      const g = path.join(dir, group);
+      for (const pkg of fs.existsSync(g) ? fs.readdirSync(g) : []) {
+        const nm = path.join(g, pkg, 'node_modules');
+        if (fs.lstatSync(nm, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(nm);
+      }
+    }
     try {
       git(repoDir, ['worktree', 'remove', '--force', dir]);
     } catch {
