@@ -19,10 +19,6 @@ export function resolveCommit(cwd: string, ref: string): string {
   }
 }
 
-export function repoRoot(cwd: string): string {
-  return git(cwd, ['rev-parse', '--show-toplevel']).trim();
-}
-
 export function mergeBase(cwd: string, a: string, b: string): string {
   return git(cwd, ['merge-base', a, b]).trim();
 }

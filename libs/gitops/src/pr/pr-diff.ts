@@ -45,7 +45,8 @@ function removal(stage: string): StageRemoval {
   };
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T | undefined, Error | undefined]> {
+/** Runs `fn`, returning its error instead of throwing (one side failing must not hide the other). */
+async function settle<T>(fn: () => Promise<T>): Promise<[T | undefined, Error | undefined]> {
   try {
     return [await fn(), undefined];
   } catch (err) {
@@ -109,8 +110,8 @@ async function diffOneStage(s: AffectedStage, opts: PrDiffOptions, render: Stage
   const baseOut = out('base-out');
   opts.progress(`${s.stage}: synthesizing head${base && s.change !== 'added' ? ' and base' : ''}`);
   const [[, headErr], [, baseErr]] = await Promise.all([
-    timed(() => render(opts.repoDir, s.stage, headOut, env)),
-    base && s.change !== 'added' ? timed(() => render(base.dir, s.stage, baseOut, env)) : Promise.resolve([undefined, undefined] as [undefined, undefined]),
+    settle(() => render(opts.repoDir, s.stage, headOut, env)),
+    base && s.change !== 'added' ? settle(() => render(base.dir, s.stage, baseOut, env)) : Promise.resolve([undefined, undefined] as [undefined, undefined]),
   ]);
   const errors: string[] = [];
   const warnings: string[] = [];
