@@ -83,9 +83,12 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
       stages.push({ stage: s.stage, change: 'removed', reasons: s.reasons, counts: emptyCounts(), stacks: [], checks: { ...NO_CHECKS, skipped: ['stage removed'] }, destructive: [], errors: [], warnings: [] });
     }
   } finally {
-    base?.remove();
-    if (!opts.keep) fs.rmSync(scratch, { recursive: true, force: true });
-    else opts.progress(`scratch directory kept: ${scratch}`);
+    if (!opts.keep) {
+      base?.remove();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    } else {
+      opts.progress(`scratch directory kept: ${scratch}${base ? ` (remove the base worktree with: git worktree remove --force ${base.dir})` : ''}`);
+    }
   }
   stages.sort((a, b) => a.stage.localeCompare(b.stage));
   return {
