@@ -121,7 +121,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(r.stderr).toMatch(/created comment \d+ on acme\/platform#42/);
     expect(ours()).toHaveLength(1);
     const body = ours()[0].body;
-    expect(body).toMatch(/\| example \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| \+0 ~\d+ -0 \| — \| /);
+    expect(body).toMatch(/\| example \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| — \| \+0 ~\d+ -0 \| — \| /);
     expect(body).toContain('[Workflow run](https://github.example/acme/platform/actions/runs/1001)');
     expect(body).not.toContain('DESTRUCTIVE');
     expect(body).toMatch(/\| cdk-nag \| ✅ pass \| \d+ acknowledged \|/);

@@ -1,5 +1,6 @@
 import { sampleReport, sampleStage } from '../testing';
 import { renderMarkdown } from './markdown';
+import { diffStack } from './template-diff';
 import { COMMENT_MARKER } from './report';
 import { COMMENT_LIMIT, cutAtSections, sectionBoundary } from './truncate';
 import { prepareCommentBody } from './comment';
@@ -10,8 +11,8 @@ describe('renderMarkdown', () => {
     expect(md.startsWith(`${COMMENT_MARKER}\n## metaflow-gitops plan: 2 stages affected`)).toBe(true);
     const rows = md.split('\n').filter((l) => l.startsWith('| dev ') || l.startsWith('| prod '));
     expect(rows).toEqual([
-      '| dev | stage file environments/dev.yaml changed | 1 | 0 | 0 | 0 | +0 ~1 -0 | — | ⚠️ 1 warning |',
-      '| prod | stage file environments/prod.yaml changed | 1 | 0 | 0 | 0 | +0 ~1 -0 | — | ⚠️ 1 warning |',
+      '| dev | stage file environments/dev.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
+      '| prod | stage file environments/prod.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
     ]);
     expect(md).toContain('Unaffected stages: `other`.');
     expect(md).not.toContain('DESTRUCTIVE');
@@ -88,5 +89,16 @@ describe('resource table order', () => {
     const md = renderMarkdown(sampleReport([sampleStage('dev', { destructive: true })]));
     const rows = md.split('\n').filter((l) => /^\| (➕|✏️|♻️|🗑️|🔓)/.test(l));
     expect(rows.map((r) => r.split(' | ')[1])).toEqual(['DatabaseCluster5B53A178', 'MetadataDb0A1B2C3D', 'Queue']);
+  });
+});
+
+describe('IAM and security-group column', () => {
+  it('flags broadened permissions and security-group changes per stage', () => {
+    const stage = sampleStage('dev');
+    const withIam = diffStack('dev-eks', { Resources: {} }, { Resources: { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: ['r'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } }, Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } } } });
+    const md = renderMarkdown(sampleReport([{ ...stage, stacks: [...stage.stacks, withIam] }]));
+    expect(md).toMatch(/\| dev \| .* \| 🔐 IAM broadened, SG \| \+0 ~1 -0 \|/);
+    expect(md).toContain('<code>dev-eks</code> +2 ~0 ±0 -0 — 🔐 permissions broadened, 🛡️ security groups');
+    expect(md).toContain('**IAM changes** (permissions broadened)');
   });
 });

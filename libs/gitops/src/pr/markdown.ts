@@ -52,6 +52,14 @@ function checksCell(s: StageReport): string {
   return c.skipped.length > 0 ? `✅ (${c.skipped.length} skipped)` : '✅';
 }
 
+/** IAM and security-group changes of a stage at a glance: broadened permissions are flagged. */
+function securityCell(s: StageReport): string {
+  const iam = s.stacks.filter((st) => st.iamStatements.length > 1 || st.iamManagedPolicies.length > 1);
+  const sg = s.stacks.filter((st) => st.securityGroups.length > 1);
+  const parts = [iam.length ? (iam.some((st) => st.permissionsBroadened) ? '🔐 IAM broadened' : 'IAM') : '', sg.length ? 'SG' : ''].filter(Boolean);
+  return parts.length ? parts.join(', ') : '—';
+}
+
 function destructiveBanner(report: DiffReport, label: string): string {
   const items = destructiveItems(report);
   if (!report.destructive) return '';
@@ -65,7 +73,7 @@ function destructiveBanner(report: DiffReport, label: string): string {
 }
 
 function summaryTable(report: DiffReport): string {
-  const rows = [['Stage', 'Why', '+', '~', '±', '-', 'Manifests', 'Destructive', 'Checks']];
+  const rows = [['Stage', 'Why', '+', '~', '±', '-', 'IAM / SG', 'Manifests', 'Destructive', 'Checks']];
   for (const s of report.stages) {
     const m = s.manifests ? `+${s.manifests.added} ~${s.manifests.changed} -${s.manifests.removed}` : 'n/a';
     const d = s.destructive.length + (s.change === 'removed' ? 1 : 0);
@@ -76,6 +84,7 @@ function summaryTable(report: DiffReport): string {
       String(s.counts.updated),
       String(s.counts.replaced),
       String(s.counts.destroyed + s.counts.orphaned),
+      securityCell(s),
       m,
       d > 0 ? `💥 ${d}` : '—',
       s.errors.length > 0 ? `❌ ${s.errors.length} diff error${s.errors.length === 1 ? '' : 's'}` : checksCell(s),
