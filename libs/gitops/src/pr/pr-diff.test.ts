@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { seedFakeRepo as seed, TempRepo } from '../testing';
@@ -96,4 +97,26 @@ describe('computePrDiff (git worktree, linked dependencies, subprocess synth)', 
     expect(fs.readFileSync(path.join(repo.dir, 'node_modules/leftpad/index.js'), 'utf8')).toContain('String(n)');
     expect(fs.readlinkSync(path.join(repo.dir, 'node_modules/@metaflow-gitops/lib'))).toBe('../../libs/lib');
   });
+
+  it('installs the base dependencies with npm ci when the lockfile changed', async () => {
+    // A real npm workspace with only local dependencies, so npm ci needs no registry.
+    const npm = (...args: string[]) => execFileSync('npm', [...args, '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: repo.dir, stdio: 'ignore' });
+    fs.rmSync(path.join(repo.dir, 'node_modules'), { recursive: true, force: true });
+    repo
+      .write('vendor/leftpad/package.json', '{"name":"leftpad","version":"1.0.0","main":"index.js"}\n')
+      .write('vendor/leftpad/index.js', 'module.exports = (n) => String(n);\n')
+      .write('package.json', '{"name":"fake","version":"1.0.0","private":true,"workspaces":["libs/*"],"dependencies":{"leftpad":"file:vendor/leftpad"}}\n');
+    npm('install');
+    repo.commit('real npm workspace');
+    repo.git('branch', '-f', 'main', 'HEAD');
+    repo.write('package.json', '{"name":"fake","version":"1.0.1","private":true,"workspaces":["libs/*"],"dependencies":{"leftpad":"file:vendor/leftpad"}}\n');
+    npm('install');
+    repo.write('libs/lib/index.js', "exports.dbId = 'Renamed';\n").commit('bump the version, rename the database');
+    expect(repo.git('diff', '--name-only', 'main', 'HEAD')).toContain('package-lock.json');
+    const r = await run(['dev']);
+    expect(progress.join('\n')).toContain('package-lock.json changed since the base: installing the base dependencies with npm ci');
+    expect(progress.join('\n')).toMatch(/dependencies npm-ci/);
+    expect(r.stages[0].errors).toEqual([]);
+    expect(r.stages[0].destructive.map((d) => d.logicalId)).toEqual(['DatabaseCluster5B53A178']);
+  }, 120_000);
 });
