@@ -16,7 +16,7 @@ export interface CommentOptions {
  * `mfctl comment`: posts or updates the sticky diff comment of a PR and writes the job summary.
  * A fork PR's read-only token is a warning, not a failure.
  */
-export async function commentCommand(opts: CommentOptions, io: Io, retryBaseMs?: number): Promise<number> {
+export async function commentCommand(opts: CommentOptions, io: Io): Promise<number> {
   const ctx = githubContext(io.env);
   const limit = opts.maxChars === undefined ? COMMENT_LIMIT : Number(opts.maxChars);
   if (!Number.isInteger(limit) || limit < 1000 || limit > COMMENT_LIMIT) throw new UsageError(`--max-chars must be an integer from 1000 to ${COMMENT_LIMIT} (got '${opts.maxChars}')`);
@@ -51,7 +51,7 @@ export async function commentCommand(opts: CommentOptions, io: Io, retryBaseMs?:
   const warn = (m: string) => io.stdout(`::warning title=PR comment not posted::${m.replace(/\r?\n/g, ' ')}\n`);
   let result;
   try {
-    result = await upsertStickyComment(githubClient(ctx, (m) => io.stderr(`mfctl comment: ${m}\n`), { retryBaseMs }), target, body, { runLink: link, warn, limit });
+    result = await upsertStickyComment(githubClient(ctx, (m) => io.stderr(`mfctl comment: ${m}\n`)), target, body, { runLink: link, warn, limit });
   } catch (err) {
     throw new CliError(`could not post the PR comment: ${(err as Error).message}`);
   }

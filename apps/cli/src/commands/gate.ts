@@ -40,6 +40,7 @@ export async function gateCommand(opts: GateOptions, io: Io): Promise<number> {
   const label = opts.label ?? DEFAULT_ACK_LABEL;
   const event = readPullRequestEvent(githubContext(io.env).eventPath);
   const pr = opts.pr !== undefined ? Number(opts.pr) : event?.number;
+  if (pr !== undefined && (!Number.isInteger(pr) || pr <= 0)) throw new UsageError(`--pr must be a pull request number (got '${opts.pr}')`);
   const { labels, source } = await currentLabels(io, pr, event?.labels ?? []);
   const result = evaluateGate(report, labels, label);
   if (result.pass) {
