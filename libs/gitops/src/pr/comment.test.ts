@@ -35,6 +35,16 @@ describe('sticky comment against a GitHub API double', () => {
     expect(gh.requests[0].authorization).toBe('token ghs_test');
   });
 
+  it("never takes over a human's comment that carries the marker", async () => {
+    gh.seedComments(7, 1, () => `${COMMENT_MARKER}\nfake plan: nothing destructive`);
+    const r = await upsertStickyComment(client(), target, `${COMMENT_MARKER}\nreal plan`, { warn: () => undefined });
+    expect(r.action).toBe('created');
+    expect(gh.comments.get(7)!.map((c) => [c.user.type, c.body])).toEqual([
+      ['User', `${COMMENT_MARKER}\nfake plan: nothing destructive`],
+      ['Bot', `${COMMENT_MARKER}\nreal plan`],
+    ]);
+  });
+
   it('adds the marker when the body lacks it', async () => {
     await upsertStickyComment(client(), target, 'plain', { warn: () => undefined });
     expect(gh.comments.get(7)![0].body).toBe(`${COMMENT_MARKER}\nplain`);

@@ -27,8 +27,8 @@ export function prepareCommentBody(body: string, runLink: string | undefined, li
 
 /**
  * Creates or updates the one comment of this tool on a PR. The comment is found by its hidden
- * marker among ALL the PR's comments (paged: a busy PR has more than one page); when several carry
- * it, the oldest is kept up to date. A 403 (a fork PR's read-only token) is not an error: the job
+ * marker among ALL the PR's comments (paged: a busy PR has more than one page) written by a bot
+ * (the Actions token's identity); when several carry it, the oldest is kept up to date. A 403 (a fork PR's read-only token) is not an error: the job
  * summary still carries the diff.
  */
 export async function upsertStickyComment(
@@ -40,7 +40,9 @@ export async function upsertStickyComment(
   const prepared = prepareCommentBody(body, opts.runLink, opts.limit);
   try {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.pr, per_page: 100 });
-    const mine = comments.filter((c) => c.body?.includes(COMMENT_MARKER)).sort((a, b) => a.id - b.id)[0];
+    // Only a bot's comment counts: anyone can paste the marker into a comment of their own, and
+    // updating theirs would let them edit "our" plan afterwards.
+    const mine = comments.filter((c) => c.body?.includes(COMMENT_MARKER) && c.user?.type === 'Bot').sort((a, b) => a.id - b.id)[0];
     if (mine) {
       const res = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: mine.id, body: prepared.body });
       return { action: 'updated', commentId: res.data.id, url: res.data.html_url, truncated: prepared.truncated };
