@@ -164,11 +164,19 @@ export function diffStack(stack: string, before: CfnTemplate | undefined, after:
     status: !before ? 'added' : !after ? 'removed' : resourceChanges || outputs.added.length + outputs.removed.length + outputs.changed.length > 0 ? 'changed' : 'unchanged',
     counts,
     resources: rows,
-    iamStatements: diff.iamChanges.hasChanges ? diff.iamChanges.summarizeStatements() : [],
-    iamManagedPolicies: diff.iamChanges.hasChanges ? diff.iamChanges.summarizeManagedPolicies() : [],
-    securityGroups: diff.securityGroupChanges.hasChanges ? diff.securityGroupChanges.summarize() : [],
+    iamStatements: diff.iamChanges.hasChanges ? plainRows(diff.iamChanges.summarizeStatements()) : [],
+    iamManagedPolicies: diff.iamChanges.hasChanges ? plainRows(diff.iamChanges.summarizeManagedPolicies()) : [],
+    securityGroups: diff.securityGroupChanges.hasChanges ? plainRows(diff.securityGroupChanges.summarize()) : [],
     permissionsBroadened: diff.permissionsBroadened,
     outputs,
     destructive,
   };
+}
+
+// cloudformation-diff colours its summary tables (chalk) whenever the environment allows it; Nx sets
+// FORCE_COLOR for its tasks. The report is Markdown and JSON, so the escape codes go.
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
+
+function plainRows(rows: string[][]): string[][] {
+  return rows.map((row) => row.map((cell) => cell.replace(ANSI_ESCAPE, '')));
 }
