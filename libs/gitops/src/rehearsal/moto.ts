@@ -17,8 +17,16 @@ export function motoUnavailable(env: NodeJS.ProcessEnv = process.env): string | 
   return undefined;
 }
 
+/**
+ * The Python that has moto: `MOTO_PYTHON`, else the `python3` beside `moto_server` (npm scripts put
+ * the system's /usr/bin ahead of a pyenv or virtualenv on PATH, and that python3 lacks moto), else
+ * `python3` from PATH.
+ */
 function pythonFor(env: NodeJS.ProcessEnv): string {
-  return env.MOTO_PYTHON ?? 'python3';
+  if (env.MOTO_PYTHON) return env.MOTO_PYTHON;
+  const which = spawnSync('sh', ['-c', 'command -v moto_server'], { env, encoding: 'utf8' });
+  const beside = which.status === 0 ? path.join(path.dirname(which.stdout.trim()), 'python3') : undefined;
+  return beside && fs.existsSync(beside) ? beside : 'python3';
 }
 
 export interface MotoServer {
