@@ -13,3 +13,4 @@ export * from './sync/plan';
 export * from './sync/execute';
 export * from './checks';
 export * from './bootstrap/bootstrap';
+export * from './pr';

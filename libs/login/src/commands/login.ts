@@ -1,0 +1,99 @@
+import { fetchDiscovery, stageDiscoveryUrl } from '../discovery';
+import { EXIT, LoginError } from '../errors';
+import { metaflowHome, stagePaths } from '../files';
+import { kubeconfigPath, mergeKubeconfig } from '../kubeconfig';
+import { discoverIssuer, refresh, type ExchangeContext } from '../oidc';
+import { writeProfile } from '../profile';
+import { browserLogin, toStored, type Runtime } from '../session';
+import { stageUrlFromRepo } from '../stage-url';
+import { readTokens, withTokenLock, writeTokens, type StoredTokens } from '../tokens';
+
+export interface LoginOptions {
+  /** `https://<stage host>`; or `stage` inside the repository. */
+  readonly stageUrl?: string;
+  readonly stage?: string;
+  readonly cwd: string;
+  readonly browser: boolean;
+  readonly timeoutS: number;
+  readonly kubeconfig: boolean;
+  /** Skip the silent refresh and log in through the browser. */
+  readonly force: boolean;
+  readonly clockToleranceS: number;
+  readonly json: boolean;
+}
+
+/** `metaflow-login <stage-url>`: log in (or refresh silently), write the profile, env.sh, tokens and kubeconfig. */
+export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<number> {
+  const stageUrl = opts.stageUrl ?? stageUrlFromRepo(opts.stage as string, opts.cwd);
+  const home = metaflowHome(rt.env);
+  const doc = await fetchDiscovery(stageDiscoveryUrl(stageUrl));
+  if (opts.stage && opts.stage !== doc.stage) {
+    throw new LoginError(`${stageUrl} serves stage '${doc.stage}', not '${opts.stage}': check the stage file's domain.`);
+  }
+  const issuer = await discoverIssuer(doc.issuer, doc.cliClientId, opts.clockToleranceS);
+  const ctx: ExchangeContext = { issuer, clockToleranceS: opts.clockToleranceS, now: rt.now };
+
+  const sameClient = (t: StoredTokens | undefined): t is StoredTokens => t !== undefined && t.issuer === doc.issuer && t.clientId === doc.cliClientId;
+  let stored: StoredTokens | undefined;
+  if (!opts.force && sameClient(readTokens(home, doc.stage))) {
+    stored = await withTokenLock(home, doc.stage, async () => {
+      const previous = readTokens(home, doc.stage);
+      if (!sameClient(previous) || !previous.refreshToken) return undefined;
+      rt.stderr(`Refreshing the session of stage '${doc.stage}' (no browser needed)...\n`);
+      const refreshed = await refresh(ctx, previous.refreshToken);
+      if (!refreshed) {
+        rt.stderr('The refresh token has expired or was revoked: logging in through the browser.\n');
+        return undefined;
+      }
+      const next = toStored(doc, stageUrl, refreshed, rt.now(), previous);
+      writeTokens(home, next);
+      return next;
+    });
+  }
+  const method: 'refresh' | 'browser' = stored ? 'refresh' : 'browser';
+  if (!stored) {
+    const tokens = await browserLogin(ctx, doc, { browser: opts.browser, timeoutS: opts.timeoutS }, rt);
+    const previous = readTokens(home, doc.stage);
+    stored = toStored(doc, stageUrl, tokens, rt.now(), sameClient(previous) ? previous : undefined);
+    writeTokens(home, stored);
+  }
+  const files = writeProfile(home, doc);
+  let kubeContext: string | undefined;
+  let kubeconfigNote: string | undefined;
+  if (opts.kubeconfig) {
+    try {
+      kubeContext = mergeKubeconfig(kubeconfigPath(rt.env), doc).context;
+    } catch (err) {
+      if (!(err instanceof LoginError)) throw err;
+      kubeconfigNote = err.message;
+    }
+  }
+
+  const summary = {
+    stage: doc.stage,
+    stageUrl,
+    user: stored.email ?? stored.subject,
+    method,
+    expiresAt: new Date(stored.expiresAt).toISOString(),
+    profile: files.profile,
+    envSh: files.envSh,
+    tokens: stagePaths(home, doc.stage).tokens,
+    kubeconfig: kubeContext ? { path: kubeconfigPath(rt.env), context: kubeContext } : null,
+  };
+  if (opts.json) {
+    rt.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  } else {
+    rt.stderr(
+      [
+        `Logged in to stage '${doc.stage}' as ${summary.user ?? 'unknown user'} (${method === 'refresh' ? 'refreshed silently' : 'browser login'}); token valid until ${summary.expiresAt}.`,
+        `  profile: ${files.profile}`,
+        `  env:     source ${files.envSh}`,
+        `  tokens:  ${summary.tokens} (never printed; metaflow-login token ${doc.stage} prints one for scripts)`,
+        kubeContext ? `  kubectl: context '${kubeContext}' in ${summary.kubeconfig?.path}` : kubeconfigNote ? `  kubectl: ${kubeconfigNote}` : '  kubectl: kubeconfig left untouched (--no-kubeconfig)',
+        `Run flows with: metaflow-login exec ${doc.stage} -- python flow.py --with kubernetes run`,
+        '',
+      ].join('\n'),
+    );
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,31 @@
+/**
+ * Contract with the manifests side: the discovery document they publish (`buildDiscoveryDocument` in
+ * @metaflow-gitops/stage-config) must pass this CLI's validation and give the expected profile.
+ */
+import { buildDiscoveryDocument, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
+import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { validateDiscovery } from './discovery';
+import { buildProfile } from './profile';
+
+test('the document the manifests publish validates and yields the profile', () => {
+  const config = makeStageConfig({ name: 'dev' });
+  const outputs: StageOutputs = {
+    ...placeholderOutputs(),
+    issuerUrl: 'https://cognito-idp.us-west-2.amazonaws.com/us-west-2_AbCdEf123',
+    cliClientId: '4example0cli0client',
+    cognitoDomain: 'https://metaflow-dev-111111111111.auth.us-west-2.amazoncognito.com',
+    artifactBucketName: 'metaflow-dev-artifacts-111111111111',
+    clusterName: 'metaflow-dev',
+  };
+  const url = `https://dev.${config.domain.parentDomain}/.well-known/metaflow-gitops.json`;
+  const doc = validateDiscovery(JSON.parse(JSON.stringify(buildDiscoveryDocument(config, outputs))), url);
+  expect(doc.stage).toBe('dev');
+  expect(doc.issuer).toBe(outputs.issuerUrl);
+  const profile = buildProfile(doc);
+  expect(profile.METAFLOW_SERVICE_URL).toBe(`https://dev.${config.domain.parentDomain}/cli/`);
+  expect(profile.METAFLOW_SERVICE_INTERNAL_URL).toMatch(/^http:\/\/[a-z0-9.-]+\.svc\.cluster\.local:\d+/);
+  expect(profile.METAFLOW_DATASTORE_SYSROOT_S3).toBe('s3://metaflow-dev-artifacts-111111111111/metaflow');
+  expect(profile.METAFLOW_DATATOOLS_S3ROOT).toBe('s3://metaflow-dev-artifacts-111111111111/data');
+  expect(profile.METAFLOW_DEFAULT_METADATA).toBe('service');
+  expect(profile).not.toHaveProperty('METAFLOW_SERVICE_HEADERS');
+});

@@ -1,0 +1,195 @@
+import { DISCOVERY_PATH, DISCOVERY_SCHEMA_VERSION, type DiscoveryDocument } from '@metaflow-gitops/stage-config';
+import { LoginError } from './errors';
+
+/**
+ * The discovery document is defined once, in @metaflow-gitops/stage-config (the manifests render it
+ * with `buildDiscoveryDocument`); this module checks what a stage actually serves against it.
+ */
+export type { DiscoveryDocument };
+
+/** One problem of a discovery document: the field path and what is wrong with it. */
+export interface DiscoveryIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class DiscoveryError extends LoginError {
+  constructor(
+    readonly url: string,
+    readonly issues: readonly DiscoveryIssue[],
+  ) {
+    super(
+      `invalid discovery document at ${url}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}\n` +
+        'The stage publishes this document with its manifests; check that the stage is fully deployed and synced.',
+    );
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** True for loopback hosts, where plain http is acceptable (local tests, port-forwards). */
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname);
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+class Checker {
+  readonly issues: DiscoveryIssue[] = [];
+
+  string(obj: Json, key: string, path: string): string | undefined {
+    const v = obj[key];
+    if (typeof v !== 'string' || v.trim() === '') {
+      this.issues.push({ path, message: v === undefined ? 'missing (a non-empty string is required)' : `must be a non-empty string, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    return v;
+  }
+
+  /** https URL; http only on loopback hosts unless `internal` (in-cluster URLs are plain http). */
+  url(obj: Json, key: string, path: string, kind: 'public' | 'internal'): string | undefined {
+    const v = this.string(obj, key, path);
+    if (v === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(v);
+    } catch {
+      this.issues.push({ path, message: `must be an absolute URL, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    const okProtocols = kind === 'internal' || isLoopbackUrl(parsed) ? ['https:', 'http:'] : ['https:'];
+    if (!okProtocols.includes(parsed.protocol)) {
+      this.issues.push({ path, message: `must use ${okProtocols.join(' or ')}, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    return v;
+  }
+
+  s3(obj: Json, key: string, path: string): string | undefined {
+    const v = this.string(obj, key, path);
+    if (v !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v)) {
+      this.issues.push({ path, message: `must be an s3://<bucket>/<prefix> URL, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    return v;
+  }
+
+  pattern(obj: Json, key: string, path: string, re: RegExp, what: string): string | undefined {
+    const v = this.string(obj, key, path);
+    if (v !== undefined && !re.test(v)) {
+      this.issues.push({ path, message: `must be ${what}, got ${JSON.stringify(v)}` });
+      return undefined;
+    }
+    return v;
+  }
+}
+
+/** Highest discovery document shape this CLI understands. */
+export const SUPPORTED_SCHEMA_VERSION: number = DISCOVERY_SCHEMA_VERSION;
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Validates a parsed discovery document, collecting every problem with its field path. Unknown
+ * fields are ignored so a newer stage can add fields without breaking older CLIs.
+ */
+export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument {
+  if (!isObject(raw)) throw new DiscoveryError(url, [{ path: '(document)', message: 'must be a JSON object' }]);
+  const c = new Checker();
+  const version = raw.schemaVersion;
+  if (!Number.isInteger(version) || (version as number) < 1) {
+    c.issues.push({ path: 'schemaVersion', message: version === undefined ? 'missing (a positive integer is required)' : `must be a positive integer, got ${JSON.stringify(version)}` });
+  } else if ((version as number) > SUPPORTED_SCHEMA_VERSION) {
+    c.issues.push({ path: 'schemaVersion', message: `is ${String(version)}, newer than this metaflow-login understands (${SUPPORTED_SCHEMA_VERSION}): upgrade metaflow-login` });
+  }
+  c.pattern(raw, 'stage', 'stage', DNS_LABEL, 'a stage name (lowercase letters, digits, hyphens)');
+  c.url(raw, 'issuer', 'issuer', 'public');
+  c.string(raw, 'cliClientId', 'cliClientId');
+  const ports = raw.redirectPorts;
+  if (!Array.isArray(ports) || ports.length === 0) {
+    c.issues.push({ path: 'redirectPorts', message: 'must be a non-empty array of port numbers' });
+  } else {
+    ports.forEach((p, i) => {
+      if (!Number.isInteger(p) || (p as number) < 1024 || (p as number) > 65535) {
+        c.issues.push({ path: `redirectPorts[${i}]`, message: `must be an integer port between 1024 and 65535, got ${JSON.stringify(p)}` });
+      }
+    });
+  }
+  c.pattern(raw, 'redirectPath', 'redirectPath', /^\/[A-Za-z0-9/_.-]*$/, 'an absolute URL path such as /callback');
+  const scopes = raw.scopes;
+  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((x) => typeof x === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(x))) {
+    c.issues.push({ path: 'scopes', message: `must be a non-empty array of scope names, got ${JSON.stringify(scopes)}` });
+  } else if (!scopes.includes('openid')) {
+    c.issues.push({ path: 'scopes', message: `must include openid, got ${JSON.stringify(scopes)}` });
+  }
+  c.url(raw, 'cognitoDomain', 'cognitoDomain', 'public');
+  if (raw.defaultDatastore !== 's3') {
+    c.issues.push({ path: 'defaultDatastore', message: `must be "s3" (the only datastore this platform provides), got ${JSON.stringify(raw.defaultDatastore)}` });
+  }
+  c.url(raw, 'serviceUrl', 'serviceUrl', 'public');
+  c.url(raw, 'serviceInternalUrl', 'serviceInternalUrl', 'internal');
+  c.s3(raw, 'datastoreSysrootS3', 'datastoreSysrootS3');
+  c.s3(raw, 'datatoolsS3Root', 'datatoolsS3Root');
+  c.pattern(raw, 'kubernetesNamespace', 'kubernetesNamespace', DNS_LABEL, 'a Kubernetes namespace name');
+  c.pattern(raw, 'kubernetesServiceAccount', 'kubernetesServiceAccount', /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes ServiceAccount name');
+  if (!isObject(raw.argoEvents)) {
+    c.issues.push({ path: 'argoEvents', message: 'missing (an object with eventBus, eventSource, event, serviceAccount, webhookUrl)' });
+  } else {
+    c.string(raw.argoEvents, 'eventBus', 'argoEvents.eventBus');
+    c.string(raw.argoEvents, 'eventSource', 'argoEvents.eventSource');
+    c.string(raw.argoEvents, 'serviceAccount', 'argoEvents.serviceAccount');
+    c.url(raw.argoEvents, 'webhookUrl', 'argoEvents.webhookUrl', 'internal');
+    c.string(raw.argoEvents, 'event', 'argoEvents.event');
+  }
+  c.pattern(raw, 'region', 'region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-west-2');
+  c.string(raw, 'clusterName', 'clusterName');
+  c.url(raw, 'uiUrl', 'uiUrl', 'public');
+  if (raw.clusterEndpoint !== undefined) c.url(raw, 'clusterEndpoint', 'clusterEndpoint', 'public');
+  if (raw.clusterCertificateAuthorityData !== undefined) c.string(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
+  if (c.issues.length > 0) throw new DiscoveryError(url, c.issues);
+  return raw as unknown as DiscoveryDocument;
+}
+
+/** The discovery document URL of a stage URL such as `https://dev.metaflow.example.com`. */
+export function stageDiscoveryUrl(stageUrl: string): string {
+  let base: URL;
+  try {
+    base = new URL(stageUrl);
+  } catch {
+    throw new LoginError(`'${stageUrl}' is not a URL; pass the stage URL, e.g. https://dev.metaflow.example.com (or --stage <name> inside the repository)`, 2);
+  }
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackUrl(base))) {
+    throw new LoginError(`stage URL must use https: '${stageUrl}'`, 2);
+  }
+  return new URL(DISCOVERY_PATH, base).toString();
+}
+
+/** Fetches and validates the discovery document; errors say whether the URL is unreachable or the document wrong. */
+export async function fetchDiscovery(url: string, timeoutMs = 15_000): Promise<DiscoveryDocument> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    throw new LoginError(`cannot reach ${url} (${why}). Check the stage URL, your network/VPN, and that the stage's DNS record exists.`);
+  }
+  if (!res.ok) {
+    throw new LoginError(
+      `GET ${url} returned HTTP ${res.status}. ` +
+        (res.status === 404 ? 'The stage does not serve a discovery document: is it deployed and its manifests synced?' : 'The stage gateway is not healthy.'),
+    );
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DiscoveryError(url, [{ path: '(document)', message: `is not JSON (starts with ${JSON.stringify(text.slice(0, 40))})` }]);
+  }
+  return validateDiscovery(json, url);
+}

@@ -1,0 +1,217 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { execCommand } from './commands/exec';
+import { loginCommand } from './commands/login';
+import { logoutCommand } from './commands/logout';
+import { statusCommand } from './commands/status';
+import { tokenCommand } from './commands/token';
+import { EXIT, LoginError, UsageError } from './errors';
+import { DEFAULT_CLOCK_TOLERANCE_S } from './oidc';
+import type { Runtime } from './session';
+
+const EXIT_CODES = `Exit codes:
+  0  success
+  1  failure (login refused or timed out, discovery/IdP unreachable, invalid document, file errors)
+  2  usage error (bad option or argument)
+  exec: the command's own exit code (128 + signal number if it was killed)`;
+
+const HELP: Record<string, string> = {
+  main: `Usage: metaflow-login <stage-url> [options]
+       metaflow-login --stage <name> [options]      (inside the metaflow-gitops repository)
+       metaflow-login <command> [options]
+
+Logs you in to a Metaflow stage (OIDC in the browser, PKCE, loopback redirect), writes the Metaflow
+profile config_<stage>.json and env.sh under $METAFLOW_HOME (default ~/.metaflowconfig), stores the
+tokens apart (tokens/<stage>.json, mode 0600) and adds a kubectl context for the stage's cluster.
+Re-running it refreshes the session silently while the refresh token is valid.
+
+Login options:
+  --stage <name>            take the stage URL from environments/<name>.yaml (repository only)
+  --no-browser              print the login URL instead of opening a browser ($BROWSER is honoured)
+  --timeout <seconds>       how long to wait for the browser login (default 300)
+  --no-kubeconfig           do not touch the kubeconfig ($KUBECONFIG or ~/.kube/config)
+  --force                   log in through the browser even when a silent refresh would work
+  --clock-tolerance <s>     allowed clock difference with the issuer (default ${DEFAULT_CLOCK_TOLERANCE_S})
+  --json                    print a JSON summary on stdout
+  -h, --help                show this help
+
+Commands:
+  token <stage>             print a fresh access token (refreshed silently) for scripts
+  exec <stage> -- <cmd...>  run a command with the stage's profile and a token-adding local proxy
+  status [--json]           stages logged in to, token expiry, files
+  logout <stage>            revoke the session at the issuer and remove the stored tokens
+
+${EXIT_CODES}
+`,
+  token: `Usage: metaflow-login token <stage> [--id-token] [--clock-tolerance <s>]
+
+Prints a fresh access token of the stage on stdout (refreshing it without a browser when it has less
+than a minute left). For scripts: curl -H "Authorization: Bearer $(metaflow-login token dev)" ...
+  --id-token   print the ID token instead
+
+${EXIT_CODES}
+`,
+  exec: `Usage: metaflow-login exec <stage> -- <command> [args...]
+
+Runs the command with METAFLOW_PROFILE=<stage> and METAFLOW_SERVICE_URL pointing at a loopback proxy
+that forwards to the stage's metadata service with a fresh bearer token. The token is never put in
+the command's environment, so Metaflow cannot copy it into pods or Argo workflow templates (pods use
+the in-cluster service URL). Tokens are refreshed during long runs.
+Example: metaflow-login exec dev -- python flow.py --with kubernetes run
+
+${EXIT_CODES}
+`,
+  status: `Usage: metaflow-login status [--json]
+
+Lists the stages you are logged in to: URL, user, token expiry, whether a silent refresh is possible,
+which profile env.sh selects, and the files. Never prints a token.
+
+${EXIT_CODES}
+`,
+  logout: `Usage: metaflow-login logout <stage>
+
+Revokes the refresh token (and access token) at the issuer's revocation endpoint (Cognito: the
+hosted-UI domain's /oauth2/revoke) and removes tokens/<stage>.json. The profile stays (it holds no
+credential).
+
+${EXIT_CODES}
+`,
+};
+
+const COMMANDS = new Set(['token', 'exec', 'status', 'logout', 'help']);
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Values; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function seconds(value: string | boolean | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got '${String(value)}'`);
+  return n;
+}
+
+function onePositional(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one stage name (metaflow-login ${command} --help)`);
+  return positionals[0];
+}
+
+async function dispatch(argv: string[], rt: Runtime): Promise<number> {
+  const first = argv[0];
+  const command = first !== undefined && COMMANDS.has(first) ? first : undefined;
+  const rest = command ? argv.slice(1) : argv;
+  const help = (name: string) => {
+    rt.stdout(HELP[name]);
+    return EXIT.ok;
+  };
+  const tolerance = { 'clock-tolerance': { type: 'string' } } as const;
+
+  switch (command) {
+    case 'help':
+      return help(rest[0] && HELP[rest[0]] ? rest[0] : 'main');
+    case 'token': {
+      const { values, positionals } = parse(rest, { 'id-token': { type: 'boolean' }, ...tolerance });
+      if (values.help) return help('token');
+      return tokenCommand(
+        { stage: onePositional(positionals, 'token'), idToken: Boolean(values['id-token']), clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S) },
+        rt,
+      );
+    }
+    case 'exec': {
+      const sep = rest.indexOf('--');
+      const own = sep === -1 ? rest : rest.slice(0, sep);
+      const { values, positionals } = parse(own, tolerance);
+      if (values.help) return help('exec');
+      if (sep === -1) throw new UsageError('exec needs -- before the command: metaflow-login exec <stage> -- <command...>');
+      return execCommand(
+        { stage: onePositional(positionals, 'exec'), command: rest.slice(sep + 1), clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S) },
+        rt,
+      );
+    }
+    case 'status': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+      if (values.help) return help('status');
+      if (positionals.length > 0) throw new UsageError('status takes no arguments');
+      return statusCommand({ json: Boolean(values.json) }, rt);
+    }
+    case 'logout': {
+      const { values, positionals } = parse(rest, {});
+      if (values.help) return help('logout');
+      return logoutCommand({ stage: onePositional(positionals, 'logout') }, rt);
+    }
+    default: {
+      const { values, positionals } = parse(rest, {
+        stage: { type: 'string' },
+        'no-browser': { type: 'boolean' },
+        timeout: { type: 'string' },
+        'no-kubeconfig': { type: 'boolean' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        ...tolerance,
+      });
+      if (values.help) return help('main');
+      if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+      const stageUrl: string | undefined = positionals[0];
+      if (!stageUrl && !values.stage) {
+        rt.stderr(HELP.main);
+        return EXIT.usage;
+      }
+      if (stageUrl && values.stage) throw new UsageError('pass either a stage URL or --stage <name>, not both');
+      return loginCommand(
+        {
+          stageUrl,
+          stage: values.stage as string | undefined,
+          cwd: rt.cwd,
+          browser: !values['no-browser'],
+          timeoutS: seconds(values.timeout, 'timeout', 300),
+          kubeconfig: !values['no-kubeconfig'],
+          force: Boolean(values.force),
+          clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S),
+          json: Boolean(values.json),
+        },
+        rt,
+      );
+    }
+  }
+}
+
+export function processRuntime(): Runtime {
+  return {
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    now: () => Date.now(),
+    cwd: process.cwd(),
+  };
+}
+
+/** Runs metaflow-login with `argv` (without node and script); returns the exit code. Errors become exit codes here only. */
+export async function main(argv: readonly string[], rt: Runtime = processRuntime()): Promise<number> {
+  try {
+    return await dispatch([...argv], rt);
+  } catch (err) {
+    if (err instanceof LoginError) {
+      rt.stderr(`error: ${err.message}\n`);
+      if (err instanceof UsageError) rt.stderr('(run metaflow-login --help for usage)\n');
+      return err.exitCode;
+    }
+    rt.stderr(`error: ${rt.env.METAFLOW_LOGIN_DEBUG && err instanceof Error ? err.stack : String(err instanceof Error ? err.message : err)}\n`);
+    return EXIT.failure;
+  }
+}
+
+export function run(argv: readonly string[]): void {
+  main(argv).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      process.stderr.write(`internal error: ${String(err)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}
