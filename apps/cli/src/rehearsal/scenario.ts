@@ -1,18 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
-import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BootstrapStageResult, DeployStageResult, MotoServer, StageAws, TeardownResult, clusterSnapshotExists, finalSnapshotId, formatWaves, s3Client, startMoto, useEnv } from '@metaflow-gitops/gitops';
+import { BootstrapStageResult, DeployStageResult, EmulatorFixtures, MotoServer, StageAws, TeardownResult, clusterSnapshotExists, finalSnapshotId, formatWaves, startMoto, useEnv } from '@metaflow-gitops/gitops';
 import { OUTPUTS, StageConfig, clusterName, deployRoleName, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { bootstrapCommand } from '../commands/bootstrap';
 import { deployCommand } from '../commands/deploy';
 import { teardownCommand } from '../commands/teardown';
 import { DeliveryDeps } from '../delivery-deps';
 import { captureIo } from '../testing';
+
+/** The repository the rehearsal bootstraps the stage for. */
+const REHEARSAL_REPO = 'example-org/metaflow-platform';
 
 export interface RehearsalOptions {
   readonly stage: string;
@@ -97,18 +95,19 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     // The parent zone is a prerequisite of the stage (it exists before the first deploy): create
     // it in the emulator and point the stage at it (the emulator picks zone ids itself).
     if (loaded.domain.delegation.mode !== 'manual') {
-      const parentZoneId = await createParentZone(loaded.domain.parentDomain, loaded.region);
+      const parentZoneId = await new EmulatorFixtures(loaded.region).createParentZone(loaded.domain.parentDomain);
       config = { ...loaded, domain: { ...loaded.domain, delegation: { ...loaded.domain.delegation, parentHostedZoneId: parentZoneId } } };
       const withZone = (c: StageConfig): StageConfig => ({ ...c, domain: { ...c.domain, delegation: { ...c.domain.delegation, parentHostedZoneId: parentZoneId } } as StageConfig['domain'] });
       deps = { ...options.deps, loadStage: (dir, name) => withZone(options.deps.loadStage(dir, name)) };
       print(`parent zone ${loaded.domain.parentDomain} created as ${parentZoneId}`);
     }
     const aws = new StageAws(config.region);
+    const fixtures = new EmulatorFixtures(config.region);
 
     // 0. Bootstrap: CDK toolkit stack, OIDC provider, deploy and diff roles.
     const b = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json`, (io) => bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps));
     report.bootstrap = b.json;
-    const deployRole = await roleTrust(config.region, deployRoleName(config.name));
+    const deployRole = await fixtures.roleTrust(deployRoleName(config.name));
     check(
       'bootstrap: CDK toolkit, OIDC provider, deploy role trusted by the stage environment only',
       b.code === 0 && b.json?.cdkBootstrap === 'success' && deployRole.includes(`repo:${REHEARSAL_REPO}:environment:${config.deploy.githubEnvironment}`) && deployRole.includes('sts.amazonaws.com'),
@@ -151,17 +150,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
 
     // 3. Objects in the artifact bucket.
     const bucket = JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'data')]?.[OUTPUTS.artifactBucketName.outputKey] as string;
-    const s3 = s3Client(config.region);
-    for (const key of ['metaflow/HelloFlow/1/_parameters/0/0.data', 'data/input.csv']) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'rehearsal' }));
+    for (const key of ['metaflow/HelloFlow/1/_parameters/0/0.data', 'data/input.csv']) await fixtures.putObject(bucket, key, 'rehearsal');
 
     // The cluster's load balancer, as EKS Auto Mode creates one for a LoadBalancer Service (tagged
     // with the cluster, in the stage's subnets), and another cluster's, which must survive.
     const subnets = (JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'vpc')]?.[OUTPUTS.privateSubnetIds.outputKey] ?? '').split(',').filter(Boolean);
-    const elb = new ElasticLoadBalancingV2Client({ region: config.region });
-    const lb = await elb.send(new CreateLoadBalancerCommand({ Name: 'k8s-gateway-nlb', Type: 'network', Scheme: 'internet-facing', Subnets: subnets, Tags: [{ Key: 'eks:eks-cluster-name', Value: clusterName(config.name) }] }));
-    const other = await elb.send(new CreateLoadBalancerCommand({ Name: 'other-cluster-nlb', Type: 'network', Subnets: subnets.slice(0, 1), Tags: [{ Key: 'eks:eks-cluster-name', Value: 'some-other-cluster' }] }));
-    const lbArn = lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
-    const otherArn = other.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+    const lbArn = await fixtures.createLoadBalancer('k8s-gateway-nlb', subnets, clusterName(config.name));
+    const otherArn = await fixtures.createLoadBalancer('other-cluster-nlb', subnets.slice(0, 1), 'some-other-cluster');
 
     // 4. Tear down.
     const td = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
@@ -169,23 +164,17 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     check('teardown exits 0', td.code === 0, `exit ${td.code}${td.json?.error ? `: ${td.json.error}` : ''}`);
     const left: string[] = [];
     for (const s of stacks) if (await aws.describeStack(s.stackName)) left.push(s.stackName);
-    const lbsLeft = ((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).map((l) => l.LoadBalancerArn);
+    const lbsLeft = await fixtures.loadBalancerArns();
     const removedLb = td.json?.leftoversRemoved.some((l) => l.kind === 'load-balancer' && l.id === lbArn) ?? false;
     check(
       "cluster's load balancers removed first, others kept",
       !!lbArn && removedLb && !lbsLeft.includes(lbArn) && lbsLeft.includes(otherArn) && td.err.indexOf("deleting the cluster's load balancers") >= 0 && td.err.indexOf("deleting the cluster's load balancers") < td.err.indexOf(': destroying'),
       `${removedLb ? 'removed' : 'NOT removed'} ${lbArn}; other cluster's ${lbsLeft.includes(otherArn) ? 'kept' : 'GONE'}`,
     );
-    await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: otherArn }));
+    await fixtures.deleteLoadBalancer(otherArn);
     check('every stack gone', stacks.length === 6 && left.length === 0, left.length ? `still there: ${left.join(', ')}` : `destroyed in order ${td.json?.destroyed.join(', ')}`);
-    let survived = 0;
-    try {
-      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-      survived = (await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }))).Versions?.length ?? 0;
-    } catch {
-      survived = -1;
-    }
-    check('retained bucket and objects survive', survived === 2, survived < 0 ? `bucket ${bucket} is gone` : `${survived} objects in ${bucket}`);
+    const survived = await fixtures.bucketVersions(bucket);
+    check('retained bucket and objects survive', survived === 2, survived === undefined ? `bucket ${bucket} is gone` : `${survived} objects in ${bucket}`);
     const named = td.json?.retained.find((r) => r.physicalId === bucket && r.resourceType === 'AWS::S3::Bucket');
     check('report names the retained bucket with commands', !!named && named.commands.some((c) => c.includes(`delete-bucket --bucket ${bucket}`)), named ? named.commands.join(' && ') : 'bucket not in the report');
 
@@ -193,8 +182,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const conflict = await conflictingExport(root, config, d1.json?.waves ?? []);
     if (!conflict) check('forced failure', false, 'no middle stack exports a value: cannot force a conflict');
     else {
-      const cfn = new CloudFormationClient({ region: config.region });
-      await cfn.send(new CreateStackCommand({ StackName: 'rehearsal-conflict', TemplateBody: conflictTemplate(conflict.exportName) }));
+      await fixtures.createExportConflict('rehearsal-conflict', conflict.exportName);
       report.conflictStack = conflict.stackName;
       const d3 = await run<DeployStageResult>(`deploy ${options.stage} --json (conflicting export)`, (io) => deployCommand(common, io, deps));
       report.failedDeploy = d3.json;
@@ -206,7 +194,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       const exist: string[] = [];
       for (const s of later) if (await aws.describeStack(s.stackName)) exist.push(s.stackName);
       check('later stacks not attempted', later.length > 0 && attempted.length === 0 && exist.length === 0, `${later.map((s) => `${s.stackName}=${s.outcome}`).join(', ')}${exist.length ? `; exist: ${exist.join(', ')}` : ''}`);
-      await cfn.send(new DeleteStackCommand({ StackName: 'rehearsal-conflict' }));
+      await fixtures.deleteStack('rehearsal-conflict');
       const cleanup = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json (cleanup)`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
       check('cleanup after the failure', cleanup.code === 0, `exit ${cleanup.code}`);
     }
@@ -221,18 +209,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     report.prodRefusal = { code: refused.code, stderr: refused.err, stacksAfter: after };
     check('prod teardown without --allow-prod deletes nothing', refused.code === 1 && /--allow-prod/.test(refused.err) && after.length === 6, `exit ${refused.code}, ${after.length} stacks remain`);
     const prodBucket = dp.json?.outputs?.[stackName(config.name, 'data')]?.[OUTPUTS.artifactBucketName.outputKey];
-    if (prodBucket) await s3.send(new PutObjectCommand({ Bucket: prodBucket, Key: 'metaflow/x', Body: 'v1' }));
+    if (prodBucket) await fixtures.putObject(prodBucket, 'metaflow/x', 'v1');
     const allowed = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --allow-prod --purge-retained --json`, (io) =>
       teardownCommand({ ...common, confirm: options.stage, allowProd: true, purgeRetained: true }, io, prodDeps),
     );
     report.purgeTeardown = allowed.json;
     check('prod teardown with --allow-prod (termination protection lifted)', allowed.code === 0 && (allowed.json?.remaining.length ?? 1) === 0, `exit ${allowed.code}${allowed.json?.error ? `: ${allowed.json.error}` : ''}`);
-    let bucketGone = false;
-    try {
-      await s3.send(new HeadBucketCommand({ Bucket: prodBucket }));
-    } catch {
-      bucketGone = true;
-    }
+    const bucketGone = !!prodBucket && (await fixtures.bucketVersions(prodBucket)) === undefined;
     const purged = (allowed.json?.retained ?? []).filter((r) => r.purged).map((r) => `${r.resourceType} ${r.physicalId}${r.note ? ` (${r.note})` : ''}`);
     check('--purge-retained removes the bucket with its versions', !!prodBucket && bucketGone, purged.join('; ') || 'nothing purged');
     const clusters = (allowed.json?.retained ?? []).filter((r) => r.resourceType === 'AWS::RDS::DBCluster');
@@ -267,31 +250,4 @@ async function conflictingExport(root: string, config: StageConfig, waves: strin
     }
   }
   return undefined;
-}
-
-/** The repository the rehearsal bootstraps the stage for. */
-const REHEARSAL_REPO = 'example-org/metaflow-platform';
-
-async function roleTrust(region: string, roleName: string): Promise<string> {
-  try {
-    const r = await new IAMClient({ region }).send(new GetRoleCommand({ RoleName: roleName }));
-    return decodeURIComponent(r.Role?.AssumeRolePolicyDocument ?? '');
-  } catch {
-    return '';
-  }
-}
-
-async function createParentZone(name: string, region: string): Promise<string> {
-  const r53 = new Route53Client({ region });
-  const res = await r53.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `rehearsal-${Date.now()}` }));
-  const id = res.HostedZone?.Id;
-  if (!id) throw new Error(`CreateHostedZone ${name} returned no id`);
-  return id.replace('/hostedzone/', '');
-}
-
-function conflictTemplate(exportName: string): string {
-  return JSON.stringify({
-    Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
-    Outputs: { Taken: { Value: 'taken-by-rehearsal', Export: { Name: exportName } } },
-  });
 }

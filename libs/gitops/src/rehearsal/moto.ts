@@ -10,23 +10,28 @@ export const MOTO_LAUNCHER = path.join(__dirname, 'moto_launcher.py');
 
 /** Why the emulator cannot run here, or undefined when it can. */
 export function motoUnavailable(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const which = spawnSync('sh', ['-c', 'command -v moto_server'], { env, encoding: 'utf8' });
-  if (which.status !== 0) return 'moto_server is not on PATH (pip install "moto[server]")';
-  const py = spawnSync(pythonFor(env), ['-c', 'import moto.server'], { env, encoding: 'utf8' });
-  if (py.status !== 0) return `python cannot import moto.server: ${py.stderr.trim().split('\n').pop()}`;
+  if (!motoServerPath(env)) return 'moto_server is not on PATH (pip install "moto[server]")';
+  const python = pythonFor(env);
+  const py = spawnSync(python, ['-c', 'import moto.server'], { env, encoding: 'utf8' });
+  if (py.status !== 0) return `${python} cannot import moto.server: ${(py.stderr ?? py.error?.message ?? '').trim().split('\n').pop()}`;
   return undefined;
 }
 
+function motoServerPath(env: NodeJS.ProcessEnv): string | undefined {
+  const which = spawnSync('sh', ['-c', 'command -v moto_server'], { env, encoding: 'utf8' });
+  return which.status === 0 ? which.stdout.trim() : undefined;
+}
+
 /**
- * The Python that has moto: `MOTO_PYTHON`, else the `python3` beside `moto_server` (npm scripts put
- * the system's /usr/bin ahead of a pyenv or virtualenv on PATH, and that python3 lacks moto), else
- * `python3` from PATH.
+ * The Python that has moto: `MOTO_PYTHON`, else the `python3` beside `moto_server` (same virtualenv
+ * or pyenv shims directory; a PATH that lists a system Python first, as npm scripts do, would
+ * otherwise pick one without moto), else `python3`.
  */
 function pythonFor(env: NodeJS.ProcessEnv): string {
   if (env.MOTO_PYTHON) return env.MOTO_PYTHON;
-  const which = spawnSync('sh', ['-c', 'command -v moto_server'], { env, encoding: 'utf8' });
-  const beside = which.status === 0 ? path.join(path.dirname(which.stdout.trim()), 'python3') : undefined;
-  return beside && fs.existsSync(beside) ? beside : 'python3';
+  const server = motoServerPath(env);
+  const sibling = server ? path.join(path.dirname(server), 'python3') : undefined;
+  return sibling && fs.existsSync(sibling) ? sibling : 'python3';
 }
 
 export interface MotoServer {
