@@ -1,6 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { Io, processIo } from './io';
+import { registerDeliveryCommands } from './commands/delivery';
+import { affectedCommand } from './commands/affected';
+import { commentCommand } from './commands/comment';
+import { deploySummaryCommand } from './commands/deploy-summary';
+import { diffCommand } from './commands/diff';
+import { gateCommand } from './commands/gate';
 import { synthCommand } from './commands/synth';
 import { checkCommand } from './commands/check';
 import { manifests } from './commands/manifests';
@@ -20,6 +26,53 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     // Program options come before the subcommand, so a subcommand can pass its arguments through.
     .enablePositionalOptions();
+  program
+    .command('diff')
+    .description('What merging this branch changes: affected stages, per-stack CloudFormation diff, manifests diff, checks (no AWS credentials)')
+    .option('--base <ref>', 'base branch ref; the diff starts at its merge-base with HEAD (default: origin/$GITHUB_BASE_REF, else origin/main)')
+    .option('--stage <name...>', 'diff only these stages (forces them in even when unaffected)')
+    .option('--format <format>', 'markdown or json', 'markdown')
+    .option('--out <file>', 'write the report here instead of stdout')
+    .option('--json-out <file>', 'also write the JSON report (what `mfctl gate` reads)')
+    .option('--against <what>', "'deployed': diff against the deployed stacks (needs AWS credentials)")
+    .option('--label <name>', 'acknowledgement label named in the destructive warning', 'allow-destructive')
+    .option('--keep', 'keep the scratch directory (synth outputs, base worktree) for inspection')
+    .option('--no-checks', 'skip the template checks (cdk-nag, cfn-lint, limits) on the head; stage validation still runs')
+    .action(async (opts) => setExit(await diffCommand(opts, io)));
+  program
+    .command('comment')
+    .description('Post or update the sticky diff comment on a pull request, and write the job summary')
+    .option('--pr <number>', 'pull request number (default: from the event at GITHUB_EVENT_PATH)')
+    .requiredOption('--body-file <file>', 'markdown written by `mfctl diff --out`')
+    .option('--no-summary', 'do not append the body to GITHUB_STEP_SUMMARY')
+    .option('--summary-only', 'only write the job summary (no GitHub API call)')
+    .option('--max-chars <n>', "cut the comment at a section boundary under this many characters (default and maximum: GitHub's 65536)")
+    .action(async (opts) => setExit(await commentCommand(opts, io)));
+  program
+    .command('gate')
+    .description('Fail when the diff report has destructive changes and the PR lacks the acknowledgement label')
+    .option('--report <file>', 'JSON report written by `mfctl diff --json-out`', 'pr-diff/report.json')
+    .option('--label <name>', 'acknowledgement label', 'allow-destructive')
+    .option('--pr <number>', 'pull request number (default: from the event at GITHUB_EVENT_PATH)')
+    .action(async (opts) => setExit(await gateCommand(opts, io)));
+  program
+    .command('affected')
+    .description('List the stages a change affects and why; --matrix prints the deploy matrix')
+    .option('--base <ref>', 'compare with the merge-base of this ref (default: origin/main)')
+    .option('--since-last-deploy', 'compare with the commit of the last successful deploy run (GitHub API)')
+    .option('--workflow <file>', 'deploy workflow file, with --since-last-deploy', 'deploy.yml')
+    .option('--branch <name>', 'deploy branch, with --since-last-deploy', 'main')
+    .option('--stage <name...>', 'only these stages (alone: exactly these stages)')
+    .option('--json', 'print JSON')
+    .option('--matrix', 'print a GitHub Actions matrix {include:[{stage,region,account,role,environment,prod,cluster}]}')
+    .option('--environments <dir>', 'stage files directory (default: <repo>/environments)')
+    .action(async (opts) => setExit(await affectedCommand(opts, io)));
+  program
+    .command('deploy-summary')
+    .description("Markdown summary of a deployed stage's URLs and outputs (appended to GITHUB_STEP_SUMMARY in Actions)")
+    .argument('<stage>', 'stage name')
+    .option('--outputs <file>', 'outputs file (default: dist/outputs/<stage>.json)')
+    .action(async (stage, opts) => setExit(await deploySummaryCommand(stage, opts, io)));
   program
     .command('synth')
     .description('Synthesize a stage (or --all) into cdk.out/<stage>/ with no AWS access; prints the stacks in deploy order')
@@ -85,6 +138,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--environments <dir>', "directory of stage files (default: the repo's environments/)")
     .action(async (opts) => setExit(await stageList(opts, io)));
 
+  registerDeliveryCommands(program, io, setExit);
   program
     .command('manifests <stage>')
     .description("Render the stage's cluster manifests and Helm release list into dist/k8s/<stage>/ and print counts per component")

@@ -1,1 +1,16 @@
+export * from './toolkit/io-host';
+export * from './synth/stage-assembly';
+export * from './deploy/waves';
+export * from './deploy/deploy';
+export * from './deploy/outputs-file';
+export * from './teardown/retained';
+export * from './teardown/teardown';
+export * from './bootstrap/cdk-bootstrap';
+export * from './rehearsal/moto';
+export * from './teardown/live';
+export { s3Client, clusterSnapshotExists } from './teardown/purge';
+export * from './sync/plan';
+export * from './sync/execute';
 export * from './checks';
+export * from './bootstrap/bootstrap';
+export * from './pr';

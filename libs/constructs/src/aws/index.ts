@@ -7,3 +7,4 @@ export * from './auth/auth-stack';
 export * from './eks/eks-stack';
 export * from './eks/pod-identity';
 export * from './ingress/ingress-stack';
+export * from './bootstrap/github-deploy-roles-stack';

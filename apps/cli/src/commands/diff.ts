@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { awsDeployedTemplates, computePrDiff, DeployedTemplates, headStageChecker, githubContext, renderMarkdown, runUrl, StageChecker, StageRenderer } from '@metaflow-gitops/gitops';
+import { CliError, EXIT, UsageError } from '../errors';
+import { Io } from '../io';
+import { environmentsDir, findRepoRoot } from '../repo';
+
+export interface DiffOptions {
+  base?: string;
+  stage?: string[];
+  format?: string;
+  out?: string;
+  jsonOut?: string;
+  against?: string;
+  label?: string;
+  keep?: boolean;
+  checks?: boolean;
+}
+
+/** Seams for tests and for wiring the checks; the CLI uses the defaults. */
+export interface DiffDeps {
+  render?: StageRenderer;
+  checks?: StageChecker;
+  deployed?: (io: Io) => DeployedTemplates;
+}
+
+/** `origin/<base branch>` in a pull_request run, else `origin/main` (or `main` without a remote). */
+function defaultBase(io: Io, repo: string): string {
+  if (io.env.GITHUB_BASE_REF) return `origin/${io.env.GITHUB_BASE_REF}`;
+  return fs.existsSync(path.join(repo, '.git')) && hasRef(repo, 'origin/main') ? 'origin/main' : 'main';
+}
+
+function hasRef(repo: string, ref: string): boolean {
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', ref], { cwd: repo, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
+  return !!(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
+}
+
+/** `mfctl diff`: what merging this branch would change, per affected stage. Exit 1 when a stage's diff could not be computed. */
+export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}): Promise<number> {
+  const format = opts.format ?? 'markdown';
+  if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json (got '${format}')`);
+  if (opts.against !== undefined && opts.against !== 'deployed') throw new UsageError(`--against only accepts 'deployed' (got '${opts.against}')`);
+  let deployed: DeployedTemplates | undefined;
+  if (opts.against === 'deployed') {
+    if (!hasAwsCredentials(io.env)) throw new UsageError('--against deployed reads the deployed stacks and needs AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID or a web identity); without them, diff against the base branch (the default)');
+    deployed = (deps.deployed ?? ((i: Io) => awsDeployedTemplates(i.env)))(io);
+  }
+  const repoDir = findRepoRoot(io.cwd);
+  const baseRef = opts.base ?? defaultBase(io, repoDir);
+  let report;
+  try {
+    report = await computePrDiff({
+      repoDir,
+      baseRef,
+      stages: opts.stage,
+      env: io.env,
+      progress: (m) => io.stderr(`mfctl diff: ${m}\n`),
+      render: deps.render,
+      checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined), { templateChecks: opts.checks !== false, env: io.env }),
+      deployed,
+      keep: opts.keep,
+    });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report, { ackLabel: opts.label, runUrl: runUrl(githubContext(io.env)) });
+  if (opts.out) {
+    fs.mkdirSync(path.dirname(path.resolve(io.cwd, opts.out)), { recursive: true });
+    fs.writeFileSync(path.resolve(io.cwd, opts.out), text);
+  } else io.stdout(text);
+  if (opts.jsonOut) {
+    fs.mkdirSync(path.dirname(path.resolve(io.cwd, opts.jsonOut)), { recursive: true });
+    fs.writeFileSync(path.resolve(io.cwd, opts.jsonOut), `${JSON.stringify(report, null, 2)}\n`);
+  }
+  const failed = report.stages.filter((s) => s.errors.length > 0);
+  io.stderr(
+    `mfctl diff: ${report.stages.length} stage(s) affected, ${report.destructive ? 'DESTRUCTIVE changes present' : 'no destructive changes'}, ${report.durationSeconds.toFixed(1)}s${failed.length ? `; diff failed for ${failed.map((s) => s.stage).join(', ')}` : ''}\n`,
+  );
+  return failed.length > 0 ? EXIT.failure : EXIT.ok;
+}

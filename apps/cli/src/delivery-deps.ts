@@ -1,0 +1,31 @@
+import type { Manifests, StageBuilder } from '@metaflow-gitops/gitops';
+import { buildStage } from '@metaflow-gitops/constructs';
+import { renderStageManifests } from '@metaflow-gitops/constructs/k8s';
+import { StageConfig, StageConfigError, StageOutputs, loadStage } from '@metaflow-gitops/stage-config';
+import { CliError } from './errors';
+
+/** What the delivery commands (deploy, sync, teardown, bootstrap) take from the other libraries; tests pass their own. */
+export interface DeliveryDeps {
+  /** Loads and validates `environments/<name>.yaml` (throws with located diagnostics). */
+  loadStage(environmentsDir: string, name: string): StageConfig;
+  /** Builds the stage's six stacks into an app. */
+  buildStage: StageBuilder;
+  /** Renders the stage's cluster manifests and pinned releases from its config and deployed outputs. */
+  renderManifests(config: StageConfig, outputs: StageOutputs): Manifests;
+}
+
+export function defaultDeliveryDeps(): DeliveryDeps {
+  return {
+    loadStage: (dir, name) => {
+      try {
+        return loadStage(dir, name);
+      } catch (err) {
+        // The message lists every diagnostic as <file>:<line>:<col>: <field.path>: <message>.
+        if (err instanceof StageConfigError) throw new CliError(err.message);
+        throw err;
+      }
+    },
+    buildStage,
+    renderManifests: renderStageManifests,
+  };
+}

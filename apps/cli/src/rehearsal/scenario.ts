@@ -1,0 +1,297 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
+import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { BootstrapStageResult, DeployStageResult, MotoServer, StageAws, TeardownResult, clusterSnapshotExists, finalSnapshotId, formatWaves, s3Client, startMoto, useEnv } from '@metaflow-gitops/gitops';
+import { OUTPUTS, StageConfig, clusterName, deployRoleName, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { bootstrapCommand } from '../commands/bootstrap';
+import { deployCommand } from '../commands/deploy';
+import { teardownCommand } from '../commands/teardown';
+import { DeliveryDeps } from '../delivery-deps';
+import { captureIo } from '../testing';
+
+export interface RehearsalOptions {
+  readonly stage: string;
+  readonly deps: DeliveryDeps;
+  /** `--environments` passed to the commands. */
+  readonly environments?: string;
+  /** Progress lines for a human (the commands' own output is captured). */
+  readonly print?: (line: string) => void;
+}
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface RehearsalReport {
+  readonly ok: boolean;
+  readonly wallSeconds: number;
+  readonly waves: string[][];
+  readonly checks: Check[];
+  readonly bootstrap?: BootstrapStageResult;
+  readonly deploy?: DeployStageResult;
+  readonly redeploy?: DeployStageResult;
+  readonly teardown?: TeardownResult;
+  readonly failedDeploy?: DeployStageResult;
+  readonly conflictStack?: string;
+  readonly prodRefusal?: { code: number; stderr: string; stacksAfter: string[] };
+  readonly purgeTeardown?: TeardownResult;
+  /** Everything the commands printed, for debugging a failed check. */
+  readonly transcript: string;
+}
+
+/**
+ * The deploy rehearsal (issue 5) on moto: the same command functions `mfctl` runs, against the
+ * emulator started on loopback. Bootstrap, deploy, deploy again (no-op), put objects in the
+ * artifact bucket, tear down, check what survived; then a forced failure in a middle stack; then a
+ * prod teardown without --allow-prod.
+ */
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalReport> {
+  const t0 = Date.now();
+  const print = options.print ?? (() => undefined);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-rehearsal-'));
+  fs.writeFileSync(path.join(root, 'nx.json'), '{}\n');
+  const envDir = options.environments ? path.resolve(options.environments) : undefined;
+  const loaded = options.deps.loadStage(envDir ?? path.join(root, 'environments'), options.stage);
+  const checks: Check[] = [];
+  let transcript = '';
+  const check = (name: string, ok: boolean, detail: string) => {
+    checks.push({ name, ok, detail });
+    print(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
+  };
+  const run = async <T>(label: string, fn: (io: ReturnType<typeof captureIo>) => Promise<number>): Promise<{ code: number; json?: T; err: string }> => {
+    print(`-- ${label}`);
+    const io = captureIo(process.env, root);
+    let code: number;
+    try {
+      code = await fn(io);
+    } catch (err) {
+      // What main() does with an error: message on stderr, exit 1.
+      io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      code = 1;
+    }
+    transcript += `$ mfctl ${label}\n${io.err()}${io.out()}\n(exit ${code})\n`;
+    let json: T | undefined;
+    try {
+      json = JSON.parse(io.out()) as T;
+    } catch {
+      json = undefined;
+    }
+    return { code, json, err: io.err() };
+  };
+  const common = { stage: options.stage, environments: envDir, json: true };
+
+  const moto: MotoServer = await startMoto(loaded.accountId, loaded.region, process.env.REHEARSAL_MOTO_LOG ?? path.join(root, 'moto.log'));
+  const restore = useEnv(moto.env);
+  const report: { -readonly [K in keyof RehearsalReport]?: RehearsalReport[K] } = {};
+  let config = loaded;
+  let deps = options.deps;
+  try {
+    print(`moto_server on ${moto.endpoint} as account ${config.accountId}`);
+    // The parent zone is a prerequisite of the stage (it exists before the first deploy): create
+    // it in the emulator and point the stage at it (the emulator picks zone ids itself).
+    if (loaded.domain.delegation.mode !== 'manual') {
+      const parentZoneId = await createParentZone(loaded.domain.parentDomain, loaded.region);
+      config = { ...loaded, domain: { ...loaded.domain, delegation: { ...loaded.domain.delegation, parentHostedZoneId: parentZoneId } } };
+      const withZone = (c: StageConfig): StageConfig => ({ ...c, domain: { ...c.domain, delegation: { ...c.domain.delegation, parentHostedZoneId: parentZoneId } } as StageConfig['domain'] });
+      deps = { ...options.deps, loadStage: (dir, name) => withZone(options.deps.loadStage(dir, name)) };
+      print(`parent zone ${loaded.domain.parentDomain} created as ${parentZoneId}`);
+    }
+    const aws = new StageAws(config.region);
+
+    // 0. Bootstrap: CDK toolkit stack, OIDC provider, deploy and diff roles.
+    const b = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json`, (io) => bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps));
+    report.bootstrap = b.json;
+    const deployRole = await roleTrust(config.region, deployRoleName(config.name));
+    check(
+      'bootstrap: CDK toolkit, OIDC provider, deploy role trusted by the stage environment only',
+      b.code === 0 && b.json?.cdkBootstrap === 'success' && deployRole.includes(`repo:${REHEARSAL_REPO}:environment:${config.deploy.githubEnvironment}`) && deployRole.includes('sts.amazonaws.com'),
+      `exit ${b.code}, cdk ${b.json?.cdkBootstrap}, OIDC provider ${b.json?.oidcProvider.existed ? 'existed' : 'created'}, ${deployRoleName(config.name)} trust: ${deployRole || 'missing'}`,
+    );
+    const again = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json (again)`, (io) => bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps));
+    check('bootstrap again is a no-op', again.code === 0 && again.json?.cdkBootstrap === 'no-op', `exit ${again.code}, cdk ${again.json?.cdkBootstrap}, roles ${again.json?.roles.stacks.map((s) => s.outcome).join(',')}`);
+
+    // 1. Deploy.
+    const d1 = await run<DeployStageResult>(`deploy ${options.stage} --json`, (io) => deployCommand(common, io, deps));
+    report.deploy = d1.json;
+    const stacks = d1.json?.stacks ?? [];
+    check('deploy exits 0', d1.code === 0, `exit ${d1.code}${d1.json?.failure ? `: ${d1.json.failure.reason}` : ''}`);
+    check('six stacks deployed', stacks.length === 6 && stacks.every((s) => s.outcome === 'deployed'), stacks.map((s) => `${s.stackName}=${s.outcome}`).join(', '));
+    const violations = stacks.flatMap((s) =>
+      s.dependsOn.filter((d) => {
+        const dep = stacks.find((x) => x.stackName === d);
+        return !dep || dep.finishedAt === undefined || s.startedAt === undefined || s.startedAt < dep.finishedAt;
+      }).map((d) => `${s.stackName} started before ${d} finished`),
+    );
+    check('dependency order', stacks.length > 0 && violations.length === 0, violations.join('; ') || `waves ${formatWaves(d1.json?.waves ?? [])}`);
+    const parallel = (d1.json?.waves ?? []).some((w) => w.length > 1);
+    check('independent stacks in parallel', parallel, `waves ${formatWaves(d1.json?.waves ?? [])}`);
+    const outputsFile = path.join(root, outputsFilePath(config.name));
+    let outputsOk = false;
+    let outputsDetail = '';
+    try {
+      const typed = readStageOutputs(config.name, JSON.parse(fs.readFileSync(outputsFile, 'utf8')));
+      outputsOk = Object.keys(OUTPUTS).every((k) => typeof typed[k as keyof typeof typed] === 'string' && typed[k as keyof typeof typed] !== '');
+      outputsDetail = `${Object.keys(OUTPUTS).length} outputs in ${outputsFilePath(config.name)}`;
+    } catch (err) {
+      outputsDetail = (err as Error).message;
+    }
+    check('outputs file complete', outputsOk, outputsDetail);
+
+    // 2. Deploy again: nothing changed.
+    const d2 = await run<DeployStageResult>(`deploy ${options.stage} --json (again)`, (io) => deployCommand(common, io, deps));
+    report.redeploy = d2.json;
+    check('redeploy is a no-op', d2.code === 0 && d2.json?.noOp === true, `exit ${d2.code}, ${d2.json?.stacks.map((s) => s.outcome).join(',')} in ${d2.json?.seconds.toFixed(1)}s`);
+
+    // 3. Objects in the artifact bucket.
+    const bucket = JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'data')]?.[OUTPUTS.artifactBucketName.outputKey] as string;
+    const s3 = s3Client(config.region);
+    for (const key of ['metaflow/HelloFlow/1/_parameters/0/0.data', 'data/input.csv']) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'rehearsal' }));
+
+    // The cluster's load balancer, as EKS Auto Mode creates one for a LoadBalancer Service (tagged
+    // with the cluster, in the stage's subnets), and another cluster's, which must survive.
+    const subnets = (JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'vpc')]?.[OUTPUTS.privateSubnetIds.outputKey] ?? '').split(',').filter(Boolean);
+    const elb = new ElasticLoadBalancingV2Client({ region: config.region });
+    const lb = await elb.send(new CreateLoadBalancerCommand({ Name: 'k8s-gateway-nlb', Type: 'network', Scheme: 'internet-facing', Subnets: subnets, Tags: [{ Key: 'eks:eks-cluster-name', Value: clusterName(config.name) }] }));
+    const other = await elb.send(new CreateLoadBalancerCommand({ Name: 'other-cluster-nlb', Type: 'network', Subnets: subnets.slice(0, 1), Tags: [{ Key: 'eks:eks-cluster-name', Value: 'some-other-cluster' }] }));
+    const lbArn = lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+    const otherArn = other.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+
+    // 4. Tear down.
+    const td = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
+    report.teardown = td.json;
+    check('teardown exits 0', td.code === 0, `exit ${td.code}${td.json?.error ? `: ${td.json.error}` : ''}`);
+    const left: string[] = [];
+    for (const s of stacks) if (await aws.describeStack(s.stackName)) left.push(s.stackName);
+    const lbsLeft = ((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).map((l) => l.LoadBalancerArn);
+    const removedLb = td.json?.leftoversRemoved.some((l) => l.kind === 'load-balancer' && l.id === lbArn) ?? false;
+    check(
+      "cluster's load balancers removed first, others kept",
+      !!lbArn && removedLb && !lbsLeft.includes(lbArn) && lbsLeft.includes(otherArn) && td.err.indexOf("deleting the cluster's load balancers") >= 0 && td.err.indexOf("deleting the cluster's load balancers") < td.err.indexOf(': destroying'),
+      `${removedLb ? 'removed' : 'NOT removed'} ${lbArn}; other cluster's ${lbsLeft.includes(otherArn) ? 'kept' : 'GONE'}`,
+    );
+    await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: otherArn }));
+    check('every stack gone', stacks.length === 6 && left.length === 0, left.length ? `still there: ${left.join(', ')}` : `destroyed in order ${td.json?.destroyed.join(', ')}`);
+    let survived = 0;
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+      survived = (await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }))).Versions?.length ?? 0;
+    } catch {
+      survived = -1;
+    }
+    check('retained bucket and objects survive', survived === 2, survived < 0 ? `bucket ${bucket} is gone` : `${survived} objects in ${bucket}`);
+    const named = td.json?.retained.find((r) => r.physicalId === bucket && r.resourceType === 'AWS::S3::Bucket');
+    check('report names the retained bucket with commands', !!named && named.commands.some((c) => c.includes(`delete-bucket --bucket ${bucket}`)), named ? named.commands.join(' && ') : 'bucket not in the report');
+
+    // 5. A forced failure in a middle stack: another stack already exports a name it exports.
+    const conflict = await conflictingExport(root, config, d1.json?.waves ?? []);
+    if (!conflict) check('forced failure', false, 'no middle stack exports a value: cannot force a conflict');
+    else {
+      const cfn = new CloudFormationClient({ region: config.region });
+      await cfn.send(new CreateStackCommand({ StackName: 'rehearsal-conflict', TemplateBody: conflictTemplate(conflict.exportName) }));
+      report.conflictStack = conflict.stackName;
+      const d3 = await run<DeployStageResult>(`deploy ${options.stage} --json (conflicting export)`, (io) => deployCommand(common, io, deps));
+      report.failedDeploy = d3.json;
+      const f = d3.json?.failure;
+      check('failed deploy exits 1', d3.code === 1, `exit ${d3.code}`);
+      check('failure names the middle stack and the reason', f?.stackName === conflict.stackName && /export/i.test(f?.reason ?? ''), f ? `${f.stackName}: ${f.reason}` : 'no failure reported');
+      const later = (d3.json?.stacks ?? []).filter((s) => s.wave > conflict.wave);
+      const attempted = later.filter((s) => s.outcome !== 'not-attempted');
+      const exist: string[] = [];
+      for (const s of later) if (await aws.describeStack(s.stackName)) exist.push(s.stackName);
+      check('later stacks not attempted', later.length > 0 && attempted.length === 0 && exist.length === 0, `${later.map((s) => `${s.stackName}=${s.outcome}`).join(', ')}${exist.length ? `; exist: ${exist.join(', ')}` : ''}`);
+      await cfn.send(new DeleteStackCommand({ StackName: 'rehearsal-conflict' }));
+      const cleanup = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json (cleanup)`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
+      check('cleanup after the failure', cleanup.code === 0, `exit ${cleanup.code}`);
+    }
+
+    // 6. Prod: deploy the stage as a production stage, then tear down without --allow-prod.
+    const prodDeps: DeliveryDeps = { ...deps, loadStage: (dir, name) => ({ ...deps.loadStage(dir, name), isProd: true }) };
+    const dp = await run<DeployStageResult>(`deploy ${options.stage} --json (as prod)`, (io) => deployCommand(common, io, prodDeps));
+    check('prod-flavoured deploy', dp.code === 0, `exit ${dp.code}`);
+    const refused = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} (prod, no --allow-prod)`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, prodDeps));
+    const after: string[] = [];
+    for (const s of stacks) if (await aws.describeStack(s.stackName)) after.push(s.stackName);
+    report.prodRefusal = { code: refused.code, stderr: refused.err, stacksAfter: after };
+    check('prod teardown without --allow-prod deletes nothing', refused.code === 1 && /--allow-prod/.test(refused.err) && after.length === 6, `exit ${refused.code}, ${after.length} stacks remain`);
+    const prodBucket = dp.json?.outputs?.[stackName(config.name, 'data')]?.[OUTPUTS.artifactBucketName.outputKey];
+    if (prodBucket) await s3.send(new PutObjectCommand({ Bucket: prodBucket, Key: 'metaflow/x', Body: 'v1' }));
+    const allowed = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --allow-prod --purge-retained --json`, (io) =>
+      teardownCommand({ ...common, confirm: options.stage, allowProd: true, purgeRetained: true }, io, prodDeps),
+    );
+    report.purgeTeardown = allowed.json;
+    check('prod teardown with --allow-prod (termination protection lifted)', allowed.code === 0 && (allowed.json?.remaining.length ?? 1) === 0, `exit ${allowed.code}${allowed.json?.error ? `: ${allowed.json.error}` : ''}`);
+    let bucketGone = false;
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: prodBucket }));
+    } catch {
+      bucketGone = true;
+    }
+    const purged = (allowed.json?.retained ?? []).filter((r) => r.purged).map((r) => `${r.resourceType} ${r.physicalId}${r.note ? ` (${r.note})` : ''}`);
+    check('--purge-retained removes the bucket with its versions', !!prodBucket && bucketGone, purged.join('; ') || 'nothing purged');
+    const clusters = (allowed.json?.retained ?? []).filter((r) => r.resourceType === 'AWS::RDS::DBCluster');
+    for (const c of clusters) {
+      const snapshot = finalSnapshotId(c.physicalId);
+      check('--purge-retained keeps a final database snapshot', c.purged && (await clusterSnapshotExists(config.region, snapshot)), `${c.physicalId}: ${c.note}`);
+    }
+  } catch (err) {
+    check('rehearsal ran to the end', false, (err as Error).stack ?? String(err));
+  } finally {
+    restore();
+    await moto.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  const ok = checks.length > 0 && checks.every((c) => c.ok);
+  return { ok, wallSeconds: (Date.now() - t0) / 1000, waves: report.deploy?.waves ?? [], checks, transcript, ...report } as RehearsalReport;
+}
+
+/** A stack of a middle wave that exports a value (cross-stack reference), read from the synthesized assembly. */
+async function conflictingExport(root: string, config: StageConfig, waves: string[][]): Promise<{ stackName: string; exportName: string; wave: number } | undefined> {
+  const dir = path.join(root, 'cdk.out', config.name);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string; properties?: { stackName?: string; templateFile?: string } }> };
+  for (let w = 1; w < waves.length - 1; w++) {
+    for (const name of waves[w]) {
+      const art = Object.entries(manifest.artifacts).find(([id, a]) => a.type === 'aws:cloudformation:stack' && (a.properties?.stackName ?? id) === name)?.[1];
+      if (!art?.properties?.templateFile) continue;
+      const template = JSON.parse(fs.readFileSync(path.join(dir, art.properties.templateFile), 'utf8')) as { Outputs?: Record<string, { Export?: { Name?: unknown } }> };
+      const exportName = Object.values(template.Outputs ?? {})
+        .map((o) => o.Export?.Name)
+        .find((n): n is string => typeof n === 'string');
+      if (exportName) return { stackName: name, exportName, wave: w + 1 };
+    }
+  }
+  return undefined;
+}
+
+/** The repository the rehearsal bootstraps the stage for. */
+const REHEARSAL_REPO = 'example-org/metaflow-platform';
+
+async function roleTrust(region: string, roleName: string): Promise<string> {
+  try {
+    const r = await new IAMClient({ region }).send(new GetRoleCommand({ RoleName: roleName }));
+    return decodeURIComponent(r.Role?.AssumeRolePolicyDocument ?? '');
+  } catch {
+    return '';
+  }
+}
+
+async function createParentZone(name: string, region: string): Promise<string> {
+  const r53 = new Route53Client({ region });
+  const res = await r53.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `rehearsal-${Date.now()}` }));
+  const id = res.HostedZone?.Id;
+  if (!id) throw new Error(`CreateHostedZone ${name} returned no id`);
+  return id.replace('/hostedzone/', '');
+}
+
+function conflictTemplate(exportName: string): string {
+  return JSON.stringify({
+    Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+    Outputs: { Taken: { Value: 'taken-by-rehearsal', Export: { Name: exportName } } },
+  });
+}

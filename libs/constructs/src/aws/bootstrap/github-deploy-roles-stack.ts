@@ -1,0 +1,129 @@
+import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { NAME_PREFIX, StageConfig, clusterName, deployRoleName, diffRoleName } from '@metaflow-gitops/stage-config';
+
+/** GitHub Actions' OIDC issuer (host and URL). */
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
+
+/** Name of the stack `mfctl bootstrap` deploys once per stage. */
+export function bootstrapStackName(stage: string): string {
+  return `${NAME_PREFIX}-gitops-bootstrap-${stage}`;
+}
+
+export interface GitHubDeployRolesStackProps {
+  readonly stage: Pick<StageConfig, 'name' | 'accountId' | 'region' | 'deploy'>;
+  /** `org/name` of the repository whose workflows deploy the stage. */
+  readonly repository: string;
+  /**
+   * ARN of the account's GitHub OIDC provider when it exists already (one per account, shared by
+   * every stage in it). @default - the stack creates the provider (retained on deletion)
+   */
+  readonly existingOidcProviderArn?: string;
+  /** CDK bootstrap qualifier. @default the CDK's default qualifier */
+  readonly cdkQualifier?: string;
+}
+
+/**
+ * What GitHub Actions needs to deploy one stage, created once per stage by `mfctl bootstrap`:
+ * - the account's GitHub OIDC provider, when absent;
+ * - the deploy role, trusted only by the stage's GitHub environment
+ *   (`repo:<org>/<repo>:environment:<env>`, audience `sts.amazonaws.com`), allowed to assume the
+ *   CDK bootstrap roles, plus the few scoped calls the sync and the teardown make themselves;
+ * - a read-only diff role trusted by the repository's pull requests, allowed to assume the CDK
+ *   lookup role and read the stage's stacks (live diffs).
+ */
+export class GitHubDeployRolesStack extends cdk.Stack {
+  readonly deployRole: iam.Role;
+  readonly diffRole: iam.Role;
+  readonly oidcProviderArn: string;
+
+  constructor(scope: Construct, props: GitHubDeployRolesStackProps) {
+    const { stage, repository } = props;
+    super(scope, bootstrapStackName(stage.name), {
+      env: { account: stage.accountId, region: stage.region },
+      description: `metaflow-gitops: GitHub OIDC deploy and diff roles of stage ${stage.name} (mfctl bootstrap)`,
+      synthesizer: new cdk.DefaultStackSynthesizer({ qualifier: props.cdkQualifier }),
+    });
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+      throw new Error(`'repository' must be <org>/<name> (got '${repository}')`);
+    }
+    const qualifier = props.cdkQualifier ?? cdk.DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    const { accountId: account, region } = stage;
+
+    if (props.existingOidcProviderArn) {
+      this.oidcProviderArn = props.existingOidcProviderArn;
+    } else {
+      // Native resource (no custom-resource Lambda); shared by the account's stages, so retained.
+      const provider = new iam.CfnOIDCProvider(this, 'GitHubOidcProvider', { url: GITHUB_OIDC_URL, clientIdList: ['sts.amazonaws.com'] });
+      provider.applyRemovalPolicy(cdk.RemovalPolicy.RETAIN);
+      this.oidcProviderArn = provider.attrArn;
+    }
+
+    const github = (sub: string) =>
+      new iam.FederatedPrincipal(
+        this.oidcProviderArn,
+        { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: sub } },
+        'sts:AssumeRoleWithWebIdentity',
+      );
+    const cdkRole = (kind: string) => `arn:aws:iam::${account}:role/cdk-${qualifier}-${kind}-role-${account}-${region}`;
+    const stageStacks = `arn:aws:cloudformation:${region}:${account}:stack/${stage.name}-*/*`;
+
+    this.deployRole = new iam.Role(this, 'DeployRole', {
+      roleName: deployRoleName(stage.name),
+      description: `Deploys stage ${stage.name} from ${repository} (GitHub environment ${stage.deploy.githubEnvironment})`,
+      assumedBy: github(`repo:${repository}:environment:${stage.deploy.githubEnvironment}`),
+      maxSessionDuration: cdk.Duration.hours(2),
+    });
+    this.deployRole.addToPolicy(new iam.PolicyStatement({ sid: 'CdkBootstrapRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(cdkRole) }));
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadStageStacks', actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResources', 'cloudformation:UpdateTerminationProtection'], resources: [stageStacks] }),
+    );
+    // `mfctl sync` reads the cluster endpoint for its kubeconfig (Kubernetes access itself is the Eks stack's access entry).
+    this.deployRole.addToPolicy(new iam.PolicyStatement({ sid: 'DescribeStageCluster', actions: ['eks:DescribeCluster'], resources: [`arn:aws:eks:${region}:${account}:cluster/${clusterName(stage.name)}`] }));
+    // `mfctl teardown`: the cluster's own load balancers (tagged with the cluster) go before the VPC.
+    this.deployRole.addToPolicy(new iam.PolicyStatement({ sid: 'FindLoadBalancers', actions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags', 'ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups'], resources: ['*'] }));
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeleteClusterLoadBalancers',
+        actions: ['elasticloadbalancing:DeleteLoadBalancer'],
+        resources: [`arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/*`],
+        conditions: { StringEquals: { 'aws:ResourceTag/eks:eks-cluster-name': clusterName(stage.name) } },
+      }),
+    );
+
+    // `mfctl teardown --purge-retained` from the teardown workflow: the Data stack's retained
+    // bucket and database only (CloudFormation names them after the stack: `<stage>-data-...`).
+    const data = `${stage.name}-data-*`;
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PurgeRetainedBuckets',
+        actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteBucket'],
+        resources: [`arn:aws:s3:::${data}`, `arn:aws:s3:::${data}/*`],
+      }),
+    );
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PurgeRetainedDatabase',
+        actions: ['rds:DescribeDBClusters', 'rds:DescribeDBInstances', 'rds:ModifyDBCluster', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster', 'rds:DeleteDBSubnetGroup', 'rds:CreateDBClusterSnapshot'],
+        resources: ['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((t) => `arn:aws:rds:${region}:${account}:${t}:${data}`),
+      }),
+    );
+
+    this.diffRole = new iam.Role(this, 'DiffRole', {
+      roleName: diffRoleName(stage.name),
+      description: `Read-only live diffs of stage ${stage.name} for pull requests of ${repository}`,
+      assumedBy: github(`repo:${repository}:pull_request`),
+      maxSessionDuration: cdk.Duration.hours(1),
+    });
+    this.diffRole.addToPolicy(new iam.PolicyStatement({ sid: 'CdkLookupRole', actions: ['sts:AssumeRole'], resources: [cdkRole('lookup')] }));
+    this.diffRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadStageStacks', actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:DescribeStackResources'], resources: [stageStacks] }),
+    );
+
+    new cdk.CfnOutput(this, 'DeployRoleArn', { value: this.deployRole.roleArn, description: 'Role the deploy workflow assumes (GitHub environment secret/variable)' });
+    new cdk.CfnOutput(this, 'DiffRoleArn', { value: this.diffRole.roleArn, description: 'Role pull-request diffs assume' });
+    new cdk.CfnOutput(this, 'OidcProviderArn', { value: this.oidcProviderArn, description: 'GitHub OIDC provider of the account' });
+  }
+}

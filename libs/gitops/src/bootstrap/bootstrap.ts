@@ -1,0 +1,63 @@
+import { IAMClient, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
+import { GITHUB_OIDC_HOST, GitHubDeployRolesStack } from '@metaflow-gitops/constructs';
+import type { StageConfig } from '@metaflow-gitops/stage-config';
+import { DeployStageResult, deployStage } from '../deploy/deploy';
+import { bootstrapCdk } from './cdk-bootstrap';
+
+/**
+ * `org/name` from a GitHub remote URL (`git@github.com:org/name.git`, `https://github.com/org/name`,
+ * `ssh://git@github.com/org/name.git`); undefined when it is not one.
+ */
+export function parseGitHubRepository(url: string): string | undefined {
+  const m = /^(?:git@[^:]+:|ssh:\/\/git@[^/]+\/|https?:\/\/(?:[^@/]+@)?[^/]+\/)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.trim());
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+/** ARN of the account's GitHub OIDC provider, or undefined when it does not exist. */
+export async function findGitHubOidcProvider(region: string): Promise<string | undefined> {
+  const res = await new IAMClient({ region }).send(new ListOpenIDConnectProvidersCommand({}));
+  return (res.OpenIDConnectProviderList ?? []).map((p) => p.Arn ?? '').find((arn) => arn.endsWith(`oidc-provider/${GITHUB_OIDC_HOST}`));
+}
+
+export interface BootstrapStageOptions {
+  readonly config: StageConfig;
+  /** `org/name` of the repository that deploys the stage. */
+  readonly repository: string;
+  readonly outdir: string;
+  readonly outputsFile: string;
+  readonly print: (line: string) => void;
+  readonly printError?: (line: string) => void;
+}
+
+export interface BootstrapStageResult {
+  readonly ok: boolean;
+  readonly stage: string;
+  readonly repository: string;
+  readonly cdkBootstrap: 'success' | 'no-op';
+  readonly oidcProvider: { readonly arn?: string; readonly existed: boolean };
+  readonly roles: DeployStageResult;
+}
+
+/**
+ * Once per account and stage: the CDK bootstrap (the toolkit's `bootstrap`; the roles stack below
+ * deploys through it), then the roles stack: the GitHub OIDC provider when the account has none
+ * (checked with ListOpenIDConnectProviders first), the deploy role and the read-only diff role,
+ * deployed with the same engine as the stage (`deployStage`).
+ */
+export async function bootstrapStage(options: BootstrapStageOptions): Promise<BootstrapStageResult> {
+  const { config, repository, print } = options;
+  print(`${config.name}: CDK bootstrap of aws://${config.accountId}/${config.region}`);
+  const cdkBootstrap = await bootstrapCdk(config, print);
+  const existing = await findGitHubOidcProvider(config.region);
+  print(`${config.name}: GitHub OIDC provider ${existing ? `exists (${existing})` : 'absent: the roles stack creates it'}`);
+  const roles = await deployStage({
+    config,
+    build: (app, c) => ({ bootstrap: new GitHubDeployRolesStack(app, { stage: c, repository, existingOidcProviderArn: existing }) }),
+    outdir: options.outdir,
+    outputsFile: options.outputsFile,
+    concurrency: 1,
+    print,
+    printError: options.printError,
+  });
+  return { ok: roles.ok, stage: config.name, repository, cdkBootstrap, oidcProvider: { arn: existing, existed: !!existing }, roles };
+}

@@ -1,0 +1,11 @@
+import { BootstrapEnvironments, Toolkit } from '@aws-cdk/toolkit-lib';
+import type { StageConfig } from '@metaflow-gitops/stage-config';
+import { DeliveryIoHost } from '../toolkit/io-host';
+
+/** Bootstraps the stage's account and region for the CDK (the CDKToolkit stack): a no-op when current. */
+export async function bootstrapCdk(config: StageConfig, print: (line: string) => void): Promise<'success' | 'no-op'> {
+  const host = new DeliveryIoHost({ print });
+  const toolkit = new Toolkit({ ioHost: host, color: false, emojis: false });
+  const res = await toolkit.bootstrap(BootstrapEnvironments.fromList([`aws://${config.accountId}/${config.region}`]), {});
+  return res.environments.every((e) => e.status === 'no-op') ? 'no-op' : 'success';
+}

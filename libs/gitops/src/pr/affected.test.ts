@@ -1,0 +1,101 @@
+import { affectedStages, classifyPath, findAffected } from './affected';
+import { TempRepo } from '../testing';
+
+describe('classifyPath', () => {
+  it.each([
+    ['environments/dev.yaml', { kind: 'stage', stage: 'dev' }],
+    ['environments/prod-eu.yml', { kind: 'stage', stage: 'prod-eu' }],
+    ['libs/constructs/src/aws/data/data-stack.ts', { kind: 'shared' }],
+    ['apps/cli/src/main.ts', { kind: 'shared' }],
+    ['package.json', { kind: 'shared' }],
+    ['package-lock.json', { kind: 'shared' }],
+    ['nx.json', { kind: 'shared' }],
+    ['tsconfig.base.json', { kind: 'shared' }],
+    ['docs/pull-requests.md', { kind: 'none' }],
+    ['README.md', { kind: 'none' }],
+    ['libs/constructs/README.md', { kind: 'none' }],
+    ['libs/constructs/src/aws/data/data-stack.test.ts', { kind: 'none' }],
+    ['.github/workflows/pr.yml', { kind: 'none' }],
+    ['environments/README.md', { kind: 'none' }],
+    ['environments/nested/dev.yaml', { kind: 'none' }],
+  ])('%s', (p, effect) => expect(classifyPath(p)).toEqual(effect));
+});
+
+describe('affectedStages', () => {
+  const stages = ['dev', 'prod'];
+
+  it('a stage file change affects that stage only', () => {
+    const r = affectedStages([{ path: 'environments/dev.yaml', status: 'modified' }], stages);
+    expect(r.stages).toEqual([{ stage: 'dev', change: 'changed', reasons: ['stage file `environments/dev.yaml` changed'] }]);
+    expect(r.unaffected).toEqual(['prod']);
+  });
+
+  it('shared code affects every stage, naming the files', () => {
+    const r = affectedStages(
+      [
+        { path: 'libs/a.ts', status: 'modified' },
+        { path: 'libs/b.ts', status: 'modified' },
+        { path: 'apps/c.ts', status: 'added' },
+        { path: 'package.json', status: 'modified' },
+      ],
+      stages,
+    );
+    expect(r.stages.map((s) => s.stage)).toEqual(['dev', 'prod']);
+    expect(r.stages[0].reasons).toEqual(['shared code changed: `libs/a.ts`, `libs/b.ts`, `apps/c.ts` (+1 more)']);
+    expect(r.unaffected).toEqual([]);
+  });
+
+  it('docs only affects nothing', () => {
+    const r = affectedStages([{ path: 'docs/x.md', status: 'modified' }], stages);
+    expect(r.stages).toEqual([]);
+    expect(r.unaffected).toEqual(['dev', 'prod']);
+  });
+
+  it('a deleted stage file flags the stage as removed; a new one as added', () => {
+    const r = affectedStages(
+      [
+        { path: 'environments/old.yaml', status: 'deleted' },
+        { path: 'environments/new.yaml', status: 'added' },
+      ],
+      ['dev', 'new'],
+    );
+    expect(r.stages).toEqual([
+      { stage: 'new', change: 'added', reasons: ['stage file `environments/new.yaml` added'] },
+      { stage: 'old', change: 'removed', reasons: ['stage file `environments/old.yaml` deleted'] },
+    ]);
+  });
+
+  it('--stage restricts the list and forces a stage in', () => {
+    const r = affectedStages([{ path: 'environments/dev.yaml', status: 'modified' }], stages, ['prod']);
+    expect(r.stages).toEqual([{ stage: 'prod', change: 'changed', reasons: ['requested with --stage'] }]);
+  });
+});
+
+describe('findAffected (git)', () => {
+  let repo: TempRepo;
+  beforeAll(() => {
+    repo = new TempRepo();
+    repo.write('environments/dev.yaml', 'a: 1\n').write('environments/prod.yaml', 'a: 1\n').write('libs/x.ts', 'x\n').write('docs/a.md', 'a\n');
+    repo.commit('base');
+    repo.git('checkout', '-q', '-b', 'feature');
+  });
+  afterAll(() => repo.cleanup());
+
+  it('compares with the merge-base, not the moving tip of the base branch', () => {
+    repo.write('environments/dev.yaml', 'a: 2\n');
+    const head = repo.commit('dev change');
+    repo.git('checkout', '-q', 'main');
+    repo.write('libs/x.ts', 'y\n');
+    repo.commit('main moves on: shared code');
+    repo.git('checkout', '-q', 'feature');
+    const r = findAffected(repo.dir, 'main');
+    expect(r.headSha).toBe(head);
+    expect(r.changedFiles).toEqual([{ path: 'environments/dev.yaml', status: 'modified' }]);
+    expect(r.stages.map((s) => s.stage)).toEqual(['dev']);
+    expect(r.unaffected).toEqual(['prod']);
+  });
+
+  it('names an unknown base ref', () => {
+    expect(() => findAffected(repo.dir, 'origin/nope')).toThrow("'origin/nope' is not a commit in this repository");
+  });
+});

@@ -1,0 +1,131 @@
+import { git, mergeBase, resolveCommit } from './git';
+
+export type FileStatus = 'added' | 'modified' | 'deleted';
+
+export interface ChangedFile {
+  readonly path: string;
+  readonly status: FileStatus;
+}
+
+/** Why a stage is in the list, and what the PR does to its file. */
+export interface AffectedStage {
+  readonly stage: string;
+  /** `added`: new stage file; `removed`: stage file deleted; `changed`: anything else that affects it. */
+  readonly change: 'added' | 'changed' | 'removed';
+  /** Human-readable reasons, most specific first. */
+  readonly reasons: readonly string[];
+}
+
+export interface AffectedResult {
+  readonly baseRef: string;
+  /** The merge-base of the base ref and head: what the PR is compared with. */
+  readonly baseSha: string;
+  readonly headSha: string;
+  readonly changedFiles: readonly ChangedFile[];
+  readonly stages: readonly AffectedStage[];
+  /** Stages present in head that the change does not affect. */
+  readonly unaffected: readonly string[];
+}
+
+const STAGE_FILE = /^environments\/([a-z0-9][a-z0-9-]*)\.ya?ml$/;
+
+/**
+ * Paths whose change can alter what any stage synthesizes or renders (the code and its dependency
+ * set). Markdown and test files inside them cannot, so they do not count.
+ */
+const SHARED_PREFIXES = ['libs/', 'apps/'];
+const SHARED_FILES = [/^package\.json$/, /^package-lock\.json$/, /^nx\.json$/, /^tsconfig[^/]*\.json$/];
+const INERT_IN_CODE = [/\.md$/, /\.test\.ts$/, /\/__fixtures__\//, /\/test\//];
+
+export type FileEffect = { kind: 'stage'; stage: string } | { kind: 'shared' } | { kind: 'none' };
+
+/** What changing one repo-relative path affects. */
+export function classifyPath(path: string): FileEffect {
+  const stage = STAGE_FILE.exec(path);
+  if (stage) return { kind: 'stage', stage: stage[1] };
+  if (SHARED_FILES.some((re) => re.test(path))) return { kind: 'shared' };
+  if (SHARED_PREFIXES.some((p) => path.startsWith(p)) && !INERT_IN_CODE.some((re) => re.test(path))) return { kind: 'shared' };
+  return { kind: 'none' };
+}
+
+/** Stage names defined by the `environments/*.yaml` files at `commit`. */
+export function stagesAt(repoDir: string, commit: string): string[] {
+  const out = git(repoDir, ['ls-tree', '--name-only', `${commit}`, 'environments/']);
+  return out
+    .split('\n')
+    .map((p) => STAGE_FILE.exec(p.trim())?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+/** Files changed between two commits (renames reported as a deletion plus an addition). */
+export function changedFilesBetween(repoDir: string, from: string, to: string): ChangedFile[] {
+  const out = git(repoDir, ['diff', '--name-status', '--no-renames', '-z', from, to]);
+  const parts = out.split('\0').filter((p) => p.length > 0);
+  const files: ChangedFile[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const code = parts[i][0];
+    const status: FileStatus = code === 'A' ? 'added' : code === 'D' ? 'deleted' : 'modified';
+    files.push({ path: parts[i + 1], status });
+  }
+  return files;
+}
+
+function summarizePaths(paths: readonly string[], max = 3): string {
+  const shown = paths.slice(0, max).map((p) => `\`${p}\``);
+  return paths.length > max ? `${shown.join(', ')} (+${paths.length - max} more)` : shown.join(', ');
+}
+
+/**
+ * The pure part: which stages a set of changed files affects, and why. `headStages` are the stages
+ * that exist after the change; deleted stage files add their stage as `removed`.
+ */
+export function affectedStages(files: readonly ChangedFile[], headStages: readonly string[], requested: readonly string[] = []): { stages: AffectedStage[]; unaffected: string[] } {
+  const shared = files.filter((f) => classifyPath(f.path).kind === 'shared').map((f) => f.path);
+  const byStage = new Map<string, { change: AffectedStage['change']; reasons: string[] }>();
+  const entry = (stage: string) => {
+    let e = byStage.get(stage);
+    if (!e) byStage.set(stage, (e = { change: 'changed', reasons: [] }));
+    return e;
+  };
+  for (const f of files) {
+    const effect = classifyPath(f.path);
+    if (effect.kind !== 'stage') continue;
+    const e = entry(effect.stage);
+    if (f.status === 'deleted') {
+      // A rename between .yml and .yaml deletes one file and adds the other: the stage stays.
+      if (!headStages.includes(effect.stage)) e.change = 'removed';
+      e.reasons.push(`stage file \`${f.path}\` deleted`);
+    } else {
+      if (f.status === 'added' && e.change !== 'removed') e.change = 'added';
+      e.reasons.push(`stage file \`${f.path}\` ${f.status === 'added' ? 'added' : 'changed'}`);
+    }
+  }
+  if (shared.length > 0) {
+    for (const stage of headStages) entry(stage).reasons.push(`shared code changed: ${summarizePaths(shared)}`);
+  }
+  for (const stage of requested) {
+    if (!byStage.has(stage)) entry(stage).reasons.push('requested with --stage');
+  }
+  let stages = [...byStage.entries()].map(([stage, e]) => ({ stage, change: e.change, reasons: e.reasons }));
+  if (requested.length > 0) stages = stages.filter((s) => requested.includes(s.stage));
+  stages.sort((a, b) => a.stage.localeCompare(b.stage));
+  const listed = new Set(stages.map((s) => s.stage));
+  return { stages, unaffected: headStages.filter((s) => !listed.has(s)) };
+}
+
+/** Stages affected between the merge-base of `baseRef` and `headRef`, read from git. */
+export function findAffected(repoDir: string, baseRef: string, opts: { headRef?: string; stages?: readonly string[] } = {}): AffectedResult {
+  const headSha = resolveCommit(repoDir, opts.headRef ?? 'HEAD');
+  resolveCommit(repoDir, baseRef);
+  const baseSha = mergeBase(repoDir, baseRef, headSha);
+  const changedFiles = changedFilesBetween(repoDir, baseSha, headSha);
+  const headStages = stagesAt(repoDir, headSha);
+  const { stages, unaffected } = affectedStages(changedFiles, headStages, opts.stages ?? []);
+  return { baseRef, baseSha, headSha, changedFiles, stages, unaffected };
+}
+
+/** Every stage of `commit`, for a first deploy (no earlier successful deploy to diff from). */
+export function allStagesAt(repoDir: string, commit: string, reason: string): AffectedStage[] {
+  return stagesAt(repoDir, commit).map((stage) => ({ stage, change: 'changed' as const, reasons: [reason] }));
+}

@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GitHubDouble } from '../testing';
+import { upsertStickyComment, writeStepSummary } from './comment';
+import { githubClient, githubContext, readPullRequestEvent } from './github';
+import { COMMENT_MARKER } from './report';
+import { sectionBoundary } from './truncate';
+
+describe('sticky comment against a GitHub API double', () => {
+  let gh: GitHubDouble;
+  const warnings: string[] = [];
+  const client = () => githubClient(githubContext({ GITHUB_TOKEN: 'ghs_test', GITHUB_API_URL: gh.url }), (m) => warnings.push(m), { retryBaseMs: 1 });
+  const target = { owner: 'acme', repo: 'platform', pr: 7 };
+
+  beforeEach(async () => {
+    gh = await new GitHubDouble().start();
+    warnings.length = 0;
+  });
+  afterEach(() => gh.stop());
+
+  it('creates the comment, then finds it on a later page and updates it in place', async () => {
+    gh.seedComments(7, 130);
+    const first = await upsertStickyComment(client(), target, `${COMMENT_MARKER}\nfirst`, { warn: (m) => warnings.push(m) });
+    expect(first.action).toBe('created');
+    const second = await upsertStickyComment(client(), target, `${COMMENT_MARKER}\nsecond`, { warn: (m) => warnings.push(m) });
+    expect(second).toMatchObject({ action: 'updated', commentId: first.commentId });
+    const mine = gh.comments.get(7)!.filter((c) => c.body.includes(COMMENT_MARKER));
+    expect(mine).toHaveLength(1);
+    expect(mine[0].body).toBe(`${COMMENT_MARKER}\nsecond`);
+    // 131 comments at 100 per page: the second listing had to read page 2 to find ours.
+    const lists = gh.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues/7/comments'));
+    expect(lists.map((r) => r.query.page ?? '1')).toEqual(['1', '2', '1', '2']);
+    expect(gh.requests.find((r) => r.method === 'PATCH')!.path).toBe(`/repos/acme/platform/issues/comments/${first.commentId}`);
+    expect(gh.requests[0].authorization).toBe('token ghs_test');
+  });
+
+  it('adds the marker when the body lacks it', async () => {
+    await upsertStickyComment(client(), target, 'plain', { warn: () => undefined });
+    expect(gh.comments.get(7)![0].body).toBe(`${COMMENT_MARKER}\nplain`);
+  });
+
+  it('retries a 502 from the API', async () => {
+    gh.failNext = 1;
+    const r = await upsertStickyComment(client(), target, 'x', { warn: () => undefined });
+    expect(r.action).toBe('created');
+    expect(gh.requests.filter((q) => q.method === 'GET')).toHaveLength(2);
+  });
+
+  it('degrades to a warning on a 403 (fork PR, read-only token)', async () => {
+    gh.readOnly = true;
+    const r = await upsertStickyComment(client(), target, 'x', { warn: (m) => warnings.push(m) });
+    expect(r.action).toBe('skipped');
+    expect(warnings.join('\n')).toContain('read-only token');
+    expect(gh.comments.get(7)).toBeUndefined();
+  });
+
+  it('cuts an oversized body at a section boundary', async () => {
+    const body = [COMMENT_MARKER, '\nsummary\n', ...Array.from({ length: 40 }, (_, i) => `${sectionBoundary(0)}section ${i} ${'x'.repeat(2000)}\n`)].join('');
+    const r = await upsertStickyComment(client(), target, body, { warn: () => undefined, limit: 20_000, runLink: 'http://run/1' });
+    expect(r.truncated).toBe(true);
+    const posted = gh.comments.get(7)![0].body;
+    expect(posted.length).toBeLessThanOrEqual(20_000);
+    expect(posted).toContain('section 8 ');
+    expect(posted).not.toContain('section 9 ');
+    expect(posted).toContain('31 sections not shown');
+  });
+});
+
+describe('event and summary', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfg-event-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the PR number, labels and fork flag from the event payload', () => {
+    const p = path.join(dir, 'event.json');
+    fs.writeFileSync(p, JSON.stringify({ number: 9, pull_request: { number: 9, labels: [{ name: 'allow-destructive' }], head: { repo: { full_name: 'fork/platform' } }, base: { repo: { full_name: 'acme/platform' } } } }));
+    expect(readPullRequestEvent(p)).toEqual({ number: 9, labels: ['allow-destructive'], isFork: true });
+    expect(readPullRequestEvent(undefined)).toBeUndefined();
+    expect(() => readPullRequestEvent(path.join(dir, 'missing.json'))).toThrow('cannot read the event payload');
+  });
+
+  it('appends to the job summary, cut to 1 MiB', () => {
+    const p = path.join(dir, 'summary.md');
+    fs.writeFileSync(p, 'before\n');
+    const big = Array.from({ length: 30 }, (_, i) => `${sectionBoundary(0)}s${i} ${'é'.repeat(30_000)}\n`).join('');
+    expect(writeStepSummary(p, big, undefined)).toEqual({ truncated: true });
+    const text = fs.readFileSync(p, 'utf8');
+    expect(text.startsWith('before\n')).toBe(true);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024 * 1024);
+    expect(text).toContain("This summary was cut");
+  });
+});

@@ -1,0 +1,65 @@
+import * as fs from 'node:fs';
+import { COMMENT_MARKER } from './report';
+import { COMMENT_LIMIT, cutAtSections, SUMMARY_LIMIT_BYTES, utf8Bytes } from './truncate';
+import { GitHubClient, httpStatus } from './github';
+
+export interface StickyCommentResult {
+  readonly action: 'created' | 'updated' | 'skipped';
+  readonly commentId?: number;
+  readonly url?: string;
+  readonly truncated: boolean;
+  /** Why nothing was posted (fork PR with a read-only token...). */
+  readonly reason?: string;
+}
+
+/** The note appended where a body was cut. */
+export function cutNote(where: string, omitted: number, runLink: string | undefined): string {
+  const link = runLink ? `[the workflow run](${runLink})` : 'the workflow run';
+  return `> [!NOTE]\n> ${where} was cut at a section boundary to fit GitHub's limit: ${omitted} section${omitted === 1 ? '' : 's'} not shown. The full diff is in the job summary and in the \`pr-diff\` artifact (markdown and JSON) of ${link}.`;
+}
+
+/** Makes sure the body carries the marker (first line) and fits in a comment. */
+export function prepareCommentBody(body: string, runLink: string | undefined, limit = COMMENT_LIMIT): { body: string; truncated: boolean } {
+  const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
+  const cut = cutAtSections(marked, limit, (n) => cutNote('This comment', n, runLink));
+  return { body: cut.text, truncated: cut.truncated };
+}
+
+/**
+ * Creates or updates the one comment of this tool on a PR. The comment is found by its hidden
+ * marker among ALL the PR's comments (paged: a busy PR has more than one page); when several carry
+ * it, the oldest is kept up to date. A 403 (a fork PR's read-only token) is not an error: the job
+ * summary still carries the diff.
+ */
+export async function upsertStickyComment(
+  octokit: GitHubClient,
+  target: { owner: string; repo: string; pr: number },
+  body: string,
+  opts: { runLink?: string; limit?: number; warn: (msg: string) => void },
+): Promise<StickyCommentResult> {
+  const prepared = prepareCommentBody(body, opts.runLink, opts.limit);
+  try {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.pr, per_page: 100 });
+    const mine = comments.filter((c) => c.body?.includes(COMMENT_MARKER)).sort((a, b) => a.id - b.id)[0];
+    if (mine) {
+      const res = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: mine.id, body: prepared.body });
+      return { action: 'updated', commentId: res.data.id, url: res.data.html_url, truncated: prepared.truncated };
+    }
+    const res = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.pr, body: prepared.body });
+    return { action: 'created', commentId: res.data.id, url: res.data.html_url, truncated: prepared.truncated };
+  } catch (err) {
+    if (httpStatus(err) === 403) {
+      const reason = `GitHub refused the comment (403: ${(err as Error).message}). A pull request from a fork gets a read-only token: the diff is in the job summary instead.`;
+      opts.warn(reason);
+      return { action: 'skipped', truncated: prepared.truncated, reason };
+    }
+    throw err;
+  }
+}
+
+/** Appends the body to the step's job summary (cut to GitHub's 1 MiB per step). */
+export function writeStepSummary(summaryPath: string, body: string, runLink: string | undefined): { truncated: boolean } {
+  const cut = cutAtSections(body, SUMMARY_LIMIT_BYTES - 1024, (n) => cutNote('This summary', n, runLink), utf8Bytes);
+  fs.appendFileSync(summaryPath, `${cut.text}\n`);
+  return { truncated: cut.truncated };
+}

@@ -1,0 +1,104 @@
+import { sampleReport, sampleStage } from '../testing';
+import { renderMarkdown } from './markdown';
+import { diffStack } from './template-diff';
+import { COMMENT_MARKER } from './report';
+import { COMMENT_LIMIT, cutAtSections, sectionBoundary } from './truncate';
+import { prepareCommentBody } from './comment';
+
+describe('renderMarkdown', () => {
+  it('starts with the marker, then the summary table with counts per stage', () => {
+    const md = renderMarkdown(sampleReport([sampleStage('dev'), sampleStage('prod')], { unaffected: ['other'] }));
+    expect(md.startsWith(`${COMMENT_MARKER}\n## metaflow-gitops plan: 2 stages affected`)).toBe(true);
+    const rows = md.split('\n').filter((l) => l.startsWith('| dev ') || l.startsWith('| prod '));
+    expect(rows).toEqual([
+      '| dev | stage file environments/dev.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
+      '| prod | stage file environments/prod.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
+    ]);
+    expect(md).toContain('Unaffected stages: `other`.');
+    expect(md).not.toContain('DESTRUCTIVE');
+    // The summary table comes before any collapsible detail.
+    expect(md.indexOf('| Stage |')).toBeLessThan(md.indexOf('<details'));
+  });
+
+  it('has one collapsible block per stage and per changed stack, unchanged stacks listed by name', () => {
+    const md = renderMarkdown(sampleReport([sampleStage('dev')]));
+    expect(md).toContain('<details><summary><b>dev</b> +1 ~0 ±0 -0</summary>');
+    expect(md).toContain('<details><summary><code>dev-data</code> +1 ~0 ±0 -0</summary>');
+    expect(md).toContain('unchanged: `dev-vpc`');
+    expect(md).not.toContain('<code>dev-vpc</code>');
+    expect(md).toContain('| ➕ add | Queue | AWS::SQS::Queue |  |');
+    expect(md).toContain('```diff\n@@ -5,5 +5,5 @@');
+    expect(md).toContain('-  replicas: 1\n+  replicas: 2');
+    expect(md.match(/<details/g)!.length).toBe(md.match(/<\/details>/g)!.length);
+  });
+
+  it('shouts destructive changes at the top with how to acknowledge them', () => {
+    const md = renderMarkdown(sampleReport([sampleStage('dev', { destructive: true })]), { ackLabel: 'allow-destructive' });
+    const banner = md.indexOf('> [!CAUTION]');
+    expect(banner).toBeGreaterThan(0);
+    expect(banner).toBeLessThan(md.indexOf('| Stage |'));
+    expect(md).toContain('**dev** `dev-data` `DatabaseCluster5B53A178` (AWS::RDS::DBCluster) would be **ORPHANED**');
+    expect(md).toContain('rename of the logical ID to `MetadataDb0A1B2C3D`');
+    expect(md).toContain('adds the `allow-destructive` label');
+    expect(md).toMatch(/\| dev \|.*\| 💥 1 \|/);
+  });
+
+  it('says so when no stage is affected', () => {
+    const md = renderMarkdown(sampleReport([], { unaffected: ['dev'] }));
+    expect(md).toContain('no stage affected');
+    expect(md).toContain('No stage is affected');
+    expect(md).not.toContain('| Stage |');
+  });
+});
+
+describe('cutting at section boundaries', () => {
+  const body = ['head\n', sectionBoundary(0), '<details>A\n', sectionBoundary(1), 'a1 '.repeat(50) + '\n', sectionBoundary(1), 'a2 '.repeat(50) + '\n', '</details>\n', sectionBoundary(0), 'tail\n'].join('');
+
+  it('leaves a body that fits alone', () => {
+    expect(cutAtSections(body, body.length, () => 'NOTE')).toEqual({ text: body, truncated: false, omittedSections: 0 });
+  });
+
+  it('cuts at the last boundary that fits and closes the open blocks', () => {
+    const cut = cutAtSections(body, 260, (n) => `NOTE ${n}`);
+    expect(cut.truncated).toBe(true);
+    expect(cut.omittedSections).toBe(2);
+    expect(cut.text).toContain('a1 a1');
+    expect(cut.text).not.toContain('a2');
+    expect(cut.text.endsWith('</details>\n\nNOTE 2\n')).toBe(true);
+    expect(cut.text.length).toBeLessThanOrEqual(260);
+  });
+
+  it('cuts a real oversized report under the comment limit, keeping the summary and marker', () => {
+    const report = sampleReport(Array.from({ length: 12 }, (_, i) => sampleStage(`stage-${i}`, { manifestObjects: 60 })));
+    const md = renderMarkdown(report);
+    expect(md.length).toBeGreaterThan(COMMENT_LIMIT);
+    const { body: cut, truncated } = prepareCommentBody(md, 'https://github.example/o/r/actions/runs/1');
+    expect(truncated).toBe(true);
+    expect(cut.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(cut.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(cut).toContain('| stage-11 |');
+    expect(cut).toContain("cut at a section boundary to fit GitHub's limit");
+    expect(cut).toContain('[the workflow run](https://github.example/o/r/actions/runs/1)');
+    expect(cut.match(/<details/g)!.length).toBe(cut.match(/<\/details>/g)!.length);
+    expect(cut.match(/```/g)!.length % 2).toBe(0);
+  });
+});
+
+describe('resource table order', () => {
+  it('lists destroyed, orphaned and replaced resources before additions and updates', () => {
+    const md = renderMarkdown(sampleReport([sampleStage('dev', { destructive: true })]));
+    const rows = md.split('\n').filter((l) => /^\| (➕|✏️|♻️|🗑️|🔓)/.test(l));
+    expect(rows.map((r) => r.split(' | ')[1])).toEqual(['DatabaseCluster5B53A178', 'MetadataDb0A1B2C3D', 'Queue']);
+  });
+});
+
+describe('IAM and security-group column', () => {
+  it('flags broadened permissions and security-group changes per stage', () => {
+    const stage = sampleStage('dev');
+    const withIam = diffStack('dev-eks', { Resources: {} }, { Resources: { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: ['r'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } }, Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } } } });
+    const md = renderMarkdown(sampleReport([{ ...stage, stacks: [...stage.stacks, withIam] }]));
+    expect(md).toMatch(/\| dev \| .* \| 🔐 IAM broadened, SG \| \+0 ~1 -0 \|/);
+    expect(md).toContain('<code>dev-eks</code> +2 ~0 ±0 -0 — 🔐 permissions broadened, 🛡️ security groups');
+    expect(md).toContain('**IAM changes** (permissions broadened)');
+  });
+});

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { CfnTemplate } from './template-diff';
+
+const execFileAsync = promisify(execFile);
+
+/** Where one stage's synthesized output of one tree lands. */
+export interface RenderedStage {
+  /** `mfctl synth <stage> --out` directory (cloud assembly). */
+  readonly cdkDir: string;
+  /** `mfctl manifests <stage> --out` directory. */
+  readonly k8sDir: string;
+}
+
+/** Synthesizes one stage from one tree. Throws with a readable message on failure. */
+export type StageRenderer = (tree: string, stage: string, out: RenderedStage, env: NodeJS.ProcessEnv) => Promise<void>;
+
+async function runMfctl(tree: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const bin = path.join(tree, 'apps', 'cli', 'bin', 'mfctl.js');
+  if (!fs.existsSync(bin)) throw new Error(`this tree has no mfctl (${path.relative(tree, bin)} missing)`);
+  try {
+    await execFileAsync(process.execPath, [bin, ...args], { cwd: tree, env, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as { stderr?: string; stdout?: string; message: string };
+    const detail = (e.stderr || e.stdout || e.message).trim().split('\n').slice(-15).join('\n');
+    throw new Error(`mfctl ${args.join(' ')} failed:\n${detail}`);
+  }
+}
+
+/**
+ * The default renderer: the tree's own `mfctl synth` and `mfctl manifests`, so base and head are
+ * each synthesized by their own code.
+ */
+export const mfctlRenderer: StageRenderer = async (tree, stage, out, env) => {
+  await runMfctl(tree, ['synth', stage, '--out', out.cdkDir], env);
+  await runMfctl(tree, ['manifests', stage, '--out', out.k8sDir], env);
+};
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** One synthesized stack: its template and, when the assembly says, the region it deploys to. */
+export interface TreeStack {
+  readonly template: CfnTemplate;
+  readonly region?: string;
+}
+
+interface AssemblyManifest {
+  artifacts?: Record<string, { type?: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }>;
+}
+
+/**
+ * The stacks of a synth output directory, by CloudFormation stack name: from each cloud assembly's
+ * `manifest.json` (stack name, template file, `aws://account/region`), or, without a manifest, from
+ * the `<stack>.template.json` file names.
+ */
+export function readStacks(dir: string): Map<string, TreeStack> {
+  const out = new Map<string, TreeStack>();
+  const files = walk(dir).sort();
+  const manifests = files.filter((f) => path.basename(f) === 'manifest.json');
+  for (const m of manifests) {
+    const manifest = JSON.parse(fs.readFileSync(m, 'utf8')) as AssemblyManifest;
+    for (const [id, a] of Object.entries(manifest.artifacts ?? {})) {
+      if (a.type !== 'aws:cloudformation:stack') continue;
+      const file = path.join(path.dirname(m), a.properties?.templateFile ?? `${id}.template.json`);
+      const region = /^aws:\/\/[^/]*\/(.+)$/.exec(a.environment ?? '')?.[1];
+      out.set(a.properties?.stackName ?? id, { template: JSON.parse(fs.readFileSync(file, 'utf8')), region: region && region !== 'unknown-region' ? region : undefined });
+    }
+  }
+  if (manifests.length > 0) return out;
+  for (const file of files) {
+    const base = path.basename(file);
+    if (base.endsWith('.template.json')) out.set(base.slice(0, -'.template.json'.length), { template: JSON.parse(fs.readFileSync(file, 'utf8')) });
+  }
+  return out;
+}
+
+/** Templates only, by stack name. */
+export function readTemplates(dir: string): Map<string, CfnTemplate> {
+  return new Map([...readStacks(dir)].map(([name, s]) => [name, s.template]));
+}

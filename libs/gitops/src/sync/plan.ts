@@ -1,0 +1,201 @@
+/**
+ * The sync plan: what `mfctl sync` does to a stage's cluster, computed without a cluster so that
+ * `--dry-run` shows it and tests check it. The input is the manifests renderer's output
+ * (`renderStageManifests` in libs/constructs/src/k8s/render.ts); the types below are the structural
+ * shape of that output, so the planner does not depend on cdk8s.
+ */
+
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Readonly<Record<string, string>>; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+export interface HelmReleaseSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: string;
+  readonly repository: string;
+  readonly version: string;
+  readonly values: unknown;
+  readonly crds?: boolean;
+}
+
+export interface Manifests {
+  readonly components: readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
+  readonly releases: readonly HelmReleaseSpec[];
+}
+
+/** Identity of an applied object, as kept in the inventory. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export interface ReleaseRef {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+/** What the previous sync applied; kept in the cluster (see INVENTORY). */
+export interface Inventory {
+  readonly version: 1;
+  readonly stage: string;
+  readonly syncedAt: string;
+  readonly objects: readonly ObjectRef[];
+  readonly releases: readonly ReleaseRef[];
+}
+
+/**
+ * Where the inventory lives: a ConfigMap in kube-system (never pruned, exists before any sync),
+ * key `inventory` holding the Inventory as JSON. Pruning from an inventory we control, not
+ * `kubectl apply --prune` (alpha; FIELD-NOTES).
+ */
+export const INVENTORY = { namespace: 'kube-system', name: 'metaflow-gitops-inventory', key: 'inventory' } as const;
+
+/** Server-side apply field manager of every object the sync applies. */
+export const FIELD_MANAGER = 'metaflow-gitops';
+
+/** Annotation on a Job the sync waits for (completion) before applying the next component. */
+export const SYNC_WAIT_ANNOTATION = 'metaflow-gitops/sync-wait';
+
+export type SyncStep =
+  | { readonly kind: 'apply'; readonly phase: string; readonly objects: readonly ObjectRef[] }
+  | { readonly kind: 'helm'; readonly release: HelmReleaseSpec }
+  | { readonly kind: 'job'; readonly job: ObjectRef }
+  | { readonly kind: 'prune'; readonly objects: readonly ObjectRef[]; readonly releases: readonly ReleaseRef[] }
+  | { readonly kind: 'rollout'; readonly workloads: readonly ObjectRef[] }
+  | { readonly kind: 'inventory'; readonly objects: number; readonly releases: number };
+
+export interface SyncPlan {
+  readonly stage: string;
+  readonly steps: readonly SyncStep[];
+  /** The objects of each apply step, in order, with their full bodies (for the executor). */
+  readonly bodies: ReadonlyMap<string, KubeObject>;
+  readonly inventory: Inventory;
+}
+
+export function refOf(o: KubeObject): ObjectRef {
+  return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
+}
+
+/** Identity ignoring the version (an object moving from v1beta1 to v1 is the same object). */
+export function refKey(r: ObjectRef): string {
+  const group = r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '';
+  return `${group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+}
+
+export function formatRef(r: ObjectRef): string {
+  return `${r.apiVersion} ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+}
+
+const FIRST = ['Namespace', 'CustomResourceDefinition'];
+const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+/** Prune order: dependents first, namespaces and CRDs last (deleting them deletes their contents). */
+const PRUNE_LAST = ['CustomResourceDefinition', 'Namespace'];
+
+/**
+ * Plans a sync: namespaces and CRDs first (the releases install into those namespaces), the pinned
+ * releases in order, then the components in order with a wait after each Job annotated
+ * `metaflow-gitops/sync-wait: complete` (the database migrations, before the services roll), then
+ * pruning what the previous inventory has and this render does not, then the rollouts, then the new
+ * inventory.
+ */
+export function planSync(stage: string, manifests: Manifests, previous: Inventory | undefined, now: Date = new Date()): SyncPlan {
+  const bodies = new Map<string, KubeObject>();
+  const all = manifests.components.flatMap((c) => c.objects.map((o) => ({ component: c.name, o })));
+  for (const { o } of all) {
+    const key = refKey(refOf(o));
+    if (bodies.has(key)) throw new Error(`object rendered twice: ${formatRef(refOf(o))}`);
+    bodies.set(key, o);
+  }
+  const steps: SyncStep[] = [];
+  const first = all.filter(({ o }) => FIRST.includes(o.kind)).sort((a, b) => FIRST.indexOf(a.o.kind) - FIRST.indexOf(b.o.kind));
+  if (first.length > 0) steps.push({ kind: 'apply', phase: 'namespaces and CRDs', objects: first.map(({ o }) => refOf(o)) });
+  for (const release of manifests.releases) steps.push({ kind: 'helm', release });
+
+  for (const c of manifests.components) {
+    let batch: ObjectRef[] = [];
+    const flush = () => {
+      if (batch.length > 0) steps.push({ kind: 'apply', phase: c.name, objects: batch });
+      batch = [];
+    };
+    for (const o of c.objects) {
+      if (FIRST.includes(o.kind)) continue;
+      if (o.kind === 'Job' && o.metadata.annotations?.[SYNC_WAIT_ANNOTATION] === 'complete') {
+        flush();
+        steps.push({ kind: 'job', job: refOf(o) });
+      } else batch.push(refOf(o));
+    }
+    flush();
+  }
+
+  const current = new Set(bodies.keys());
+  const pruneObjects = (previous?.objects ?? [])
+    .filter((r) => !current.has(refKey(r)))
+    .sort((a, b) => PRUNE_LAST.indexOf(a.kind) - PRUNE_LAST.indexOf(b.kind));
+  const releaseNames = new Set(manifests.releases.map((r) => `${r.namespace}/${r.name}`));
+  const pruneReleases = (previous?.releases ?? []).filter((r) => !releaseNames.has(`${r.namespace}/${r.name}`)).reverse();
+  if (pruneObjects.length > 0 || pruneReleases.length > 0) steps.push({ kind: 'prune', objects: pruneObjects, releases: pruneReleases });
+
+  const workloads = all.filter(({ o }) => WORKLOADS.includes(o.kind)).map(({ o }) => refOf(o));
+  if (workloads.length > 0) steps.push({ kind: 'rollout', workloads });
+
+  const inventory: Inventory = {
+    version: 1,
+    stage,
+    syncedAt: now.toISOString(),
+    objects: all.map(({ o }) => refOf(o)),
+    releases: manifests.releases.map((r) => ({ name: r.name, namespace: r.namespace, chart: r.chart, version: r.version })),
+  };
+  steps.push({ kind: 'inventory', objects: inventory.objects.length, releases: inventory.releases.length });
+  return { stage, steps, bodies, inventory };
+}
+
+/** Reads an inventory (the ConfigMap's `inventory` value, or a file holding it); throws on a foreign shape. */
+export function parseInventory(text: string): Inventory {
+  const data = JSON.parse(text) as Partial<Inventory>;
+  if (data.version !== 1 || !Array.isArray(data.objects) || !Array.isArray(data.releases)) {
+    throw new Error('not a metaflow-gitops inventory (expected { "version": 1, "objects": [...], "releases": [...] })');
+  }
+  return data as Inventory;
+}
+
+/** The plan for humans: every release, every object in apply order, every object to prune. */
+export function formatPlan(plan: SyncPlan): string {
+  const lines = [`Sync plan for stage ${plan.stage}:`];
+  let n = 0;
+  for (const step of plan.steps) {
+    switch (step.kind) {
+      case 'apply':
+        lines.push(`${++n}. server-side apply (field manager ${FIELD_MANAGER}): ${step.phase}`);
+        for (const r of step.objects) lines.push(`     ${formatRef(r)}`);
+        break;
+      case 'helm':
+        lines.push(`${++n}. helm upgrade --install ${step.release.name} ${step.release.chart} ${step.release.version} (${step.release.repository}) -n ${step.release.namespace}`);
+        break;
+      case 'job':
+        lines.push(`${++n}. run job ${step.job.namespace}/${step.job.name} and wait for completion`);
+        break;
+      case 'prune':
+        lines.push(`${++n}. prune (in the previous inventory, no longer rendered):`);
+        for (const r of step.objects) lines.push(`     delete ${formatRef(r)}`);
+        for (const r of step.releases) lines.push(`     helm uninstall ${r.name} -n ${r.namespace}`);
+        break;
+      case 'rollout':
+        lines.push(`${++n}. wait for rollouts:`);
+        for (const r of step.workloads) lines.push(`     ${r.kind} ${r.namespace}/${r.name}`);
+        break;
+      case 'inventory':
+        lines.push(`${++n}. record the inventory: ConfigMap ${INVENTORY.namespace}/${INVENTORY.name} (${step.objects} objects, ${step.releases} releases)`);
+        break;
+    }
+  }
+  if (!plan.steps.some((s) => s.kind === 'prune')) lines.push('Nothing to prune.');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,134 @@
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly body?: unknown;
+  readonly authorization?: string;
+}
+
+export interface DoubleComment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+}
+
+export interface DoubleRun {
+  id: number;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  event: string;
+  head_branch: string;
+}
+
+/**
+ * A local stand-in for the few GitHub REST endpoints mfctl uses (issue comments, labels, workflow
+ * runs), honouring pagination with Link headers as api.github.com does. It records every request.
+ * Point `GITHUB_API_URL` at `url`.
+ */
+export class GitHubDouble {
+  readonly requests: RecordedRequest[] = [];
+  readonly comments = new Map<number, DoubleComment[]>();
+  readonly labels = new Map<number, string[]>();
+  runs: DoubleRun[] = [];
+  /** Answer writes with 403 as GitHub does for a fork PR's read-only token. */
+  readOnly = false;
+  /** Fail the next N requests with a 502 (exercises the retry plugin). */
+  failNext = 0;
+  private nextId = 1000;
+  private server?: http.Server;
+  url = '';
+
+  async start(): Promise<this> {
+    const server = http.createServer((req, res) => this.handle(req, res));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Seeds `n` comments from other users on a PR (to force paging). */
+  seedComments(pr: number, n: number, body = (i: number) => `comment ${i}`): void {
+    const list = this.comments.get(pr) ?? [];
+    for (let i = 0; i < n; i++) list.push({ id: this.nextId++, body: body(i), user: { login: 'someone', type: 'User' } });
+    this.comments.set(pr, list);
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const u = new URL(req.url ?? '/', this.url);
+      const body = raw ? JSON.parse(raw) : undefined;
+      this.requests.push({ method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), body, authorization: req.headers.authorization });
+      const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+        res.end(JSON.stringify(data));
+      };
+      if (this.failNext > 0) {
+        this.failNext--;
+        return send(502, { message: 'Bad Gateway' });
+      }
+      let m: RegExpExecArray | null;
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(u.pathname))) {
+        const pr = Number(m[1]);
+        const list = this.comments.get(pr) ?? [];
+        if (req.method === 'GET') return this.page(u, list, send);
+        if (req.method === 'POST') {
+          if (this.readOnly) return send(403, { message: 'Resource not accessible by integration' });
+          const c = { id: this.nextId++, body: body.body, user: { login: 'github-actions[bot]', type: 'Bot' } };
+          this.comments.set(pr, [...list, c]);
+          return send(201, { ...c, html_url: `${this.url}/pr/${pr}#issuecomment-${c.id}` });
+        }
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(u.pathname)) && req.method === 'PATCH') {
+        if (this.readOnly) return send(403, { message: 'Resource not accessible by integration' });
+        const id = Number(m[1]);
+        for (const [pr, list] of this.comments) {
+          const c = list.find((x) => x.id === id);
+          if (c) {
+            c.body = body.body;
+            return send(200, { ...c, html_url: `${this.url}/pr/${pr}#issuecomment-${c.id}` });
+          }
+        }
+        return send(404, { message: 'Not Found' });
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/labels$/.exec(u.pathname)) && req.method === 'GET') {
+        return this.page(
+          u,
+          (this.labels.get(Number(m[1])) ?? []).map((name, i) => ({ id: i + 1, name })),
+          send,
+        );
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/([^/]+)\/runs$/.exec(u.pathname)) && req.method === 'GET') {
+        const q = u.searchParams;
+        const runs = this.runs.filter(
+          (r) => (!q.get('branch') || r.head_branch === q.get('branch')) && (!q.get('event') || r.event === q.get('event')) && (!q.get('status') || r.conclusion === q.get('status') || r.status === q.get('status')),
+        );
+        const perPage = Number(q.get('per_page') ?? 30);
+        return send(200, { total_count: runs.length, workflow_runs: runs.slice(0, perPage) });
+      }
+      send(404, { message: `Not Found: ${req.method} ${u.pathname}` });
+    });
+  }
+
+  private page(u: URL, list: unknown[], send: (s: number, d: unknown, h?: Record<string, string>) => void): void {
+    const perPage = Number(u.searchParams.get('per_page') ?? 30);
+    const page = Number(u.searchParams.get('page') ?? 1);
+    const items = list.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < list.length) {
+      const next = new URL(u.toString());
+      next.searchParams.set('page', String(page + 1));
+      headers.link = `<${next.toString()}>; rel="next"`;
+    }
+    send(200, items, headers);
+  }
+}
