@@ -2,7 +2,7 @@
  * Contract with the manifests side: the discovery document they publish (`buildDiscoveryDocument` in
  * @metaflow-gitops/stage-config) must pass this CLI's validation and give the expected profile.
  */
-import { buildDiscoveryDocument, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
+import { buildDiscoveryDocument, CLI_REDIRECT_PATH, CLI_REDIRECT_PORTS, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 import { validateDiscovery } from './discovery';
 import { buildProfile } from './profile';
@@ -21,6 +21,9 @@ test('the document the manifests publish validates and yields the profile', () =
   const doc = validateDiscovery(JSON.parse(JSON.stringify(buildDiscoveryDocument(config, outputs))), url);
   expect(doc.stage).toBe('dev');
   expect(doc.issuer).toBe(outputs.issuerUrl);
+  // The ports and path registered on the Cognito CLI client (cliRedirectUris) are what the CLI listens on.
+  expect(doc.redirectPorts).toEqual([...CLI_REDIRECT_PORTS]);
+  expect(doc.redirectPath).toBe(CLI_REDIRECT_PATH);
   const profile = buildProfile(doc);
   expect(profile.METAFLOW_SERVICE_URL).toBe(`https://dev.${config.domain.parentDomain}/cli/`);
   expect(profile.METAFLOW_SERVICE_INTERNAL_URL).toMatch(/^http:\/\/[a-z0-9.-]+\.svc\.cluster\.local:\d+/);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { buildDiscoveryDocument, cliRedirectUris, DISCOVERY_PATH, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
+import { buildDiscoveryDocument, CLI_REDIRECT_PATH, CLI_REDIRECT_PORTS, DISCOVERY_PATH, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 
 export const PACKAGE_DIR = resolve(__dirname, '..');
@@ -13,6 +13,43 @@ export const BIN = join(PACKAGE_DIR, 'bin', 'metaflow-login.js');
 export const FAKE_BROWSER = join(__dirname, 'fixtures', 'browser.mjs');
 export const CLI_CLIENT = 'metaflow-cli-test';
 export const OTHER_CLIENT = 'other-app';
+
+let redirectPorts: number[] = [];
+
+function portFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolvePort(err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT'));
+    probe.listen(port, host, () => probe.close(() => resolvePort(true)));
+  });
+}
+
+/**
+ * Picks the loopback ports this test run registers on the provider and publishes in its discovery
+ * document: as many as CLI_REDIRECT_PORTS, free right now, outside the ephemeral range. Stand-ins
+ * for the real ports (whose publication the contract test checks) so that two runs of this suite
+ * on one machine (a colleague's `npm test`, CI) do not take each other's ports.
+ */
+export async function reserveRedirectPorts(): Promise<number[]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 9_000);
+    const ports = CLI_REDIRECT_PORTS.map((_, i) => base + i);
+    const free = await Promise.all(ports.flatMap((p) => [portFree(p, '127.0.0.1'), portFree(p, '::1')]));
+    if (free.every(Boolean)) {
+      redirectPorts = ports;
+      return ports;
+    }
+  }
+  throw new Error('no free block of loopback ports for the redirect URIs');
+}
+
+/** The redirect ports of this run (reserveRedirectPorts first). */
+export function testRedirectPorts(): number[] {
+  if (redirectPorts.length === 0) throw new Error('call reserveRedirectPorts() in beforeAll first');
+  return redirectPorts;
+}
+
+const testRedirectUris = () => testRedirectPorts().map((port) => `http://localhost:${port}${CLI_REDIRECT_PATH}`);
 
 export interface ProviderHandle {
   readonly issuer: string;
@@ -27,8 +64,8 @@ export function startProvider(options: { host?: string; ttl?: Record<string, num
     ttl: options.ttl,
     cognitoRevocation: options.cognitoRevocation,
     clients: [
-      { id: CLI_CLIENT, redirectUris: cliRedirectUris() },
-      { id: OTHER_CLIENT, redirectUris: cliRedirectUris() },
+      { id: CLI_CLIENT, redirectUris: testRedirectUris() },
+      { id: OTHER_CLIENT, redirectUris: testRedirectUris() },
     ],
   };
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'fixtures', 'oidc-provider.mjs'), JSON.stringify(config)], {
@@ -131,6 +168,7 @@ export function discoveryDoc(stageUrl: string, issuer: string, overrides: Record
   };
   return {
     ...buildDiscoveryDocument(makeStageConfig({ name: 'dev', region: 'us-west-2' }), outputs),
+    redirectPorts: testRedirectPorts(),
     serviceUrl: `${stageUrl}/cli/`,
     uiUrl: `${stageUrl}/`,
     clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com',

@@ -10,10 +10,9 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as yaml from 'js-yaml';
-import { CLI_REDIRECT_PORTS } from '@metaflow-gitops/stage-config';
 import { main } from '../src/main';
 import { verifyTokens } from '../src/oidc';
-import { BIN, CLI_CLIENT, discoveryDoc, OTHER_CLIENT, runCli, sandbox, StageServer, startProvider, type ProviderHandle, type Sandbox } from './harness';
+import { BIN, CLI_CLIENT, discoveryDoc, reserveRedirectPorts, testRedirectPorts, OTHER_CLIENT, runCli, sandbox, StageServer, startProvider, type ProviderHandle, type Sandbox } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -31,6 +30,7 @@ let provider: ProviderHandle;
 let stage: StageServer;
 
 beforeAll(async () => {
+  await reserveRedirectPorts();
   provider = await startProvider();
   stage = new StageServer(provider);
   await stage.start();
@@ -96,7 +96,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     expect(authUrl.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(authUrl.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(authUrl.searchParams.get('nonce')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    expect(authUrl.searchParams.get('redirect_uri')).toBe(`http://localhost:${CLI_REDIRECT_PORTS[0]}/callback`);
+    expect(authUrl.searchParams.get('redirect_uri')).toBe(`http://localhost:${testRedirectPorts()[0]}/callback`);
     // The URL is printed for users whose browser does not open.
     expect(first.stderr).toContain(authUrl.toString());
   });
@@ -355,7 +355,8 @@ describe('redirect ports', () => {
       client_id: CLI_CLIENT,
       response_type: 'code',
       scope: 'openid',
-      redirect_uri: 'http://localhost:53699/callback',
+      // The port right after the registered ones: same host and path, unregistered port.
+      redirect_uri: `http://localhost:${Math.max(...testRedirectPorts()) + 1}/callback`,
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       code_challenge_method: 'S256',
     }).toString();
@@ -365,12 +366,12 @@ describe('redirect ports', () => {
   });
 
   test('takes the next registered port when the first is busy', async () => {
-    await occupy(CLI_REDIRECT_PORTS[0]);
+    await occupy(testRedirectPorts()[0]);
     const s = sandbox();
     const res = await runCli([stage.url, '--no-kubeconfig', '--json'], s.env());
     expect(res.code).toBe(0);
     const authUrl = new URL(browserLines(s)[0].slice('open '.length));
-    expect(authUrl.searchParams.get('redirect_uri')).toBe(`http://localhost:${CLI_REDIRECT_PORTS[1]}/callback`);
+    expect(authUrl.searchParams.get('redirect_uri')).toBe(`http://localhost:${testRedirectPorts()[1]}/callback`);
     // --json: a machine-readable summary on stdout, without tokens.
     const summary = JSON.parse(res.stdout);
     expect(summary).toEqual({
@@ -388,11 +389,11 @@ describe('redirect ports', () => {
   });
 
   test('all registered ports in use: clear error, no browser', async () => {
-    for (const port of CLI_REDIRECT_PORTS) await occupy(port);
+    for (const port of testRedirectPorts()) await occupy(port);
     const s = sandbox();
     const res = await runCli([stage.url, '--no-kubeconfig'], s.env());
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain(`all registered redirect ports are in use (${CLI_REDIRECT_PORTS.join(', ')})`);
+    expect(res.stderr).toContain(`all registered redirect ports are in use (${testRedirectPorts().join(', ')})`);
     expect(browserLines(s)).toHaveLength(0);
   });
 });
