@@ -175,7 +175,7 @@ export function diffStack(stack: string, before: CfnTemplate | undefined, after:
 
 // cloudformation-diff colours its summary tables (chalk) whenever the environment allows it; Nx sets
 // FORCE_COLOR for its tasks. The report is Markdown and JSON, so the escape codes go.
-const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 function plainRows(rows: string[][]): string[][] {
   return rows.map((row) => row.map((cell) => cell.replace(ANSI_ESCAPE, '')));
