@@ -30,6 +30,19 @@ describe('discovery document', () => {
     expect(doc.region).toBe('eu-west-1');
   });
 
+  it('publishes the cluster endpoint and CA data for a kubeconfig context', () => {
+    expect(doc.clusterEndpoint).toBe('value-of-clusterEndpoint');
+    expect(doc.clusterCertificateAuthorityData).toBe('value-of-clusterCertificateAuthorityData');
+  });
+
+  it('publishes the endpoint of a private cluster too (kubectl reaches it over VPN)', () => {
+    const privateConfig = makeStageConfig({ name: 'dev', region: 'eu-west-1', cluster: { publicEndpoint: false } });
+    expect(privateConfig.cluster.publicEndpoint).toBe(false);
+    const privateDoc = buildDiscoveryDocument(privateConfig, outputsFor('dev'));
+    expect(privateDoc.clusterEndpoint).toBe('value-of-clusterEndpoint');
+    expect(privateDoc.clusterCertificateAuthorityData).toBe('value-of-clusterCertificateAuthorityData');
+  });
+
   it('derives the datastore roots from the bucket', () => {
     expect(doc.datastoreSysrootS3).toBe('s3://value-of-artifactBucketName/metaflow');
     expect(doc.datatoolsS3Root).toBe('s3://value-of-artifactBucketName/data');

@@ -74,9 +74,18 @@ export interface DiscoveryDocument {
     /** `METAFLOW_ARGO_EVENTS_WEBHOOK_URL` (in-cluster). */
     readonly webhookUrl: string;
   };
-  /** EKS API endpoint, for a kubeconfig context. Not published yet: the CA data is not a stack output. */
+  /**
+   * EKS API endpoint (`https://<id>.<suffix>.<region>.eks.amazonaws.com`), for the kubeconfig context
+   * metaflow-login writes. Public, like the cluster name: it grants nothing without an IAM identity
+   * that has an access entry. Published even when the endpoint is private
+   * (`cluster.publicEndpoint: false`): it then resolves and answers inside the VPC (VPN). Optional
+   * in the type because stages deployed before it was published do not serve it.
+   */
   readonly clusterEndpoint?: string;
-  /** Base64 PEM of the cluster CA (public, as in any kubeconfig). Not published yet. */
+  /**
+   * Base64 PEM of the cluster CA (`certificate-authority-data` of a kubeconfig): a public
+   * certificate that lets kubectl verify the endpoint, not a credential. Optional, as `clusterEndpoint`.
+   */
   readonly clusterCertificateAuthorityData?: string;
 }
 
@@ -115,5 +124,8 @@ export function buildDiscoveryDocument(config: StageConfig, outputs: StageOutput
       serviceAccount: SERVICE_ACCOUNTS.argoEventsSensor.name,
       webhookUrl: argoEventsWebhookUrl(),
     },
+    // Published whatever cluster.publicEndpoint says: a private endpoint is reachable over VPN.
+    clusterEndpoint: outputs.clusterEndpoint,
+    clusterCertificateAuthorityData: outputs.clusterCertificateAuthorityData,
   };
 }

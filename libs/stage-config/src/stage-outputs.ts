@@ -39,6 +39,7 @@ export const OUTPUTS = {
 
   clusterName: { stack: 'eks', outputKey: 'ClusterName', description: 'EKS cluster name' },
   clusterEndpoint: { stack: 'eks', outputKey: 'ClusterEndpoint', description: 'EKS API endpoint' },
+  clusterCertificateAuthorityData: { stack: 'eks', outputKey: 'ClusterCertificateAuthorityData', description: 'Base64 CA certificate of the EKS API (public, for kubeconfig)' },
   clusterArn: { stack: 'eks', outputKey: 'ClusterArn', description: 'EKS cluster ARN' },
   nodeRoleArn: { stack: 'eks', outputKey: 'NodeRoleArn', description: 'Auto Mode node role' },
 

@@ -50,6 +50,18 @@ test('API endpoint: public on non-prod (stage default), private on prod', () => 
   prod.template('eks').hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }) });
 });
 
+test('kubeconfig outputs: endpoint and CA data are native Fn::GetAtt of the cluster, private endpoint included', () => {
+  for (const stage of [dev, prod]) {
+    const t = stage.template('eks').toJSON() as { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
+    const clusterIds = Object.entries(t.Resources)
+      .filter(([, r]) => r.Type === 'AWS::EKS::Cluster')
+      .map(([id]) => id);
+    expect(clusterIds).toHaveLength(1);
+    expect(t.Outputs.ClusterEndpoint.Value).toEqual({ 'Fn::GetAtt': [clusterIds[0], 'Endpoint'] });
+    expect(t.Outputs.ClusterCertificateAuthorityData.Value).toEqual({ 'Fn::GetAtt': [clusterIds[0], 'CertificateAuthorityData'] });
+  }
+});
+
 test('no kubectl Lambda, no custom resource, no OIDC provider: only native resources', () => {
   for (const stage of [dev, prod]) {
     const types = resources(stage).map((r) => r.Type);

@@ -115,6 +115,12 @@ export class EksStack extends StageStack {
 
     new cdk.CfnOutput(this, 'ClusterName', { value: cluster.clusterName, description: 'EKS cluster name' });
     new cdk.CfnOutput(this, 'ClusterEndpoint', { value: cluster.clusterEndpoint, description: 'EKS API endpoint' });
+    // Native Fn::GetAtt of the AWS::EKS::Cluster (aws-eks-v2 has no custom resource). Public: every
+    // kubeconfig of the cluster holds it; the discovery document publishes it for metaflow-login.
+    new cdk.CfnOutput(this, 'ClusterCertificateAuthorityData', {
+      value: cluster.clusterCertificateAuthorityData,
+      description: 'Base64 CA certificate of the EKS API (public, for kubeconfig)',
+    });
     new cdk.CfnOutput(this, 'ClusterArn', { value: cluster.clusterArn, description: 'EKS cluster ARN' });
     new cdk.CfnOutput(this, 'NodeRoleArn', { value: nodeRole.roleArn, description: 'Auto Mode node role' });
 
