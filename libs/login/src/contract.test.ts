@@ -5,6 +5,7 @@
 import { buildDiscoveryDocument, CLI_REDIRECT_PATH, CLI_REDIRECT_PORTS, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 import { validateDiscovery } from './discovery';
+import { stageEntries } from './kubeconfig';
 import { buildProfile } from './profile';
 
 test('the document the manifests publish validates and yields the profile', () => {
@@ -16,6 +17,8 @@ test('the document the manifests publish validates and yields the profile', () =
     cognitoDomain: 'https://metaflow-dev-111111111111.auth.us-west-2.amazoncognito.com',
     artifactBucketName: 'metaflow-dev-artifacts-111111111111',
     clusterName: 'metaflow-dev',
+    clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com',
+    clusterCertificateAuthorityData: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),
   };
   const url = `https://dev.${config.domain.parentDomain}/.well-known/metaflow-gitops.json`;
   const doc = validateDiscovery(JSON.parse(JSON.stringify(buildDiscoveryDocument(config, outputs))), url);
@@ -31,4 +34,8 @@ test('the document the manifests publish validates and yields the profile', () =
   expect(profile.METAFLOW_DATATOOLS_S3ROOT).toBe('s3://metaflow-dev-artifacts-111111111111/data');
   expect(profile.METAFLOW_DEFAULT_METADATA).toBe('service');
   expect(profile).not.toHaveProperty('METAFLOW_SERVICE_HEADERS');
+  // The Eks stack's endpoint and CA outputs reach the kubeconfig context.
+  const { cluster, user } = stageEntries(doc);
+  expect(cluster.cluster).toEqual({ server: outputs.clusterEndpoint, 'certificate-authority-data': outputs.clusterCertificateAuthorityData });
+  expect((user.user as { exec: { args: string[] } }).exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'metaflow-dev', '--region', config.region, '--output', 'json']);
 });

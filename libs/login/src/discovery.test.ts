@@ -55,6 +55,11 @@ describe('validateDiscovery', () => {
     ['no scopes', { ...valid, scopes: undefined }, ['scopes: must be a non-empty array of scope names, got undefined']],
     ['argo events field', { ...valid, argoEvents: { ...valid.argoEvents, eventBus: 3 } }, ['argoEvents.eventBus: must be a non-empty string, got 3']],
     ['cluster endpoint', { ...valid, clusterEndpoint: 'not a url' }, ['clusterEndpoint: must be an absolute URL, got "not a url"']],
+    ['http cluster endpoint', { ...valid, clusterEndpoint: 'http://ABC.gr7.us-west-2.eks.amazonaws.com' }, ['clusterEndpoint: must use https:, got "http://ABC.gr7.us-west-2.eks.amazonaws.com"']],
+    ['CA data not base64', { ...valid, clusterCertificateAuthorityData: 'not base64!' }, ['clusterCertificateAuthorityData: must be the base64 of a PEM certificate (-----BEGIN CERTIFICATE-----...), got "not base64!"']],
+    ['CA data not a certificate', { ...valid, clusterCertificateAuthorityData: Buffer.from('hello').toString('base64') }, ['clusterCertificateAuthorityData: must be the base64 of a PEM certificate (-----BEGIN CERTIFICATE-----...), got "aGVsbG8="']],
+    ['CA data empty', { ...valid, clusterCertificateAuthorityData: '' }, ['clusterCertificateAuthorityData: must be a non-empty string, got ""']],
+    ['CA data a placeholder', { ...valid, clusterCertificateAuthorityData: '<pending:clusterCertificateAuthorityData>' }, ['clusterCertificateAuthorityData: must be the base64 of a PEM certificate (-----BEGIN CERTIFICATE-----...), got "<pending:clusterCertificateAuthorityData..."']],
     ['newer schema', { ...valid, schemaVersion: 2 }, ['schemaVersion: is 2, newer than this metaflow-login understands (1): upgrade metaflow-login']],
     ['scopes without openid', { ...valid, scopes: ['email'] }, ['scopes: must include openid, got ["email"]']],
     ['redirect path', { ...valid, redirectPath: 'callback' }, ['redirectPath: must be an absolute URL path such as /callback, got "callback"']],
@@ -62,6 +67,12 @@ describe('validateDiscovery', () => {
     ['several at once', { ...valid, cliClientId: '', uiUrl: 'ftp://x' }, ['cliClientId: must be a non-empty string, got ""', 'uiUrl: must use https:, got "ftp://x"']],
   ])('%s', (_name, doc, expected) => {
     expect(issuesOf(doc)).toEqual(expected);
+  });
+
+  test('cluster endpoint and CA data: optional (older stages), accepted when well-formed', () => {
+    expect(valid.clusterEndpoint).toBeUndefined();
+    const ca = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
+    expect(issuesOf({ ...valid, clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com', clusterCertificateAuthorityData: ca })).toEqual([]);
   });
 
   test('http is fine for loopback and in-cluster URLs', () => {

@@ -78,6 +78,18 @@ class Checker {
     return v;
   }
 
+  /** Base64 of a PEM certificate (a kubeconfig's `certificate-authority-data`). */
+  certificateData(obj: Json, key: string, path: string): string | undefined {
+    const v = this.string(obj, key, path);
+    if (v === undefined) return undefined;
+    const base64 = /^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0;
+    if (!base64 || !Buffer.from(v, 'base64').toString('latin1').startsWith('-----BEGIN CERTIFICATE-----')) {
+      this.issues.push({ path, message: `must be the base64 of a PEM certificate (-----BEGIN CERTIFICATE-----...), got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}` });
+      return undefined;
+    }
+    return v;
+  }
+
   pattern(obj: Json, key: string, path: string, re: RegExp, what: string): string | undefined {
     const v = this.string(obj, key, path);
     if (v !== undefined && !re.test(v)) {
@@ -148,8 +160,10 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
   c.pattern(raw, 'region', 'region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-west-2');
   c.string(raw, 'clusterName', 'clusterName');
   c.url(raw, 'uiUrl', 'uiUrl', 'public');
+  // Optional: stages deployed before they were published lack both (the login then prints the
+  // `aws eks update-kubeconfig` command instead of writing a context). When present they must be usable.
   if (raw.clusterEndpoint !== undefined) c.url(raw, 'clusterEndpoint', 'clusterEndpoint', 'public');
-  if (raw.clusterCertificateAuthorityData !== undefined) c.string(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
+  if (raw.clusterCertificateAuthorityData !== undefined) c.certificateData(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
   if (c.issues.length > 0) throw new DiscoveryError(url, c.issues);
   return raw as unknown as DiscoveryDocument;
 }

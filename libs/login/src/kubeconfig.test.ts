@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
@@ -33,6 +33,20 @@ describe('mergeKubeconfig', () => {
     expect(kc['current-context']).toBe('metaflow-dev');
     expect(kc.clusters).toEqual([{ name: 'metaflow-dev', cluster: { server: doc.clusterEndpoint, 'certificate-authority-data': 'Q0EK' } }]);
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(kc.users).toEqual([
+      {
+        name: 'metaflow-dev',
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: 'aws',
+            args: ['eks', 'get-token', '--cluster-name', 'metaflow-dev', '--region', 'eu-west-1', '--output', 'json'],
+            interactiveMode: 'IfAvailable',
+          },
+        },
+      },
+    ]);
+    expect(kc.contexts).toEqual([{ name: 'metaflow-dev', context: { cluster: 'metaflow-dev', user: 'metaflow-dev', namespace: 'metaflow-jobs' } }]);
   });
 
   test('replaces the stage entries in place of duplicates and keeps everything else', () => {
@@ -67,10 +81,29 @@ describe('mergeKubeconfig', () => {
     expect(readFileSync(path, 'utf8')).toBe('clusters: [unclosed\n');
   });
 
-  test('without endpoint and CA in the document it says how to get a context instead', () => {
+  test('without endpoint and CA in the document (older stage) it says how to get a context instead and writes nothing', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
-    expect(() => mergeKubeconfig(path, { ...doc, clusterEndpoint: undefined })).toThrow(
-      'Use: aws eks update-kubeconfig --name metaflow-dev --region eu-west-1 --alias metaflow-dev',
+    expect(() => mergeKubeconfig(path, { ...doc, clusterEndpoint: undefined, clusterCertificateAuthorityData: undefined })).toThrow(
+      "the stage's discovery document has no clusterEndpoint and clusterCertificateAuthorityData (a stage deployed before they were published), so no kubeconfig context was written. " +
+        'Use: aws eks update-kubeconfig --name metaflow-dev --region eu-west-1 --alias metaflow-dev',
     );
+    expect(() => mergeKubeconfig(path, { ...doc, clusterCertificateAuthorityData: undefined })).toThrow(/has no clusterCertificateAuthorityData \(/);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  test('refuses a file whose clusters/users/contexts are not lists', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
+    writeFileSync(path, 'apiVersion: v1\nkind: Config\nusers:\n  alice: {}\n');
+    expect(() => mergeKubeconfig(path, doc)).toThrow(`${path}: 'users' is not a list, so this is not a kubeconfig kubectl reads; not touching it.`);
+    expect(readFileSync(path, 'utf8')).toBe('apiVersion: v1\nkind: Config\nusers:\n  alice: {}\n');
+  });
+
+  test('an empty file or empty lists are fine', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
+    writeFileSync(path, 'apiVersion: v1\nkind: Config\nclusters:\nusers: []\n');
+    mergeKubeconfig(path, doc);
+    const kc = load(path);
+    expect(kc.clusters.map((c) => c.name)).toEqual(['metaflow-dev']);
+    expect(kc.users.map((c) => c.name)).toEqual(['metaflow-dev']);
   });
 });

@@ -45,7 +45,8 @@ export function stageEntries(doc: DiscoveryDocument): { cluster: Named; user: Na
         exec: {
           apiVersion: 'client.authentication.k8s.io/v1beta1',
           command: 'aws',
-          args: ['--region', doc.region, 'eks', 'get-token', '--cluster-name', doc.clusterName, '--output', 'json'],
+          // `--output json` whatever the user's AWS CLI default output is: kubectl parses JSON only.
+          args: ['eks', 'get-token', '--cluster-name', doc.clusterName, '--region', doc.region, '--output', 'json'],
           interactiveMode: 'IfAvailable',
         },
       },
@@ -54,7 +55,7 @@ export function stageEntries(doc: DiscoveryDocument): { cluster: Named; user: Na
   };
 }
 
-function upsert(list: Named[] | undefined, entry: Named): Named[] {
+function upsert(list: Named[] | null | undefined, entry: Named): Named[] {
   const out = (list ?? []).filter((e) => e.name !== entry.name);
   out.push(entry);
   return out;
@@ -66,8 +67,9 @@ function upsert(list: Named[] | undefined, entry: Named): Named[] {
  */
 export function mergeKubeconfig(path: string, doc: DiscoveryDocument): { context: string } {
   if (!doc.clusterEndpoint || !doc.clusterCertificateAuthorityData) {
+    const missing = [!doc.clusterEndpoint && 'clusterEndpoint', !doc.clusterCertificateAuthorityData && 'clusterCertificateAuthorityData'].filter(Boolean).join(' and ');
     throw new LoginError(
-      `the stage's discovery document has no cluster endpoint/CA, so no kubeconfig context was written. ` +
+      `the stage's discovery document has no ${missing} (a stage deployed before they were published), so no kubeconfig context was written. ` +
         `Use: aws eks update-kubeconfig --name ${doc.clusterName} --region ${doc.region} --alias ${contextName(doc)}`,
     );
   }
@@ -82,6 +84,12 @@ export function mergeKubeconfig(path: string, doc: DiscoveryDocument): { context
       throw new LoginError(`cannot parse ${path} (${why}); not touching it. Fix it or pass --no-kubeconfig.`);
     }
     if (typeof current !== 'object' || Array.isArray(current)) throw new LoginError(`${path} is not a kubeconfig; not touching it. Pass --no-kubeconfig.`);
+    for (const key of ['clusters', 'users', 'contexts'] as const) {
+      const list = current[key] as unknown;
+      if (list !== undefined && list !== null && !Array.isArray(list)) {
+        throw new LoginError(`${path}: '${key}' is not a list, so this is not a kubeconfig kubectl reads; not touching it. Fix it or pass --no-kubeconfig.`);
+      }
+    }
   }
   const { cluster, user, context } = stageEntries(doc);
   const next: Kubeconfig = {

@@ -153,6 +153,10 @@ export class StageServer {
   }
 }
 
+/** EKS endpoint and CA data of the test stage, published through the real builder from the stage outputs. */
+export const TEST_CLUSTER_ENDPOINT = 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com';
+export const TEST_CLUSTER_CA_DATA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBtestCA\n-----END CERTIFICATE-----\n').toString('base64');
+
 /**
  * The discovery document the manifests publish for a stage `dev` (`buildDiscoveryDocument`, the
  * real builder), pointed at the loopback provider and stage; `overrides` change single fields.
@@ -165,14 +169,14 @@ export function discoveryDoc(stageUrl: string, issuer: string, overrides: Record
     cognitoDomain: 'https://metaflow-dev-111111111111.auth.us-west-2.amazoncognito.com',
     artifactBucketName: 'metaflow-dev-artifacts',
     clusterName: 'metaflow-dev',
+    clusterEndpoint: TEST_CLUSTER_ENDPOINT,
+    clusterCertificateAuthorityData: TEST_CLUSTER_CA_DATA,
   };
   return {
     ...buildDiscoveryDocument(makeStageConfig({ name: 'dev', region: 'us-west-2' }), outputs),
     redirectPorts: testRedirectPorts(),
     serviceUrl: `${stageUrl}/cli/`,
     uiUrl: `${stageUrl}/`,
-    clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com',
-    clusterCertificateAuthorityData: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as yaml from 'js-yaml';
 import { main } from '../src/main';
 import { verifyTokens } from '../src/oidc';
-import { BIN, CLI_CLIENT, discoveryDoc, reserveRedirectPorts, testRedirectPorts, OTHER_CLIENT, runCli, sandbox, StageServer, startProvider, type ProviderHandle, type Sandbox } from './harness';
+import { BIN, CLI_CLIENT, discoveryDoc, TEST_CLUSTER_CA_DATA, TEST_CLUSTER_ENDPOINT, reserveRedirectPorts, testRedirectPorts, OTHER_CLIENT, runCli, sandbox, StageServer, startProvider, type ProviderHandle, type Sandbox } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -21,10 +21,25 @@ const hasKubectl = (() => {
     execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
     return true;
   } catch {
-    console.warn('kubectl not found: skipping the kubeconfig check that reads the file back through kubectl');
+    console.warn('kubectl not found: the kubeconfig checks parse the file as YAML instead of reading it back through kubectl');
     return false;
   }
 })();
+
+type KubeNamed = { name: string; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface KubeView {
+  'current-context'?: string;
+  clusters?: KubeNamed[] | null;
+  users?: KubeNamed[] | null;
+  contexts?: KubeNamed[] | null;
+}
+
+/** The kubeconfig as kubectl reads it (`kubectl config view --raw`), or the parsed YAML when kubectl is not installed. */
+function readKubeconfig(path: string): KubeView {
+  if (hasKubectl) return JSON.parse(execFileSync('kubectl', ['config', 'view', '--raw', '--kubeconfig', path, '-o', 'json']).toString()) as KubeView;
+  return yaml.load(readFileSync(path, 'utf8')) as KubeView;
+}
+const names = (list: KubeNamed[] | null | undefined) => (list ?? []).map((e) => e.name).sort();
 
 let provider: ProviderHandle;
 let stage: StageServer;
@@ -164,20 +179,28 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     }
   });
 
-  (hasKubectl ? test : test.skip)('adds a kubeconfig context with the aws eks get-token exec plugin, keeping the other contexts', () => {
-    const view = JSON.parse(execFileSync('kubectl', ['config', 'view', '--kubeconfig', s.kubeconfig, '-o', 'json']).toString());
+  test(`adds a kubeconfig context with the aws eks get-token exec plugin, keeping the other contexts (${hasKubectl ? 'read back with kubectl' : 'parsed as YAML: no kubectl'})`, () => {
+    expect(first.stderr).toContain(`kubectl: context 'metaflow-dev' in ${s.kubeconfig}`);
+    const view = readKubeconfig(s.kubeconfig);
     expect(view['current-context']).toBe('metaflow-dev');
-    expect(view.contexts.map((c: { name: string }) => c.name).sort()).toEqual(['metaflow-dev', 'other']);
-    const cluster = view.clusters.find((c: { name: string }) => c.name === 'metaflow-dev');
-    expect(cluster.cluster.server).toBe('https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com');
-    const user = view.users.find((u: { name: string }) => u.name === 'metaflow-dev');
-    expect(user.user.exec.command).toBe('aws');
-    expect(user.user.exec.args).toEqual(['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'metaflow-dev', '--output', 'json']);
-    expect(user.user.exec.apiVersion).toBe('client.authentication.k8s.io/v1beta1');
-    const ctx = view.contexts.find((c: { name: string }) => c.name === 'metaflow-dev');
-    expect(ctx.context).toEqual({ cluster: 'metaflow-dev', user: 'metaflow-dev', namespace: 'metaflow-jobs' });
-    // kubectl redacts secrets in `view`; the raw file still has the other user's token untouched.
-    expect(readFileSync(s.kubeconfig, 'utf8')).toContain('other-user-token');
+    expect(names(view.contexts)).toEqual(['metaflow-dev', 'other']);
+    expect(names(view.clusters)).toEqual(['metaflow-dev', 'other']);
+    expect(names(view.users)).toEqual(['metaflow-dev', 'other']);
+    // Endpoint and CA come from the discovery document, i.e. from the Eks stack outputs through buildDiscoveryDocument.
+    const cluster = view.clusters?.find((c) => c.name === 'metaflow-dev');
+    expect(cluster?.cluster).toEqual({ server: TEST_CLUSTER_ENDPOINT, 'certificate-authority-data': TEST_CLUSTER_CA_DATA });
+    const user = view.users?.find((u) => u.name === 'metaflow-dev');
+    expect(user?.user.exec).toMatchObject({
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', 'metaflow-dev', '--region', 'us-west-2', '--output', 'json'],
+    });
+    const ctx = view.contexts?.find((c) => c.name === 'metaflow-dev');
+    expect(ctx?.context).toEqual({ cluster: 'metaflow-dev', user: 'metaflow-dev', namespace: 'metaflow-jobs' });
+    // The other context, its cluster and its user (with its token) are untouched.
+    expect(view.contexts?.find((c) => c.name === 'other')?.context).toEqual({ cluster: 'other', user: 'other' });
+    expect(view.clusters?.find((c) => c.name === 'other')?.cluster).toEqual({ server: 'https://other.example.com' });
+    expect(view.users?.find((u) => u.name === 'other')?.user).toEqual({ token: 'other-user-token' });
   });
 
   test('re-running login refreshes silently: no browser, new access token', async () => {
@@ -286,6 +309,76 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     const token = await runCli(['token', 'dev'], s.env());
     expect(token.code).toBe(1);
     expect(token.stderr).toContain("not logged in to stage 'dev'");
+  });
+});
+
+describe('kubeconfig', () => {
+  const otherConfig = yaml.dump({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'other', cluster: { server: 'https://other.example.com' } }],
+    users: [{ name: 'other', user: { token: 'other-user-token' } }],
+    contexts: [{ name: 'other', context: { cluster: 'other', user: 'other' } }],
+    'current-context': 'other',
+  });
+  const withOther = (s: Sandbox) => {
+    mkdirSync(join(s.home, '.kube'), { recursive: true });
+    writeFileSync(s.kubeconfig, otherConfig);
+  };
+
+  test('--no-kubeconfig leaves an existing kubeconfig byte for byte and adds no context', async () => {
+    const s = sandbox();
+    withOther(s);
+    const res = await runCli([stage.url, '--no-kubeconfig'], s.env());
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('kubectl: kubeconfig left untouched (--no-kubeconfig)');
+    expect(readFileSync(s.kubeconfig, 'utf8')).toBe(otherConfig);
+    const view = readKubeconfig(s.kubeconfig);
+    expect(names(view.contexts)).toEqual(['other']);
+    expect(view['current-context']).toBe('other');
+  });
+
+  test('--json reports the context; logging in again replaces the stage entries instead of duplicating them', async () => {
+    const s = sandbox();
+    const res = await runCli([stage.url, '--json'], s.env());
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).kubeconfig).toEqual({ path: s.kubeconfig, context: 'metaflow-dev' });
+    expect(mode(s.kubeconfig)).toBe(0o600);
+    // The stage's cluster was replaced (same name, new endpoint): the next login (a silent refresh) updates it.
+    stage.doc = discoveryDoc(stage.url, provider.issuer, { clusterEndpoint: 'https://NEW0123456789.gr7.us-west-2.eks.amazonaws.com' });
+    writeFileSync(s.kubeconfig, yaml.dump({ ...(yaml.load(readFileSync(s.kubeconfig, 'utf8')) as object), 'current-context': 'elsewhere' }), { mode: 0o600 });
+    const again = await runCli([stage.url], s.env());
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('(refreshed silently)');
+    const view = readKubeconfig(s.kubeconfig);
+    expect(names(view.contexts)).toEqual(['metaflow-dev']);
+    expect(names(view.clusters)).toEqual(['metaflow-dev']);
+    expect(names(view.users)).toEqual(['metaflow-dev']);
+    expect(view.clusters?.[0].cluster.server).toBe('https://NEW0123456789.gr7.us-west-2.eks.amazonaws.com');
+    expect(view['current-context']).toBe('metaflow-dev');
+  });
+
+  test('a stage that does not publish endpoint and CA (deployed before they were): login works, prints the update-kubeconfig command, no file written', async () => {
+    stage.doc = discoveryDoc(stage.url, provider.issuer, { clusterEndpoint: undefined, clusterCertificateAuthorityData: undefined });
+    const s = sandbox();
+    const res = await runCli([stage.url], s.env());
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain("Logged in to stage 'dev'");
+    expect(res.stderr).toContain(
+      "kubectl: the stage's discovery document has no clusterEndpoint and clusterCertificateAuthorityData (a stage deployed before they were published), so no kubeconfig context was written. " +
+        'Use: aws eks update-kubeconfig --name metaflow-dev --region us-west-2 --alias metaflow-dev',
+    );
+    expect(existsSync(s.kubeconfig)).toBe(false);
+  });
+
+  test('a kubeconfig it cannot parse is left alone and the login still succeeds', async () => {
+    const s = sandbox();
+    mkdirSync(join(s.home, '.kube'), { recursive: true });
+    writeFileSync(s.kubeconfig, 'clusters: [unclosed\n');
+    const res = await runCli([stage.url], s.env());
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/kubectl: cannot parse .*config \(.*\); not touching it\. Fix it or pass --no-kubeconfig\./);
+    expect(readFileSync(s.kubeconfig, 'utf8')).toBe('clusters: [unclosed\n');
   });
 });
 
