@@ -149,6 +149,14 @@ describe('discovery document', () => {
     expect(JSON.parse(filter.spec.directResponse.body.inline)).toEqual(buildDiscoveryDocument(config, outputs));
   });
 
+  it('publishes the cluster endpoint and CA data from the Eks stack outputs (for the login kubeconfig)', () => {
+    const body = findObject<{ spec: { directResponse: { body: { inline: string } } } }>(rendered, 'HTTPRouteFilter', 'metaflow-discovery-document').spec.directResponse.body.inline;
+    const doc = JSON.parse(body) as { clusterEndpoint?: string; clusterCertificateAuthorityData?: string };
+    expect(doc.clusterEndpoint).toBe(outputs.clusterEndpoint);
+    expect(doc.clusterCertificateAuthorityData).toBe(outputs.clusterCertificateAuthorityData);
+    expect(Buffer.from(doc.clusterCertificateAuthorityData ?? '', 'base64').toString()).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+  });
+
   it('holds no secret reference', () => {
     const body = findObject<{ spec: { directResponse: { body: { inline: string } } } }>(rendered, 'HTTPRouteFilter', 'metaflow-discovery-document').spec.directResponse.body.inline;
     for (const value of [outputs.gatewayClientSecretArn, outputs.databaseSecretArn, outputs.gatewayClientId]) expect(body).not.toContain(value);
