@@ -37,6 +37,7 @@ describeMoto('deploy rehearsal on moto', () => {
 
   it('writes a complete outputs file', () => {
     passes('outputs file complete');
+    passes('discovery document gives a kubeconfig context');
     expect(Object.keys(report.deploy!.outputs!)).toHaveLength(6);
   });
 

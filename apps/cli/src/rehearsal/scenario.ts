@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BootstrapStageResult, DeployStageResult, EmulatorFixtures, MotoServer, StageAws, TeardownResult, clusterSnapshotExists, finalSnapshotId, formatWaves, startMoto, useEnv } from '@metaflow-gitops/gitops';
-import { OUTPUTS, StageConfig, clusterName, deployRoleName, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
+import { contextName, stageEntries, validateDiscovery } from '@metaflow-gitops/login';
+import { OUTPUTS, StageConfig, buildDiscoveryDocument, clusterName, deployRoleName, discoveryUrl, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
 import { bootstrapCommand } from '../commands/bootstrap';
 import { deployCommand } from '../commands/deploy';
 import { teardownCommand } from '../commands/teardown';
@@ -142,6 +143,21 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       outputsDetail = (err as Error).message;
     }
     check('outputs file complete', outputsOk, outputsDetail);
+
+    // The deployed outputs published as the discovery document give metaflow-login a kubeconfig
+    // context (cluster endpoint and CA data from the Eks stack).
+    let kubeOk = false;
+    let kubeDetail = '';
+    try {
+      const typed = readStageOutputs(config.name, JSON.parse(fs.readFileSync(outputsFile, 'utf8')));
+      const doc = validateDiscovery(JSON.parse(JSON.stringify(buildDiscoveryDocument(config, typed))), discoveryUrl(config));
+      const { cluster } = stageEntries(doc);
+      kubeOk = JSON.stringify(cluster.cluster) === JSON.stringify({ server: typed.clusterEndpoint, 'certificate-authority-data': typed.clusterCertificateAuthorityData });
+      kubeDetail = `context ${contextName(doc)}: server ${String(doc.clusterEndpoint)}`;
+    } catch (err) {
+      kubeDetail = (err as Error).message;
+    }
+    check('discovery document gives a kubeconfig context', kubeOk, kubeDetail);
 
     // 2. Deploy again: nothing changed.
     const d2 = await run<DeployStageResult>(`deploy ${options.stage} --json (again)`, (io) => deployCommand(common, io, deps));

@@ -12,7 +12,9 @@
 4. Resource types moto does not model (Cognito, EKS, Secrets Manager, ...) are recorded as created,
    as moto does, but with a physical id and Fn::GetAtt values (derived from the logical id), so
    stacks that reference them and their outputs resolve; a `...SecurityGroupId` attribute (the EKS
-   cluster's) is a real security group in moto's EC2 backend, since other resources reference it.
+   cluster's) is a real security group in moto's EC2 backend, since other resources reference it;
+   an EKS cluster's Endpoint and CertificateAuthorityData are shaped like the real ones (https URL,
+   base64 PEM), since the Eks stack outputs them for the discovery document.
    The rehearsal checks delivery (order, exports, outputs, retention), not what these resources do.
 5. An Aurora instance without EngineVersion (it inherits the cluster's) made moto fail with a
    KeyError: moto's default engine versions get the Aurora engines.
@@ -29,6 +31,8 @@
 Arguments are passed to moto_server unchanged (e.g. `-H localhost -p 5123`); MOTO_ACCOUNT_ID
 selects the account it answers as.
 """
+import base64
+import hashlib
 import sys
 
 from moto.cloudformation import custom_model, parsing, responses
@@ -122,6 +126,25 @@ class VpcCidrBlock(CloudFormationModel):
         return True
 
 
+def _eks_endpoint(resource):
+    digest = hashlib.sha256(f"{resource.account_id}/{resource.region_name}/{resource.resource_name}".encode()).hexdigest().upper()[:32]
+    return f"https://{digest}.gr7.{resource.region_name}.eks.amazonaws.com"
+
+
+def _eks_certificate_authority_data(resource):
+    # Shaped like the real attribute (base64 of a PEM certificate), so consumers that check it
+    # (the discovery document read by metaflow-login) accept the rehearsal's outputs.
+    body = base64.b64encode(f"rehearsal stand-in CA of {resource.resource_name}".encode()).decode()
+    return base64.b64encode(f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n".encode()).decode()
+
+
+# Fn::GetAtt of an EKS cluster stand-in, shaped like the real values (the Eks stack outputs them).
+EKS_CLUSTER_ATTRIBUTES = {
+    "Endpoint": _eks_endpoint,
+    "CertificateAuthorityData": _eks_certificate_authority_data,
+}
+
+
 class Unmodeled(CloudFormationModel):
     """Stand-in for a resource type moto's CloudFormation does not model."""
 
@@ -158,6 +181,8 @@ class Unmodeled(CloudFormationModel):
                 group = backend.create_security_group(f"{self.resource_name}-{attribute_name}", f"stand-in for {self.logical_id}.{attribute_name}")
                 self.security_groups[attribute_name] = group.id
             return self.security_groups[attribute_name]
+        if self.resource_type == "AWS::EKS::Cluster" and attribute_name in EKS_CLUSTER_ATTRIBUTES:
+            return EKS_CLUSTER_ATTRIBUTES[attribute_name](self)
         if attribute_name.endswith("Arn") or attribute_name == "Arn":
             service = self.resource_type.split("::")[1].lower()
             return f"arn:aws:{service}:{self.region_name}:{self.account_id}:{self.logical_id.lower()}/{self.resource_name}"
