@@ -26,7 +26,12 @@ const hasKubectl = (() => {
   }
 })();
 
-type KubeNamed = { name: string; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface KubeNamed {
+  name: string;
+  cluster?: { server?: string; 'certificate-authority-data'?: string };
+  user?: { exec?: Record<string, unknown>; token?: string };
+  context?: Record<string, unknown>;
+}
 interface KubeView {
   'current-context'?: string;
   clusters?: KubeNamed[] | null;
@@ -190,7 +195,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     const cluster = view.clusters?.find((c) => c.name === 'metaflow-dev');
     expect(cluster?.cluster).toEqual({ server: TEST_CLUSTER_ENDPOINT, 'certificate-authority-data': TEST_CLUSTER_CA_DATA });
     const user = view.users?.find((u) => u.name === 'metaflow-dev');
-    expect(user?.user.exec).toMatchObject({
+    expect(user?.user?.exec).toMatchObject({
       apiVersion: 'client.authentication.k8s.io/v1beta1',
       command: 'aws',
       args: ['eks', 'get-token', '--cluster-name', 'metaflow-dev', '--region', 'us-west-2', '--output', 'json'],
@@ -354,7 +359,7 @@ describe('kubeconfig', () => {
     expect(names(view.contexts)).toEqual(['metaflow-dev']);
     expect(names(view.clusters)).toEqual(['metaflow-dev']);
     expect(names(view.users)).toEqual(['metaflow-dev']);
-    expect(view.clusters?.[0].cluster.server).toBe('https://NEW0123456789.gr7.us-west-2.eks.amazonaws.com');
+    expect(view.clusters?.[0].cluster?.server).toBe('https://NEW0123456789.gr7.us-west-2.eks.amazonaws.com');
     expect(view['current-context']).toBe('metaflow-dev');
   });
 
