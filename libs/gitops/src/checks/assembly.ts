@@ -70,23 +70,6 @@ export function deployOrder(stacks: readonly AssemblyStack[], preferred: readonl
   return out;
 }
 
-/** Deploy waves: each wave holds the stacks whose dependencies are all in earlier waves (deployable in parallel). */
-export function deployWaves(stacks: readonly AssemblyStack[]): string[][] {
-  const waves: string[][] = [];
-  const placed = new Set<string>();
-  const names = new Set(stacks.map((s) => s.stackName));
-  let remaining = [...stacks];
-  while (remaining.length > 0) {
-    const wave = remaining.filter((s) => s.dependencies.every((d) => placed.has(d) || !names.has(d)));
-    if (wave.length === 0) throw new Error(`dependency cycle among ${remaining.map((s) => s.stackName).join(', ')}`);
-    const waveNames = wave.map((s) => s.stackName).sort();
-    waveNames.forEach((n) => placed.add(n));
-    waves.push(waveNames);
-    remaining = remaining.filter((s) => !placed.has(s.stackName));
-  }
-  return waves;
-}
-
 export interface Template {
   readonly Resources?: Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>;
   readonly Outputs?: Record<string, unknown>;

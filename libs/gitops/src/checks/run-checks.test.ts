@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthStage } from '@metaflow-gitops/constructs';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
-import { deployOrder, deployWaves, readAssemblyStacks } from './assembly';
+import { deployOrder, readAssemblyStacks } from './assembly';
+import { planDeployWaves } from '../deploy/waves';
 import { cfnLintVersion } from './cfn-lint';
 import { runChecks } from './run-checks';
 import { CheckResult } from './types';
@@ -69,7 +70,8 @@ describe('a freshly synthesized stage', () => {
     const stacks = readAssemblyStacks(same);
     const seed = ['vpc', 'dns', 'data', 'auth', 'eks', 'ingress'].map((k) => `dev-${k}`);
     expect(deployOrder(stacks, seed).map((s) => s.stackName)).toEqual(seed);
-    expect(deployWaves(stacks)).toEqual([['dev-auth', 'dev-dns', 'dev-vpc'], ['dev-data'], ['dev-eks'], ['dev-ingress']]);
+    const nodes = stacks.map((s) => ({ name: s.stackName, dependsOn: s.dependencies }));
+    expect(planDeployWaves(nodes).map((wave) => [...wave].sort())).toEqual([['dev-auth', 'dev-dns', 'dev-vpc'], ['dev-data'], ['dev-eks'], ['dev-ingress']]);
   });
 });
 

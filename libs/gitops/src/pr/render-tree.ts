@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { readAssemblyStacks, readTemplate } from '../checks/assembly';
 import { CfnTemplate } from './template-diff';
 
 const execFileAsync = promisify(execFile);
@@ -49,10 +50,6 @@ export interface TreeStack {
   readonly region?: string;
 }
 
-interface AssemblyManifest {
-  artifacts?: Record<string, { type?: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }>;
-}
-
 /**
  * The stacks of a synth output directory, by CloudFormation stack name: from each cloud assembly's
  * `manifest.json` (stack name, template file, `aws://account/region`), or, without a manifest, from
@@ -63,12 +60,9 @@ export function readStacks(dir: string): Map<string, TreeStack> {
   const files = walk(dir).sort();
   const manifests = files.filter((f) => path.basename(f) === 'manifest.json');
   for (const m of manifests) {
-    const manifest = JSON.parse(fs.readFileSync(m, 'utf8')) as AssemblyManifest;
-    for (const [id, a] of Object.entries(manifest.artifacts ?? {})) {
-      if (a.type !== 'aws:cloudformation:stack') continue;
-      const file = path.join(path.dirname(m), a.properties?.templateFile ?? `${id}.template.json`);
-      const region = /^aws:\/\/[^/]*\/(.+)$/.exec(a.environment ?? '')?.[1];
-      out.set(a.properties?.stackName ?? id, { template: JSON.parse(fs.readFileSync(file, 'utf8')), region: region && region !== 'unknown-region' ? region : undefined });
+    for (const stack of readAssemblyStacks(path.dirname(m))) {
+      const region = stack.region && stack.region !== 'unknown-region' ? stack.region : undefined;
+      out.set(stack.stackName, { template: readTemplate(stack).template as CfnTemplate, region });
     }
   }
   if (manifests.length > 0) return out;
