@@ -8,6 +8,8 @@ import { EXIT, LoginError, UsageError } from './errors';
 import { DEFAULT_CLOCK_TOLERANCE_S } from './oidc';
 import type { Runtime } from './session';
 
+const VERSION: string = require('../package.json').version;
+
 const EXIT_CODES = `Exit codes:
   0  success
   1  failure (login refused or timed out, discovery/IdP unreachable, invalid document, file errors)
@@ -33,6 +35,7 @@ Login options:
   --clock-tolerance <s>     allowed clock difference with the issuer (default ${DEFAULT_CLOCK_TOLERANCE_S})
   --json                    print a JSON summary on stdout
   -h, --help                show this help
+  -V, --version             print the version
 
 Commands:
   token <stage>             print a fresh access token (refreshed silently) for scripts
@@ -111,6 +114,10 @@ async function dispatch(argv: string[], rt: Runtime): Promise<number> {
     return EXIT.ok;
   };
   const tolerance = { 'clock-tolerance': { type: 'string' } } as const;
+  if (argv.length === 1 && (first === '--version' || first === '-V')) {
+    rt.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
 
   switch (command) {
     case 'help':

@@ -794,6 +794,12 @@ describe('command line', () => {
     expect(res.stdout).toContain('Exit codes:');
   });
 
+  test('--version prints the package version and exits 0', async () => {
+    const res = await runCli(['--version'], sandbox().env());
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(require('../package.json').version);
+  });
+
   test.each([
     [['--bogus'], "Unknown option '--bogus'"],
     [['token'], 'token takes exactly one stage name'],
