@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
 import type { IHTTPRouteFilter } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/HTTPRouteFilter';
-import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { DISCOVERY_PATH, buildDiscoveryDocument } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { typedObject } from '../private/api-object';
 import { GATEWAY } from '../gateway/names';
-import { parentRef } from '../gateway/routes';
+import { stageRoute } from '../gateway/routes';
 
 const FILTER = 'metaflow-discovery-document';
 
@@ -23,19 +22,10 @@ export function addDiscoveryRoute(scope: Construct, ctx: StageContext): void {
     metadata: { name: FILTER, namespace: GATEWAY.namespace },
     spec: { directResponse: { statusCode: 200, contentType: 'application/json', body: { type: 'Inline', inline: body } } },
   });
-  typedObject<IHTTPRoute>(scope, 'discovery-route', {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: GATEWAY.routes.discovery, namespace: GATEWAY.namespace },
-    spec: {
-      parentRefs: [parentRef()],
-      hostnames: [ctx.host],
-      rules: [
-        {
-          matches: [{ path: { type: 'Exact', value: DISCOVERY_PATH } }],
-          filters: [{ type: 'ExtensionRef', extensionRef: { group: 'gateway.envoyproxy.io', kind: 'HTTPRouteFilter', name: FILTER } }],
-        },
-      ],
+  stageRoute(scope, 'discovery-route', GATEWAY.routes.discovery, ctx, [
+    {
+      matches: [{ path: { type: 'Exact', value: DISCOVERY_PATH } }],
+      filters: [{ type: 'ExtensionRef', extensionRef: { group: 'gateway.envoyproxy.io', kind: 'HTTPRouteFilter', name: FILTER } }],
     },
-  });
+  ]);
 }

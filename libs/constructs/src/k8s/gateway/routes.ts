@@ -13,45 +13,39 @@ export function parentRef() {
   return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: GATEWAY.tlsListener };
 }
 
+type RouteRules = NonNullable<IHTTPRoute['spec']>['rules'];
+
+/** An HTTPRoute on the stage host, attached to the Gateway's listener. */
+export function stageRoute(scope: Construct, id: string, name: string, ctx: StageContext, rules: RouteRules): void {
+  typedObject<IHTTPRoute>(scope, id, {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name, namespace: GATEWAY.namespace },
+    spec: { parentRefs: [parentRef()], hostnames: [ctx.host], rules },
+  });
+}
+
 /**
  * The routes of seed 000: `/` the static UI and `/api/` the UI backend (one route, one browser
  * login), `/cli/` the metadata service for the Metaflow CLI (its own route: Bearer tokens, no
  * login redirect), with the prefix rewritten so the service sees `/`.
  */
 export function addRoutes(scope: Construct, ctx: StageContext): void {
-  typedObject<IHTTPRoute>(scope, 'route-ui', {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: GATEWAY.routes.ui, namespace: GATEWAY.namespace },
-    spec: {
-      parentRefs: [parentRef()],
-      hostnames: [ctx.host],
-      rules: [
-        {
-          matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.api } }],
-          backendRefs: [{ name: UI_BACKEND, port: UI_BACKEND_PORT }],
-        },
-        {
-          matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.ui } }],
-          backendRefs: [{ name: UI_STATIC, port: UI_STATIC_PORT }],
-        },
-      ],
+  stageRoute(scope, 'route-ui', GATEWAY.routes.ui, ctx, [
+    {
+      matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.api } }],
+      backendRefs: [{ name: UI_BACKEND, port: UI_BACKEND_PORT }],
     },
-  });
-  typedObject<IHTTPRoute>(scope, 'route-cli', {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: GATEWAY.routes.cli, namespace: GATEWAY.namespace },
-    spec: {
-      parentRefs: [parentRef()],
-      hostnames: [ctx.host],
-      rules: [
-        {
-          matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.cli } }],
-          filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
-          backendRefs: [{ name: METADATA_SERVICE, port: METADATA_SERVICE_PORT }],
-        },
-      ],
+    {
+      matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.ui } }],
+      backendRefs: [{ name: UI_STATIC, port: UI_STATIC_PORT }],
     },
-  });
+  ]);
+  stageRoute(scope, 'route-cli', GATEWAY.routes.cli, ctx, [
+    {
+      matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.cli } }],
+      filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+      backendRefs: [{ name: METADATA_SERVICE, port: METADATA_SERVICE_PORT }],
+    },
+  ]);
 }
