@@ -154,6 +154,28 @@ export class StageServer {
 }
 
 /** EKS endpoint and CA data of the test stage, published through the real builder from the stage outputs. */
+/** A provider and a stage serving its discovery document; `stop()` ends both. */
+export interface TestStage {
+  readonly provider: ProviderHandle;
+  readonly stage: StageServer;
+  stop(): Promise<void>;
+}
+
+export async function startTestStage(options: Parameters<typeof startProvider>[0] = {}): Promise<TestStage> {
+  const provider = await startProvider(options);
+  const stage = new StageServer(provider);
+  await stage.start();
+  stage.doc = discoveryDoc(stage.url, provider.issuer);
+  return {
+    provider,
+    stage,
+    async stop() {
+      await stage.stop();
+      await provider.stop();
+    },
+  };
+}
+
 export const TEST_CLUSTER_ENDPOINT = 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com';
 export const TEST_CLUSTER_CA_DATA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBtestCA\n-----END CERTIFICATE-----\n').toString('base64');
 

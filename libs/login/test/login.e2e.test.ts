@@ -12,7 +12,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as yaml from 'js-yaml';
 import { main } from '../src/main';
 import { verifyTokens } from '../src/oidc';
-import { BIN, CLI_CLIENT, discoveryDoc, TEST_CLUSTER_CA_DATA, TEST_CLUSTER_ENDPOINT, reserveRedirectPorts, testRedirectPorts, OTHER_CLIENT, runCli, sandbox, StageServer, startProvider, type ProviderHandle, type Sandbox } from './harness';
+import { BIN, CLI_CLIENT, discoveryDoc, TEST_CLUSTER_CA_DATA, TEST_CLUSTER_ENDPOINT, reserveRedirectPorts, testRedirectPorts, OTHER_CLIENT, runCli, sandbox, StageServer, startTestStage, type ProviderHandle, type Sandbox, type TestStage } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -46,20 +46,18 @@ function readKubeconfig(path: string): KubeView {
 }
 const names = (list: KubeNamed[] | null | undefined) => (list ?? []).map((e) => e.name).sort();
 
+let primary: TestStage;
 let provider: ProviderHandle;
 let stage: StageServer;
 
 beforeAll(async () => {
   await reserveRedirectPorts();
-  provider = await startProvider();
-  stage = new StageServer(provider);
-  await stage.start();
-  stage.doc = discoveryDoc(stage.url, provider.issuer);
+  primary = await startTestStage();
+  ({ provider, stage } = primary);
 });
 
 afterAll(async () => {
-  await stage?.stop();
-  await provider?.stop();
+  await primary?.stop();
 });
 
 beforeEach(() => {
@@ -637,21 +635,18 @@ describe('token verification with real tokens', () => {
 });
 
 describe('short-lived tokens (access 2 s, refresh 10 s)', () => {
-  let shortProvider: ProviderHandle;
   let shortStage: StageServer;
+  let shortStageHandle: TestStage;
   const s = sandbox();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
-    shortProvider = await startProvider({ ttl: { AccessToken: 2, IdToken: 2, RefreshToken: 10 } });
-    shortStage = new StageServer(shortProvider);
-    await shortStage.start();
-    shortStage.doc = discoveryDoc(shortStage.url, shortProvider.issuer);
+    shortStageHandle = await startTestStage({ ttl: { AccessToken: 2, IdToken: 2, RefreshToken: 10 } });
+    ({ stage: shortStage } = shortStageHandle);
   });
 
   afterAll(async () => {
-    await shortStage?.stop();
-    await shortProvider?.stop();
+    await shortStageHandle?.stop();
   });
 
   test('an expired access token is refreshed silently by token; an expired refresh token sends login back to the browser', async () => {
@@ -709,17 +704,17 @@ describe('standalone package (dist/ built by scripts/standalone.mjs, no tsx)', (
 describe('logout against a Cognito-like issuer (revocation only on the hosted-UI domain)', () => {
   let cognito: ProviderHandle;
   let cognitoStage: StageServer;
+  let cognitoStageHandle: TestStage;
 
   beforeAll(async () => {
-    cognito = await startProvider({ cognitoRevocation: true });
-    cognitoStage = new StageServer(cognito);
-    await cognitoStage.start();
+    cognitoStageHandle = await startTestStage({ cognitoRevocation: true });
+    ({ provider: cognito, stage: cognitoStage } = cognitoStageHandle);
+    // The hosted-UI domain is the provider itself, known once it listens.
     cognitoStage.doc = discoveryDoc(cognitoStage.url, cognito.issuer, { cognitoDomain: cognito.issuer });
   });
 
   afterAll(async () => {
-    await cognitoStage?.stop();
-    await cognito?.stop();
+    await cognitoStageHandle?.stop();
   });
 
   test('revokes through <cognitoDomain>/oauth2/revoke when the metadata names no revocation endpoint', async () => {
@@ -745,18 +740,16 @@ describe('logout against a Cognito-like issuer (revocation only on the hosted-UI
 describe('a misbehaving IdP issuing tokens for another audience (full login)', () => {
   let idp: ProviderHandle;
   let idpStage: StageServer;
+  let idpStageHandle: TestStage;
   const misissue = (body: Record<string, string>) => fetch(`${idp.issuer}/__test__/misissue`, { method: 'POST', body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    idp = await startProvider();
-    idpStage = new StageServer(idp);
-    await idpStage.start();
-    idpStage.doc = discoveryDoc(idpStage.url, idp.issuer);
+    idpStageHandle = await startTestStage();
+    ({ provider: idp, stage: idpStage } = idpStageHandle);
   });
 
   afterAll(async () => {
-    await idpStage?.stop();
-    await idp?.stop();
+    await idpStageHandle?.stop();
   });
 
   test('an ID token whose aud is another client is refused and nothing is saved', async () => {
