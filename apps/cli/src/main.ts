@@ -28,8 +28,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .enablePositionalOptions();
   program
     .command('diff')
-    .description('What merging this branch changes: affected stages, per-stack CloudFormation diff, manifests diff, checks (no AWS credentials)')
-    .option('--base <ref>', 'base branch ref; the diff starts at its merge-base with HEAD (default: origin/$GITHUB_BASE_REF, else origin/main)')
+    .description(
+      'What merging this branch changes: affected stages, per-stack CloudFormation diff, manifests diff, checks (no AWS credentials)',
+    )
+    .option(
+      '--base <ref>',
+      'base branch ref; the diff starts at its merge-base with HEAD (default: origin/$GITHUB_BASE_REF, else origin/main)',
+    )
     .option('--stage <name...>', 'diff only these stages (forces them in even when unaffected)')
     .option('--format <format>', 'markdown or json', 'markdown')
     .option('--out <file>', 'write the report here instead of stdout')

@@ -13,7 +13,10 @@ import { copyRepository, GitHubDouble } from '@metaflow-gitops/gitops/testing';
  */
 const ROOT = path.resolve(__dirname, '../../..');
 const ready = ['apps/cli/src/commands/synth.ts', 'apps/cli/src/commands/manifests.ts'].every((f) => fs.existsSync(path.join(ROOT, f)));
-if (!ready) console.warn('SKIPPED pr-path.e2e.test.ts: mfctl synth/manifests are not in this tree yet (they land with the infra and manifests issues)');
+if (!ready)
+  console.warn(
+    'SKIPPED pr-path.e2e.test.ts: mfctl synth/manifests are not in this tree yet (they land with the infra and manifests issues)',
+  );
 
 const DATA_STACK = 'libs/constructs/src/aws/data/data-stack.ts';
 const DB_ID = /databaseCluster: '(\w+)'/;
@@ -30,7 +33,19 @@ const DB_ID = /databaseCluster: '(\w+)'/;
   let git: (...args: string[]) => string;
   let commitAll: (message: string) => void;
   const setLabels = (labels: string[]) =>
-    fs.writeFileSync(eventPath, JSON.stringify({ action: 'synchronize', number: 42, pull_request: { number: 42, labels: labels.map((name) => ({ name })), base: { ref: 'main', repo: { full_name: 'acme/platform' } }, head: { repo: { full_name: 'acme/platform' } } } }));
+    fs.writeFileSync(
+      eventPath,
+      JSON.stringify({
+        action: 'synchronize',
+        number: 42,
+        pull_request: {
+          number: 42,
+          labels: labels.map((name) => ({ name })),
+          base: { ref: 'main', repo: { full_name: 'acme/platform' } },
+          head: { repo: { full_name: 'acme/platform' } },
+        },
+      }),
+    );
 
   /**
    * One workflow step: `npx mfctl ...` with the environment Actions gives a pull_request run. Async:
@@ -70,7 +85,8 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({ status: 0, stderr: '' });
     return JSON.parse(fs.readFileSync(path.join(repo, 'pr-diff/report.json'), 'utf8')) as DiffReport;
   }
-  const comment = (extra: string[] = []) => step(['comment', '--body-file', 'pr-diff/comment.md', '--no-summary', ...extra], { GITHUB_TOKEN: 'ghs_e2e' });
+  const comment = (extra: string[] = []) =>
+    step(['comment', '--body-file', 'pr-diff/comment.md', '--no-summary', ...extra], { GITHUB_TOKEN: 'ghs_e2e' });
   const ours = () => (gh.comments.get(42) ?? []).filter((c) => c.body.includes(COMMENT_MARKER));
 
   beforeAll(async () => {
@@ -99,11 +115,20 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     commitAll('example: bigger CPU node pool');
 
     const report = await diff('one stage (first run)');
-    expect(report.stages.map((s) => [s.stage, s.change, s.reasons])).toEqual([['example', 'changed', ['stage file `environments/example.yaml` changed']]]);
+    expect(report.stages.map((s) => [s.stage, s.change, s.reasons])).toEqual([
+      ['example', 'changed', ['stage file `environments/example.yaml` changed']],
+    ]);
     expect(report.unaffected).toEqual(['prod-example']);
     const ex = report.stages[0];
     expect(ex.errors).toEqual([]);
-    expect(ex.stacks.map((s) => s.stack)).toEqual(['example-vpc', 'example-dns', 'example-data', 'example-auth', 'example-eks', 'example-ingress']);
+    expect(ex.stacks.map((s) => s.stack)).toEqual([
+      'example-vpc',
+      'example-dns',
+      'example-data',
+      'example-auth',
+      'example-eks',
+      'example-ingress',
+    ]);
     expect(report.destructive).toBe(false);
     // The same checks as `mfctl check`, on the head's assembly.
     expect(ex.checks.outcomes!.map((o) => o.name)).toEqual(['validate', 'cdk-nag', 'cfn-lint', 'template-limits', 'custom-resources']);
@@ -125,7 +150,9 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(body).toContain('[Workflow run](https://github.example/acme/platform/actions/runs/1001)');
     expect(body).not.toContain('DESTRUCTIVE');
     expect(body).toMatch(/\| cdk-nag \| ✅ pass \| \d+ acknowledged \|/);
-    expect((await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' })).status).toBe(0);
+    expect(
+      (await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' })).status,
+    ).toBe(0);
   });
 
   it('2. renaming the database: destructive, the comment updated in place, gate fails then passes with the label', async () => {
@@ -140,7 +167,9 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(report.stages.map((s) => s.stage)).toEqual(['example', 'prod-example']);
     expect(report.destructive).toBe(true);
     for (const s of report.stages) {
-      expect(s.destructive).toContainEqual(expect.objectContaining({ stack: `${s.stage}-data`, logicalId: id[1], type: 'AWS::RDS::DBCluster', action: 'orphan' }));
+      expect(s.destructive).toContainEqual(
+        expect.objectContaining({ stack: `${s.stage}-data`, logicalId: id[1], type: 'AWS::RDS::DBCluster', action: 'orphan' }),
+      );
       expect(s.counts.added).toBeGreaterThanOrEqual(1);
     }
 
@@ -153,7 +182,9 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(body).toContain(`\`example-data\` \`${id[1]}\` (AWS::RDS::DBCluster) would be **ORPHANED**`);
     expect(body).toContain(`rename of the logical ID to \`${id[1]}Renamed\``);
     const ex = report.stages[0].counts;
-    expect(body).toContain(`| example | stage file environments/example.yaml changed; shared code changed: ${DATA_STACK} | ${ex.added} | ${ex.updated} | ${ex.replaced} | ${ex.destroyed + ex.orphaned} |`);
+    expect(body).toContain(
+      `| example | stage file environments/example.yaml changed; shared code changed: ${DATA_STACK} | ${ex.added} | ${ex.updated} | ${ex.replaced} | ${ex.destroyed + ex.orphaned} |`,
+    );
 
     const denied = await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
     expect(denied.status).toBe(1);
@@ -181,7 +212,9 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(body).toContain('> [!CAUTION]');
     expect(body).toContain("was cut at a section boundary to fit GitHub's limit");
-    expect(body).toContain('`pr-diff` artifact (markdown and JSON) of [the workflow run](https://github.example/acme/platform/actions/runs/1001)');
+    expect(body).toContain(
+      '`pr-diff` artifact (markdown and JSON) of [the workflow run](https://github.example/acme/platform/actions/runs/1001)',
+    );
     expect(body.match(/<details/g)?.length ?? 0).toBe(body.match(/<\/details>/g)?.length ?? 0);
     // Cut exactly at a section boundary of the full body: what precedes the closing tags and the
     // note is a prefix of it, followed there by a boundary marker.

@@ -14,7 +14,9 @@ export class InvalidStagesError extends Error {}
  */
 export function buildInfraApp(app: cdk.App, environmentsDir: string, onlyStage?: string): string[] {
   const { stages, diagnostics } = loadStages(environmentsDir);
-  const relevant = diagnostics.filter((d) => d.severity === 'error' && (!onlyStage || path.basename(d.file).replace(/\.ya?ml$/, '') === onlyStage));
+  const relevant = diagnostics.filter(
+    (d) => d.severity === 'error' && (!onlyStage || path.basename(d.file).replace(/\.ya?ml$/, '') === onlyStage),
+  );
   if (relevant.length > 0) throw new InvalidStagesError(relevant.map(formatDiagnostic).join('\n'));
   const selected = onlyStage ? stages.filter((s) => s.name === onlyStage) : stages;
   if (onlyStage && selected.length === 0) throw new InvalidStagesError(`no stage '${onlyStage}' in ${environmentsDir}`);

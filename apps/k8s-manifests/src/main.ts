@@ -45,5 +45,7 @@ if (require.main === module) {
   const input = inputFromEnv(process.env, process.cwd());
   const rendered = synth(input);
   const objects = rendered.components.reduce((n, c) => n + c.objects.length, 0);
-  process.stdout.write(`${input.stage}: ${objects} objects in ${rendered.components.length} components, ${rendered.releases.length} releases -> ${input.outDir}\n`);
+  process.stdout.write(
+    `${input.stage}: ${objects} objects in ${rendered.components.length} components, ${rendered.releases.length} releases -> ${input.outDir}\n`,
+  );
 }

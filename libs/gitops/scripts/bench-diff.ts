@@ -29,18 +29,28 @@ try {
   const results: { run: string; seconds: number; reportSeconds: number }[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = Date.now();
-    const r = spawnSync(process.execPath, [path.join(repo, 'apps/cli/bin/mfctl.js'), 'diff', '--base', 'origin/main', '--format', 'json', '--out', 'report.json'], {
-      cwd: repo,
-      env: { ...process.env, TMPDIR: cacheDir },
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(repo, 'apps/cli/bin/mfctl.js'), 'diff', '--base', 'origin/main', '--format', 'json', '--out', 'report.json'],
+      {
+        cwd: repo,
+        env: { ...process.env, TMPDIR: cacheDir },
+        encoding: 'utf8',
+      },
+    );
     const seconds = (Date.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`mfctl diff failed:\n${r.stderr}`);
-    const report = JSON.parse(fs.readFileSync(path.join(repo, 'report.json'), 'utf8')) as { durationSeconds: number; stages: { stage: string }[] };
-    if (report.stages.map((s) => s.stage).join() !== 'example') throw new Error(`expected exactly the example stage, got ${report.stages.map((s) => s.stage)}`);
+    const report = JSON.parse(fs.readFileSync(path.join(repo, 'report.json'), 'utf8')) as {
+      durationSeconds: number;
+      stages: { stage: string }[];
+    };
+    if (report.stages.map((s) => s.stage).join() !== 'example')
+      throw new Error(`expected exactly the example stage, got ${report.stages.map((s) => s.stage)}`);
     const run = i === 0 ? 'cold' : `warm${runs > 2 ? ` ${i}` : ''}`;
     results.push({ run, seconds, reportSeconds: report.durationSeconds });
-    console.log(`${run.padEnd(7)} ${seconds.toFixed(1)} s wall (diff engine ${report.durationSeconds.toFixed(1)} s), one affected stage, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
+    console.log(
+      `${run.padEnd(7)} ${seconds.toFixed(1)} s wall (diff engine ${report.durationSeconds.toFixed(1)} s), one affected stage, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`,
+    );
   }
   console.log(JSON.stringify(results));
 } finally {

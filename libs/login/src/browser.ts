@@ -10,7 +10,11 @@ function shellQuote(s: string): string {
  * is replaced by the URL, otherwise the URL is appended, as in Python's `webbrowser`), else the
  * platform's opener.
  */
-export function browserCommand(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): { shell: boolean; file: string; args: string[] } {
+export function browserCommand(
+  url: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): { shell: boolean; file: string; args: string[] } {
   const browser = env.BROWSER?.trim();
   if (browser) {
     const cmd = browser.includes('%s') ? browser.split('%s').join(shellQuote(url)) : `${browser} ${shellQuote(url)}`;

@@ -2,7 +2,13 @@
  * Contract with the manifests side: the discovery document they publish (`buildDiscoveryDocument` in
  * @metaflow-gitops/stage-config) must pass this CLI's validation and give the expected profile.
  */
-import { buildDiscoveryDocument, CLI_REDIRECT_PATH, CLI_REDIRECT_PORTS, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
+import {
+  buildDiscoveryDocument,
+  CLI_REDIRECT_PATH,
+  CLI_REDIRECT_PORTS,
+  placeholderOutputs,
+  type StageOutputs,
+} from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 import { validateDiscovery } from './discovery';
 import { stageEntries } from './kubeconfig';
@@ -36,6 +42,18 @@ test('the document the manifests publish validates and yields the profile', () =
   expect(profile).not.toHaveProperty('METAFLOW_SERVICE_HEADERS');
   // The Eks stack's endpoint and CA outputs reach the kubeconfig context.
   const { cluster, user } = stageEntries(doc);
-  expect(cluster.cluster).toEqual({ server: outputs.clusterEndpoint, 'certificate-authority-data': outputs.clusterCertificateAuthorityData });
-  expect((user.user as { exec: { args: string[] } }).exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'metaflow-dev', '--region', config.region, '--output', 'json']);
+  expect(cluster.cluster).toEqual({
+    server: outputs.clusterEndpoint,
+    'certificate-authority-data': outputs.clusterCertificateAuthorityData,
+  });
+  expect((user.user as { exec: { args: string[] } }).exec.args).toEqual([
+    'eks',
+    'get-token',
+    '--cluster-name',
+    'metaflow-dev',
+    '--region',
+    config.region,
+    '--output',
+    'json',
+  ]);
 });

@@ -44,7 +44,10 @@ class Checker {
   string(obj: Json, key: string, path: string): string | undefined {
     const v = obj[key];
     if (typeof v !== 'string' || v.trim() === '') {
-      this.issues.push({ path, message: v === undefined ? 'missing (a non-empty string is required)' : `must be a non-empty string, got ${JSON.stringify(v)}` });
+      this.issues.push({
+        path,
+        message: v === undefined ? 'missing (a non-empty string is required)' : `must be a non-empty string, got ${JSON.stringify(v)}`,
+      });
       return undefined;
     }
     return v;
@@ -84,7 +87,10 @@ class Checker {
     if (v === undefined) return undefined;
     const base64 = /^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0;
     if (!base64 || !Buffer.from(v, 'base64').toString('latin1').startsWith('-----BEGIN CERTIFICATE-----')) {
-      this.issues.push({ path, message: `must be the base64 of a PEM certificate (-----BEGIN CERTIFICATE-----...), got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}` });
+      this.issues.push({
+        path,
+        message: `must be the base64 of a PEM certificate (-----BEGIN CERTIFICATE-----...), got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`,
+      });
       return undefined;
     }
     return v;
@@ -114,9 +120,16 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
   const c = new Checker();
   const version = raw.schemaVersion;
   if (!Number.isInteger(version) || (version as number) < 1) {
-    c.issues.push({ path: 'schemaVersion', message: version === undefined ? 'missing (a positive integer is required)' : `must be a positive integer, got ${JSON.stringify(version)}` });
+    c.issues.push({
+      path: 'schemaVersion',
+      message:
+        version === undefined ? 'missing (a positive integer is required)' : `must be a positive integer, got ${JSON.stringify(version)}`,
+    });
   } else if ((version as number) > SUPPORTED_SCHEMA_VERSION) {
-    c.issues.push({ path: 'schemaVersion', message: `is ${String(version)}, newer than this metaflow-login understands (${SUPPORTED_SCHEMA_VERSION}): upgrade metaflow-login` });
+    c.issues.push({
+      path: 'schemaVersion',
+      message: `is ${String(version)}, newer than this metaflow-login understands (${SUPPORTED_SCHEMA_VERSION}): upgrade metaflow-login`,
+    });
   }
   c.pattern(raw, 'stage', 'stage', DNS_LABEL, 'a stage name (lowercase letters, digits, hyphens)');
   c.url(raw, 'issuer', 'issuer', 'public');
@@ -133,21 +146,34 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
   }
   c.pattern(raw, 'redirectPath', 'redirectPath', /^\/[A-Za-z0-9/_.-]*$/, 'an absolute URL path such as /callback');
   const scopes = raw.scopes;
-  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((x) => typeof x === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(x))) {
+  if (
+    !Array.isArray(scopes) ||
+    scopes.length === 0 ||
+    !scopes.every((x) => typeof x === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(x))
+  ) {
     c.issues.push({ path: 'scopes', message: `must be a non-empty array of scope names, got ${JSON.stringify(scopes)}` });
   } else if (!scopes.includes('openid')) {
     c.issues.push({ path: 'scopes', message: `must include openid, got ${JSON.stringify(scopes)}` });
   }
   c.url(raw, 'cognitoDomain', 'cognitoDomain', 'public');
   if (raw.defaultDatastore !== 's3') {
-    c.issues.push({ path: 'defaultDatastore', message: `must be "s3" (the only datastore this platform provides), got ${JSON.stringify(raw.defaultDatastore)}` });
+    c.issues.push({
+      path: 'defaultDatastore',
+      message: `must be "s3" (the only datastore this platform provides), got ${JSON.stringify(raw.defaultDatastore)}`,
+    });
   }
   c.url(raw, 'serviceUrl', 'serviceUrl', 'public');
   c.url(raw, 'serviceInternalUrl', 'serviceInternalUrl', 'internal');
   c.s3(raw, 'datastoreSysrootS3', 'datastoreSysrootS3');
   c.s3(raw, 'datatoolsS3Root', 'datatoolsS3Root');
   c.pattern(raw, 'kubernetesNamespace', 'kubernetesNamespace', DNS_LABEL, 'a Kubernetes namespace name');
-  c.pattern(raw, 'kubernetesServiceAccount', 'kubernetesServiceAccount', /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes ServiceAccount name');
+  c.pattern(
+    raw,
+    'kubernetesServiceAccount',
+    'kubernetesServiceAccount',
+    /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
+    'a Kubernetes ServiceAccount name',
+  );
   if (!isObject(raw.argoEvents)) {
     c.issues.push({ path: 'argoEvents', message: 'missing (an object with eventBus, eventSource, event, serviceAccount, webhookUrl)' });
   } else {
@@ -163,7 +189,8 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
   // Optional: stages deployed before they were published lack both (the login then prints the
   // `aws eks update-kubeconfig` command instead of writing a context). When present they must be usable.
   if (raw.clusterEndpoint !== undefined) c.url(raw, 'clusterEndpoint', 'clusterEndpoint', 'public');
-  if (raw.clusterCertificateAuthorityData !== undefined) c.certificateData(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
+  if (raw.clusterCertificateAuthorityData !== undefined)
+    c.certificateData(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
   if (c.issues.length > 0) throw new DiscoveryError(url, c.issues);
   return raw as unknown as DiscoveryDocument;
 }
@@ -174,7 +201,10 @@ export function stageDiscoveryUrl(stageUrl: string): string {
   try {
     base = new URL(stageUrl);
   } catch {
-    throw new LoginError(`'${stageUrl}' is not a URL; pass the stage URL, e.g. https://dev.metaflow.example.com (or --stage <name> inside the repository)`, 2);
+    throw new LoginError(
+      `'${stageUrl}' is not a URL; pass the stage URL, e.g. https://dev.metaflow.example.com (or --stage <name> inside the repository)`,
+      2,
+    );
   }
   if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackUrl(base))) {
     throw new LoginError(`stage URL must use https: '${stageUrl}'`, 2);
@@ -195,7 +225,9 @@ export async function fetchDiscovery(url: string, timeoutMs = 15_000): Promise<D
   if (!res.ok) {
     throw new LoginError(
       `GET ${url} returned HTTP ${res.status}. ` +
-        (res.status === 404 ? 'The stage does not serve a discovery document: is it deployed and its manifests synced?' : 'The stage gateway is not healthy.'),
+        (res.status === 404
+          ? 'The stage does not serve a discovery document: is it deployed and its manifests synced?'
+          : 'The stage gateway is not healthy.'),
     );
   }
   const text = await res.text();

@@ -15,7 +15,14 @@ const doc = {
 } as DiscoveryDocument;
 
 type Named = { name: string; [k: string]: unknown };
-const load = (path: string) => yaml.load(readFileSync(path, 'utf8')) as { clusters: Named[]; users: Named[]; contexts: Named[]; 'current-context': string; preferences?: unknown };
+const load = (path: string) =>
+  yaml.load(readFileSync(path, 'utf8')) as {
+    clusters: Named[];
+    users: Named[];
+    contexts: Named[];
+    'current-context': string;
+    preferences?: unknown;
+  };
 
 describe('kubeconfigPath', () => {
   test('first KUBECONFIG entry, else ~/.kube/config', () => {
@@ -46,7 +53,9 @@ describe('mergeKubeconfig', () => {
         },
       },
     ]);
-    expect(kc.contexts).toEqual([{ name: 'metaflow-dev', context: { cluster: 'metaflow-dev', user: 'metaflow-dev', namespace: 'metaflow-jobs' } }]);
+    expect(kc.contexts).toEqual([
+      { name: 'metaflow-dev', context: { cluster: 'metaflow-dev', user: 'metaflow-dev', namespace: 'metaflow-jobs' } },
+    ]);
   });
 
   test('replaces the stage entries in place of duplicates and keeps everything else', () => {
@@ -57,7 +66,10 @@ describe('mergeKubeconfig', () => {
         apiVersion: 'v1',
         kind: 'Config',
         preferences: { colors: true },
-        clusters: [{ name: 'prod', cluster: { server: 'https://prod' } }, { name: 'metaflow-dev', cluster: { server: 'https://old' } }],
+        clusters: [
+          { name: 'prod', cluster: { server: 'https://prod' } },
+          { name: 'metaflow-dev', cluster: { server: 'https://old' } },
+        ],
         users: [{ name: 'prod', user: { token: 't' } }],
         contexts: [{ name: 'prod', context: { cluster: 'prod', user: 'prod' } }],
         'current-context': 'prod',
@@ -77,7 +89,9 @@ describe('mergeKubeconfig', () => {
   test('refuses to touch a file it cannot parse', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
     writeFileSync(path, 'clusters: [unclosed\n');
-    expect(() => mergeKubeconfig(path, doc)).toThrow(/^cannot parse .*config \(unexpected end of the stream within a flow collection at line 2\); not touching it/);
+    expect(() => mergeKubeconfig(path, doc)).toThrow(
+      /^cannot parse .*config \(unexpected end of the stream within a flow collection at line 2\); not touching it/,
+    );
     expect(readFileSync(path, 'utf8')).toBe('clusters: [unclosed\n');
   });
 
@@ -87,14 +101,18 @@ describe('mergeKubeconfig', () => {
       "the stage's discovery document has no clusterEndpoint and clusterCertificateAuthorityData (a stage deployed before they were published), so no kubeconfig context was written. " +
         'Use: aws eks update-kubeconfig --name metaflow-dev --region eu-west-1 --alias metaflow-dev',
     );
-    expect(() => mergeKubeconfig(path, { ...doc, clusterCertificateAuthorityData: undefined })).toThrow(/has no clusterCertificateAuthorityData \(/);
+    expect(() => mergeKubeconfig(path, { ...doc, clusterCertificateAuthorityData: undefined })).toThrow(
+      /has no clusterCertificateAuthorityData \(/,
+    );
     expect(existsSync(path)).toBe(false);
   });
 
   test('refuses a file whose clusters/users/contexts are not lists', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
     writeFileSync(path, 'apiVersion: v1\nkind: Config\nusers:\n  alice: {}\n');
-    expect(() => mergeKubeconfig(path, doc)).toThrow(`${path}: 'users' is not a list, so this is not a kubeconfig kubectl reads; not touching it.`);
+    expect(() => mergeKubeconfig(path, doc)).toThrow(
+      `${path}: 'users' is not a list, so this is not a kubeconfig kubectl reads; not touching it.`,
+    );
     expect(readFileSync(path, 'utf8')).toBe('apiVersion: v1\nkind: Config\nusers:\n  alice: {}\n');
   });
 

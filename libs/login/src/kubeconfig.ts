@@ -67,7 +67,9 @@ function upsert(list: Named[] | null | undefined, entry: Named): Named[] {
  */
 export function mergeKubeconfig(path: string, doc: DiscoveryDocument): { context: string } {
   if (!doc.clusterEndpoint || !doc.clusterCertificateAuthorityData) {
-    const missing = [!doc.clusterEndpoint && 'clusterEndpoint', !doc.clusterCertificateAuthorityData && 'clusterCertificateAuthorityData'].filter(Boolean).join(' and ');
+    const missing = [!doc.clusterEndpoint && 'clusterEndpoint', !doc.clusterCertificateAuthorityData && 'clusterCertificateAuthorityData']
+      .filter(Boolean)
+      .join(' and ');
     throw new LoginError(
       `the stage's discovery document has no ${missing} (a stage deployed before they were published), so no kubeconfig context was written. ` +
         `Use: aws eks update-kubeconfig --name ${doc.clusterName} --region ${doc.region} --alias ${contextName(doc)}`,
@@ -83,11 +85,14 @@ export function mergeKubeconfig(path: string, doc: DiscoveryDocument): { context
       const why = e.reason ? `${e.reason} at line ${(e.mark?.line ?? 0) + 1}` : e.message;
       throw new LoginError(`cannot parse ${path} (${why}); not touching it. Fix it or pass --no-kubeconfig.`);
     }
-    if (typeof current !== 'object' || Array.isArray(current)) throw new LoginError(`${path} is not a kubeconfig; not touching it. Pass --no-kubeconfig.`);
+    if (typeof current !== 'object' || Array.isArray(current))
+      throw new LoginError(`${path} is not a kubeconfig; not touching it. Pass --no-kubeconfig.`);
     for (const key of ['clusters', 'users', 'contexts'] as const) {
       const list = current[key] as unknown;
       if (list !== undefined && list !== null && !Array.isArray(list)) {
-        throw new LoginError(`${path}: '${key}' is not a list, so this is not a kubeconfig kubectl reads; not touching it. Fix it or pass --no-kubeconfig.`);
+        throw new LoginError(
+          `${path}: '${key}' is not a list, so this is not a kubeconfig kubectl reads; not touching it. Fix it or pass --no-kubeconfig.`,
+        );
       }
     }
   }

@@ -95,5 +95,7 @@ export function finishPage(res: ServerResponse, ok: boolean, message: string): v
   res.statusCode = ok ? 200 : 400;
   res.setHeader('content-type', 'text/html; charset=utf-8');
   res.setHeader('cache-control', 'no-store');
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${body}</p></body></html>\n`);
+  res.end(
+    `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${body}</p></body></html>\n`,
+  );
 }

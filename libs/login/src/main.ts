@@ -86,7 +86,12 @@ type Values = Record<string, string | boolean | undefined>;
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Values; positionals: string[] } {
   try {
-    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -126,7 +131,11 @@ async function dispatch(argv: string[], rt: Runtime): Promise<number> {
       const { values, positionals } = parse(rest, { 'id-token': { type: 'boolean' }, ...tolerance });
       if (values.help) return help('token');
       return tokenCommand(
-        { stage: onePositional(positionals, 'token'), idToken: Boolean(values['id-token']), clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S) },
+        {
+          stage: onePositional(positionals, 'token'),
+          idToken: Boolean(values['id-token']),
+          clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S),
+        },
         rt,
       );
     }
@@ -137,7 +146,11 @@ async function dispatch(argv: string[], rt: Runtime): Promise<number> {
       if (values.help) return help('exec');
       if (sep === -1) throw new UsageError('exec needs -- before the command: metaflow-login exec <stage> -- <command...>');
       return execCommand(
-        { stage: onePositional(positionals, 'exec'), command: rest.slice(sep + 1), clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S) },
+        {
+          stage: onePositional(positionals, 'exec'),
+          command: rest.slice(sep + 1),
+          clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S),
+        },
         rt,
       );
     }
@@ -208,7 +221,9 @@ export async function main(argv: readonly string[], rt: Runtime = processRuntime
       if (err instanceof UsageError) rt.stderr('(run metaflow-login --help for usage)\n');
       return err.exitCode;
     }
-    rt.stderr(`error: ${rt.env.METAFLOW_LOGIN_DEBUG && err instanceof Error ? err.stack : String(err instanceof Error ? err.message : err)}\n`);
+    rt.stderr(
+      `error: ${rt.env.METAFLOW_LOGIN_DEBUG && err instanceof Error ? err.stack : String(err instanceof Error ? err.message : err)}\n`,
+    );
     return EXIT.failure;
   }
 }

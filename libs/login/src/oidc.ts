@@ -23,7 +23,11 @@ export interface Issuer {
  * Fetches the issuer's OpenID metadata; the issuer it names must equal the expected one.
  * `clockToleranceS` also applies to openid-client's own ID token checks.
  */
-export async function discoverIssuer(issuer: string, clientId: string, clockToleranceS: number = DEFAULT_CLOCK_TOLERANCE_S): Promise<Issuer> {
+export async function discoverIssuer(
+  issuer: string,
+  clientId: string,
+  clockToleranceS: number = DEFAULT_CLOCK_TOLERANCE_S,
+): Promise<Issuer> {
   const url = new URL(issuer);
   // Plain http only for loopback issuers (tests, local providers); a real stage's issuer is https.
   const options = isLoopbackUrl(url) ? { execute: [client.allowInsecureRequests], timeout: 15 } : { timeout: 15 };
@@ -110,13 +114,17 @@ async function verifyJwt(token: string, opts: VerifyOptions, what: string, audie
   } catch (err) {
     if (err instanceof joseErrors.JWTClaimValidationFailed) {
       const claim = err.claim;
-      if (claim === 'iss') throw new LoginError(`wrong issuer: the ${what} was issued by '${decodeJwt(token).iss}', expected '${opts.issuer}'. Refusing it.`);
+      if (claim === 'iss')
+        throw new LoginError(`wrong issuer: the ${what} was issued by '${decodeJwt(token).iss}', expected '${opts.issuer}'. Refusing it.`);
       if (claim === 'aud') {
-        throw new LoginError(`wrong audience: the ${what} is for ${JSON.stringify(decodeJwt(token).aud)}, not this stage's CLI client '${opts.clientId}'. Refusing it.`);
+        throw new LoginError(
+          `wrong audience: the ${what} is for ${JSON.stringify(decodeJwt(token).aud)}, not this stage's CLI client '${opts.clientId}'. Refusing it.`,
+        );
       }
       throw new LoginError(`the ${what} failed its '${claim}' check: ${err.message}`);
     }
-    if (err instanceof joseErrors.JWTExpired) throw new LoginError(`the ${what} has expired (exp ${new Date(Number(decodeJwt(token).exp) * 1000).toISOString()}).`);
+    if (err instanceof joseErrors.JWTExpired)
+      throw new LoginError(`the ${what} has expired (exp ${new Date(Number(decodeJwt(token).exp) * 1000).toISOString()}).`);
     if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey) {
       throw new LoginError(`the ${what}'s signature does not verify against the issuer's keys (${opts.jwksUri}). Refusing it.`);
     }
@@ -145,7 +153,9 @@ export async function verifyTokens(tokens: { id_token?: string; access_token: st
     const aud = accessClaims.aud;
     const forUs = cid !== undefined ? cid === opts.clientId : Array.isArray(aud) ? aud.includes(opts.clientId) : aud === opts.clientId;
     if (!forUs) {
-      throw new LoginError(`wrong audience: the access token was issued to client '${String(cid ?? aud)}', not this stage's CLI client '${opts.clientId}'. Refusing it.`);
+      throw new LoginError(
+        `wrong audience: the access token was issued to client '${String(cid ?? aud)}', not this stage's CLI client '${opts.clientId}'. Refusing it.`,
+      );
     }
   }
   return { idClaims, accessClaims };
@@ -165,13 +175,19 @@ export function oauthError(err: unknown, during: string): LoginError {
   // The claim comparison details ({ claim, expected, claims }) sit at the end of the chain.
   const detail: Coded = chain.find((e) => typeof e.claim === 'string') ?? {};
   if (oauth?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && detail.claim === 'aud') {
-    return new LoginError(`wrong audience: the ID token is for ${JSON.stringify(detail.claims?.aud)}, not this stage's CLI client '${detail.expected}'. Refusing it.`);
+    return new LoginError(
+      `wrong audience: the ID token is for ${JSON.stringify(detail.claims?.aud)}, not this stage's CLI client '${detail.expected}'. Refusing it.`,
+    );
   }
   if (oauth?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && detail.claim === 'iss') {
-    return new LoginError(`wrong issuer: the ID token was issued by '${String(detail.claims?.iss)}', expected '${detail.expected}'. Refusing it.`);
+    return new LoginError(
+      `wrong issuer: the ID token was issued by '${String(detail.claims?.iss)}', expected '${detail.expected}'. Refusing it.`,
+    );
   }
   if (oauth?.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
-    return new LoginError(`clock skew or expired token during ${during}: ${oauth.message}. Synchronize your clock (NTP) and retry, or raise --clock-tolerance.`);
+    return new LoginError(
+      `clock skew or expired token during ${during}: ${oauth.message}. Synchronize your clock (NTP) and retry, or raise --clock-tolerance.`,
+    );
   }
   if (oauth) return new LoginError(`${during} failed: ${oauth.message} (${oauth.code}).`);
   const network = chain.find((e) => /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(e.code ?? ''));
@@ -187,9 +203,13 @@ export function errorCodeMessage(code: string, description: string | undefined, 
     case 'unauthorized_client':
       return new LoginError(`${INVALID_CLIENT_HINT} IdP said: ${code}${detail}.`);
     case 'access_denied':
-      return new LoginError(`login was denied${detail}: you cancelled it, or your account is not in a group allowed on this stage. Ask the platform team for access.`);
+      return new LoginError(
+        `login was denied${detail}: you cancelled it, or your account is not in a group allowed on this stage. Ask the platform team for access.`,
+      );
     case 'invalid_grant':
-      return new LoginError(`the identity provider refused the grant during ${during}${detail}: it has expired or was revoked. Log in again.`);
+      return new LoginError(
+        `the identity provider refused the grant during ${during}${detail}: it has expired or was revoked. Log in again.`,
+      );
     default:
       return new LoginError(`${during} failed: ${code}${detail}.`);
   }
@@ -220,7 +240,14 @@ export interface ExchangeContext {
 function verifyOptions(ctx: ExchangeContext, nonce?: string): VerifyOptions {
   const jwksUri = ctx.issuer.config.serverMetadata().jwks_uri;
   if (!jwksUri) throw new LoginError(`the issuer ${ctx.issuer.issuer} publishes no jwks_uri: cannot verify tokens.`);
-  return { issuer: ctx.issuer.issuer, clientId: ctx.issuer.clientId, jwksUri, clockToleranceS: ctx.clockToleranceS, nonce, now: Math.floor(ctx.now() / 1000) };
+  return {
+    issuer: ctx.issuer.issuer,
+    clientId: ctx.issuer.clientId,
+    jwksUri,
+    clockToleranceS: ctx.clockToleranceS,
+    nonce,
+    now: Math.floor(ctx.now() / 1000),
+  };
 }
 
 /** Completes the code flow: exchanges the code (with the PKCE verifier) and verifies the tokens. */
@@ -236,7 +263,13 @@ export async function exchangeCode(
     throw oauthError(err, 'the token exchange');
   }
   const verified = await verifyTokens({ id_token: res.id_token, access_token: res.access_token }, verifyOptions(ctx, checks.expectedNonce));
-  return { accessToken: res.access_token, idToken: res.id_token, refreshToken: res.refresh_token, expiresAt: expiresAtOf(res, verified, ctx.now()), verified };
+  return {
+    accessToken: res.access_token,
+    idToken: res.id_token,
+    refreshToken: res.refresh_token,
+    expiresAt: expiresAtOf(res, verified, ctx.now()),
+    verified,
+  };
 }
 
 /** Refreshes without a browser; `invalid_grant` (expired or revoked refresh token) becomes `undefined`. */
@@ -270,12 +303,22 @@ export function revocationEndpoint(issuer: Issuer, cognitoDomain?: string): stri
 }
 
 /** Revokes a token at `endpoint` (see revocationEndpoint); returns false when there is none. */
-export async function revoke(issuer: Issuer, token: string, hint: 'refresh_token' | 'access_token', endpoint: string | undefined): Promise<boolean> {
+export async function revoke(
+  issuer: Issuer,
+  token: string,
+  hint: 'refresh_token' | 'access_token',
+  endpoint: string | undefined,
+): Promise<boolean> {
   if (!endpoint) return false;
   let config = issuer.config;
   if (endpoint !== config.serverMetadata().revocation_endpoint) {
     const { issuer: iss, token_endpoint, jwks_uri } = config.serverMetadata();
-    config = new client.Configuration({ issuer: iss, token_endpoint, jwks_uri, revocation_endpoint: endpoint }, issuer.clientId, undefined, client.None());
+    config = new client.Configuration(
+      { issuer: iss, token_endpoint, jwks_uri, revocation_endpoint: endpoint },
+      issuer.clientId,
+      undefined,
+      client.None(),
+    );
     if (isLoopbackUrl(new URL(endpoint))) client.allowInsecureRequests(config);
   }
   try {

@@ -34,7 +34,11 @@ describe('startAuthProxy', () => {
   test('adds the bearer token, keeps the service path prefix, method, body and response', async () => {
     proxy = await startAuthProxy(base, async () => 'fresh');
     expect(proxy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/$/);
-    const res = await fetch(`${proxy.url}flows/HelloFlow/runs?x=1`, { method: 'POST', body: '{"a":1}', headers: { authorization: 'Bearer user-supplied' } });
+    const res = await fetch(`${proxy.url}flows/HelloFlow/runs?x=1`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { authorization: 'Bearer user-supplied' },
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-upstream')).toBe('yes');
     expect(await res.json()).toEqual({ echo: '{"a":1}' });

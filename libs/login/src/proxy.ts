@@ -3,7 +3,19 @@ import { request as httpsRequest } from 'node:https';
 import { randomBytes } from 'node:crypto';
 
 /** Headers that belong to one hop and are not forwarded (RFC 9110 section 7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'content-length']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'authorization',
+  'content-length',
+]);
 
 /** Largest request body buffered (for the one retry after a 401); metadata requests are small. */
 const MAX_BODY = 16 * 1024 * 1024;
@@ -36,7 +48,14 @@ export async function startAuthProxy(target: string, getToken: (force: boolean) 
     headers['content-length'] = String(body.length);
     return new Promise((resolve, reject) => {
       const upstream = send(
-        { protocol: base.protocol, hostname: base.hostname, port: base.port || undefined, method: req.method, path: `${basePath}${path}`, headers },
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port || undefined,
+          method: req.method,
+          path: `${basePath}${path}`,
+          headers,
+        },
         resolve,
       );
       upstream.once('error', reject);

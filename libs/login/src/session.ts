@@ -2,7 +2,16 @@ import { openBrowser } from './browser';
 import type { DiscoveryDocument } from './discovery';
 import { LoginError } from './errors';
 import { finishPage, listenLoopback } from './loopback';
-import { authorizationRequest, discoverIssuer, errorCodeMessage, exchangeCode, refresh, type ExchangeContext, type Issuer, type TokenResult } from './oidc';
+import {
+  authorizationRequest,
+  discoverIssuer,
+  errorCodeMessage,
+  exchangeCode,
+  refresh,
+  type ExchangeContext,
+  type Issuer,
+  type TokenResult,
+} from './oidc';
 import { requireTokens, withTokenLock, writeTokens, type StoredTokens } from './tokens';
 
 /** What the commands need from the outside world; tests pass their own. */
@@ -28,7 +37,12 @@ export interface BrowserLoginOptions {
  * sends the user to the IdP, waits for the redirect, checks state, exchanges the code, verifies
  * the tokens.
  */
-export async function browserLogin(ctx: ExchangeContext, doc: DiscoveryDocument, opts: BrowserLoginOptions, rt: Runtime): Promise<TokenResult> {
+export async function browserLogin(
+  ctx: ExchangeContext,
+  doc: DiscoveryDocument,
+  opts: BrowserLoginOptions,
+  rt: Runtime,
+): Promise<TokenResult> {
   let settle!: { resolve: (t: TokenResult) => void; reject: (e: Error) => void };
   const result = new Promise<TokenResult>((resolve, reject) => (settle = { resolve, reject }));
   // The redirect can come back while the browser is still being started: mark the rejection handled
@@ -60,7 +74,11 @@ export async function browserLogin(ctx: ExchangeContext, doc: DiscoveryDocument,
       return;
     }
     const callbackUrl = new URL(`${url.pathname}${url.search}`, loopback.redirectUri);
-    exchangeCode(ctx, callbackUrl, { pkceCodeVerifier: request.pkceCodeVerifier, expectedState: request.state, expectedNonce: request.nonce }).then(
+    exchangeCode(ctx, callbackUrl, {
+      pkceCodeVerifier: request.pkceCodeVerifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    }).then(
       (tokens) => {
         finishPage(res, true, `You are logged in to stage '${doc.stage}'. You can close this tab and return to the terminal.`);
         settle.resolve(tokens);
@@ -133,7 +151,13 @@ export const MIN_VALIDITY_S = 60;
  * Tokens of a stage valid for at least `minValidityS`, refreshed silently (no browser) when
  * needed. A refresh the issuer refuses means the session is over: the error says how to log in.
  */
-export async function freshTokens(home: string, stage: string, rt: Runtime, clockToleranceS: number, opts: { minValidityS?: number; force?: boolean } = {}): Promise<StoredTokens> {
+export async function freshTokens(
+  home: string,
+  stage: string,
+  rt: Runtime,
+  clockToleranceS: number,
+  opts: { minValidityS?: number; force?: boolean } = {},
+): Promise<StoredTokens> {
   const minValidityMs = (opts.minValidityS ?? MIN_VALIDITY_S) * 1000;
   const seen = requireTokens(home, stage);
   if (!opts.force && seen.expiresAt - rt.now() > minValidityMs) return seen;
@@ -143,7 +167,9 @@ export async function freshTokens(home: string, stage: string, rt: Runtime, cloc
     const refreshedMeanwhile = stored.accessToken !== seen.accessToken;
     if ((!opts.force || refreshedMeanwhile) && stored.expiresAt - rt.now() > minValidityMs) return stored;
     if (!stored.refreshToken) {
-      throw new LoginError(`the token of stage '${stage}' has expired and there is no refresh token. Log in again: metaflow-login ${stored.stageUrl}`);
+      throw new LoginError(
+        `the token of stage '${stage}' has expired and there is no refresh token. Log in again: metaflow-login ${stored.stageUrl}`,
+      );
     }
     const issuer: Issuer = await discoverIssuer(stored.issuer, stored.clientId, clockToleranceS);
     const ctx: ExchangeContext = { issuer, clockToleranceS, now: rt.now };
@@ -151,7 +177,13 @@ export async function freshTokens(home: string, stage: string, rt: Runtime, cloc
     if (!refreshed) {
       throw new LoginError(`the session of stage '${stage}' has expired or was revoked. Log in again: metaflow-login ${stored.stageUrl}`);
     }
-    const next = toStored({ stage, issuer: stored.issuer, cliClientId: stored.clientId, serviceUrl: stored.serviceUrl }, stored.stageUrl, refreshed, rt.now(), stored);
+    const next = toStored(
+      { stage, issuer: stored.issuer, cliClientId: stored.clientId, serviceUrl: stored.serviceUrl },
+      stored.stageUrl,
+      refreshed,
+      rt.now(),
+      stored,
+    );
     writeTokens(home, next);
     return next;
   });

@@ -12,7 +12,9 @@ describe('stageUrlFromRepo (--stage)', () => {
   });
 
   test('an unknown stage is a usage error listing the known ones', () => {
-    expect(() => stageUrlFromRepo('nope', repoRoot)).toThrow(/cannot load stage 'nope':\n {2}environments\/nope\.yaml:1:1: .*no stage "nope" \(known stages: .*example/);
+    expect(() => stageUrlFromRepo('nope', repoRoot)).toThrow(
+      /cannot load stage 'nope':\n {2}environments\/nope\.yaml:1:1: .*no stage "nope" \(known stages: .*example/,
+    );
     expect(() => stageUrlFromRepo('nope', repoRoot)).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
 

@@ -45,7 +45,9 @@ export function readTokens(home: string, stage: string): StoredTokens | undefine
 export function requireTokens(home: string, stage: string): StoredTokens {
   const tokens = readTokens(home, stage);
   if (!tokens) {
-    throw new LoginError(`not logged in to stage '${stage}' (no ${stagePaths(home, stage).tokens}). Run: metaflow-login <stage-url> (or --stage ${stage} inside the repository).`);
+    throw new LoginError(
+      `not logged in to stage '${stage}' (no ${stagePaths(home, stage).tokens}). Run: metaflow-login <stage-url> (or --stage ${stage} inside the repository).`,
+    );
   }
   return tokens;
 }
@@ -103,7 +105,9 @@ export async function withTokenLock<T>(home: string, stage: string, fn: () => Pr
       continue;
     }
     if (Date.now() - start > timeoutMs) {
-      throw new LoginError(`another metaflow-login is refreshing stage '${stage}' (lock ${lock}); if none is running, delete the lock file.`);
+      throw new LoginError(
+        `another metaflow-login is refreshing stage '${stage}' (lock ${lock}); if none is running, delete the lock file.`,
+      );
     }
     await sleep(100);
   }

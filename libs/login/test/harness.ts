@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { buildDiscoveryDocument, CLI_REDIRECT_PATH, CLI_REDIRECT_PORTS, DISCOVERY_PATH, placeholderOutputs, type StageOutputs } from '@metaflow-gitops/stage-config';
+import {
+  buildDiscoveryDocument,
+  CLI_REDIRECT_PATH,
+  CLI_REDIRECT_PORTS,
+  DISCOVERY_PATH,
+  placeholderOutputs,
+  type StageOutputs,
+} from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 
 export const PACKAGE_DIR = resolve(__dirname, '..');
@@ -58,7 +65,9 @@ export interface ProviderHandle {
 }
 
 /** Starts the real oidc-provider fixture in its own process. */
-export function startProvider(options: { host?: string; ttl?: Record<string, number>; cognitoRevocation?: boolean } = {}): Promise<ProviderHandle> {
+export function startProvider(
+  options: { host?: string; ttl?: Record<string, number>; cognitoRevocation?: boolean } = {},
+): Promise<ProviderHandle> {
   const config = {
     host: options.host ?? 'localhost',
     ttl: options.ttl,
@@ -129,7 +138,9 @@ export class StageServer {
         verify.then(
           ({ payload }) => {
             this.requests.push({ path, authorization: auth, sub: String(payload.sub) });
-            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path, sub: payload.sub, clientId: payload.client_id }));
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ path, sub: payload.sub, clientId: payload.client_id }));
           },
           () => {
             this.requests.push({ path, authorization: auth });

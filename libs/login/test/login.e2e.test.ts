@@ -12,7 +12,23 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as yaml from 'js-yaml';
 import { main } from '../src/main';
 import { verifyTokens } from '../src/oidc';
-import { BIN, CLI_CLIENT, discoveryDoc, TEST_CLUSTER_CA_DATA, TEST_CLUSTER_ENDPOINT, reserveRedirectPorts, testRedirectPorts, OTHER_CLIENT, runCli, sandbox, StageServer, startTestStage, type ProviderHandle, type Sandbox, type TestStage } from './harness';
+import {
+  BIN,
+  CLI_CLIENT,
+  discoveryDoc,
+  TEST_CLUSTER_CA_DATA,
+  TEST_CLUSTER_ENDPOINT,
+  reserveRedirectPorts,
+  testRedirectPorts,
+  OTHER_CLIENT,
+  runCli,
+  sandbox,
+  StageServer,
+  startTestStage,
+  type ProviderHandle,
+  type Sandbox,
+  type TestStage,
+} from './harness';
 
 jest.setTimeout(120_000);
 
@@ -41,7 +57,8 @@ interface KubeView {
 
 /** The kubeconfig as kubectl reads it (`kubectl config view --raw`), or the parsed YAML when kubectl is not installed. */
 function readKubeconfig(path: string): KubeView {
-  if (hasKubectl) return JSON.parse(execFileSync('kubectl', ['config', 'view', '--raw', '--kubeconfig', path, '-o', 'json']).toString()) as KubeView;
+  if (hasKubectl)
+    return JSON.parse(execFileSync('kubectl', ['config', 'view', '--raw', '--kubeconfig', path, '-o', 'json']).toString()) as KubeView;
   return yaml.load(readFileSync(path, 'utf8')) as KubeView;
 }
 const names = (list: KubeNamed[] | null | undefined) => (list ?? []).map((e) => e.name).sort();
@@ -69,7 +86,10 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 const browserLines = (s: Sandbox) => (existsSync(s.browserLog) ? readFileSync(s.browserLog, 'utf8').trim().split('\n') : []);
 const storedTokens = (s: Sandbox, name = 'dev') => JSON.parse(readFileSync(join(s.metaflowHome, 'tokens', `${name}.json`), 'utf8'));
 
-async function tokenEndpointRefresh(refreshToken: string, clientId = CLI_CLIENT): Promise<{ status: number; body: Record<string, unknown> }> {
+async function tokenEndpointRefresh(
+  refreshToken: string,
+  clientId = CLI_CLIENT,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${provider.issuer}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -135,7 +155,8 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
       METAFLOW_ARGO_EVENTS_EVENT: 'metaflow-event',
       METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: 'argo-events-sensor',
       METAFLOW_ARGO_EVENTS_WEBHOOK_URL: 'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
-      METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL: 'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
+      METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL:
+        'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
       METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP: 'METAFLOW_SERVICE_HEADERS',
       METAFLOW_UI_URL: `${stage.url}/`,
       METAFLOW_AWS_SECRETS_MANAGER_DEFAULT_REGION: 'us-west-2',
@@ -153,7 +174,10 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     expect(envSh).not.toContain(storedTokens(s).accessToken);
     expect(envSh).not.toMatch(/SERVICE_HEADERS|Bearer/);
     // Sourcing it in a real shell exports exactly the profile selection.
-    const out = execFileSync('/bin/sh', ['-c', `. '${join(s.metaflowHome, 'env.sh')}' && printf '%s|%s' "$METAFLOW_HOME" "$METAFLOW_PROFILE"`]).toString();
+    const out = execFileSync('/bin/sh', [
+      '-c',
+      `. '${join(s.metaflowHome, 'env.sh')}' && printf '%s|%s' "$METAFLOW_HOME" "$METAFLOW_PROFILE"`,
+    ]).toString();
     expect(out).toBe(`${s.metaflowHome}|dev`);
   });
 
@@ -168,7 +192,15 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
 
   test('stores verified tokens apart and never prints them', async () => {
     const tokens = storedTokens(s);
-    expect(tokens).toMatchObject({ stage: 'dev', stageUrl: stage.url, issuer: provider.issuer, clientId: CLI_CLIENT, serviceUrl: `${stage.url}/cli/`, subject: 'alice', email: 'alice@example.com' });
+    expect(tokens).toMatchObject({
+      stage: 'dev',
+      stageUrl: stage.url,
+      issuer: provider.issuer,
+      clientId: CLI_CLIENT,
+      serviceUrl: `${stage.url}/cli/`,
+      subject: 'alice',
+      email: 'alice@example.com',
+    });
     expect(typeof tokens.refreshToken).toBe('string');
     const jwks = createRemoteJWKSet(new URL(`${provider.issuer}/jwks`));
     const { payload } = await jwtVerify(tokens.accessToken, jwks, { issuer: provider.issuer });
@@ -235,7 +267,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     const script = [
       "const r = await fetch(process.env.METAFLOW_SERVICE_URL + 'flows/HelloFlow');",
       'const body = await r.json();',
-      "process.stdout.write(JSON.stringify({ status: r.status, body, env: process.env }));",
+      'process.stdout.write(JSON.stringify({ status: r.status, body, env: process.env }));',
       'process.exit(7);',
     ].join('\n');
     stage.requests.length = 0;
@@ -256,8 +288,12 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
   });
 
   test('exec passes SIGTERM on to the command and returns its exit code', async () => {
-    const script = "process.on('SIGTERM', () => { console.log('child got SIGTERM'); process.exit(3); }); console.log('ready'); setInterval(() => {}, 1000);";
-    const child = spawn(process.execPath, [BIN, 'exec', 'dev', '--', process.execPath, '-e', script], { env: s.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const script =
+      "process.on('SIGTERM', () => { console.log('child got SIGTERM'); process.exit(3); }); console.log('ready'); setInterval(() => {}, 1000);";
+    const child = spawn(process.execPath, [BIN, 'exec', 'dev', '--', process.execPath, '-e', script], {
+      env: s.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const ready = new Promise<void>((r) =>
       child.stdout.on('data', (d: Buffer) => {
@@ -349,7 +385,11 @@ describe('kubeconfig', () => {
     expect(mode(s.kubeconfig)).toBe(0o600);
     // The stage's cluster was replaced (same name, new endpoint): the next login (a silent refresh) updates it.
     stage.doc = discoveryDoc(stage.url, provider.issuer, { clusterEndpoint: 'https://NEW0123456789.gr7.us-west-2.eks.amazonaws.com' });
-    writeFileSync(s.kubeconfig, yaml.dump({ ...(yaml.load(readFileSync(s.kubeconfig, 'utf8')) as object), 'current-context': 'elsewhere' }), { mode: 0o600 });
+    writeFileSync(
+      s.kubeconfig,
+      yaml.dump({ ...(yaml.load(readFileSync(s.kubeconfig, 'utf8')) as object), 'current-context': 'elsewhere' }),
+      { mode: 0o600 },
+    );
     const again = await runCli([stage.url], s.env());
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('(refreshed silently)');
@@ -428,7 +468,9 @@ describe('refused logins', () => {
     expect(failing.stderr).toContain('Could not start a browser: open the URL above yourself.');
     expect(failing.stderr).toMatch(new RegExp(`visit this URL on this machine:\\n {2}${provider.issuer}/auth\\?`));
     const none = await runCli([stage.url, '--no-kubeconfig', '--timeout', '2', '--no-browser'], s.env());
-    expect(none.stderr).toMatch(new RegExp(`Open this URL in a browser on this machine to log in to stage 'dev':\\n {2}${provider.issuer}/auth\\?`));
+    expect(none.stderr).toMatch(
+      new RegExp(`Open this URL in a browser on this machine to log in to stage 'dev':\\n {2}${provider.issuer}/auth\\?`),
+    );
     expect(none.code).toBe(1);
     expect(browserLines(s)).toHaveLength(0);
   });
@@ -559,7 +601,6 @@ describe('tokens issued to another client', () => {
   });
 });
 
-
 describe('token verification with real tokens', () => {
   const s = sandbox();
   let other: { accessToken: string; idToken: string };
@@ -601,22 +642,24 @@ describe('token verification with real tokens', () => {
 
   test('wrong issuer: tokens from another issuer name are refused', async () => {
     const claimed = provider.issuer.replace('localhost', '127.0.0.1');
-    await expect(verifyTokens({ id_token: other.idToken, access_token: other.accessToken }, opts({ clientId: OTHER_CLIENT, issuer: claimed }))).rejects.toThrow(
-      `wrong issuer: the ID token was issued by '${provider.issuer}', expected '${claimed}'`,
-    );
+    await expect(
+      verifyTokens({ id_token: other.idToken, access_token: other.accessToken }, opts({ clientId: OTHER_CLIENT, issuer: claimed })),
+    ).rejects.toThrow(`wrong issuer: the ID token was issued by '${provider.issuer}', expected '${claimed}'`);
   });
 
   test('a tampered token fails its signature check', async () => {
     const [h, p, sig] = other.accessToken.split('.');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     const forged = [h, Buffer.from(JSON.stringify({ ...payload, client_id: CLI_CLIENT })).toString('base64url'), sig].join('.');
-    await expect(verifyTokens({ access_token: forged }, opts())).rejects.toThrow("the access token's signature does not verify against the issuer's keys");
+    await expect(verifyTokens({ access_token: forged }, opts())).rejects.toThrow(
+      "the access token's signature does not verify against the issuer's keys",
+    );
   });
 
-  test('a nonce that is not this login\'s is refused', async () => {
-    await expect(verifyTokens({ id_token: other.idToken, access_token: other.accessToken }, opts({ clientId: OTHER_CLIENT, nonce: 'another-nonce' }))).rejects.toThrow(
-      'the ID token does not carry the nonce of this login',
-    );
+  test("a nonce that is not this login's is refused", async () => {
+    await expect(
+      verifyTokens({ id_token: other.idToken, access_token: other.accessToken }, opts({ clientId: OTHER_CLIENT, nonce: 'another-nonce' })),
+    ).rejects.toThrow('the ID token does not carry the nonce of this login');
   });
 
   test('clock skew: a machine clock two hours ahead gets a clock-skew error, not "expired"', async () => {
@@ -670,7 +713,9 @@ describe('short-lived tokens (access 2 s, refresh 10 s)', () => {
     await sleep(11_000);
     const expired = await runCli(['token', 'dev'], s.env());
     expect(expired.code).toBe(1);
-    expect(expired.stderr).toContain(`error: the session of stage 'dev' has expired or was revoked. Log in again: metaflow-login ${shortStage.url}`);
+    expect(expired.stderr).toContain(
+      `error: the session of stage 'dev' has expired or was revoked. Log in again: metaflow-login ${shortStage.url}`,
+    );
 
     const again = await runCli([shortStage.url, '--no-kubeconfig'], s.env());
     expect(again.stderr).toContain('The refresh token has expired or was revoked: logging in through the browser.');
@@ -741,7 +786,8 @@ describe('a misbehaving IdP issuing tokens for another audience (full login)', (
   let idp: ProviderHandle;
   let idpStage: StageServer;
   let idpStageHandle: TestStage;
-  const misissue = (body: Record<string, string>) => fetch(`${idp.issuer}/__test__/misissue`, { method: 'POST', body: JSON.stringify(body) });
+  const misissue = (body: Record<string, string>) =>
+    fetch(`${idp.issuer}/__test__/misissue`, { method: 'POST', body: JSON.stringify(body) });
 
   beforeAll(async () => {
     idpStageHandle = await startTestStage();
@@ -757,7 +803,9 @@ describe('a misbehaving IdP issuing tokens for another audience (full login)', (
     const s = sandbox();
     const res = await runCli([idpStage.url, '--no-kubeconfig'], s.env());
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain(`error: wrong audience: the ID token is for "${OTHER_CLIENT}", not this stage's CLI client '${CLI_CLIENT}'`);
+    expect(res.stderr).toContain(
+      `error: wrong audience: the ID token is for "${OTHER_CLIENT}", not this stage's CLI client '${CLI_CLIENT}'`,
+    );
     expect(browserLines(s)[1]).toBe('callback 400');
     expect(existsSync(join(s.metaflowHome, 'tokens', 'dev.json'))).toBe(false);
   });
@@ -767,7 +815,9 @@ describe('a misbehaving IdP issuing tokens for another audience (full login)', (
     const s = sandbox();
     const res = await runCli([idpStage.url, '--no-kubeconfig'], s.env());
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain(`error: wrong audience: the access token was issued to client '${OTHER_CLIENT}', not this stage's CLI client '${CLI_CLIENT}'`);
+    expect(res.stderr).toContain(
+      `error: wrong audience: the access token was issued to client '${OTHER_CLIENT}', not this stage's CLI client '${CLI_CLIENT}'`,
+    );
     expect(existsSync(join(s.metaflowHome, 'tokens', 'dev.json'))).toBe(false);
   });
 
@@ -780,7 +830,14 @@ describe('a misbehaving IdP issuing tokens for another audience (full login)', (
 });
 
 describe('command line', () => {
-  test.each([[['--help']], [['token', '--help']], [['exec', '--help']], [['status', '--help']], [['logout', '--help']], [['help', 'exec']]])('%j prints help and exits 0', async (args) => {
+  test.each([
+    [['--help']],
+    [['token', '--help']],
+    [['exec', '--help']],
+    [['status', '--help']],
+    [['logout', '--help']],
+    [['help', 'exec']],
+  ])('%j prints help and exits 0', async (args) => {
     const res = await runCli(args, sandbox().env());
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^Usage: metaflow-login/);

@@ -25,7 +25,7 @@ export function formatCidr(c: Cidr): string {
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const prefix = Math.min(a.prefix, b.prefix);
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0;
 }
 
 /** RFC 1918 and RFC 6598 (100.64.0.0/10) ranges: what AWS recommends for VPCs and pod networks. */

@@ -36,7 +36,9 @@ describe('the schema', () => {
 
   it('is draft 2020-12 and closed (unknown keys are errors)', () => {
     expect(STAGE_SCHEMA.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    const open = fields.filter(([, s]) => s.type === 'object' && s.additionalProperties !== false && typeof s.additionalProperties !== 'object');
+    const open = fields.filter(
+      ([, s]) => s.type === 'object' && s.additionalProperties !== false && typeof s.additionalProperties !== 'object',
+    );
     expect(open.map(([f]) => f)).toEqual([]);
   });
 
@@ -64,7 +66,8 @@ describe('schema patterns (what editors check) accept the example stages', () =>
     }
     if (Array.isArray(value)) value.forEach((v, i) => walk(s.items, v, `${at}[${i}]`, bad));
     else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) walk(s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined), v, `${at}.${k}`, bad);
+      for (const [k, v] of Object.entries(value))
+        walk(s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined), v, `${at}.${k}`, bad);
     }
   };
 

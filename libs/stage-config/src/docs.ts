@@ -15,7 +15,10 @@ export function renderSchemaJson(): string {
 
 function typeOf(s: JsonSchema): string {
   if (s.type === 'array') return `list of ${s.items ? typeOf(s.items) : 'any'}`;
-  if (s.type === 'object') return s.additionalProperties && typeof s.additionalProperties === 'object' ? `mapping of ${typeOf(s.additionalProperties)}` : 'mapping';
+  if (s.type === 'object')
+    return s.additionalProperties && typeof s.additionalProperties === 'object'
+      ? `mapping of ${typeOf(s.additionalProperties)}`
+      : 'mapping';
   if (s.enum) return s.enum.length > 12 ? 'string (AWS region, see below)' : s.enum.map((v) => `\`${v}\``).join(' | ');
   return s.type ?? 'any';
 }
@@ -42,7 +45,9 @@ function rows(s: JsonSchema, prefix: string, out: string[]): void {
   for (const [key, child] of Object.entries(s.properties ?? {})) {
     const field = `${prefix}${key}`;
     const required = (s.required ?? []).includes(key);
-    out.push(`| \`${field}\` | ${cell(typeOf(child) + constraints(child))} | ${cell(defaultOf(child, required))} | ${cell(child.description ?? '')} |`);
+    out.push(
+      `| \`${field}\` | ${cell(typeOf(child) + constraints(child))} | ${cell(defaultOf(child, required))} | ${cell(child.description ?? '')} |`,
+    );
     if (child.type === 'object' && child.properties) rows(child, `${field}.`, out);
     if (child.type === 'array' && child.items?.type === 'object') rows(child.items, `${field}[].`, out);
   }
@@ -56,7 +61,10 @@ export function renderStageFileDoc(): string {
     .sort((a, b) => stageNameBudget(a) - stageNameBudget(b))
     .map((b) => `| ${b.what} | \`${b.derive('<stage>')}\` | ${b.limit} | ${stageNameBudget(b)} |`);
   const regions = Object.entries(REGION_AZ_LETTERS)
-    .map(([r, letters]) => `\`${r}\` (${[...letters].join(', ')}${EKS_RESTRICTED_AZ_IDS[r] ? `; zones must be listed, EKS cannot use ${EKS_RESTRICTED_AZ_IDS[r]}` : ''})`)
+    .map(
+      ([r, letters]) =>
+        `\`${r}\` (${[...letters].join(', ')}${EKS_RESTRICTED_AZ_IDS[r] ? `; zones must be listed, EKS cannot use ${EKS_RESTRICTED_AZ_IDS[r]}` : ''})`,
+    )
     .join(', ');
   return [
     '<!-- Generated from libs/stage-config/src/schema.ts by `npm run gen:stage-docs`; do not edit by hand. -->',

@@ -63,7 +63,18 @@ export const KUBERNETES_VERSIONS = ['1.31', '1.32', '1.33', '1.34', '1.35'] as c
 export const AUTO_PAUSE_MIN_ENGINE: Readonly<Record<number, number>> = { 13: 15, 14: 12, 15: 7, 16: 3, 17: 1 };
 
 /** Interface endpoints a stage may request (`s3` is the gateway endpoint, always created). */
-export const VPC_ENDPOINTS = ['s3', 'ecr.api', 'ecr.dkr', 'sts', 'logs', 'secretsmanager', 'eks', 'eks-auth', 'ec2', 'elasticloadbalancing'] as const;
+export const VPC_ENDPOINTS = [
+  's3',
+  'ecr.api',
+  'ecr.dkr',
+  'sts',
+  'logs',
+  'secretsmanager',
+  'eks',
+  'eks-auth',
+  'ec2',
+  'elasticloadbalancing',
+] as const;
 
 /** AWS resource-name limits of the names derived from a stage name (see `STAGE_NAME_BOUNDS`). */
 export const AWS_NAME_LIMITS = {

@@ -36,7 +36,12 @@ export class FileContext {
     const loc = this.parsed?.locate(path);
     if (!loc) return undefined;
     const line = this.lines[loc.value.line - 1] ?? '';
-    return line.slice(loc.value.column - 1).replace(/\s+#.*$/, '').trim() || undefined;
+    return (
+      line
+        .slice(loc.value.column - 1)
+        .replace(/\s+#.*$/, '')
+        .trim() || undefined
+    );
   }
 
   /** Marks `path` as reported by the schema check, so rules reading it stay quiet. */

@@ -44,26 +44,62 @@ interface Case {
 
 const INVALID: readonly Case[] = [
   // --- YAML and file level ---
-  { name: 'YAML syntax error (bad indentation)', yaml: doc({ 3: '  isProd: false' }), expected: [{ path: '', line: 3, column: 9, message: 'YAML syntax error: bad indentation of a mapping entry' }] },
-  { name: 'YAML duplicate key', yaml: doc({}, 'region: eu-west-1'), expected: [{ path: '', line: 8, column: 1, message: 'YAML syntax error: duplicated mapping key' }] },
+  {
+    name: 'YAML syntax error (bad indentation)',
+    yaml: doc({ 3: '  isProd: false' }),
+    expected: [{ path: '', line: 3, column: 9, message: 'YAML syntax error: bad indentation of a mapping entry' }],
+  },
+  {
+    name: 'YAML duplicate key',
+    yaml: doc({}, 'region: eu-west-1'),
+    expected: [{ path: '', line: 8, column: 1, message: 'YAML syntax error: duplicated mapping key' }],
+  },
   { name: 'empty file', yaml: '# nothing here\n', expected: [{ path: '', line: 1, column: 1, message: 'the stage file is empty' }] },
-  { name: 'two YAML documents in one file', yaml: `${doc()}---\n${doc()}`, expected: [{ path: '', line: 1, column: 1, message: 'YAML syntax error: expected a single document in the stream' }] },
+  {
+    name: 'two YAML documents in one file',
+    yaml: `${doc()}---\n${doc()}`,
+    expected: [{ path: '', line: 1, column: 1, message: 'YAML syntax error: expected a single document in the stream' }],
+  },
   {
     name: 'CRLF file: positions still count lines',
     yaml: doc({ 2: 'region: us-west-9' }).replace(/\n/g, '\r\n'),
     expected: [{ path: 'region', line: 2, column: 9, message: 'the string "us-west-9" is not allowed' }],
   },
-  { name: 'root is a list', yaml: '- accountId: "111111111111"\n', expected: [{ path: '', line: 1, column: 1, message: 'the stage file must be a mapping of fields' }] },
-  { name: 'stage name with uppercase and underscore', stage: 'Dev_1', yaml: doc(), expected: [{ path: '', line: 1, column: 1, message: 'stage name "Dev_1" (the file name) must start with a lowercase letter' }] },
+  {
+    name: 'root is a list',
+    yaml: '- accountId: "111111111111"\n',
+    expected: [{ path: '', line: 1, column: 1, message: 'the stage file must be a mapping of fields' }],
+  },
+  {
+    name: 'stage name with uppercase and underscore',
+    stage: 'Dev_1',
+    yaml: doc(),
+    expected: [{ path: '', line: 1, column: 1, message: 'stage name "Dev_1" (the file name) must start with a lowercase letter' }],
+  },
   {
     name: 'stage name longer than the Cognito IdP name allows',
     stage: 'a-very-long-stage-name-x',
     yaml: doc(),
-    expected: [{ path: '', line: 1, column: 1, message: 'stage name "a-very-long-stage-name-x" is 24 characters; at most 23 fit the Cognito identity provider name' }],
+    expected: [
+      {
+        path: '',
+        line: 1,
+        column: 1,
+        message: 'stage name "a-very-long-stage-name-x" is 24 characters; at most 23 fit the Cognito identity provider name',
+      },
+    ],
   },
   // --- keys and types ---
-  { name: 'unknown nested key with a suggestion', yaml: doc({}, 'network:', '  vpcCidrr: 10.0.0.0/16'), expected: [{ path: 'network.vpcCidrr', line: 9, column: 3, message: 'unknown key "vpcCidrr"; did you mean "vpcCidr"?' }] },
-  { name: 'unknown key without a close match', yaml: doc({}, 'colour: blue'), expected: [{ path: 'colour', line: 8, column: 1, message: 'unknown key "colour"' }] },
+  {
+    name: 'unknown nested key with a suggestion',
+    yaml: doc({}, 'network:', '  vpcCidrr: 10.0.0.0/16'),
+    expected: [{ path: 'network.vpcCidrr', line: 9, column: 3, message: 'unknown key "vpcCidrr"; did you mean "vpcCidr"?' }],
+  },
+  {
+    name: 'unknown key without a close match',
+    yaml: doc({}, 'colour: blue'),
+    expected: [{ path: 'colour', line: 8, column: 1, message: 'unknown key "colour"' }],
+  },
   {
     name: 'misspelt required key: unknown key and missing key at once',
     yaml: doc({ 2: 'regoin: us-west-2' }),
@@ -72,25 +108,91 @@ const INVALID: readonly Case[] = [
       { path: 'regoin', line: 2, column: 1, message: 'unknown key "regoin"; did you mean "region"?' },
     ],
   },
-  { name: 'missing nested required key', yaml: doc({ 7: '  allowedGroups: [a]' }), expected: [{ path: 'oidcConfig.issuerUrl', line: 6, column: 1, message: 'required field "issuerUrl" is missing from oidcConfig' }] },
-  { name: 'account id as a YAML number (leading zero lost)', yaml: doc({ 1: 'accountId: 012345678901' }), expected: [{ path: 'accountId', line: 1, column: 12, message: 'must be a string, but YAML reads the unquoted 012345678901 as the number 12345678901' }] },
-  { name: 'account id in exponent notation', yaml: doc({ 1: 'accountId: 1.2e11' }), expected: [{ path: 'accountId', line: 1, column: 12, message: 'must be a string, but YAML reads the unquoted 1.2e11 as the number 120000000000' }] },
-  { name: 'account id of the wrong length', yaml: doc({ 1: 'accountId: "12345"' }), expected: [{ path: 'accountId', line: 1, column: 12, message: '"12345" is not a 12-digit AWS account id' }] },
-  { name: 'region typo', yaml: doc({ 2: 'region: us-wset-2' }), expected: [{ path: 'region', line: 2, column: 9, message: /the string "us-wset-2" is not allowed/ }] },
-  { name: 'isProd as a string', yaml: doc({ 3: 'isProd: "no"' }), expected: [{ path: 'isProd', line: 3, column: 9, message: 'must be true or false, got the string "no"' }] },
-  { name: 'empty section', yaml: doc({}, 'network:'), expected: [{ path: 'network', line: 8, column: 1, message: 'is empty, expected a mapping' }] },
-  { name: 'section of the wrong type', yaml: doc({}, 'network:', '  - 10.0.0.0/16'), expected: [{ path: 'network', line: 9, column: 3, message: 'must be a mapping, got a list' }] },
+  {
+    name: 'missing nested required key',
+    yaml: doc({ 7: '  allowedGroups: [a]' }),
+    expected: [{ path: 'oidcConfig.issuerUrl', line: 6, column: 1, message: 'required field "issuerUrl" is missing from oidcConfig' }],
+  },
+  {
+    name: 'account id as a YAML number (leading zero lost)',
+    yaml: doc({ 1: 'accountId: 012345678901' }),
+    expected: [
+      {
+        path: 'accountId',
+        line: 1,
+        column: 12,
+        message: 'must be a string, but YAML reads the unquoted 012345678901 as the number 12345678901',
+      },
+    ],
+  },
+  {
+    name: 'account id in exponent notation',
+    yaml: doc({ 1: 'accountId: 1.2e11' }),
+    expected: [
+      {
+        path: 'accountId',
+        line: 1,
+        column: 12,
+        message: 'must be a string, but YAML reads the unquoted 1.2e11 as the number 120000000000',
+      },
+    ],
+  },
+  {
+    name: 'account id of the wrong length',
+    yaml: doc({ 1: 'accountId: "12345"' }),
+    expected: [{ path: 'accountId', line: 1, column: 12, message: '"12345" is not a 12-digit AWS account id' }],
+  },
+  {
+    name: 'region typo',
+    yaml: doc({ 2: 'region: us-wset-2' }),
+    expected: [{ path: 'region', line: 2, column: 9, message: /the string "us-wset-2" is not allowed/ }],
+  },
+  {
+    name: 'isProd as a string',
+    yaml: doc({ 3: 'isProd: "no"' }),
+    expected: [{ path: 'isProd', line: 3, column: 9, message: 'must be true or false, got the string "no"' }],
+  },
+  {
+    name: 'empty section',
+    yaml: doc({}, 'network:'),
+    expected: [{ path: 'network', line: 8, column: 1, message: 'is empty, expected a mapping' }],
+  },
+  {
+    name: 'section of the wrong type',
+    yaml: doc({}, 'network:', '  - 10.0.0.0/16'),
+    expected: [{ path: 'network', line: 9, column: 3, message: 'must be a mapping, got a list' }],
+  },
   // --- domain ---
-  { name: 'parent domain with a scheme', yaml: doc({ 5: '  parentDomain: https://example.com' }), expected: [{ path: 'domain.parentDomain', line: 5, column: 17, message: '"https://example.com" is not a DNS zone name' }] },
+  {
+    name: 'parent domain with a scheme',
+    yaml: doc({ 5: '  parentDomain: https://example.com' }),
+    expected: [{ path: 'domain.parentDomain', line: 5, column: 17, message: '"https://example.com" is not a DNS zone name' }],
+  },
   {
     name: 'same-account delegation without a zone id',
     yaml: doc({ 5: '  parentDomain: metaflow.example.com\n  delegation:\n    mode: same-account' }),
-    expected: [{ path: 'domain.delegation.parentHostedZoneId', line: 6, column: 3, message: 'required field "parentHostedZoneId" is missing for mode "same-account"' }],
+    expected: [
+      {
+        path: 'domain.delegation.parentHostedZoneId',
+        line: 6,
+        column: 3,
+        message: 'required field "parentHostedZoneId" is missing for mode "same-account"',
+      },
+    ],
   },
   {
     name: 'cross-account delegation without a role',
-    yaml: doc({ 5: '  parentDomain: metaflow.example.com\n  delegation:\n    mode: cross-account\n    parentHostedZoneId: Z0123456789ABC' }),
-    expected: [{ path: 'domain.delegation.delegationRoleArn', line: 6, column: 3, message: 'required field "delegationRoleArn" is missing for mode "cross-account"' }],
+    yaml: doc({
+      5: '  parentDomain: metaflow.example.com\n  delegation:\n    mode: cross-account\n    parentHostedZoneId: Z0123456789ABC',
+    }),
+    expected: [
+      {
+        path: 'domain.delegation.delegationRoleArn',
+        line: 6,
+        column: 3,
+        message: 'required field "delegationRoleArn" is missing for mode "cross-account"',
+      },
+    ],
   },
   {
     name: 'delegation mode typo',
@@ -104,54 +206,175 @@ const INVALID: readonly Case[] = [
   },
   {
     name: 'malformed hosted zone id',
-    yaml: doc({ 5: '  parentDomain: metaflow.example.com\n  delegation:\n    mode: same-account\n    parentHostedZoneId: /hostedzone/Z0123' }),
-    expected: [{ path: 'domain.delegation.parentHostedZoneId', line: 8, column: 25, message: '"/hostedzone/Z0123" is not a Route 53 hosted zone id' }],
+    yaml: doc({
+      5: '  parentDomain: metaflow.example.com\n  delegation:\n    mode: same-account\n    parentHostedZoneId: /hostedzone/Z0123',
+    }),
+    expected: [
+      {
+        path: 'domain.delegation.parentHostedZoneId',
+        line: 8,
+        column: 25,
+        message: '"/hostedzone/Z0123" is not a Route 53 hosted zone id',
+      },
+    ],
   },
   // --- identity ---
-  { name: 'http issuer', yaml: doc({ 7: '  issuerUrl: http://idp.example.com' }), expected: [{ path: 'oidcConfig.issuerUrl', line: 7, column: 14, message: '"http://idp.example.com" is not https' }] },
-  { name: 'issuer with a trailing slash', yaml: doc({ 7: '  issuerUrl: https://idp.example.com/' }), expected: [{ path: 'oidcConfig.issuerUrl', line: 7, column: 14, message: /has a query, fragment or trailing slash/ }] },
   {
-    name: 'IdP provider name too long (the seed\'s synth failure)',
-    yaml: doc({}, '  idpProviderName: iss-metaflow-a-rather-long-stage-1'),
-    expected: [{ path: 'oidcConfig.idpProviderName', line: 8, column: 20, message: 'provider name too long: "iss-metaflow-a-rather-long-stage-1" is 34 characters, Cognito allows 32' }],
+    name: 'http issuer',
+    yaml: doc({ 7: '  issuerUrl: http://idp.example.com' }),
+    expected: [{ path: 'oidcConfig.issuerUrl', line: 7, column: 14, message: '"http://idp.example.com" is not https' }],
   },
-  { name: 'scopes without openid', yaml: doc({}, '  scopes: [email, profile]'), expected: [{ path: 'oidcConfig.scopes', line: 8, column: 11, message: 'does not include "openid"' }] },
+  {
+    name: 'issuer with a trailing slash',
+    yaml: doc({ 7: '  issuerUrl: https://idp.example.com/' }),
+    expected: [{ path: 'oidcConfig.issuerUrl', line: 7, column: 14, message: /has a query, fragment or trailing slash/ }],
+  },
+  {
+    name: "IdP provider name too long (the seed's synth failure)",
+    yaml: doc({}, '  idpProviderName: iss-metaflow-a-rather-long-stage-1'),
+    expected: [
+      {
+        path: 'oidcConfig.idpProviderName',
+        line: 8,
+        column: 20,
+        message: 'provider name too long: "iss-metaflow-a-rather-long-stage-1" is 34 characters, Cognito allows 32',
+      },
+    ],
+  },
+  {
+    name: 'scopes without openid',
+    yaml: doc({}, '  scopes: [email, profile]'),
+    expected: [{ path: 'oidcConfig.scopes', line: 8, column: 11, message: 'does not include "openid"' }],
+  },
   // --- network ---
-  { name: 'CIDR prefix above 32', yaml: doc({}, 'network:', '  vpcCidr: 10.0.0.0/33'), expected: [{ path: 'network.vpcCidr', line: 9, column: 12, message: '"10.0.0.0/33" has a prefix length above 32' }] },
-  { name: 'CIDR with host bits', yaml: doc({}, 'network:', '  vpcCidr: 10.0.0.1/16'), expected: [{ path: 'network.vpcCidr', line: 9, column: 12, message: '"10.0.0.1/16" has host bits set; the block is 10.0.0.0/16' }] },
-  { name: 'pod CIDR overlapping the VPC', yaml: doc({}, 'network:', '  podCidr: 10.0.128.0/17'), expected: [{ path: 'network.podCidr', line: 9, column: 12, message: '"10.0.128.0/17" overlaps vpcCidr "10.0.0.0/16"' }] },
+  {
+    name: 'CIDR prefix above 32',
+    yaml: doc({}, 'network:', '  vpcCidr: 10.0.0.0/33'),
+    expected: [{ path: 'network.vpcCidr', line: 9, column: 12, message: '"10.0.0.0/33" has a prefix length above 32' }],
+  },
+  {
+    name: 'CIDR with host bits',
+    yaml: doc({}, 'network:', '  vpcCidr: 10.0.0.1/16'),
+    expected: [{ path: 'network.vpcCidr', line: 9, column: 12, message: '"10.0.0.1/16" has host bits set; the block is 10.0.0.0/16' }],
+  },
+  {
+    name: 'pod CIDR overlapping the VPC',
+    yaml: doc({}, 'network:', '  podCidr: 10.0.128.0/17'),
+    expected: [{ path: 'network.podCidr', line: 9, column: 12, message: '"10.0.128.0/17" overlaps vpcCidr "10.0.0.0/16"' }],
+  },
   {
     name: 'availability zone of another region',
     yaml: doc({}, 'network:', '  availabilityZones:', '    - us-west-2a', '    - us-east-1b'),
-    expected: [{ path: 'network.availabilityZones[1]', line: 11, column: 7, message: '"us-east-1b" is not an availability zone of us-west-2' }],
+    expected: [
+      { path: 'network.availabilityZones[1]', line: 11, column: 7, message: '"us-east-1b" is not an availability zone of us-west-2' },
+    ],
   },
-  { name: 'availability zone that does not exist', yaml: doc({}, 'network:', '  availabilityZones: [us-west-2a, us-west-2e]'), expected: [{ path: 'network.availabilityZones[1]', line: 9, column: 35, message: '"us-west-2e" is not an availability zone of us-west-2' }] },
-  { name: 'a single availability zone', yaml: doc({}, 'network:', '  availabilityZones: [us-west-2a]'), expected: [{ path: 'network.availabilityZones', line: 9, column: 22, message: 'has 1 item(s), needs at least 2' }] },
-  { name: 'duplicate availability zone', yaml: doc({}, 'network:', '  availabilityZones: [us-west-2a, us-west-2a]'), expected: [{ path: 'network.availabilityZones[1]', line: 9, column: 35, message: 'the string "us-west-2a" is listed twice' }] },
+  {
+    name: 'availability zone that does not exist',
+    yaml: doc({}, 'network:', '  availabilityZones: [us-west-2a, us-west-2e]'),
+    expected: [
+      { path: 'network.availabilityZones[1]', line: 9, column: 35, message: '"us-west-2e" is not an availability zone of us-west-2' },
+    ],
+  },
+  {
+    name: 'a single availability zone',
+    yaml: doc({}, 'network:', '  availabilityZones: [us-west-2a]'),
+    expected: [{ path: 'network.availabilityZones', line: 9, column: 22, message: 'has 1 item(s), needs at least 2' }],
+  },
+  {
+    name: 'duplicate availability zone',
+    yaml: doc({}, 'network:', '  availabilityZones: [us-west-2a, us-west-2a]'),
+    expected: [{ path: 'network.availabilityZones[1]', line: 9, column: 35, message: 'the string "us-west-2a" is listed twice' }],
+  },
   {
     name: 'EKS-restricted region without explicit zones',
     yaml: doc({ 2: 'region: us-east-1' }),
-    expected: [{ path: 'network.availabilityZones', line: 1, column: 1, message: 'must be listed explicitly in us-east-1: EKS cannot place the control plane in use1-az3' }],
+    expected: [
+      {
+        path: 'network.availabilityZones',
+        line: 1,
+        column: 1,
+        message: 'must be listed explicitly in us-east-1: EKS cannot place the control plane in use1-az3',
+      },
+    ],
   },
-  { name: 'more NAT gateways than zones', yaml: doc({}, 'network:', '  availabilityZones: [us-west-2a, us-west-2b]', '  natGateways: 3'), expected: [{ path: 'network.natGateways', line: 10, column: 16, message: '3 NAT gateways for 2 availability zones' }] },
-  { name: 'unknown VPC endpoint', yaml: doc({}, 'network:', '  vpcEndpoints: [s3, ecr-api]'), expected: [{ path: 'network.vpcEndpoints[1]', line: 9, column: 22, message: 'the string "ecr-api" is not allowed' }] },
+  {
+    name: 'more NAT gateways than zones',
+    yaml: doc({}, 'network:', '  availabilityZones: [us-west-2a, us-west-2b]', '  natGateways: 3'),
+    expected: [{ path: 'network.natGateways', line: 10, column: 16, message: '3 NAT gateways for 2 availability zones' }],
+  },
+  {
+    name: 'unknown VPC endpoint',
+    yaml: doc({}, 'network:', '  vpcEndpoints: [s3, ecr-api]'),
+    expected: [{ path: 'network.vpcEndpoints[1]', line: 9, column: 22, message: 'the string "ecr-api" is not allowed' }],
+  },
   // --- database ---
-  { name: 'ACUs not in 0.5 steps', yaml: doc({}, 'database:', '  minCapacity: 0.3'), expected: [{ path: 'database.minCapacity', line: 9, column: 16, message: '0.3 is not a multiple of 0.5' }] },
-  { name: 'min ACUs above max', yaml: doc({}, 'database:', '  minCapacity: 8', '  maxCapacity: 4'), expected: [{ path: 'database.minCapacity', line: 9, column: 16, message: 'minCapacity (8) is greater than maxCapacity (4)' }] },
-  { name: 'max ACUs below 1', yaml: doc({}, 'database:', '  maxCapacity: 0.5'), expected: [{ path: 'database.maxCapacity', line: 9, column: 16, message: '0.5 is below the minimum 1' }] },
-  { name: 'auto-pause too short', yaml: doc({}, 'database:', '  secondsUntilAutoPause: 120'), expected: [{ path: 'database.secondsUntilAutoPause', line: 9, column: 26, message: '120 is below the minimum 300' }] },
+  {
+    name: 'ACUs not in 0.5 steps',
+    yaml: doc({}, 'database:', '  minCapacity: 0.3'),
+    expected: [{ path: 'database.minCapacity', line: 9, column: 16, message: '0.3 is not a multiple of 0.5' }],
+  },
+  {
+    name: 'min ACUs above max',
+    yaml: doc({}, 'database:', '  minCapacity: 8', '  maxCapacity: 4'),
+    expected: [{ path: 'database.minCapacity', line: 9, column: 16, message: 'minCapacity (8) is greater than maxCapacity (4)' }],
+  },
+  {
+    name: 'max ACUs below 1',
+    yaml: doc({}, 'database:', '  maxCapacity: 0.5'),
+    expected: [{ path: 'database.maxCapacity', line: 9, column: 16, message: '0.5 is below the minimum 1' }],
+  },
+  {
+    name: 'auto-pause too short',
+    yaml: doc({}, 'database:', '  secondsUntilAutoPause: 120'),
+    expected: [{ path: 'database.secondsUntilAutoPause', line: 9, column: 26, message: '120 is below the minimum 300' }],
+  },
   {
     name: 'auto-pause on an engine that cannot pause',
     yaml: doc({}, 'database:', '  engineVersion: "16.1"'),
-    expected: [{ path: 'database.minCapacity', line: 8, column: 1, message: '0 ACUs (auto-pause) needs Aurora PostgreSQL 16.3 or later, engineVersion is 16.1' }],
+    expected: [
+      {
+        path: 'database.minCapacity',
+        line: 8,
+        column: 1,
+        message: '0 ACUs (auto-pause) needs Aurora PostgreSQL 16.3 or later, engineVersion is 16.1',
+      },
+    ],
   },
   // --- compute ---
-  { name: 'CPU family in the GPU pool', yaml: doc({}, 'compute:', '  gpu:', '    instanceFamilies: [g6, m7i]'), expected: [{ path: 'compute.gpu.instanceFamilies[1]', line: 10, column: 28, message: '"m7i" is not an NVIDIA GPU instance family' }] },
-  { name: 'instance size instead of family', yaml: doc({}, 'compute:', '  cpu:', '    instanceFamilies: [m7i.large]'), expected: [{ path: 'compute.cpu.instanceFamilies[0]', line: 10, column: 24, message: '"m7i.large" is not an EC2 instance family' }] },
-  { name: 'GPU pool whose CPU limit blocks its GPUs', yaml: doc({}, 'compute:', '  gpu:', '    maxGpus: 16', '    maxCpu: 32'), expected: [{ path: 'compute.gpu.maxCpu', line: 11, column: 13, message: /maxCpu \(32\) is below 4 vCPUs per GPU for maxGpus \(16\)/ }] },
+  {
+    name: 'CPU family in the GPU pool',
+    yaml: doc({}, 'compute:', '  gpu:', '    instanceFamilies: [g6, m7i]'),
+    expected: [{ path: 'compute.gpu.instanceFamilies[1]', line: 10, column: 28, message: '"m7i" is not an NVIDIA GPU instance family' }],
+  },
+  {
+    name: 'instance size instead of family',
+    yaml: doc({}, 'compute:', '  cpu:', '    instanceFamilies: [m7i.large]'),
+    expected: [{ path: 'compute.cpu.instanceFamilies[0]', line: 10, column: 24, message: '"m7i.large" is not an EC2 instance family' }],
+  },
+  {
+    name: 'GPU pool whose CPU limit blocks its GPUs',
+    yaml: doc({}, 'compute:', '  gpu:', '    maxGpus: 16', '    maxCpu: 32'),
+    expected: [{ path: 'compute.gpu.maxCpu', line: 11, column: 13, message: /maxCpu \(32\) is below 4 vCPUs per GPU for maxGpus \(16\)/ }],
+  },
   // --- cluster ---
-  { name: 'Kubernetes version as a YAML number', yaml: doc({}, 'cluster:', '  kubernetesVersion: 1.30'), expected: [{ path: 'cluster.kubernetesVersion', line: 9, column: 22, message: 'must be a string, but YAML reads the unquoted 1.30 as the number 1.3' }] },
-  { name: 'unsupported Kubernetes version', yaml: doc({}, 'cluster:', '  kubernetesVersion: "1.20"'), expected: [{ path: 'cluster.kubernetesVersion', line: 9, column: 22, message: 'the string "1.20" is not allowed' }] },
+  {
+    name: 'Kubernetes version as a YAML number',
+    yaml: doc({}, 'cluster:', '  kubernetesVersion: 1.30'),
+    expected: [
+      {
+        path: 'cluster.kubernetesVersion',
+        line: 9,
+        column: 22,
+        message: 'must be a string, but YAML reads the unquoted 1.30 as the number 1.3',
+      },
+    ],
+  },
+  {
+    name: 'unsupported Kubernetes version',
+    yaml: doc({}, 'cluster:', '  kubernetesVersion: "1.20"'),
+    expected: [{ path: 'cluster.kubernetesVersion', line: 9, column: 22, message: 'the string "1.20" is not allowed' }],
+  },
   {
     name: 'assumed-role session as access principal',
     yaml: doc({}, 'cluster:', '  accessPrincipals:', '    - arn: arn:aws:sts::111111111111:assumed-role/admin/me', '      access: admin'),
@@ -159,24 +382,75 @@ const INVALID: readonly Case[] = [
   },
   {
     name: 'admin access limited to namespaces',
-    yaml: doc({}, 'cluster:', '  accessPrincipals:', '    - arn: arn:aws:iam::999999999999:role/ops', '      access: admin', '      namespaces: [metaflow]'),
-    expected: [{ path: 'cluster.accessPrincipals[0].namespaces', line: 12, column: 19, message: 'is set for admin access, which is always cluster-wide' }],
+    yaml: doc(
+      {},
+      'cluster:',
+      '  accessPrincipals:',
+      '    - arn: arn:aws:iam::999999999999:role/ops',
+      '      access: admin',
+      '      namespaces: [metaflow]',
+    ),
+    expected: [
+      {
+        path: 'cluster.accessPrincipals[0].namespaces',
+        line: 12,
+        column: 19,
+        message: 'is set for admin access, which is always cluster-wide',
+      },
+    ],
   },
-  { name: 'access principal without access', yaml: doc({}, 'cluster:', '  accessPrincipals:', '    - arn: arn:aws:iam::999999999999:role/ops'), expected: [{ path: 'cluster.accessPrincipals[0].access', line: 10, column: 7, message: 'required field "access" is missing' }] },
+  {
+    name: 'access principal without access',
+    yaml: doc({}, 'cluster:', '  accessPrincipals:', '    - arn: arn:aws:iam::999999999999:role/ops'),
+    expected: [{ path: 'cluster.accessPrincipals[0].access', line: 10, column: 7, message: 'required field "access" is missing' }],
+  },
   // --- deploy and tags ---
   {
     name: 'deploy role in another account',
     yaml: doc({}, 'deploy:', '  roleArn: arn:aws:iam::222222222222:role/deploy'),
-    expected: [{ path: 'deploy.roleArn', line: 9, column: 12, message: 'the deploy role is in account 222222222222, the stage is in 111111111111' }],
+    expected: [
+      { path: 'deploy.roleArn', line: 9, column: 12, message: 'the deploy role is in account 222222222222, the stage is in 111111111111' },
+    ],
   },
-  { name: 'reserved tag prefix', yaml: doc({}, 'tags:', '  metaflow-gitops:stage: x'), expected: [{ path: 'tags.metaflow-gitops:stage', line: 9, column: 3, message: 'tag key "metaflow-gitops:stage" uses the reserved prefix "metaflow-gitops:" (the stage tag is added automatically)' }] },
-  { name: 'tag value that is not a string', yaml: doc({}, 'tags:', '  cost-center: 4711'), expected: [{ path: 'tags.cost-center', line: 9, column: 16, message: 'must be a string, but YAML reads the unquoted 4711 as the number 4711' }] },
+  {
+    name: 'reserved tag prefix',
+    yaml: doc({}, 'tags:', '  metaflow-gitops:stage: x'),
+    expected: [
+      {
+        path: 'tags.metaflow-gitops:stage',
+        line: 9,
+        column: 3,
+        message: 'tag key "metaflow-gitops:stage" uses the reserved prefix "metaflow-gitops:" (the stage tag is added automatically)',
+      },
+    ],
+  },
+  {
+    name: 'tag value that is not a string',
+    yaml: doc({}, 'tags:', '  cost-center: 4711'),
+    expected: [
+      { path: 'tags.cost-center', line: 9, column: 16, message: 'must be a string, but YAML reads the unquoted 4711 as the number 4711' },
+    ],
+  },
   // --- prod rules ---
-  { name: 'prod without login groups', yaml: doc({ 3: 'isProd: true' }), expected: [{ path: 'oidcConfig.allowedGroups', line: 6, column: 1, message: /is empty on a prod stage/ }, { path: 'ingress.allowedCidrs[0]', line: 1, column: 1, message: /opens the prod load balancer/, severity: 'warning' }] },
+  {
+    name: 'prod without login groups',
+    yaml: doc({ 3: 'isProd: true' }),
+    expected: [
+      { path: 'oidcConfig.allowedGroups', line: 6, column: 1, message: /is empty on a prod stage/ },
+      { path: 'ingress.allowedCidrs[0]', line: 1, column: 1, message: /opens the prod load balancer/, severity: 'warning' },
+    ],
+  },
   {
     name: 'prod with a single NAT gateway',
     yaml: doc(PROD, 'network:', '  natGateways: 1', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
-    expected: [{ path: 'network.natGateways', line: 10, column: 16, message: 'is 1 on a prod stage with 3 zones: a zone outage would cut egress for the others (no HA)' }],
+    expected: [
+      {
+        path: 'network.natGateways',
+        line: 10,
+        column: 16,
+        message: 'is 1 on a prod stage with 3 zones: a zone outage would cut egress for the others (no HA)',
+      },
+    ],
   },
   {
     name: 'prod database that pauses',
@@ -186,7 +460,9 @@ const INVALID: readonly Case[] = [
   {
     name: 'prod with a week of backups',
     yaml: doc(PROD, 'database:', '  backupRetentionDays: 7', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
-    expected: [{ path: 'database.backupRetentionDays', line: 10, column: 24, message: /is 7 on a prod stage: prod keeps at least 14 days/ }],
+    expected: [
+      { path: 'database.backupRetentionDays', line: 10, column: 24, message: /is 7 on a prod stage: prod keeps at least 14 days/ },
+    ],
   },
   {
     name: 'prod with a public Kubernetes API',
@@ -196,7 +472,15 @@ const INVALID: readonly Case[] = [
   // --- several errors at once ---
   {
     name: 'several errors in one file, all reported',
-    yaml: doc({ 1: 'accountId: 42', 7: '  issuerUrl: ftp://idp' }, 'network:', '  natGateways: -1', '  vpcEndpoint: [s3]', 'database:', '  minCapacity: 9', '  maxCapacity: 2'),
+    yaml: doc(
+      { 1: 'accountId: 42', 7: '  issuerUrl: ftp://idp' },
+      'network:',
+      '  natGateways: -1',
+      '  vpcEndpoint: [s3]',
+      'database:',
+      '  minCapacity: 9',
+      '  maxCapacity: 2',
+    ),
     expected: [
       { path: 'accountId', line: 1, column: 12, message: 'must be a string, but YAML reads the unquoted 42 as the number 42' },
       { path: 'network.natGateways', line: 9, column: 16, message: '-1 is below the minimum 0' },
@@ -207,7 +491,15 @@ const INVALID: readonly Case[] = [
   },
   {
     name: 'errors in lists and nested mappings at once',
-    yaml: doc({}, 'ingress:', '  allowedCidrs: [0.0.0.0/0, 300.1.1.1/32]', 'cluster:', '  accessPrincipals:', '    - arn: role/ops', '      access: owner'),
+    yaml: doc(
+      {},
+      'ingress:',
+      '  allowedCidrs: [0.0.0.0/0, 300.1.1.1/32]',
+      'cluster:',
+      '  accessPrincipals:',
+      '    - arn: role/ops',
+      '      access: owner',
+    ),
     expected: [
       { path: 'cluster.accessPrincipals[0].access', line: 13, column: 15, message: 'the string "owner" is not allowed' },
       { path: 'ingress.allowedCidrs[1]', line: 9, column: 29, message: '"300.1.1.1/32" has an invalid address' },
@@ -248,7 +540,10 @@ describe('valid stage files', () => {
     ['explicit zones in a restricted region', doc({ 2: 'region: us-east-1' }, 'network:', '  availabilityZones: [us-east-1a, us-east-1b]')],
     ['ap-northeast-1 (zone letters a, c, d)', doc({ 2: 'region: ap-northeast-1' })],
     ['a prod stage with restricted ingress', doc(PROD, 'ingress:', '  allowedCidrs: [203.0.113.0/24]')],
-    ['a public prod endpoint accepted explicitly', doc(PROD, 'cluster:', '  publicEndpoint: true', '  allowPublicEndpointOnProd: true', 'ingress:', '  allowedCidrs: [203.0.113.0/24]')],
+    [
+      'a public prod endpoint accepted explicitly',
+      doc(PROD, 'cluster:', '  publicEndpoint: true', '  allowPublicEndpointOnProd: true', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
+    ],
     ['manual delegation', doc({ 5: '  parentDomain: metaflow.example.com\n  delegation:\n    mode: manual' })],
     ['a GPU pool with defaults', doc({}, 'compute:', '  gpu: {}')],
     ['flow-style mappings', doc({}, 'database: {minCapacity: 0.5, maxCapacity: 8}', 'tags: {team: ml}')],
@@ -267,8 +562,20 @@ describe('valid stage files', () => {
       name: 'dev',
       sourceFile: 'environments/dev.yaml',
       domain: { parentDomain: 'metaflow.example.com', delegation: { mode: 'manual' } },
-      oidcConfig: { clientId: 'metaflow-dev', idpProviderName: 'metaflow-dev', groupsClaim: 'groups', scopes: ['openid', 'email', 'profile'], allowedGroups: [] },
-      network: { vpcCidr: '10.0.0.0/16', podCidr: '100.64.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'], natGateways: 1, vpcEndpoints: ['s3'] },
+      oidcConfig: {
+        clientId: 'metaflow-dev',
+        idpProviderName: 'metaflow-dev',
+        groupsClaim: 'groups',
+        scopes: ['openid', 'email', 'profile'],
+        allowedGroups: [],
+      },
+      network: {
+        vpcCidr: '10.0.0.0/16',
+        podCidr: '100.64.0.0/16',
+        availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+        natGateways: 1,
+        vpcEndpoints: ['s3'],
+      },
       database: { minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 600, backupRetentionDays: 7, engineVersion: '16.6' },
       cluster: { kubernetesVersion: '1.34', accessPrincipals: [], publicEndpoint: true },
       ingress: { allowedCidrs: ['0.0.0.0/0'] },
@@ -279,7 +586,11 @@ describe('valid stage files', () => {
   });
 
   it('fills the prod defaults (HA NAT, warm database, 30 days of backups, private endpoint)', () => {
-    const { stage } = parseStageText('live', 'environments/live.yaml', doc(PROD, 'network:', '  availabilityZones: [us-west-2a, us-west-2b]', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'));
+    const { stage } = parseStageText(
+      'live',
+      'environments/live.yaml',
+      doc(PROD, 'network:', '  availabilityZones: [us-west-2a, us-west-2b]', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
+    );
     expect(stage?.network.natGateways).toBe(2);
     expect(stage?.database.minCapacity).toBe(0.5);
     expect(stage?.database.backupRetentionDays).toBe(30);
@@ -342,8 +653,20 @@ describe('loadStages and loadStage', () => {
     write('b.yaml', doc({ 1: 'accountId: "222222222222"' }, '  clientId: shared-client', 'deploy:', '  githubEnvironment: a'));
     const result = loadStages(path.join(dir, 'environments'));
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ file: 'environments/b.yaml', path: 'oidcConfig.clientId', line: 8, column: 13, message: 'OIDC client id "shared-client" is also used by stage "a" (environments/a.yaml)' }),
-      expect.objectContaining({ file: 'environments/b.yaml', path: 'deploy.githubEnvironment', line: 10, column: 22, message: 'GitHub environment "a" is also used by stage "a" (environments/a.yaml)' }),
+      expect.objectContaining({
+        file: 'environments/b.yaml',
+        path: 'oidcConfig.clientId',
+        line: 8,
+        column: 13,
+        message: 'OIDC client id "shared-client" is also used by stage "a" (environments/a.yaml)',
+      }),
+      expect.objectContaining({
+        file: 'environments/b.yaml',
+        path: 'deploy.githubEnvironment',
+        line: 10,
+        column: 22,
+        message: 'GitHub environment "a" is also used by stage "a" (environments/a.yaml)',
+      }),
     ]);
     expect(result.stages.map((s) => s.name)).toEqual(['a']);
   });
@@ -352,14 +675,23 @@ describe('loadStages and loadStage', () => {
     write('a.yaml', doc({}, '  idpProviderName: corp-idp'));
     write('b.yaml', doc({ 1: 'accountId: "222222222222"' }, '  idpProviderName: corp-idp'));
     const result = loadStages(path.join(dir, 'environments'));
-    expect(result.diagnostics).toEqual([expect.objectContaining({ file: 'environments/b.yaml', path: 'oidcConfig.idpProviderName', line: 8, column: 20 })]);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ file: 'environments/b.yaml', path: 'oidcConfig.idpProviderName', line: 8, column: 20 }),
+    ]);
   });
 
   it('rejects a stage defined twice (.yaml and .yml)', () => {
     write('dev.yaml', doc());
     write('dev.yml', doc());
     const result = loadStages(path.join(dir, 'environments'));
-    expect(result.diagnostics).toEqual([expect.objectContaining({ file: 'environments/dev.yml', line: 1, column: 1, message: 'stage "dev" is also defined by environments/dev.yaml' })]);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'environments/dev.yml',
+        line: 1,
+        column: 1,
+        message: 'stage "dev" is also defined by environments/dev.yaml',
+      }),
+    ]);
   });
 
   it('warns when two stages of one account and region share a VPC range', () => {
@@ -369,7 +701,14 @@ describe('loadStages and loadStage', () => {
     const result = loadStages(path.join(dir, 'environments'));
     expect(result.ok).toBe(true);
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'warning', file: 'environments/b.yaml', path: 'network.vpcCidr', line: 9, column: 12, message: expect.stringContaining('overlaps the VPC of stage "a" (10.0.0.0/16)') }),
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'environments/b.yaml',
+        path: 'network.vpcCidr',
+        line: 9,
+        column: 12,
+        message: expect.stringContaining('overlaps the VPC of stage "a" (10.0.0.0/16)'),
+      }),
     ]);
   });
 
@@ -384,7 +723,9 @@ describe('loadStages and loadStage', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(StageConfigError);
-    expect((error as StageConfigError).diagnostics).toEqual([expect.objectContaining({ path: 'oidcConfig.issuerUrl', line: 7, column: 14 })]);
+    expect((error as StageConfigError).diagnostics).toEqual([
+      expect.objectContaining({ path: 'oidcConfig.issuerUrl', line: 7, column: 14 }),
+    ]);
     expect((error as StageConfigError).message).toContain('environments/bad.yaml:7:14: oidcConfig.issuerUrl:');
     expect(() => loadStage(path.join(dir, 'environments'), 'nope')).toThrow('no stage "nope" (known stages: good)');
   });

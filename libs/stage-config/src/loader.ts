@@ -59,7 +59,14 @@ function parseStage(name: string, file: string, text: string): ParsedStage {
   } catch (err) {
     if (!(err instanceof YamlSyntaxError)) throw err;
     const ctx = new FileContext(file, text, undefined);
-    ctx.reportAt('error', err.position.line, err.position.column, '', `YAML syntax error: ${err.reason}`, 'fix the YAML at this position (indentation, a missing colon or quote)');
+    ctx.reportAt(
+      'error',
+      err.position.line,
+      err.position.column,
+      '',
+      `YAML syntax error: ${err.reason}`,
+      'fix the YAML at this position (indentation, a missing colon or quote)',
+    );
     return { ctx };
   }
   const ctx = new FileContext(file, text, parsed);
@@ -95,7 +102,14 @@ export function loadStages(environmentsDir: string, options: LoadOptions = {}): 
     const stage = parseStage(name, file, fs.readFileSync(abs, 'utf8'));
     if (byName.has(name)) {
       // Reported once here; left out of the cross-stage rules, which would only repeat it.
-      stage.ctx.reportAt('error', 1, 1, '', `stage "${name}" is also defined by ${byName.get(name)}`, 'keep one file per stage (use the .yaml extension)');
+      stage.ctx.reportAt(
+        'error',
+        1,
+        1,
+        '',
+        `stage "${name}" is also defined by ${byName.get(name)}`,
+        'keep one file per stage (use the .yaml extension)',
+      );
       others.push(stage);
       continue;
     }
@@ -118,7 +132,15 @@ export function loadStage(environmentsDir: string, name: string, options: LoadOp
   if (own.length === 0) {
     const known = result.stages.map((s) => s.name).join(', ') || 'none';
     throw new StageConfigError([
-      { severity: 'error', file: relative(options.relativeTo ?? path.dirname(path.resolve(environmentsDir)), path.join(environmentsDir, `${name}.yaml`)), line: 1, column: 1, path: '', message: `no stage "${name}" (known stages: ${known})`, fix: `create it with \`mfctl stage new ${name}\`` },
+      {
+        severity: 'error',
+        file: relative(options.relativeTo ?? path.dirname(path.resolve(environmentsDir)), path.join(environmentsDir, `${name}.yaml`)),
+        line: 1,
+        column: 1,
+        path: '',
+        message: `no stage "${name}" (known stages: ${known})`,
+        fix: `create it with \`mfctl stage new ${name}\``,
+      },
     ]);
   }
   throw new StageConfigError(own);
@@ -137,7 +159,12 @@ function relative(base: string, abs: string): string {
 function crossStageRules(parsed: readonly ParsedStage[]): void {
   const unique: { key: (s: StageConfig) => string; path: string[]; what: string; severity: Diagnostic['severity'] }[] = [
     { key: (s) => s.oidcConfig.clientId, path: ['oidcConfig', 'clientId'], what: 'OIDC client id', severity: 'error' },
-    { key: (s) => s.oidcConfig.idpProviderName, path: ['oidcConfig', 'idpProviderName'], what: 'Cognito identity provider name', severity: 'error' },
+    {
+      key: (s) => s.oidcConfig.idpProviderName,
+      path: ['oidcConfig', 'idpProviderName'],
+      what: 'Cognito identity provider name',
+      severity: 'error',
+    },
     { key: (s) => stageHost(s.name, s.domain.parentDomain), path: ['domain', 'parentDomain'], what: 'stage host', severity: 'error' },
     { key: (s) => s.deploy.githubEnvironment, path: ['deploy', 'githubEnvironment'], what: 'GitHub environment', severity: 'error' },
   ];
@@ -148,7 +175,12 @@ function crossStageRules(parsed: readonly ParsedStage[]): void {
       const key = rule.key(p.stage);
       const first = seen.get(key);
       if (first) {
-        p.ctx.report(rule.severity, rule.path, `${rule.what} "${key}" is also used by stage "${first.name}" (${first.sourceFile})`, `give this stage its own ${rule.what}`);
+        p.ctx.report(
+          rule.severity,
+          rule.path,
+          `${rule.what} "${key}" is also used by stage "${first.name}" (${first.sourceFile})`,
+          `give this stage its own ${rule.what}`,
+        );
       } else seen.set(key, p.stage);
     }
   }
@@ -160,7 +192,11 @@ function crossStageRules(parsed: readonly ParsedStage[]): void {
       const ca = parseCidr(a.network.vpcCidr);
       const cb = parseCidr(b.network.vpcCidr);
       if (typeof ca !== 'string' && typeof cb !== 'string' && cidrsOverlap(ca, cb)) {
-        p.ctx.warning(['network', 'vpcCidr'], `"${a.network.vpcCidr}" overlaps the VPC of stage "${b.name}" (${b.network.vpcCidr}) in the same account and region: the two VPCs cannot be peered or share a transit gateway`, 'pick a distinct range, e.g. 10.1.0.0/16');
+        p.ctx.warning(
+          ['network', 'vpcCidr'],
+          `"${a.network.vpcCidr}" overlaps the VPC of stage "${b.name}" (${b.network.vpcCidr}) in the same account and region: the two VPCs cannot be peered or share a transit gateway`,
+          'pick a distinct range, e.g. 10.1.0.0/16',
+        );
       }
     }
   });

@@ -1,6 +1,14 @@
 import { EKS_RESTRICTED_AZ_IDS, REGION_AZ_LETTERS } from './facts';
 import { defaultOidcName, deployRoleName } from './naming';
-import type { AccessPrincipal, ComputeConfig, DomainConfig, GpuNodePoolConfig, NodePoolConfig, StageConfig, VpcEndpointName } from './stage-config';
+import type {
+  AccessPrincipal,
+  ComputeConfig,
+  DomainConfig,
+  GpuNodePoolConfig,
+  NodePoolConfig,
+  StageConfig,
+  VpcEndpointName,
+} from './stage-config';
 import { isPlainObject } from './yaml-positions';
 
 type Raw = Record<string, unknown>;
@@ -18,8 +26,19 @@ export function defaultAvailabilityZones(region: string): string[] {
   return [...letters.slice(0, 3)].map((l) => `${region}${l}`);
 }
 
-const CPU_POOL_DEFAULTS: NodePoolConfig = { instanceFamilies: ['m7i', 'c7i', 'r7i'], capacityTypes: ['on-demand', 'spot'], maxCpu: 256, maxMemoryGiB: 1024 };
-const GPU_POOL_DEFAULTS: GpuNodePoolConfig = { instanceFamilies: ['g6', 'g5'], capacityTypes: ['on-demand'], maxCpu: 192, maxMemoryGiB: 1536, maxGpus: 8 };
+const CPU_POOL_DEFAULTS: NodePoolConfig = {
+  instanceFamilies: ['m7i', 'c7i', 'r7i'],
+  capacityTypes: ['on-demand', 'spot'],
+  maxCpu: 256,
+  maxMemoryGiB: 1024,
+};
+const GPU_POOL_DEFAULTS: GpuNodePoolConfig = {
+  instanceFamilies: ['g6', 'g5'],
+  capacityTypes: ['on-demand'],
+  maxCpu: 192,
+  maxMemoryGiB: 1536,
+  maxGpus: 8,
+};
 
 function nodePool<T extends NodePoolConfig>(raw: Raw, defaults: T): T {
   const out: Record<string, unknown> = { ...(defaults as object) };
@@ -46,7 +65,11 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
     mode === 'same-account'
       ? { mode, parentHostedZoneId: pick(delegationRaw.parentHostedZoneId, '') }
       : mode === 'cross-account'
-        ? { mode, parentHostedZoneId: pick(delegationRaw.parentHostedZoneId, ''), delegationRoleArn: pick(delegationRaw.delegationRoleArn, '') }
+        ? {
+            mode,
+            parentHostedZoneId: pick(delegationRaw.parentHostedZoneId, ''),
+            delegationRoleArn: pick(delegationRaw.delegationRoleArn, ''),
+          }
         : { mode: 'manual' };
 
   const oidc = obj(raw.oidcConfig);

@@ -23,7 +23,10 @@ export interface NewStageOptions {
   /** Source CIDRs allowed to reach the load balancer. @default ['0.0.0.0/0'] */
   readonly allowedCidrs?: readonly string[];
   /** @default manual */
-  readonly delegation?: { readonly mode: 'manual' } | { readonly mode: 'same-account'; readonly parentHostedZoneId: string } | { readonly mode: 'cross-account'; readonly parentHostedZoneId: string; readonly delegationRoleArn: string };
+  readonly delegation?:
+    | { readonly mode: 'manual' }
+    | { readonly mode: 'same-account'; readonly parentHostedZoneId: string }
+    | { readonly mode: 'cross-account'; readonly parentHostedZoneId: string; readonly delegationRoleArn: string };
   /** Path of the JSON Schema relative to the environments directory, for the modeline. */
   readonly schemaPath: string;
 }
@@ -52,7 +55,9 @@ export function renderStageFile(o: NewStageOptions): string {
     '# AWS account and region of the stage (the account id stays quoted: leading zeros matter).',
     `accountId: ${JSON.stringify(o.accountId)}`,
     `region: ${scalar(o.region)}`,
-    prod ? '# Production: one NAT gateway per zone, a database that never pauses, 30 days of backups,' : '# Not production: one shared NAT gateway, a database that pauses when idle, 7 days of backups.',
+    prod
+      ? '# Production: one NAT gateway per zone, a database that never pauses, 30 days of backups,'
+      : '# Not production: one shared NAT gateway, a database that pauses when idle, 7 days of backups.',
     ...(prod ? ['# a private Kubernetes API endpoint and login restricted to allowedGroups.'] : []),
     `isProd: ${prod}`,
     '',
@@ -61,11 +66,19 @@ export function renderStageFile(o: NewStageOptions): string {
     `  parentDomain: ${scalar(parentDomain)}`,
     '  delegation:',
     ...(delegation.mode === 'manual'
-      ? ['    # Add the NS records of the stage zone to the parent zone yourself (the Dns stack outputs list them),', '    # or use same-account / cross-account with parentHostedZoneId (and delegationRoleArn).', '    mode: manual']
+      ? [
+          '    # Add the NS records of the stage zone to the parent zone yourself (the Dns stack outputs list them),',
+          '    # or use same-account / cross-account with parentHostedZoneId (and delegationRoleArn).',
+          '    mode: manual',
+        ]
       : delegation.mode === 'same-account'
-        ? ['    # The parent zone is in the stage account: the Dns stack writes the NS records.', '    mode: same-account', `    parentHostedZoneId: ${scalar(delegation.parentHostedZoneId)}`]
+        ? [
+            '    # The parent zone is in the stage account: the Dns stack writes the NS records.',
+            '    mode: same-account',
+            `    parentHostedZoneId: ${scalar(delegation.parentHostedZoneId)}`,
+          ]
         : [
-            "    # The parent zone is in another account, which grants this role to write the NS record.",
+            '    # The parent zone is in another account, which grants this role to write the NS record.',
             '    mode: cross-account',
             `    parentHostedZoneId: ${scalar(delegation.parentHostedZoneId)}`,
             `    delegationRoleArn: ${scalar(delegation.delegationRoleArn)}`,
@@ -87,7 +100,9 @@ export function renderStageFile(o: NewStageOptions): string {
     '',
     '# Aurora PostgreSQL Serverless v2, in ACUs.',
     'database:',
-    ...(prod ? ['  minCapacity: 0.5', '  maxCapacity: 8', '  backupRetentionDays: 30'] : ['  # 0: pauses after secondsUntilAutoPause idle seconds.', '  minCapacity: 0', '  maxCapacity: 4']),
+    ...(prod
+      ? ['  minCapacity: 0.5', '  maxCapacity: 8', '  backupRetentionDays: 30']
+      : ['  # 0: pauses after secondsUntilAutoPause idle seconds.', '  minCapacity: 0', '  maxCapacity: 4']),
     '',
     'compute:',
     '  cpu:',
@@ -96,7 +111,15 @@ export function renderStageFile(o: NewStageOptions): string {
     '    maxCpu: 256',
     '    maxMemoryGiB: 1024',
     ...(o.gpu
-      ? ['  # GPU steps land here; the pool is tainted nvidia.com/gpu:NoSchedule.', '  gpu:', '    instanceFamilies: [g6, g5]', '    capacityTypes: [on-demand]', '    maxCpu: 192', '    maxMemoryGiB: 1536', '    maxGpus: 8']
+      ? [
+          '  # GPU steps land here; the pool is tainted nvidia.com/gpu:NoSchedule.',
+          '  gpu:',
+          '    instanceFamilies: [g6, g5]',
+          '    capacityTypes: [on-demand]',
+          '    maxCpu: 192',
+          '    maxMemoryGiB: 1536',
+          '    maxGpus: 8',
+        ]
       : []),
     '',
     'cluster:',
@@ -111,7 +134,9 @@ export function renderStageFile(o: NewStageOptions): string {
   return lines.join('\n');
 }
 
-export type CreateStageResult = { readonly ok: true; readonly file: string; readonly diagnostics: Diagnostic[] } | { readonly ok: false; readonly reason: string; readonly diagnostics: Diagnostic[] };
+export type CreateStageResult =
+  | { readonly ok: true; readonly file: string; readonly diagnostics: Diagnostic[] }
+  | { readonly ok: false; readonly reason: string; readonly diagnostics: Diagnostic[] };
 
 /**
  * Adds `<name>.yaml` with `text` to `environmentsDir` if, together with the stages already there,
@@ -123,7 +148,11 @@ export function createStageFile(environmentsDir: string, name: string, text: str
   const target = path.join(environmentsDir, `${name}.yaml`);
   if (fs.existsSync(target)) return { ok: false, reason: `${target} already exists; refusing to overwrite it`, diagnostics: [] };
 
-  const before = new Set(loadStages(environmentsDir).diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
+  const before = new Set(
+    loadStages(environmentsDir)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map(formatDiagnostic),
+  );
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-stage-'));
   try {
     const scratchDir = path.join(scratch, path.basename(path.resolve(environmentsDir)));
@@ -133,14 +162,16 @@ export function createStageFile(environmentsDir: string, name: string, text: str
     const after = loadStages(scratchDir);
     const fresh = after.diagnostics.filter((d) => !(d.severity === 'error' && before.has(formatDiagnostic(d))));
     const own = fresh.filter((d) => d.severity === 'error' || path.basename(d.file) === `${name}.yaml`);
-    if (own.some((d) => d.severity === 'error')) return { ok: false, reason: `the new stage "${name}" is not valid; nothing was written`, diagnostics: own };
+    if (own.some((d) => d.severity === 'error'))
+      return { ok: false, reason: `the new stage "${name}" is not valid; nothing was written`, diagnostics: own };
 
     const temp = path.join(environmentsDir, `.${name}.yaml.${process.pid}.tmp`);
     fs.writeFileSync(temp, text, { flag: 'wx' });
     try {
       fs.linkSync(temp, target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { ok: false, reason: `${target} already exists; refusing to overwrite it`, diagnostics: [] };
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        return { ok: false, reason: `${target} already exists; refusing to overwrite it`, diagnostics: [] };
       throw err;
     } finally {
       fs.rmSync(temp, { force: true });

@@ -69,16 +69,23 @@ export function checkAgainstSchema(ctx: FileContext, schema: JsonSchema, value: 
 
   if (schema.enum && !schema.enum.includes(value as string)) {
     const guess = typeof value === 'string' ? didYouMean(value, schema.enum.map(String)) : undefined;
-    const allowed = schema.enum.length <= 12 ? `one of ${schema.enum.join(', ')}` : `a supported value (${schema.enum.slice(0, 6).join(', ')}, ...)`;
+    const allowed =
+      schema.enum.length <= 12 ? `one of ${schema.enum.join(', ')}` : `a supported value (${schema.enum.slice(0, 6).join(', ')}, ...)`;
     return fail(`${describe(value)} is not allowed`, guess ? `did you mean "${guess}"? Allowed: ${allowed}` : `use ${allowed}`);
   }
 
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) {
-      return fail(`${JSON.stringify(value)} is too short (${value.length} characters, at least ${schema.minLength})`, `use at least ${schema.minLength} characters`);
+      return fail(
+        `${JSON.stringify(value)} is too short (${value.length} characters, at least ${schema.minLength})`,
+        `use at least ${schema.minLength} characters`,
+      );
     }
     if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-      return fail(`${JSON.stringify(value)} is too long (${value.length} characters, at most ${schema.maxLength})`, `shorten it to ${schema.maxLength} characters`);
+      return fail(
+        `${JSON.stringify(value)} is too long (${value.length} characters, at most ${schema.maxLength})`,
+        `shorten it to ${schema.maxLength} characters`,
+      );
     }
     return value;
   }
@@ -127,13 +134,20 @@ export function checkAgainstSchema(ctx: FileContext, schema: JsonSchema, value: 
     const out: Record<string, unknown> = {};
     for (const required of schema.required ?? []) {
       if (!(required in value)) {
-        ctx.error([...path, required], `required field "${required}" is missing from ${name === 'the file' ? 'the file' : name}`, `add "${required}:" (${props[required]?.description ?? 'see docs/stage-file.md'})`);
+        ctx.error(
+          [...path, required],
+          `required field "${required}" is missing from ${name === 'the file' ? 'the file' : name}`,
+          `add "${required}:" (${props[required]?.description ?? 'see docs/stage-file.md'})`,
+        );
         ctx.markBad([...path, required]);
       }
     }
     const entries = Object.entries(value);
     if (schema.maxProperties !== undefined && entries.length > schema.maxProperties) {
-      return fail(`has ${entries.length} entries, at most ${schema.maxProperties} allowed`, `remove ${entries.length - schema.maxProperties}`);
+      return fail(
+        `has ${entries.length} entries, at most ${schema.maxProperties} allowed`,
+        `remove ${entries.length - schema.maxProperties}`,
+      );
     }
     for (const [key, child] of entries) {
       const childPath = [...path, key];
@@ -144,14 +158,24 @@ export function checkAgainstSchema(ctx: FileContext, schema: JsonSchema, value: 
           continue;
         }
         const guess = didYouMean(key, Object.keys(props));
-        ctx.error(childPath, `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''}`, guess ? `rename it to "${guess}"` : `remove it (allowed here: ${Object.keys(props).join(', ')})`, { at: 'key' });
+        ctx.error(
+          childPath,
+          `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''}`,
+          guess ? `rename it to "${guess}"` : `remove it (allowed here: ${Object.keys(props).join(', ')})`,
+          { at: 'key' },
+        );
         ctx.markBad(childPath);
         continue;
       }
       if (schema.propertyNames) {
         const { minLength = 0, maxLength = Infinity } = schema.propertyNames;
         if (key.length < minLength || key.length > maxLength) {
-          ctx.error(childPath, `key "${key}" must be ${minLength}-${maxLength} characters long`, `shorten the key to ${maxLength} characters`, { at: 'key' });
+          ctx.error(
+            childPath,
+            `key "${key}" must be ${minLength}-${maxLength} characters long`,
+            `shorten the key to ${maxLength} characters`,
+            { at: 'key' },
+          );
           ctx.markBad(childPath);
           continue;
         }

@@ -33,7 +33,12 @@ export interface JsonSchema {
 }
 
 const str = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => ({ type: 'string', description, ...extra });
-const strList = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => ({ type: 'array', items: { type: 'string' }, description, ...extra });
+const strList = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => ({
+  type: 'array',
+  items: { type: 'string' },
+  description,
+  ...extra,
+});
 
 const nodePool = (gpu: boolean): JsonSchema => ({
   type: 'object',
@@ -58,8 +63,18 @@ const nodePool = (gpu: boolean): JsonSchema => ({
       default: gpu ? ['on-demand'] : ['on-demand', 'spot'],
     },
     maxCpu: { type: 'integer', minimum: 1, maximum: 100000, description: 'Pool limit on total vCPUs.', default: gpu ? 192 : 256 },
-    maxMemoryGiB: { type: 'integer', minimum: 1, maximum: 1000000, description: 'Pool limit on total memory, in GiB.', default: gpu ? 1536 : 1024 },
-    ...(gpu ? { maxGpus: { type: 'integer', minimum: 1, maximum: 10000, description: 'Pool limit on total GPUs (`nvidia.com/gpu`).', default: 8 } } : {}),
+    maxMemoryGiB: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000000,
+      description: 'Pool limit on total memory, in GiB.',
+      default: gpu ? 1536 : 1024,
+    },
+    ...(gpu
+      ? {
+          maxGpus: { type: 'integer', minimum: 1, maximum: 10000, description: 'Pool limit on total GPUs (`nvidia.com/gpu`).', default: 8 },
+        }
+      : {}),
   },
 });
 
@@ -77,11 +92,15 @@ export const STAGE_SCHEMA: JsonSchema = {
   additionalProperties: false,
   required: ['accountId', 'region', 'isProd', 'domain', 'oidcConfig'],
   properties: {
-    accountId: str('12-digit AWS account id, quoted (a YAML number loses leading zeros).', { pattern: '^[0-9]{12}$', examples: ['111111111111'] }),
+    accountId: str('12-digit AWS account id, quoted (a YAML number loses leading zeros).', {
+      pattern: '^[0-9]{12}$',
+      examples: ['111111111111'],
+    }),
     region: str('AWS region of the stage.', { enum: REGIONS, examples: ['us-west-2'] }),
     isProd: {
       type: 'boolean',
-      description: 'Production stage: termination and deletion protection, stricter rules (HA NAT, no database cold start, 14+ days of backups, private cluster endpoint, restricted login groups).',
+      description:
+        'Production stage: termination and deletion protection, stricter rules (HA NAT, no database cold start, 14+ days of backups, private cluster endpoint, restricted login groups).',
       default: false,
     },
     domain: {
@@ -90,7 +109,10 @@ export const STAGE_SCHEMA: JsonSchema = {
       additionalProperties: false,
       required: ['parentDomain'],
       properties: {
-        parentDomain: str('Parent DNS zone name, e.g. `metaflow.example.com`.', { pattern: '^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,63}$', examples: ['metaflow.example.com'] }),
+        parentDomain: str('Parent DNS zone name, e.g. `metaflow.example.com`.', {
+          pattern: '^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,63}$',
+          examples: ['metaflow.example.com'],
+        }),
         delegation: {
           type: 'object',
           description: 'How the stage subdomain is delegated from the parent zone.',
@@ -101,13 +123,14 @@ export const STAGE_SCHEMA: JsonSchema = {
               type: 'string',
               enum: ['same-account', 'cross-account', 'manual'],
               default: 'manual',
-              description: '`same-account`: the parent zone is in the stage account; `cross-account`: another account owns it and grants `delegationRoleArn`; `manual`: the operator adds the NS records (listed in the Dns stack outputs).',
+              description:
+                '`same-account`: the parent zone is in the stage account; `cross-account`: another account owns it and grants `delegationRoleArn`; `manual`: the operator adds the NS records (listed in the Dns stack outputs).',
             },
             parentHostedZoneId: str('Hosted zone id of the parent zone. Required for `same-account` and `cross-account`.', {
               pattern: '^Z[A-Z0-9]{1,31}$',
               'x-defaultText': 'none (required unless `mode: manual`)',
             }),
-            delegationRoleArn: str('Role in the parent zone\'s account allowed to write the NS record. Required for `cross-account` only.', {
+            delegationRoleArn: str("Role in the parent zone's account allowed to write the NS record. Required for `cross-account` only.", {
               pattern: '^arn:aws:iam::[0-9]{12}:role/.+$',
               'x-defaultText': 'none (required for `mode: cross-account`)',
             }),
@@ -122,12 +145,23 @@ export const STAGE_SCHEMA: JsonSchema = {
       required: ['issuerUrl'],
       properties: {
         issuerUrl: str('Issuer URL of the company IdP (https).', { pattern: '^https://', examples: ['https://idp.example.com'] }),
-        clientId: str('Client id registered with the company IdP (Cognito app client name).', { minLength: 1, maxLength: 128, 'x-defaultText': '`metaflow-<stage>`' }),
+        clientId: str('Client id registered with the company IdP (Cognito app client name).', {
+          minLength: 1,
+          maxLength: 128,
+          'x-defaultText': '`metaflow-<stage>`',
+        }),
         // No minLength/maxLength here: the rule says it in the seed's words ("provider name too long").
         idpProviderName: str('Cognito identity provider name (3-32 characters).', { 'x-defaultText': '`metaflow-<stage>`' }),
-        allowedGroups: strList('IdP groups whose members may log in. Empty: every authenticated user of the IdP (not allowed on prod).', { uniqueItems: true, default: [] }),
+        allowedGroups: strList('IdP groups whose members may log in. Empty: every authenticated user of the IdP (not allowed on prod).', {
+          uniqueItems: true,
+          default: [],
+        }),
         groupsClaim: str('Claim of the IdP ID token that carries the groups.', { default: 'groups', minLength: 1 }),
-        scopes: strList('Scopes requested from the IdP (must include `openid`).', { uniqueItems: true, minItems: 1, default: ['openid', 'email', 'profile'] }),
+        scopes: strList('Scopes requested from the IdP (must include `openid`).', {
+          uniqueItems: true,
+          minItems: 1,
+          default: ['openid', 'email', 'profile'],
+        }),
       },
     },
     network: {
@@ -142,9 +176,16 @@ export const STAGE_SCHEMA: JsonSchema = {
           minItems: 2,
           maxItems: 3,
           uniqueItems: true,
-          'x-defaultText': '`<region>a`, `b`, `c` (the region\'s first three zones); required in us-east-1, us-west-1, ca-central-1',
+          'x-defaultText': "`<region>a`, `b`, `c` (the region's first three zones); required in us-east-1, us-west-1, ca-central-1",
         }),
-        natGateways: { type: 'integer', minimum: 0, maximum: 3, description: 'NAT gateways: 0 (no internet egress), 1 (shared) or one per AZ (HA, required on prod).', default: 1, 'x-defaultText': '1 (prod: one per AZ)' },
+        natGateways: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 3,
+          description: 'NAT gateways: 0 (no internet egress), 1 (shared) or one per AZ (HA, required on prod).',
+          default: 1,
+          'x-defaultText': '1 (prod: one per AZ)',
+        },
         vpcEndpoints: {
           type: 'array',
           description: 'VPC endpoints to create. The S3 gateway endpoint is always present.',
@@ -160,10 +201,38 @@ export const STAGE_SCHEMA: JsonSchema = {
       additionalProperties: false,
       'x-defaultText': 'see the fields',
       properties: {
-        minCapacity: { type: 'number', minimum: 0, maximum: 256, multipleOf: 0.5, description: 'Minimum ACUs (0 lets the cluster auto-pause; prod needs > 0).', default: 0, 'x-defaultText': '0 (prod: 0.5)' },
-        maxCapacity: { type: 'number', minimum: 1, maximum: 256, multipleOf: 0.5, description: 'Maximum ACUs (>= minCapacity).', default: 4 },
-        secondsUntilAutoPause: { type: 'integer', minimum: 300, maximum: 86400, description: 'Idle seconds before auto-pause (used when minCapacity is 0).', default: 600 },
-        backupRetentionDays: { type: 'integer', minimum: 1, maximum: 35, description: 'Automated backup retention in days (prod: at least 14).', default: 7, 'x-defaultText': '7 (prod: 30)' },
+        minCapacity: {
+          type: 'number',
+          minimum: 0,
+          maximum: 256,
+          multipleOf: 0.5,
+          description: 'Minimum ACUs (0 lets the cluster auto-pause; prod needs > 0).',
+          default: 0,
+          'x-defaultText': '0 (prod: 0.5)',
+        },
+        maxCapacity: {
+          type: 'number',
+          minimum: 1,
+          maximum: 256,
+          multipleOf: 0.5,
+          description: 'Maximum ACUs (>= minCapacity).',
+          default: 4,
+        },
+        secondsUntilAutoPause: {
+          type: 'integer',
+          minimum: 300,
+          maximum: 86400,
+          description: 'Idle seconds before auto-pause (used when minCapacity is 0).',
+          default: 600,
+        },
+        backupRetentionDays: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 35,
+          description: 'Automated backup retention in days (prod: at least 14).',
+          default: 7,
+          'x-defaultText': '7 (prod: 30)',
+        },
         engineVersion: str('Aurora PostgreSQL engine version (`major.minor`).', { pattern: '^[0-9]{2}\\.[0-9]{1,2}$', default: '16.6' }),
       },
     },
@@ -192,13 +261,29 @@ export const STAGE_SCHEMA: JsonSchema = {
             description: 'One access entry.',
             properties: {
               arn: str('IAM role or user ARN (any account).', { pattern: '^arn:aws:iam::[0-9]{12}:(role|user)/.+$' }),
-              access: { type: 'string', enum: ['admin', 'edit', 'view'], description: 'Kubernetes access: admin (cluster-admin), edit or view.' },
-              namespaces: strList('Limit `edit`/`view` to these namespaces; empty: cluster-wide. Not allowed with `admin`.', { uniqueItems: true, default: [] }),
+              access: {
+                type: 'string',
+                enum: ['admin', 'edit', 'view'],
+                description: 'Kubernetes access: admin (cluster-admin), edit or view.',
+              },
+              namespaces: strList('Limit `edit`/`view` to these namespaces; empty: cluster-wide. Not allowed with `admin`.', {
+                uniqueItems: true,
+                default: [],
+              }),
             },
           },
         },
-        publicEndpoint: { type: 'boolean', description: 'EKS API endpoint reachable from the internet (prod: false unless `allowPublicEndpointOnProd`).', default: true, 'x-defaultText': 'true (prod: false)' },
-        allowPublicEndpointOnProd: { type: 'boolean', description: 'Explicitly accept a public EKS API endpoint on a prod stage.', default: false },
+        publicEndpoint: {
+          type: 'boolean',
+          description: 'EKS API endpoint reachable from the internet (prod: false unless `allowPublicEndpointOnProd`).',
+          default: true,
+          'x-defaultText': 'true (prod: false)',
+        },
+        allowPublicEndpointOnProd: {
+          type: 'boolean',
+          description: 'Explicitly accept a public EKS API endpoint on a prod stage.',
+          default: false,
+        },
       },
     },
     ingress: {
@@ -207,7 +292,11 @@ export const STAGE_SCHEMA: JsonSchema = {
       additionalProperties: false,
       'x-defaultText': 'see the fields',
       properties: {
-        allowedCidrs: strList('Source CIDRs allowed to reach the load balancer.', { minItems: 1, uniqueItems: true, default: ['0.0.0.0/0'] }),
+        allowedCidrs: strList('Source CIDRs allowed to reach the load balancer.', {
+          minItems: 1,
+          uniqueItems: true,
+          default: ['0.0.0.0/0'],
+        }),
       },
     },
     deploy: {
@@ -220,7 +309,11 @@ export const STAGE_SCHEMA: JsonSchema = {
           pattern: '^arn:aws:iam::[0-9]{12}:role/.+$',
           'x-defaultText': '`arn:aws:iam::<accountId>:role/metaflow-gitops-deploy-<stage>` (created by `mfctl bootstrap`)',
         }),
-        githubEnvironment: str('GitHub environment the deploy job runs in.', { minLength: 1, maxLength: 255, 'x-defaultText': 'the stage name' }),
+        githubEnvironment: str('GitHub environment the deploy job runs in.', {
+          minLength: 1,
+          maxLength: 255,
+          'x-defaultText': 'the stage name',
+        }),
       },
     },
     tags: {

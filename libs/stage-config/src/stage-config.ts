@@ -73,16 +73,7 @@ export interface OidcConfig {
 }
 
 export type VpcEndpointName =
-  | 's3'
-  | 'ecr.api'
-  | 'ecr.dkr'
-  | 'sts'
-  | 'logs'
-  | 'secretsmanager'
-  | 'eks'
-  | 'eks-auth'
-  | 'ec2'
-  | 'elasticloadbalancing';
+  's3' | 'ecr.api' | 'ecr.dkr' | 'sts' | 'logs' | 'secretsmanager' | 'eks' | 'eks-auth' | 'ec2' | 'elasticloadbalancing';
 
 export interface NetworkConfig {
   /** Primary VPC CIDR (nodes, load balancers, database). @default `10.0.0.0/16` */

@@ -16,14 +16,30 @@ export interface StageNameBound {
  * computed from these (`MAX_STAGE_NAME_LENGTH`), so a change to a naming function moves it.
  */
 export const STAGE_NAME_BOUNDS: readonly StageNameBound[] = [
-  ...STACK_KINDS.map((kind) => ({ what: `CloudFormation stack name (${kind})`, derive: (s: string) => stackName(s, kind), limit: AWS_NAME_LIMITS.cloudFormationStack })),
-  { what: 'Cognito identity provider name (default oidcConfig.idpProviderName)', derive: defaultOidcName, limit: AWS_NAME_LIMITS.cognitoIdpName },
+  ...STACK_KINDS.map((kind) => ({
+    what: `CloudFormation stack name (${kind})`,
+    derive: (s: string) => stackName(s, kind),
+    limit: AWS_NAME_LIMITS.cloudFormationStack,
+  })),
+  {
+    what: 'Cognito identity provider name (default oidcConfig.idpProviderName)',
+    derive: defaultOidcName,
+    limit: AWS_NAME_LIMITS.cognitoIdpName,
+  },
   { what: 'IAM deploy role name', derive: deployRoleName, limit: AWS_NAME_LIMITS.iamRole },
   { what: 'IAM diff role name', derive: diffRoleName, limit: AWS_NAME_LIMITS.iamRole },
   { what: 'EKS cluster name', derive: clusterName, limit: AWS_NAME_LIMITS.eksCluster },
-  { what: 'Cognito domain prefix', derive: (s: string) => cognitoDomainPrefix(s, '000000000000'), limit: AWS_NAME_LIMITS.cognitoDomainPrefix },
+  {
+    what: 'Cognito domain prefix',
+    derive: (s: string) => cognitoDomainPrefix(s, '000000000000'),
+    limit: AWS_NAME_LIMITS.cognitoDomainPrefix,
+  },
   { what: 'DNS label of the stage host', derive: (s: string) => s, limit: AWS_NAME_LIMITS.dnsLabel },
-  { what: 'GitHub environment name (default deploy.githubEnvironment)', derive: (s: string) => s, limit: AWS_NAME_LIMITS.githubEnvironment },
+  {
+    what: 'GitHub environment name (default deploy.githubEnvironment)',
+    derive: (s: string) => s,
+    limit: AWS_NAME_LIMITS.githubEnvironment,
+  },
 ];
 
 /** The longest stage name for which each bound holds, per bound (derived names grow one for one with the stage name). */
@@ -32,7 +48,9 @@ export function stageNameBudget(bound: StageNameBound): number {
 }
 
 /** The tightest bound, and so the longest allowed stage name. */
-export const TIGHTEST_STAGE_NAME_BOUND: StageNameBound = STAGE_NAME_BOUNDS.reduce((a, b) => (stageNameBudget(b) < stageNameBudget(a) ? b : a));
+export const TIGHTEST_STAGE_NAME_BOUND: StageNameBound = STAGE_NAME_BOUNDS.reduce((a, b) =>
+  stageNameBudget(b) < stageNameBudget(a) ? b : a,
+);
 export const MAX_STAGE_NAME_LENGTH = stageNameBudget(TIGHTEST_STAGE_NAME_BOUND);
 
 /** Lowercase letter first, then lowercase letters, digits and single hyphens; no trailing hyphen. */

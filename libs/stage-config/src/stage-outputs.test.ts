@@ -1,4 +1,12 @@
-import { OUTPUTS, MissingOutputsError, isPlaceholder, outputsOfStack, placeholderOutputs, readStageOutputs, RawStackOutputs } from './stage-outputs';
+import {
+  OUTPUTS,
+  MissingOutputsError,
+  isPlaceholder,
+  outputsOfStack,
+  placeholderOutputs,
+  readStageOutputs,
+  RawStackOutputs,
+} from './stage-outputs';
 import { STACK_KINDS, stackName } from './naming';
 
 function rawFor(stage: string, skip?: string): RawStackOutputs {
@@ -24,7 +32,7 @@ describe('stage outputs contract', () => {
     expect(() => readStageOutputs('dev', rawFor('dev', 'certificateArn'))).toThrow('dev-dns.CertificateArn');
   });
 
-  it('does not read another stage\'s outputs', () => {
+  it("does not read another stage's outputs", () => {
     expect(() => readStageOutputs('prod', rawFor('dev'))).toThrow(/missing prod-vpc\.VpcId/);
   });
 

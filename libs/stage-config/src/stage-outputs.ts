@@ -21,25 +21,53 @@ export const OUTPUTS = {
   databasePort: { stack: 'data', outputKey: 'DatabasePort', description: 'Aurora port' },
   databaseName: { stack: 'data', outputKey: 'DatabaseName', description: 'Database name' },
   databaseSecretArn: { stack: 'data', outputKey: 'DatabaseSecretArn', description: 'Secrets Manager ARN of the database credentials' },
-  databaseClusterIdentifier: { stack: 'data', outputKey: 'DatabaseClusterIdentifier', description: 'Aurora cluster identifier (retained on teardown)' },
+  databaseClusterIdentifier: {
+    stack: 'data',
+    outputKey: 'DatabaseClusterIdentifier',
+    description: 'Aurora cluster identifier (retained on teardown)',
+  },
   artifactBucketName: { stack: 'data', outputKey: 'ArtifactBucketName', description: 'S3 artifact bucket (retained on teardown)' },
 
   userPoolId: { stack: 'auth', outputKey: 'UserPoolId', description: 'Cognito user pool id' },
   issuerUrl: { stack: 'auth', outputKey: 'IssuerUrl', description: 'OIDC issuer of the user pool' },
   jwksUri: { stack: 'auth', outputKey: 'JwksUri', description: 'JWKS of the user pool' },
   cognitoDomain: { stack: 'auth', outputKey: 'CognitoDomain', description: 'Hosted-UI base URL' },
-  gatewayClientId: { stack: 'auth', outputKey: 'GatewayClientId', description: 'Confidential client used by the gateway for browser logins' },
-  gatewayClientSecretArn: { stack: 'auth', outputKey: 'GatewayClientSecretArn', description: 'Secrets Manager ARN holding the gateway client secret' },
+  gatewayClientId: {
+    stack: 'auth',
+    outputKey: 'GatewayClientId',
+    description: 'Confidential client used by the gateway for browser logins',
+  },
+  gatewayClientSecretArn: {
+    stack: 'auth',
+    outputKey: 'GatewayClientSecretArn',
+    description: 'Secrets Manager ARN holding the gateway client secret',
+  },
   cliClientId: { stack: 'auth', outputKey: 'CliClientId', description: 'Public PKCE client used by metaflow-login' },
   federateClientId: { stack: 'auth', outputKey: 'FederateClientId', description: 'Client id to register with the company IdP' },
   federateRedirectUri: { stack: 'auth', outputKey: 'FederateRedirectUri', description: 'Redirect URI to register with the company IdP' },
-  federateSecretStoreCommand: { stack: 'auth', outputKey: 'FederateSecretStoreCommand', description: 'Stores the IdP client secret (substitute <YOUR_SECRET>)' },
-  federateCognitoUpdateCommand: { stack: 'auth', outputKey: 'FederateCognitoUpdateCommand', description: 'Updates the Cognito IdP with the secret (substitute <YOUR_SECRET>)' },
-  federateKillSwitchRoleArn: { stack: 'auth', outputKey: 'FederateKillSwitchRoleArn', description: "Role for the IdP's logout configuration" },
+  federateSecretStoreCommand: {
+    stack: 'auth',
+    outputKey: 'FederateSecretStoreCommand',
+    description: 'Stores the IdP client secret (substitute <YOUR_SECRET>)',
+  },
+  federateCognitoUpdateCommand: {
+    stack: 'auth',
+    outputKey: 'FederateCognitoUpdateCommand',
+    description: 'Updates the Cognito IdP with the secret (substitute <YOUR_SECRET>)',
+  },
+  federateKillSwitchRoleArn: {
+    stack: 'auth',
+    outputKey: 'FederateKillSwitchRoleArn',
+    description: "Role for the IdP's logout configuration",
+  },
 
   clusterName: { stack: 'eks', outputKey: 'ClusterName', description: 'EKS cluster name' },
   clusterEndpoint: { stack: 'eks', outputKey: 'ClusterEndpoint', description: 'EKS API endpoint' },
-  clusterCertificateAuthorityData: { stack: 'eks', outputKey: 'ClusterCertificateAuthorityData', description: 'Base64 CA certificate of the EKS API (public, for kubeconfig)' },
+  clusterCertificateAuthorityData: {
+    stack: 'eks',
+    outputKey: 'ClusterCertificateAuthorityData',
+    description: 'Base64 CA certificate of the EKS API (public, for kubeconfig)',
+  },
   clusterArn: { stack: 'eks', outputKey: 'ClusterArn', description: 'EKS cluster ARN' },
   nodeRoleArn: { stack: 'eks', outputKey: 'NodeRoleArn', description: 'Auto Mode node role' },
 
@@ -48,7 +76,11 @@ export const OUTPUTS = {
   serviceUrl: { stack: 'ingress', outputKey: 'ServiceUrl', description: 'Metadata service for the Metaflow CLI' },
   discoveryUrl: { stack: 'ingress', outputKey: 'DiscoveryUrl', description: 'Discovery document read by metaflow-login' },
   allowedCidrs: { stack: 'ingress', outputKey: 'AllowedCidrs', description: 'Source CIDRs allowed at the load balancer (comma-separated)' },
-  loadBalancerSecurityGroupId: { stack: 'ingress', outputKey: 'LoadBalancerSecurityGroupId', description: "Security group of the gateway's NLB" },
+  loadBalancerSecurityGroupId: {
+    stack: 'ingress',
+    outputKey: 'LoadBalancerSecurityGroupId',
+    description: "Security group of the gateway's NLB",
+  },
 } as const satisfies Record<string, { stack: StackKind; outputKey: string; description: string }>;
 
 export type OutputName = keyof typeof OUTPUTS;

@@ -1,11 +1,30 @@
 import { formatPath, parseYamlWithPositions, YamlSyntaxError } from './yaml-positions';
 
 describe('parseYamlWithPositions', () => {
-  const text = ['# header', 'a: 1', 'b:', '  # comment', '  c: [x, "y"]', '  d:', '  e: {f: 1, g: [1, 2]}', 'list:', '  - name: x', '    v: 012', '  -   "s"', 'last: yes', ''].join('\n');
+  const text = [
+    '# header',
+    'a: 1',
+    'b:',
+    '  # comment',
+    '  c: [x, "y"]',
+    '  d:',
+    '  e: {f: 1, g: [1, 2]}',
+    'list:',
+    '  - name: x',
+    '    v: 012',
+    '  -   "s"',
+    'last: yes',
+    '',
+  ].join('\n');
   const parsed = parseYamlWithPositions(text);
 
   it('parses with the YAML core schema (no timestamps, yes stays a string)', () => {
-    expect(parsed.value).toEqual({ a: 1, b: { c: ['x', 'y'], d: null, e: { f: 1, g: [1, 2] } }, list: [{ name: 'x', v: 12 }, 's'], last: 'yes' });
+    expect(parsed.value).toEqual({
+      a: 1,
+      b: { c: ['x', 'y'], d: null, e: { f: 1, g: [1, 2] } },
+      list: [{ name: 'x', v: 12 }, 's'],
+      last: 'yes',
+    });
   });
 
   it.each([

@@ -25,17 +25,31 @@ describe('module boundaries', () => {
   it.each([
     ['libs/login/src/probe.ts', "import { App } from 'aws-cdk-lib';\nexport const x = App;\n", 'is not allowed to import "aws-cdk-lib"'],
     ['libs/login/src/probe.ts', "import { Chart } from 'cdk8s';\nexport const x = Chart;\n", 'is not allowed to import "cdk8s"'],
-    ['libs/stage-config/src/probe.ts', "import { Construct } from 'constructs';\nexport const x = Construct;\n", 'is not allowed to import "constructs"'],
+    [
+      'libs/stage-config/src/probe.ts',
+      "import { Construct } from 'constructs';\nexport const x = Construct;\n",
+      'is not allowed to import "constructs"',
+    ],
     // The CLI imports stage-config, so nx may report the cycle before the tag rule: either rejects it.
-    ['libs/stage-config/src/probe.ts', "import { main } from '@metaflow-gitops/cli';\nexport const x = main;\n", /can only depend on libs tagged with "type:lib"|Circular dependency/],
+    [
+      'libs/stage-config/src/probe.ts',
+      "import { main } from '@metaflow-gitops/cli';\nexport const x = main;\n",
+      /can only depend on libs tagged with "type:lib"|Circular dependency/,
+    ],
     // The CLI imports constructs too (mfctl synth), so the same holds here.
-    ['libs/constructs/src/probe.ts', "import { main } from '@metaflow-gitops/cli';\nexport const x = main;\n", /can only depend on libs tagged with "type:lib"|Circular dependency/],
+    [
+      'libs/constructs/src/probe.ts',
+      "import { main } from '@metaflow-gitops/cli';\nexport const x = main;\n",
+      /can only depend on libs tagged with "type:lib"|Circular dependency/,
+    ],
   ])('%s: %s is rejected', (file, code, expected) => {
     const messages = lint(file, code);
     expect(messages.join('\n')).toMatch(expected);
   });
 
   it('allows the CLI app to use the libraries', () => {
-    expect(lint('apps/cli/src/probe.ts', "import { stackName } from '@metaflow-gitops/stage-config';\nexport const x = stackName;\n")).toEqual([]);
+    expect(
+      lint('apps/cli/src/probe.ts', "import { stackName } from '@metaflow-gitops/stage-config';\nexport const x = stackName;\n"),
+    ).toEqual([]);
   });
 });

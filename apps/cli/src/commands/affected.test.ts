@@ -17,7 +17,11 @@ describe('mfctl affected', () => {
   beforeAll(async () => {
     gh = await new GitHubDouble().start();
     repo = new TempRepo();
-    repo.write('nx.json', '{}\n').write('environments/example.yaml', example).write('environments/prod-example.yaml', prodExample).write('docs/a.md', 'a\n');
+    repo
+      .write('nx.json', '{}\n')
+      .write('environments/example.yaml', example)
+      .write('environments/prod-example.yaml', prodExample)
+      .write('docs/a.md', 'a\n');
     base = repo.commit('base');
     repo.write('environments/example.yaml', example.replace('maxCpu: 256', 'maxCpu: 300')).commit('bigger node pool');
     head = repo.write('docs/a.md', 'b\n').commit('docs');
@@ -37,12 +41,25 @@ describe('mfctl affected', () => {
     const io = captureIo({}, repo.dir);
     expect(await main(['affected', '--base', base, '--matrix'], io)).toBe(0);
     expect(JSON.parse(io.out())).toEqual({
-      include: [{ stage: 'example', region: 'us-west-2', account: '111111111111', role: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-example', environment: 'example', prod: false, cluster: 'metaflow-example' }],
+      include: [
+        {
+          stage: 'example',
+          region: 'us-west-2',
+          account: '111111111111',
+          role: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-example',
+          environment: 'example',
+          prod: false,
+          cluster: 'metaflow-example',
+        },
+      ],
     });
   });
 
   it('--since-last-deploy diffs from the last successful deploy run', async () => {
-    gh.runs = [{ id: 2, head_sha: head, status: 'completed', conclusion: 'failure', event: 'push', head_branch: 'main' }, { id: 1, head_sha: base, status: 'completed', conclusion: 'success', event: 'push', head_branch: 'main' }];
+    gh.runs = [
+      { id: 2, head_sha: head, status: 'completed', conclusion: 'failure', event: 'push', head_branch: 'main' },
+      { id: 1, head_sha: base, status: 'completed', conclusion: 'success', event: 'push', head_branch: 'main' },
+    ];
     const io = captureIo({ GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'acme/platform', GITHUB_API_URL: gh.url }, repo.dir);
     expect(await main(['affected', '--since-last-deploy', '--matrix'], io)).toBe(0);
     expect(JSON.parse(io.out()).include.map((t: { stage: string }) => t.stage)).toEqual(['example']);

@@ -1,4 +1,14 @@
-import { AffectedStage, allStagesAt, findAffected, githubClient, githubContext, lastSuccessfulDeploy, resolveCommit, splitRepository, stagesAt } from '@metaflow-gitops/gitops';
+import {
+  AffectedStage,
+  allStagesAt,
+  findAffected,
+  githubClient,
+  githubContext,
+  lastSuccessfulDeploy,
+  resolveCommit,
+  splitRepository,
+  stagesAt,
+} from '@metaflow-gitops/gitops';
 import { clusterName, formatDiagnostic, loadStages } from '@metaflow-gitops/stage-config';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
@@ -42,14 +52,23 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
     if (opts.stage?.length && !opts.base && !opts.sinceLastDeploy) {
       const known = stagesAt(repoDir, head);
       const unknown = opts.stage.filter((s) => !known.includes(s));
-      if (unknown.length) throw new UsageError(`unknown stage ${unknown.map((s) => `'${s}'`).join(', ')} (stages: ${known.join(', ') || 'none'})`);
+      if (unknown.length)
+        throw new UsageError(`unknown stage ${unknown.map((s) => `'${s}'`).join(', ')} (stages: ${known.join(', ') || 'none'})`);
       stages = opts.stage.map((stage) => ({ stage, change: 'changed', reasons: ['requested'] }));
       why = 'stages requested by name';
     } else if (opts.sinceLastDeploy) {
       const ctx = githubContext(io.env);
-      if (!ctx.token) throw new UsageError('--since-last-deploy asks the GitHub API for the last successful deploy run: set GITHUB_TOKEN (actions: read)');
+      if (!ctx.token)
+        throw new UsageError(
+          '--since-last-deploy asks the GitHub API for the last successful deploy run: set GITHUB_TOKEN (actions: read)',
+        );
       const target = { ...splitRepository(ctx.repository), workflow: opts.workflow ?? 'deploy.yml', branch: opts.branch ?? 'main' };
-      const last = await lastSuccessfulDeploy(githubClient(ctx, (m) => io.stderr(`mfctl affected: ${m}\n`)), target, repoDir, head);
+      const last = await lastSuccessfulDeploy(
+        githubClient(ctx, (m) => io.stderr(`mfctl affected: ${m}\n`)),
+        target,
+        repoDir,
+        head,
+      );
       why = last.reason;
       if (last.sha) {
         const r = findAffected(repoDir, last.sha, { stages: opts.stage });
@@ -68,7 +87,9 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
     if (err instanceof CliError) throw err;
     throw new CliError((err as Error).message);
   }
-  io.stderr(`mfctl affected: ${why}${baseSha ? ` (base ${baseSha.slice(0, 7)})` : ''}: ${stages.map((s) => s.stage).join(', ') || 'no stage'}\n`);
+  io.stderr(
+    `mfctl affected: ${why}${baseSha ? ` (base ${baseSha.slice(0, 7)})` : ''}: ${stages.map((s) => s.stage).join(', ') || 'no stage'}\n`,
+  );
 
   if (opts.matrix) {
     const deployable = stages.filter((s) => s.change !== 'removed');
@@ -82,7 +103,15 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
         if (!problems.length) problems.push(`stage ${s.stage} could not be loaded`);
         continue;
       }
-      targets.push({ stage: c.name, region: c.region, account: c.accountId, role: c.deploy.roleArn, environment: c.deploy.githubEnvironment, prod: c.isProd, cluster: clusterName(c.name) });
+      targets.push({
+        stage: c.name,
+        region: c.region,
+        account: c.accountId,
+        role: c.deploy.roleArn,
+        environment: c.deploy.githubEnvironment,
+        prod: c.isProd,
+        cluster: clusterName(c.name),
+      });
     }
     if (problems.length) {
       io.stderr(`${problems.join('\n')}\n`);
@@ -95,6 +124,7 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
     io.stdout(`${JSON.stringify({ base: baseSha ?? null, reason: why, stages }, null, 2)}\n`);
     return EXIT.ok;
   }
-  for (const s of stages) io.stdout(`${s.stage}${s.change === 'changed' ? '' : ` (${s.change})`}: ${s.reasons.join('; ').replace(/`/g, '')}\n`);
+  for (const s of stages)
+    io.stdout(`${s.stage}${s.change === 'changed' ? '' : ` (${s.change})`}: ${s.reasons.join('; ').replace(/`/g, '')}\n`);
   return EXIT.ok;
 }

@@ -23,7 +23,10 @@ export function resolveRepository(flag: string | undefined, cwd: string): string
   const r = spawnSync('git', ['remote', 'get-url', 'origin'], { cwd, encoding: 'utf8' });
   const url = r.status === 0 ? r.stdout.trim() : '';
   const repo = url ? parseGitHubRepository(url) : undefined;
-  if (!repo) throw new UsageError(`cannot tell the GitHub repository from ${url ? `the origin remote '${url}'` : 'git (no origin remote)'}: pass --repo <org>/<name>`);
+  if (!repo)
+    throw new UsageError(
+      `cannot tell the GitHub repository from ${url ? `the origin remote '${url}'` : 'git (no origin remote)'}: pass --repo <org>/<name>`,
+    );
   return repo;
 }
 

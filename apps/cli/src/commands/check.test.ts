@@ -7,7 +7,8 @@ import { captureIo } from '../testing';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const HAS_CFN_LINT = spawnSync('cfn-lint', ['--version']).status === 0;
-if (!HAS_CFN_LINT) console.warn('cfn-lint is not installed: mfctl check reports it as SKIPPED; the cfn-lint assertions below are skipped too');
+if (!HAS_CFN_LINT)
+  console.warn('cfn-lint is not installed: mfctl check reports it as SKIPPED; the cfn-lint assertions below are skipped too');
 
 function workspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-check-'));
@@ -18,7 +19,10 @@ function workspace(): string {
 
 describe('mfctl check', () => {
   let dir: string;
-  let json: { ok: boolean; stages: { stage: string; ok: boolean; checks: { name: string; status: string; findings: unknown[]; notes: string[] }[] }[] };
+  let json: {
+    ok: boolean;
+    stages: { stage: string; ok: boolean; checks: { name: string; status: string; findings: unknown[]; notes: string[] }[] }[];
+  };
   let code: number;
   let text: ReturnType<typeof captureIo>;
 
@@ -45,7 +49,8 @@ describe('mfctl check', () => {
   });
 
   (HAS_CFN_LINT ? test : test.skip)('cfn-lint really ran', () => {
-    for (const stage of json.stages) expect(stage.checks[1]).toMatchObject({ status: 'pass', notes: [expect.stringMatching(/^cfn-lint .*: 6 templates, 0 errors/)] });
+    for (const stage of json.stages)
+      expect(stage.checks[1]).toMatchObject({ status: 'pass', notes: [expect.stringMatching(/^cfn-lint .*: 6 templates, 0 errors/)] });
   });
 
   test('the prod-like stage lists its one unavoidable custom resource', () => {

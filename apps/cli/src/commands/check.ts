@@ -33,7 +33,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   for (const report of reports) {
     io.stdout(`${report.stage}: ${report.ok ? 'all checks passed' : 'CHECKS FAILED'}\n`);
     for (const check of report.checks) {
-      const label = check.status === 'skipped' ? `SKIPPED (${check.reason})` : check.status === 'pass' ? 'pass' : `FAIL (${check.findings.length})`;
+      const label =
+        check.status === 'skipped' ? `SKIPPED (${check.reason})` : check.status === 'pass' ? 'pass' : `FAIL (${check.findings.length})`;
       io.stdout(`  ${check.name.padEnd(17)} ${label}\n`);
       for (const f of check.findings) io.stdout(`    ${f.stack ?? '-'}: ${f.rule}: ${f.message}${f.location ? ` [${f.location}]` : ''}\n`);
       if (check.name !== 'cdk-nag') for (const n of check.notes) io.stdout(`    ${n}\n`);

@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMMENT_LIMIT, githubClient, githubContext, readPullRequestEvent, runUrl, splitRepository, upsertStickyComment, writeStepSummary } from '@metaflow-gitops/gitops';
+import {
+  COMMENT_LIMIT,
+  githubClient,
+  githubContext,
+  readPullRequestEvent,
+  runUrl,
+  splitRepository,
+  upsertStickyComment,
+  writeStepSummary,
+} from '@metaflow-gitops/gitops';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 
@@ -19,7 +28,8 @@ export interface CommentOptions {
 export async function commentCommand(opts: CommentOptions, io: Io): Promise<number> {
   const ctx = githubContext(io.env);
   const limit = opts.maxChars === undefined ? COMMENT_LIMIT : Number(opts.maxChars);
-  if (!Number.isInteger(limit) || limit < 1000 || limit > COMMENT_LIMIT) throw new UsageError(`--max-chars must be an integer from 1000 to ${COMMENT_LIMIT} (got '${opts.maxChars}')`);
+  if (!Number.isInteger(limit) || limit < 1000 || limit > COMMENT_LIMIT)
+    throw new UsageError(`--max-chars must be an integer from 1000 to ${COMMENT_LIMIT} (got '${opts.maxChars}')`);
   const file = path.resolve(io.cwd, opts.bodyFile);
   if (!fs.existsSync(file)) throw new UsageError(`--body-file ${opts.bodyFile} does not exist (write it with 'mfctl diff --out FILE')`);
   const body = fs.readFileSync(file, 'utf8');
@@ -40,7 +50,8 @@ export async function commentCommand(opts: CommentOptions, io: Io): Promise<numb
     if (!Number.isInteger(pr) || pr <= 0) throw new UsageError(`--pr must be a pull request number (got '${opts.pr}')`);
   } else {
     pr = readPullRequestEvent(ctx.eventPath)?.number;
-    if (pr === undefined) throw new UsageError('no pull request number: pass --pr N, or run in a pull_request workflow (GITHUB_EVENT_PATH)');
+    if (pr === undefined)
+      throw new UsageError('no pull request number: pass --pr N, or run in a pull_request workflow (GITHUB_EVENT_PATH)');
   }
   let target;
   try {
@@ -51,11 +62,19 @@ export async function commentCommand(opts: CommentOptions, io: Io): Promise<numb
   const warn = (m: string) => io.stdout(`::warning title=PR comment not posted::${m.replace(/\r?\n/g, ' ')}\n`);
   let result;
   try {
-    result = await upsertStickyComment(githubClient(ctx, (m) => io.stderr(`mfctl comment: ${m}\n`)), target, body, { runLink: link, warn, limit });
+    result = await upsertStickyComment(
+      githubClient(ctx, (m) => io.stderr(`mfctl comment: ${m}\n`)),
+      target,
+      body,
+      { runLink: link, warn, limit },
+    );
   } catch (err) {
     throw new CliError(`could not post the PR comment: ${(err as Error).message}`);
   }
   if (result.action === 'skipped') io.stderr(`mfctl comment: not posted: ${result.reason}\n`);
-  else io.stderr(`mfctl comment: ${result.action} comment ${result.commentId} on ${target.owner}/${target.repo}#${pr}${result.truncated ? ' (cut to fit; full diff in the job summary and artifact)' : ''}${result.url ? `: ${result.url}` : ''}\n`);
+  else
+    io.stderr(
+      `mfctl comment: ${result.action} comment ${result.commentId} on ${target.owner}/${target.repo}#${pr}${result.truncated ? ' (cut to fit; full diff in the job summary and artifact)' : ''}${result.url ? `: ${result.url}` : ''}\n`,
+    );
   return EXIT.ok;
 }

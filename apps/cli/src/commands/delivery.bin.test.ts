@@ -8,7 +8,12 @@ import { OUTPUTS, stackName } from '@metaflow-gitops/stage-config';
 const bin = path.join(__dirname, '../../bin/mfctl.js');
 const repo = path.join(__dirname, '../../../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-delivery-bin-'));
-const mfctl = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' } });
+const mfctl = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' },
+  });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -35,7 +40,16 @@ describe('mfctl sync --dry-run (real renderer)', () => {
       releases: [{ name: 'kube-state-metrics', namespace: 'monitoring', chart: 'kube-state-metrics', version: '5.0.0' }],
     }),
   );
-  let plan: { steps: { kind: string; phase?: string; objects?: { kind: string; name: string; namespace?: string }[]; release?: { name: string }; job?: { name: string }; releases?: { name: string }[] }[] };
+  let plan: {
+    steps: {
+      kind: string;
+      phase?: string;
+      objects?: { kind: string; name: string; namespace?: string }[];
+      release?: { name: string };
+      job?: { name: string };
+      releases?: { name: string }[];
+    }[];
+  };
 
   beforeAll(() => {
     const r = mfctl('sync', 'example', '--dry-run', '--outputs', outputsFile, '--previous-inventory', inventoryFile, '--json');

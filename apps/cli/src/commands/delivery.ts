@@ -15,7 +15,9 @@ function positiveInt(value: string): number {
 export function registerDeliveryCommands(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('bootstrap <stage>')
-    .description("Once per account and stage (administrator credentials): CDK bootstrap, the GitHub OIDC provider when absent, the deploy role and the read-only diff role")
+    .description(
+      'Once per account and stage (administrator credentials): CDK bootstrap, the GitHub OIDC provider when absent, the deploy role and the read-only diff role',
+    )
     .option('--repo <org/name>', 'GitHub repository that deploys the stage (default: from `git remote get-url origin`)')
     .option('--environments <dir>', 'directory of stage files (default: environments/)')
     .option('--json', 'print the result as JSON (progress goes to stderr)')
@@ -25,7 +27,9 @@ export function registerDeliveryCommands(program: Command, io: Io, setExit: (cod
 
   program
     .command('deploy <stage>')
-    .description('Synthesize the stage and deploy its stacks in dependency order (independent ones in parallel), no prompts; writes dist/outputs/<stage>.json')
+    .description(
+      'Synthesize the stage and deploy its stacks in dependency order (independent ones in parallel), no prompts; writes dist/outputs/<stage>.json',
+    )
     .option('--concurrency <n>', 'stacks deployed at the same time when dependencies allow', positiveInt, 4)
     .option('--environments <dir>', 'directory of stage files (default: environments/)')
     .option('--json', 'print the result as JSON (progress goes to stderr)')
@@ -36,16 +40,23 @@ export function registerDeliveryCommands(program: Command, io: Io, setExit: (cod
 
   program
     .command('sync <stage>')
-    .description('Render the cluster manifests with the deployed outputs and apply them: releases, migrations, server-side apply, prune, rollouts')
+    .description(
+      'Render the cluster manifests with the deployed outputs and apply them: releases, migrations, server-side apply, prune, rollouts',
+    )
     .option('--dry-run', 'print the plan (releases, objects to apply in order, objects to prune); no cluster needed')
     .option('--outputs <file>', 'stack outputs of the deploy (default: dist/outputs/<stage>.json)')
     .option('--previous-inventory <file>', 'previous inventory JSON, instead of the one kept in the cluster')
     .option('--context <name>', 'kube context (default: the current one)')
     .option('--environments <dir>', 'directory of stage files (default: environments/)')
     .option('--json', 'print the plan as JSON')
-    .action(async (stage: string, o: { dryRun?: boolean; outputs?: string; previousInventory?: string; context?: string; environments?: string; json?: boolean }) => {
-      setExit(await syncCommand({ stage, ...o }, io));
-    });
+    .action(
+      async (
+        stage: string,
+        o: { dryRun?: boolean; outputs?: string; previousInventory?: string; context?: string; environments?: string; json?: boolean },
+      ) => {
+        setExit(await syncCommand({ stage, ...o }, io));
+      },
+    );
 
   program
     .command('teardown <stage>')
@@ -56,7 +67,12 @@ export function registerDeliveryCommands(program: Command, io: Io, setExit: (cod
     .option('--environments <dir>', 'directory of stage files (default: environments/)')
     .option('--json', 'print the result as JSON (progress goes to stderr)')
     .option('--verbose', 'print every CloudFormation resource event')
-    .action(async (stage: string, o: { confirm?: string; allowProd?: boolean; purgeRetained?: boolean; environments?: string; json?: boolean; verbose?: boolean }) => {
-      setExit(await teardownCommand({ stage, ...o }, io));
-    });
+    .action(
+      async (
+        stage: string,
+        o: { confirm?: string; allowProd?: boolean; purgeRetained?: boolean; environments?: string; json?: boolean; verbose?: boolean },
+      ) => {
+        setExit(await teardownCommand({ stage, ...o }, io));
+      },
+    );
 }

@@ -22,7 +22,8 @@ export interface DeployOptions {
  */
 export async function deployCommand(opts: DeployOptions, io: Io, deps: DeliveryDeps = defaultDeliveryDeps()): Promise<number> {
   const concurrency = opts.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer (got ${opts.concurrency})`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a positive integer (got ${opts.concurrency})`);
   const config = deps.loadStage(environmentsDir(io.cwd, opts.environments), opts.stage);
   const root = findRepoRoot(io.cwd);
   const progress = opts.json ? io.stderr : io.stdout;
@@ -43,7 +44,8 @@ export async function deployCommand(opts: DeployOptions, io: Io, deps: DeliveryD
 
 function summary(r: DeployStageResult): string {
   const lines = [`\nStage ${r.stage}: ${r.ok ? (r.noOp ? 'no changes (no-op)' : 'deployed') : 'FAILED'} in ${r.seconds.toFixed(1)}s`];
-  for (const s of r.stacks) lines.push(`  wave ${s.wave}  ${s.stackName.padEnd(24)} ${s.outcome}${s.seconds !== undefined ? ` (${s.seconds.toFixed(1)}s)` : ''}`);
+  for (const s of r.stacks)
+    lines.push(`  wave ${s.wave}  ${s.stackName.padEnd(24)} ${s.outcome}${s.seconds !== undefined ? ` (${s.seconds.toFixed(1)}s)` : ''}`);
   if (r.failure) {
     lines.push(`Failed stack: ${r.failure.stackName}`);
     if (r.failure.logicalId) lines.push(`Failed resource: ${r.failure.logicalId} (${r.failure.resourceType})`);

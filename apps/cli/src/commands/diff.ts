@@ -1,7 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { awsDeployedTemplates, computePrDiff, DeployedTemplates, headStageChecker, githubContext, renderMarkdown, runUrl, StageChecker, StageRenderer } from '@metaflow-gitops/gitops';
+import {
+  awsDeployedTemplates,
+  computePrDiff,
+  DeployedTemplates,
+  headStageChecker,
+  githubContext,
+  renderMarkdown,
+  runUrl,
+  StageChecker,
+  StageRenderer,
+} from '@metaflow-gitops/gitops';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
@@ -41,17 +51,27 @@ function hasRef(repo: string, ref: string): boolean {
 }
 
 function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
-  return !!(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
+  return !!(
+    env.AWS_ACCESS_KEY_ID ||
+    env.AWS_PROFILE ||
+    env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+    env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
+    env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+  );
 }
 
 /** `mfctl diff`: what merging this branch would change, per affected stage. Exit 1 when a stage's diff could not be computed. */
 export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}): Promise<number> {
   const format = opts.format ?? 'markdown';
   if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json (got '${format}')`);
-  if (opts.against !== undefined && opts.against !== 'deployed') throw new UsageError(`--against only accepts 'deployed' (got '${opts.against}')`);
+  if (opts.against !== undefined && opts.against !== 'deployed')
+    throw new UsageError(`--against only accepts 'deployed' (got '${opts.against}')`);
   let deployed: DeployedTemplates | undefined;
   if (opts.against === 'deployed') {
-    if (!hasAwsCredentials(io.env)) throw new UsageError('--against deployed reads the deployed stacks and needs AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID or a web identity); without them, diff against the base branch (the default)');
+    if (!hasAwsCredentials(io.env))
+      throw new UsageError(
+        '--against deployed reads the deployed stacks and needs AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID or a web identity); without them, diff against the base branch (the default)',
+      );
     deployed = (deps.deployed ?? ((i: Io) => awsDeployedTemplates(i.env)))(io);
   }
   const repoDir = findRepoRoot(io.cwd);
@@ -72,7 +92,10 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report, { ackLabel: opts.label, runUrl: runUrl(githubContext(io.env)) });
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : renderMarkdown(report, { ackLabel: opts.label, runUrl: runUrl(githubContext(io.env)) });
   if (opts.out) {
     fs.mkdirSync(path.dirname(path.resolve(io.cwd, opts.out)), { recursive: true });
     fs.writeFileSync(path.resolve(io.cwd, opts.out), text);

@@ -1,6 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_ACK_LABEL, evaluateGate, githubClient, githubContext, parseReport, readPullRequestEvent, splitRepository } from '@metaflow-gitops/gitops';
+import {
+  DEFAULT_ACK_LABEL,
+  evaluateGate,
+  githubClient,
+  githubContext,
+  parseReport,
+  readPullRequestEvent,
+  splitRepository,
+} from '@metaflow-gitops/gitops';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 
@@ -14,12 +22,20 @@ export interface GateOptions {
  * The PR's current labels. The event payload is what Actions started the run with; a re-run keeps
  * the old payload, so ask the API when a token is available and fall back to the payload.
  */
-async function currentLabels(io: Io, pr: number | undefined, fromEvent: readonly string[]): Promise<{ labels: readonly string[]; source: string }> {
+async function currentLabels(
+  io: Io,
+  pr: number | undefined,
+  fromEvent: readonly string[],
+): Promise<{ labels: readonly string[]; source: string }> {
   const ctx = githubContext(io.env);
   if (!ctx.token || !ctx.repository || pr === undefined) return { labels: fromEvent, source: 'event payload' };
   try {
     const octokit = githubClient(ctx, (m) => io.stderr(`mfctl gate: ${m}\n`));
-    const labels = await octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...splitRepository(ctx.repository), issue_number: pr, per_page: 100 });
+    const labels = await octokit.paginate(octokit.rest.issues.listLabelsOnIssue, {
+      ...splitRepository(ctx.repository),
+      issue_number: pr,
+      per_page: 100,
+    });
     return { labels: labels.map((l) => l.name), source: 'GitHub API' };
   } catch (err) {
     io.stderr(`mfctl gate: could not read the PR's labels from the API (${(err as Error).message}); using the event payload\n`);
@@ -30,7 +46,10 @@ async function currentLabels(io: Io, pr: number | undefined, fromEvent: readonly
 /** `mfctl gate`: exit 1 when the diff report has destructive changes and the PR lacks the acknowledgement label. */
 export async function gateCommand(opts: GateOptions, io: Io): Promise<number> {
   const file = path.resolve(io.cwd, opts.report ?? 'pr-diff/report.json');
-  if (!fs.existsSync(file)) throw new UsageError(`report ${path.relative(io.cwd, file)} does not exist: write it with 'mfctl diff --format json --out FILE' (or --json-out FILE)`);
+  if (!fs.existsSync(file))
+    throw new UsageError(
+      `report ${path.relative(io.cwd, file)} does not exist: write it with 'mfctl diff --format json --out FILE' (or --json-out FILE)`,
+    );
   let report;
   try {
     report = parseReport(fs.readFileSync(file, 'utf8'), path.relative(io.cwd, file));
@@ -48,6 +67,7 @@ export async function gateCommand(opts: GateOptions, io: Io): Promise<number> {
     return EXIT.ok;
   }
   io.stderr(`mfctl gate: FAILED (labels from the ${source}: ${labels.length ? labels.join(', ') : 'none'})\n${result.message}\n`);
-  if (io.env.GITHUB_ACTIONS === 'true') io.stdout(`::error title=Destructive changes need acknowledgement::${result.message.split('\n')[0]}\n`);
+  if (io.env.GITHUB_ACTIONS === 'true')
+    io.stdout(`::error title=Destructive changes need acknowledgement::${result.message.split('\n')[0]}\n`);
   return EXIT.failure;
 }

@@ -51,7 +51,8 @@ function readStage(io: Io, name: string, flag: string | undefined): StageConfig 
 
 function readOutputs(io: Io, stage: string, file: string): StageOutputs {
   const full = path.resolve(io.cwd, file);
-  if (!fs.existsSync(full)) throw new CliError(`${file}: outputs file not found (deploy the stage, or omit --outputs to render with placeholders)`);
+  if (!fs.existsSync(full))
+    throw new CliError(`${file}: outputs file not found (deploy the stage, or omit --outputs to render with placeholders)`);
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(full, 'utf8'));
@@ -80,7 +81,9 @@ export async function manifests(stage: string, opts: ManifestsOptions, io: Io): 
   const placeholders = opts.outputs === undefined;
   const outputs = opts.outputs === undefined ? placeholderOutputs() : readOutputs(io, stage, opts.outputs);
   if (placeholders) {
-    io.stderr(`note: no --outputs given: rendering '${stage}' with placeholder outputs (<pending:NAME>); these manifests are for review, not for applying\n`);
+    io.stderr(
+      `note: no --outputs given: rendering '${stage}' with placeholder outputs (<pending:NAME>); these manifests are for review, not for applying\n`,
+    );
   }
   const rendered = renderStageManifests(config, outputs);
   const outDir = opts.out ? path.resolve(io.cwd, opts.out) : path.join(findRepoRoot(io.cwd), 'dist', 'k8s', stage);
@@ -99,7 +102,8 @@ export async function manifests(stage: string, opts: ManifestsOptions, io: Io): 
   }
   const width = Math.max(...summary.components.map((c) => c.name.length));
   io.stdout(`manifests for stage '${stage}'${placeholders ? ' (PLACEHOLDER outputs)' : ''} -> ${path.relative(io.cwd, outDir) || '.'}\n`);
-  for (const c of summary.components) io.stdout(`  ${c.name.padEnd(width)}  ${String(c.objects).padStart(3)} object${c.objects === 1 ? '' : 's'}\n`);
+  for (const c of summary.components)
+    io.stdout(`  ${c.name.padEnd(width)}  ${String(c.objects).padStart(3)} object${c.objects === 1 ? '' : 's'}\n`);
   const total = summary.components.reduce((n, c) => n + c.objects, 0);
   io.stdout(`  ${'total'.padEnd(width)}  ${String(total).padStart(3)} objects in ${summary.components.length} files\n`);
   io.stdout(`releases (install order): ${summary.releases.map((r) => `${r.name}@${r.version}`).join(', ')}\n`);

@@ -63,8 +63,18 @@ describe('mfctl comment and gate', () => {
   let gh: GitHubDouble;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-pr-'));
   const file = (name: string, text: string) => (fs.writeFileSync(path.join(dir, name), text), path.join(dir, name));
-  const event = (labels: string[]) => file('event.json', JSON.stringify({ action: 'synchronize', number: 12, pull_request: { number: 12, labels: labels.map((name) => ({ name })) } }));
-  const env = (extra: Record<string, string> = {}) => ({ GITHUB_TOKEN: 'ghs_x', GITHUB_REPOSITORY: 'acme/platform', GITHUB_API_URL: gh.url, GITHUB_EVENT_PATH: event([]), ...extra });
+  const event = (labels: string[]) =>
+    file(
+      'event.json',
+      JSON.stringify({ action: 'synchronize', number: 12, pull_request: { number: 12, labels: labels.map((name) => ({ name })) } }),
+    );
+  const env = (extra: Record<string, string> = {}) => ({
+    GITHUB_TOKEN: 'ghs_x',
+    GITHUB_REPOSITORY: 'acme/platform',
+    GITHUB_API_URL: gh.url,
+    GITHUB_EVENT_PATH: event([]),
+    ...extra,
+  });
 
   beforeEach(async () => (gh = await new GitHubDouble().start()));
   afterEach(() => gh.stop());
@@ -144,7 +154,10 @@ describe('mfctl comment and gate', () => {
 
   it('gate through the real bin', () => {
     const report = destructive();
-    const run = spawnSync(process.execPath, [BIN, 'gate', '--report', report], { env: { PATH: process.env.PATH, GITHUB_EVENT_PATH: event([]) }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [BIN, 'gate', '--report', report], {
+      env: { PATH: process.env.PATH, GITHUB_EVENT_PATH: event([]) },
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("does not carry the 'allow-destructive' label");
   });

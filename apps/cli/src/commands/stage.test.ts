@@ -24,25 +24,73 @@ describe('mfctl stage', () => {
   };
 
   it('new writes a valid, commented stage file with the modeline', async () => {
-    const r = await run('stage', 'new', 'dev', '--account', '012345678901', '--region', 'eu-west-1', '--gpu', '--groups', 'ml,ops', '--environments', envs);
+    const r = await run(
+      'stage',
+      'new',
+      'dev',
+      '--account',
+      '012345678901',
+      '--region',
+      'eu-west-1',
+      '--gpu',
+      '--groups',
+      'ml,ops',
+      '--environments',
+      envs,
+    );
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toContain('wrote environments/dev.yaml');
     const text = fs.readFileSync(path.join(envs, 'dev.yaml'), 'utf8');
     expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*libs\/stage-config\/schema\/stage\.schema\.json$/);
     expect(text).toContain('accountId: "012345678901"');
     const stage = loadStage(envs, 'dev');
-    expect(stage).toMatchObject({ accountId: '012345678901', region: 'eu-west-1', isProd: false, oidcConfig: { allowedGroups: ['ml', 'ops'], clientId: 'metaflow-dev' } });
+    expect(stage).toMatchObject({
+      accountId: '012345678901',
+      region: 'eu-west-1',
+      isProd: false,
+      oidcConfig: { allowedGroups: ['ml', 'ops'], clientId: 'metaflow-dev' },
+    });
     expect(stage.compute.gpu?.maxGpus).toBe(8);
     expect(stage.network.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
     expect(fs.readdirSync(envs).sort()).toEqual(['dev.yaml', 'example.yaml', 'prod-example.yaml']);
   });
 
   it('new writes a prod stage that passes the prod rules, with cross-account delegation', async () => {
-    const r = await run('stage', 'new', 'live', '--account', '123456789012', '--region', 'us-east-1', '--azs', 'us-east-1a,us-east-1b', '--prod', '--groups', 'ml', '--allowed-cidrs', '203.0.113.0/24', '--parent-zone-id', 'Z0123456789', '--delegation-role', 'arn:aws:iam::999999999999:role/dns', '--environments', envs);
+    const r = await run(
+      'stage',
+      'new',
+      'live',
+      '--account',
+      '123456789012',
+      '--region',
+      'us-east-1',
+      '--azs',
+      'us-east-1a,us-east-1b',
+      '--prod',
+      '--groups',
+      'ml',
+      '--allowed-cidrs',
+      '203.0.113.0/24',
+      '--parent-zone-id',
+      'Z0123456789',
+      '--delegation-role',
+      'arn:aws:iam::999999999999:role/dns',
+      '--environments',
+      envs,
+    );
     expect(r).toMatchObject({ code: 0, err: '' });
     const stage = loadStage(envs, 'live');
-    expect(stage).toMatchObject({ isProd: true, network: { natGateways: 2, availabilityZones: ['us-east-1a', 'us-east-1b'] }, cluster: { publicEndpoint: false }, database: { minCapacity: 0.5 } });
-    expect(stage.domain.delegation).toEqual({ mode: 'cross-account', parentHostedZoneId: 'Z0123456789', delegationRoleArn: 'arn:aws:iam::999999999999:role/dns' });
+    expect(stage).toMatchObject({
+      isProd: true,
+      network: { natGateways: 2, availabilityZones: ['us-east-1a', 'us-east-1b'] },
+      cluster: { publicEndpoint: false },
+      database: { minCapacity: 0.5 },
+    });
+    expect(stage.domain.delegation).toEqual({
+      mode: 'cross-account',
+      parentHostedZoneId: 'Z0123456789',
+      delegationRoleArn: 'arn:aws:iam::999999999999:role/dns',
+    });
   });
 
   it('new refuses to overwrite (exit 1) and leaves the file as it was', async () => {
@@ -54,7 +102,19 @@ describe('mfctl stage', () => {
   });
 
   it('new writes nothing when the stage would be invalid, and says why (located)', async () => {
-    const r = await run('stage', 'new', 'dev', '--account', '123456789012', '--region', 'us-west-2', '--issuer', 'http://idp.example.com', '--environments', envs);
+    const r = await run(
+      'stage',
+      'new',
+      'dev',
+      '--account',
+      '123456789012',
+      '--region',
+      'us-west-2',
+      '--issuer',
+      'http://idp.example.com',
+      '--environments',
+      envs,
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/environments\/dev\.yaml:\d+:14: oidcConfig\.issuerUrl: "http:\/\/idp\.example\.com" is not https/);
     expect(r.err).toContain('nothing was written');
@@ -73,7 +133,10 @@ describe('mfctl stage', () => {
   it.each([
     [['Bad_Name', '--account', '123456789012', '--region', 'us-west-2'], /stage name "Bad_Name"/],
     [['dev', '--account', '12345', '--region', 'us-west-2'], /not a 12-digit AWS account id/],
-    [['dev', '--account', '123456789012', '--region', 'ca-central-1'], /ca-central-1 needs --azs: EKS cannot place the control plane in cac1-az3/],
+    [
+      ['dev', '--account', '123456789012', '--region', 'ca-central-1'],
+      /ca-central-1 needs --azs: EKS cannot place the control plane in cac1-az3/,
+    ],
     [['dev', '--account', '123456789012', '--region', 'us-west-2', '--prod'], /--prod needs --groups/],
     [['dev', '--region', 'us-west-2'], /required option '--account <id>' not specified/],
   ])('new %j is a usage error', async (args, message) => {
@@ -99,8 +162,22 @@ describe('mfctl stage', () => {
     const r = await run('stage', 'list', '--json', '--environments', envs);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out)).toEqual([
-      { name: 'example', accountId: '111111111111', region: 'us-west-2', isProd: false, host: 'example.metaflow.example.com', file: 'environments/example.yaml' },
-      { name: 'prod-example', accountId: '222222222222', region: 'eu-west-1', isProd: true, host: 'prod-example.metaflow.example.com', file: 'environments/prod-example.yaml' },
+      {
+        name: 'example',
+        accountId: '111111111111',
+        region: 'us-west-2',
+        isProd: false,
+        host: 'example.metaflow.example.com',
+        file: 'environments/example.yaml',
+      },
+      {
+        name: 'prod-example',
+        accountId: '222222222222',
+        region: 'eu-west-1',
+        isProd: true,
+        host: 'prod-example.metaflow.example.com',
+        file: 'environments/prod-example.yaml',
+      },
     ]);
     expect(r.err).toContain('1 invalid stage file(s) not listed: environments/broken.yaml');
   });

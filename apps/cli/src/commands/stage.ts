@@ -1,5 +1,13 @@
 import * as path from 'node:path';
-import { createStageFile, EKS_RESTRICTED_AZ_IDS, formatDiagnostic, NewStageOptions, renderStageFile, stageHost, stageNameProblem } from '@metaflow-gitops/stage-config';
+import {
+  createStageFile,
+  EKS_RESTRICTED_AZ_IDS,
+  formatDiagnostic,
+  NewStageOptions,
+  renderStageFile,
+  stageHost,
+  stageNameProblem,
+} from '@metaflow-gitops/stage-config';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
@@ -81,13 +89,29 @@ export interface StageListOptions {
 /** `mfctl stage list`: the valid stages with account, region, prod flag and host; exit 1 if some file is invalid. */
 export async function stageList(opts: StageListOptions, io: Io): Promise<number> {
   const { stages, ok, diagnostics } = readStages(io, opts.environments);
-  const rows = stages.map((s) => ({ name: s.name, accountId: s.accountId, region: s.region, isProd: s.isProd, host: stageHost(s.name, s.domain.parentDomain), file: s.sourceFile }));
+  const rows = stages.map((s) => ({
+    name: s.name,
+    accountId: s.accountId,
+    region: s.region,
+    isProd: s.isProd,
+    host: stageHost(s.name, s.domain.parentDomain),
+    file: s.sourceFile,
+  }));
   if (opts.json) {
     io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
   } else {
-    const table = [['NAME', 'ACCOUNT', 'REGION', 'PROD', 'HOST'], ...rows.map((r) => [r.name, r.accountId, r.region, r.isProd ? 'yes' : 'no', r.host])];
+    const table = [
+      ['NAME', 'ACCOUNT', 'REGION', 'PROD', 'HOST'],
+      ...rows.map((r) => [r.name, r.accountId, r.region, r.isProd ? 'yes' : 'no', r.host]),
+    ];
     const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-    for (const row of table) io.stdout(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+    for (const row of table)
+      io.stdout(
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
   }
   if (!ok) {
     const invalid = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));

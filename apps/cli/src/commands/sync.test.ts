@@ -18,7 +18,13 @@ describe('mfctl sync --dry-run', () => {
   const previousFile = path.join(dir, 'inventory.json');
   fs.writeFileSync(
     previousFile,
-    JSON.stringify({ version: 1, stage: 'dev', syncedAt: '2026-11-01T00:00:00Z', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'metaflow', name: 'gone' }], releases: [] }),
+    JSON.stringify({
+      version: 1,
+      stage: 'dev',
+      syncedAt: '2026-11-01T00:00:00Z',
+      objects: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'metaflow', name: 'gone' }],
+      releases: [],
+    }),
   );
   let seen: StageOutputs | undefined;
   const deps: DeliveryDeps = {
@@ -27,10 +33,22 @@ describe('mfctl sync --dry-run', () => {
     renderManifests: (_c, outputs): Manifests => {
       seen = outputs;
       return {
-        releases: [{ name: 'envoy-gateway', namespace: 'envoy-gateway-system', chart: 'gateway-helm', repository: 'oci://docker.io/envoyproxy', version: 'v1.5.0', values: {} }],
+        releases: [
+          {
+            name: 'envoy-gateway',
+            namespace: 'envoy-gateway-system',
+            chart: 'gateway-helm',
+            repository: 'oci://docker.io/envoyproxy',
+            version: 'v1.5.0',
+            values: {},
+          },
+        ],
         components: [
           { name: 'namespaces', objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'metaflow' } }] },
-          { name: 'metaflow', objects: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'metaflow-metadata', namespace: 'metaflow' } }] },
+          {
+            name: 'metaflow',
+            objects: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'metaflow-metadata', namespace: 'metaflow' } }],
+          },
         ],
       };
     },
@@ -42,10 +60,18 @@ describe('mfctl sync --dry-run', () => {
 
   it('renders with the deployed outputs and prints the plan in order with the pruning, touching no cluster', async () => {
     const io = captureIo({}, dir);
-    expect(await syncCommand({ stage: 'dev', dryRun: true, outputs: outputsFile, previousInventory: previousFile }, io, deps, noTools)).toBe(0);
+    expect(
+      await syncCommand({ stage: 'dev', dryRun: true, outputs: outputsFile, previousInventory: previousFile }, io, deps, noTools),
+    ).toBe(0);
     expect(seen?.clusterName).toBe('value-of-clusterName');
     const out = io.out();
-    const order = ['server-side apply (field manager metaflow-gitops): namespaces and CRDs', 'helm upgrade --install envoy-gateway gateway-helm v1.5.0', 'apps/v1 Deployment metaflow/metaflow-metadata', 'delete v1 ConfigMap metaflow/gone', 'wait for rollouts'];
+    const order = [
+      'server-side apply (field manager metaflow-gitops): namespaces and CRDs',
+      'helm upgrade --install envoy-gateway gateway-helm v1.5.0',
+      'apps/v1 Deployment metaflow/metaflow-metadata',
+      'delete v1 ConfigMap metaflow/gone',
+      'wait for rollouts',
+    ];
     const positions = order.map((t) => out.indexOf(t));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -53,21 +79,34 @@ describe('mfctl sync --dry-run', () => {
 
   it('prints the plan as JSON for machines', async () => {
     const io = captureIo({}, dir);
-    expect(await syncCommand({ stage: 'dev', dryRun: true, outputs: outputsFile, previousInventory: previousFile, json: true }, io, deps, noTools)).toBe(0);
+    expect(
+      await syncCommand(
+        { stage: 'dev', dryRun: true, outputs: outputsFile, previousInventory: previousFile, json: true },
+        io,
+        deps,
+        noTools,
+      ),
+    ).toBe(0);
     const plan = JSON.parse(io.out());
     expect(plan.steps.map((s: { kind: string }) => s.kind)).toEqual(['apply', 'helm', 'apply', 'prune', 'rollout', 'inventory']);
     expect(plan.steps[3].objects).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'metaflow', name: 'gone' }]);
   });
 
   it('refuses without a complete outputs file', async () => {
-    await expect(syncCommand({ stage: 'dev', dryRun: true, outputs: path.join(dir, 'missing.json') }, captureIo({}, dir), deps, noTools)).rejects.toThrow('no outputs file');
+    await expect(
+      syncCommand({ stage: 'dev', dryRun: true, outputs: path.join(dir, 'missing.json') }, captureIo({}, dir), deps, noTools),
+    ).rejects.toThrow('no outputs file');
     const partial = path.join(dir, 'partial.json');
     fs.writeFileSync(partial, JSON.stringify({ 'dev-vpc': { VpcId: 'vpc-1' } }));
-    await expect(syncCommand({ stage: 'dev', dryRun: true, outputs: partial }, captureIo({}, dir), deps, noTools)).rejects.toThrow('outputs of stage \'dev\' are incomplete');
+    await expect(syncCommand({ stage: 'dev', dryRun: true, outputs: partial }, captureIo({}, dir), deps, noTools)).rejects.toThrow(
+      "outputs of stage 'dev' are incomplete",
+    );
   });
 
   it('says clearly when helm or kubectl is missing (without --dry-run)', async () => {
     const missing = () => ({ code: 127, stdout: '', stderr: 'spawn helm ENOENT' });
-    await expect(syncCommand({ stage: 'dev', outputs: outputsFile }, captureIo({}, dir), deps, missing)).rejects.toThrow('sync needs kubectl');
+    await expect(syncCommand({ stage: 'dev', outputs: outputsFile }, captureIo({}, dir), deps, missing)).rejects.toThrow(
+      'sync needs kubectl',
+    );
   });
 });

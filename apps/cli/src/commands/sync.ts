@@ -1,6 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Inventory, checkTools, executeSync, formatPlan, parseInventory, planSync, readClusterInventory, spawnRunner, ToolRunner } from '@metaflow-gitops/gitops';
+import {
+  Inventory,
+  checkTools,
+  executeSync,
+  formatPlan,
+  parseInventory,
+  planSync,
+  readClusterInventory,
+  spawnRunner,
+  ToolRunner,
+} from '@metaflow-gitops/gitops';
 import { StageOutputs, outputsFilePath, readStageOutputs } from '@metaflow-gitops/stage-config';
 import { DeliveryDeps, defaultDeliveryDeps } from '../delivery-deps';
 import { CliError, EXIT } from '../errors';
@@ -25,11 +35,17 @@ export interface SyncOptions {
  * cluster to them (releases, migrations, server-side apply, prune, rollouts). `--dry-run` prints
  * the plan and touches nothing. Exit 0 synced (or planned), 1 a step failed.
  */
-export async function syncCommand(opts: SyncOptions, io: Io, deps: DeliveryDeps = defaultDeliveryDeps(), run: ToolRunner = spawnRunner): Promise<number> {
+export async function syncCommand(
+  opts: SyncOptions,
+  io: Io,
+  deps: DeliveryDeps = defaultDeliveryDeps(),
+  run: ToolRunner = spawnRunner,
+): Promise<number> {
   const config = deps.loadStage(environmentsDir(io.cwd, opts.environments), opts.stage);
   const root = findRepoRoot(io.cwd);
   const outputsFile = opts.outputs ? path.resolve(io.cwd, opts.outputs) : path.join(root, outputsFilePath(config.name));
-  if (!fs.existsSync(outputsFile)) throw new CliError(`no outputs file ${outputsFile}: deploy the stage first (mfctl deploy ${config.name}) or pass --outputs FILE`);
+  if (!fs.existsSync(outputsFile))
+    throw new CliError(`no outputs file ${outputsFile}: deploy the stage first (mfctl deploy ${config.name}) or pass --outputs FILE`);
   let outputs: StageOutputs;
   try {
     outputs = readStageOutputs(config.name, JSON.parse(fs.readFileSync(outputsFile, 'utf8')));
@@ -50,11 +66,19 @@ export async function syncCommand(opts: SyncOptions, io: Io, deps: DeliveryDeps 
     previous = readClusterInventory(run, opts.context);
   }
   const plan = planSync(config.name, manifests, previous);
-  if (opts.json) io.stdout(`${JSON.stringify({ stage: plan.stage, dryRun: !!opts.dryRun, previousInventory: previous ? 'read' : 'none', steps: plan.steps, inventory: plan.inventory }, null, 2)}\n`);
+  if (opts.json)
+    io.stdout(
+      `${JSON.stringify({ stage: plan.stage, dryRun: !!opts.dryRun, previousInventory: previous ? 'read' : 'none', steps: plan.steps, inventory: plan.inventory }, null, 2)}\n`,
+    );
   else io.stdout(formatPlan(plan));
   if (opts.dryRun) return EXIT.ok;
 
-  if (!opts.previousInventory) io.stderr(previous ? `previous inventory: ${previous.objects.length} objects from ${previous.syncedAt}\n` : 'no previous inventory: first sync, nothing to prune\n');
+  if (!opts.previousInventory)
+    io.stderr(
+      previous
+        ? `previous inventory: ${previous.objects.length} objects from ${previous.syncedAt}\n`
+        : 'no previous inventory: first sync, nothing to prune\n',
+    );
   try {
     executeSync(plan, { run, context: opts.context, print: (line) => (opts.json ? io.stderr : io.stdout)(`${line}\n`) });
   } catch (err) {

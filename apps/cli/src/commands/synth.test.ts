@@ -80,7 +80,14 @@ describe('mfctl synth', () => {
     const [result] = JSON.parse(json.out());
     expect(result.stage).toBe('example');
     expect(result.assemblyDir).toBe(path.join(dir, 'out2', 'example'));
-    expect(result.stacks.map((s: { stackName: string }) => s.stackName)).toEqual(['example-vpc', 'example-dns', 'example-data', 'example-auth', 'example-eks', 'example-ingress']);
+    expect(result.stacks.map((s: { stackName: string }) => s.stackName)).toEqual([
+      'example-vpc',
+      'example-dns',
+      'example-data',
+      'example-auth',
+      'example-eks',
+      'example-ingress',
+    ]);
   });
 });
 

@@ -55,7 +55,9 @@ export function report(r: TeardownResult): string {
   else {
     lines.push('Retained resources (they survive the stacks):');
     for (const x of r.retained) {
-      lines.push(`  ${x.resourceType} ${x.physicalId} (from ${x.stackName}/${x.logicalId}): ${x.purged ? 'PURGED' : 'kept'}${x.note ? ` - ${x.note}` : ''}`);
+      lines.push(
+        `  ${x.resourceType} ${x.physicalId} (from ${x.stackName}/${x.logicalId}): ${x.purged ? 'PURGED' : 'kept'}${x.note ? ` - ${x.note}` : ''}`,
+      );
       if (!x.purged) for (const c of x.commands) lines.push(`      ${c}`);
     }
   }

@@ -18,7 +18,10 @@ function copyOfStages(): string {
 
 function breakExample(dir: string): void {
   const file = path.join(dir, 'environments/example.yaml');
-  const text = fs.readFileSync(file, 'utf8').replace('accountId: "111111111111"', 'accountId: 111111111111').replace('region: us-west-2', 'region: us-wset-2');
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace('accountId: "111111111111"', 'accountId: 111111111111')
+    .replace('region: us-west-2', 'region: us-wset-2');
   fs.writeFileSync(file, text);
 }
 
@@ -48,7 +51,11 @@ describe('mfctl validate', () => {
     const lines = io.err().trim().split('\n');
     expect(lines).toEqual([
       `environments/example.yaml:${where(dir, 'accountId: ')}: accountId: must be a string, but YAML reads the unquoted 111111111111 as the number 111111111111 (fix: quote it: "111111111111")`,
-      expect.stringMatching(new RegExp(`^environments/example\\.yaml:${where(dir, 'region: ')}: region: the string "us-wset-2" is not allowed \\(fix: did you mean "us-west-2"\\?`)),
+      expect.stringMatching(
+        new RegExp(
+          `^environments/example\\.yaml:${where(dir, 'region: ')}: region: the string "us-wset-2" is not allowed \\(fix: did you mean "us-west-2"\\?`,
+        ),
+      ),
       '2 stages checked: 1 valid, 1 invalid (2 errors, 0 warnings)',
     ]);
     expect(io.out()).toBe('');
@@ -58,14 +65,21 @@ describe('mfctl validate', () => {
     breakExample(dir);
     const io = captureIo({ GITHUB_ACTIONS: 'true' }, dir);
     expect(await main(['validate'], io)).toBe(1);
-    const annotations = io.err().split('\n').filter((l) => l.startsWith('::'));
+    const annotations = io
+      .err()
+      .split('\n')
+      .filter((l) => l.startsWith('::'));
     expect(annotations).toHaveLength(2);
     const [line, col] = where(dir, 'accountId: ').split(':');
-    expect(annotations[0]).toBe(`::error file=environments/example.yaml,line=${line},col=${col},title=accountId::must be a string, but YAML reads the unquoted 111111111111 as the number 111111111111 (fix: quote it: "111111111111")`);
+    expect(annotations[0]).toBe(
+      `::error file=environments/example.yaml,line=${line},col=${col},title=accountId::must be a string, but YAML reads the unquoted 111111111111 as the number 111111111111 (fix: quote it: "111111111111")`,
+    );
   });
 
   it('escapes annotation properties and data', () => {
-    expect(githubAnnotation({ severity: 'warning', file: 'a,b:c.yaml', line: 1, column: 2, path: 'x', message: '50%\nnext', fix: 'f' })).toBe('::warning file=a%2Cb%3Ac.yaml,line=1,col=2,title=x::50%25%0Anext (fix: f)');
+    expect(
+      githubAnnotation({ severity: 'warning', file: 'a,b:c.yaml', line: 1, column: 2, path: 'x', message: '50%\nnext', fix: 'f' }),
+    ).toBe('::warning file=a%2Cb%3Ac.yaml,line=1,col=2,title=x::50%25%0Anext (fix: f)');
   });
 
   it('prints stages and diagnostics as JSON with --json', async () => {
@@ -106,7 +120,10 @@ describe('mfctl validate', () => {
 
     it('exits 1 on a broken copy with located errors', () => {
       breakExample(dir);
-      const run = spawnSync(process.execPath, [BIN, 'validate', '--environments', path.join(dir, 'environments')], { cwd: REPO, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [BIN, 'validate', '--environments', path.join(dir, 'environments')], {
+        cwd: REPO,
+        encoding: 'utf8',
+      });
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(`environments/example.yaml:${where(dir, 'accountId: ')}: accountId: must be a string`);
       expect(run.stderr).toContain(`environments/example.yaml:${where(dir, 'region: ')}: region: the string "us-wset-2" is not allowed`);

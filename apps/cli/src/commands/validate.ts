@@ -12,7 +12,10 @@ export interface ValidateOptions {
 }
 
 /** The stages of a directory, or a usage error when it does not exist. */
-export function readStages(io: Io, flag: string | undefined): { dir: string; stages: StageConfig[]; diagnostics: Diagnostic[]; ok: boolean } {
+export function readStages(
+  io: Io,
+  flag: string | undefined,
+): { dir: string; stages: StageConfig[]; diagnostics: Diagnostic[]; ok: boolean } {
   const dir = environmentsDir(io.cwd, flag);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UsageError(`environments directory ${dir} does not exist (pass --environments DIR)`);
@@ -28,7 +31,12 @@ function escapeAnnotation(text: string, property = false): string {
 
 /** `::error file=...,line=...,col=...,title=...::message` for the Actions log (annotations on the PR diff). */
 export function githubAnnotation(d: Diagnostic): string {
-  const props = [`file=${escapeAnnotation(d.file, true)}`, `line=${d.line}`, `col=${d.column}`, `title=${escapeAnnotation(d.path || 'stage file', true)}`].join(',');
+  const props = [
+    `file=${escapeAnnotation(d.file, true)}`,
+    `line=${d.line}`,
+    `col=${d.column}`,
+    `title=${escapeAnnotation(d.path || 'stage file', true)}`,
+  ].join(',');
   return `::${d.severity} ${props}::${escapeAnnotation(`${d.message} (fix: ${d.fix})`)}`;
 }
 

@@ -13,7 +13,11 @@ describeMoto('deploy rehearsal on moto', () => {
   beforeAll(async () => {
     const environments = path.join(__dirname, '../../../../environments');
     report = await rehearse({ stage: 'example', environments, deps: defaultDeliveryDeps() });
-    if (!report.ok) console.log(report.checks.filter((c) => !c.ok), report.transcript.slice(-4000));
+    if (!report.ok)
+      console.log(
+        report.checks.filter((c) => !c.ok),
+        report.transcript.slice(-4000),
+      );
   }, 600_000);
 
   const passes = (name: string) => expect(report.checks.find((c) => c.name === name)).toMatchObject({ ok: true });
@@ -31,7 +35,8 @@ describeMoto('deploy rehearsal on moto', () => {
     // buildStage's dependencies: Vpc, Dns and Auth have none; Data needs Vpc; Eks needs the four; Ingress needs Eks.
     expect(report.waves).toEqual([['example-auth', 'example-dns', 'example-vpc'], ['example-data'], ['example-eks'], ['example-ingress']]);
     for (const s of report.deploy!.stacks) {
-      for (const d of s.dependsOn) expect(s.startedAt!).toBeGreaterThanOrEqual(report.deploy!.stacks.find((x) => x.stackName === d)!.finishedAt!);
+      for (const d of s.dependsOn)
+        expect(s.startedAt!).toBeGreaterThanOrEqual(report.deploy!.stacks.find((x) => x.stackName === d)!.finishedAt!);
     }
   });
 
@@ -63,8 +68,14 @@ describeMoto('deploy rehearsal on moto', () => {
     passes('failed deploy exits 1');
     passes('failure names the middle stack and the reason');
     passes('later stacks not attempted');
-    expect(report.failedDeploy!.failure).toMatchObject({ stackName: 'example-data', reason: expect.stringContaining('Export names must be unique') });
-    expect(report.failedDeploy!.stacks.filter((s) => s.outcome === 'not-attempted').map((s) => s.stackName)).toEqual(['example-eks', 'example-ingress']);
+    expect(report.failedDeploy!.failure).toMatchObject({
+      stackName: 'example-data',
+      reason: expect.stringContaining('Export names must be unique'),
+    });
+    expect(report.failedDeploy!.stacks.filter((s) => s.outcome === 'not-attempted').map((s) => s.stackName)).toEqual([
+      'example-eks',
+      'example-ingress',
+    ]);
     expect(report.failedDeploy!.stacks.filter((s) => s.wave === 1).map((s) => s.outcome)).toEqual(['deployed', 'deployed', 'deployed']);
   });
 

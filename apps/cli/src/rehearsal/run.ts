@@ -22,7 +22,10 @@ async function run(): Promise<number> {
   const failed = report.checks.filter((c) => !c.ok);
   process.stdout.write(`\nRehearsal of '${stage}' on moto: ${report.ok ? 'PASSED' : `FAILED (${failed.length} checks)`}\n`);
   process.stdout.write(`Deploy waves: ${formatWaves(report.waves)}\n`);
-  if (report.deploy) process.stdout.write(`First deploy: ${report.deploy.seconds.toFixed(1)}s; re-deploy (no-op): ${report.redeploy?.seconds.toFixed(1)}s\n`);
+  if (report.deploy)
+    process.stdout.write(
+      `First deploy: ${report.deploy.seconds.toFixed(1)}s; re-deploy (no-op): ${report.redeploy?.seconds.toFixed(1)}s\n`,
+    );
   process.stdout.write(`Wall time: ${report.wallSeconds.toFixed(1)}s\n`);
   return report.ok ? 0 : 1;
 }

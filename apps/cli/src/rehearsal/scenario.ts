@@ -1,9 +1,31 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BootstrapStageResult, DeployStageResult, EmulatorFixtures, MotoServer, StageAws, TeardownResult, clusterSnapshotExists, finalSnapshotId, formatWaves, startMoto, useEnv } from '@metaflow-gitops/gitops';
+import {
+  BootstrapStageResult,
+  DeployStageResult,
+  EmulatorFixtures,
+  MotoServer,
+  StageAws,
+  TeardownResult,
+  clusterSnapshotExists,
+  finalSnapshotId,
+  formatWaves,
+  startMoto,
+  useEnv,
+} from '@metaflow-gitops/gitops';
 import { contextName, stageEntries, validateDiscovery } from '@metaflow-gitops/login';
-import { OUTPUTS, StageConfig, buildDiscoveryDocument, clusterName, deployRoleName, discoveryUrl, outputsFilePath, readStageOutputs, stackName } from '@metaflow-gitops/stage-config';
+import {
+  OUTPUTS,
+  StageConfig,
+  buildDiscoveryDocument,
+  clusterName,
+  deployRoleName,
+  discoveryUrl,
+  outputsFilePath,
+  readStageOutputs,
+  stackName,
+} from '@metaflow-gitops/stage-config';
 import { bootstrapCommand } from '../commands/bootstrap';
 import { deployCommand } from '../commands/deploy';
 import { teardownCommand } from '../commands/teardown';
@@ -64,7 +86,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     checks.push({ name, ok, detail });
     print(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
   };
-  const run = async <T>(label: string, fn: (io: ReturnType<typeof captureIo>) => Promise<number>): Promise<{ code: number; json?: T; err: string }> => {
+  const run = async <T>(
+    label: string,
+    fn: (io: ReturnType<typeof captureIo>) => Promise<number>,
+  ): Promise<{ code: number; json?: T; err: string }> => {
     print(`-- ${label}`);
     const io = captureIo(process.env, root);
     let code: number;
@@ -98,7 +123,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     if (loaded.domain.delegation.mode !== 'manual') {
       const parentZoneId = await new EmulatorFixtures(loaded.region).createParentZone(loaded.domain.parentDomain);
       config = { ...loaded, domain: { ...loaded.domain, delegation: { ...loaded.domain.delegation, parentHostedZoneId: parentZoneId } } };
-      const withZone = (c: StageConfig): StageConfig => ({ ...c, domain: { ...c.domain, delegation: { ...c.domain.delegation, parentHostedZoneId: parentZoneId } } as StageConfig['domain'] });
+      const withZone = (c: StageConfig): StageConfig => ({
+        ...c,
+        domain: { ...c.domain, delegation: { ...c.domain.delegation, parentHostedZoneId: parentZoneId } } as StageConfig['domain'],
+      });
       deps = { ...options.deps, loadStage: (dir, name) => withZone(options.deps.loadStage(dir, name)) };
       print(`parent zone ${loaded.domain.parentDomain} created as ${parentZoneId}`);
     }
@@ -106,30 +134,51 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const fixtures = new EmulatorFixtures(config.region);
 
     // 0. Bootstrap: CDK toolkit stack, OIDC provider, deploy and diff roles.
-    const b = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json`, (io) => bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps));
+    const b = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json`, (io) =>
+      bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps),
+    );
     report.bootstrap = b.json;
     const deployRole = await fixtures.roleTrust(deployRoleName(config.name));
     check(
       'bootstrap: CDK toolkit, OIDC provider, deploy role trusted by the stage environment only',
-      b.code === 0 && b.json?.cdkBootstrap === 'success' && deployRole.includes(`repo:${REHEARSAL_REPO}:environment:${config.deploy.githubEnvironment}`) && deployRole.includes('sts.amazonaws.com'),
+      b.code === 0 &&
+        b.json?.cdkBootstrap === 'success' &&
+        deployRole.includes(`repo:${REHEARSAL_REPO}:environment:${config.deploy.githubEnvironment}`) &&
+        deployRole.includes('sts.amazonaws.com'),
       `exit ${b.code}, cdk ${b.json?.cdkBootstrap}, OIDC provider ${b.json?.oidcProvider.existed ? 'existed' : 'created'}, ${deployRoleName(config.name)} trust: ${deployRole || 'missing'}`,
     );
-    const again = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json (again)`, (io) => bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps));
-    check('bootstrap again is a no-op', again.code === 0 && again.json?.cdkBootstrap === 'no-op', `exit ${again.code}, cdk ${again.json?.cdkBootstrap}, roles ${again.json?.roles.stacks.map((s) => s.outcome).join(',')}`);
+    const again = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json (again)`, (io) =>
+      bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps),
+    );
+    check(
+      'bootstrap again is a no-op',
+      again.code === 0 && again.json?.cdkBootstrap === 'no-op',
+      `exit ${again.code}, cdk ${again.json?.cdkBootstrap}, roles ${again.json?.roles.stacks.map((s) => s.outcome).join(',')}`,
+    );
 
     // 1. Deploy.
     const d1 = await run<DeployStageResult>(`deploy ${options.stage} --json`, (io) => deployCommand(common, io, deps));
     report.deploy = d1.json;
     const stacks = d1.json?.stacks ?? [];
     check('deploy exits 0', d1.code === 0, `exit ${d1.code}${d1.json?.failure ? `: ${d1.json.failure.reason}` : ''}`);
-    check('six stacks deployed', stacks.length === 6 && stacks.every((s) => s.outcome === 'deployed'), stacks.map((s) => `${s.stackName}=${s.outcome}`).join(', '));
-    const violations = stacks.flatMap((s) =>
-      s.dependsOn.filter((d) => {
-        const dep = stacks.find((x) => x.stackName === d);
-        return !dep || dep.finishedAt === undefined || s.startedAt === undefined || s.startedAt < dep.finishedAt;
-      }).map((d) => `${s.stackName} started before ${d} finished`),
+    check(
+      'six stacks deployed',
+      stacks.length === 6 && stacks.every((s) => s.outcome === 'deployed'),
+      stacks.map((s) => `${s.stackName}=${s.outcome}`).join(', '),
     );
-    check('dependency order', stacks.length > 0 && violations.length === 0, violations.join('; ') || `waves ${formatWaves(d1.json?.waves ?? [])}`);
+    const violations = stacks.flatMap((s) =>
+      s.dependsOn
+        .filter((d) => {
+          const dep = stacks.find((x) => x.stackName === d);
+          return !dep || dep.finishedAt === undefined || s.startedAt === undefined || s.startedAt < dep.finishedAt;
+        })
+        .map((d) => `${s.stackName} started before ${d} finished`),
+    );
+    check(
+      'dependency order',
+      stacks.length > 0 && violations.length === 0,
+      violations.join('; ') || `waves ${formatWaves(d1.json?.waves ?? [])}`,
+    );
     const parallel = (d1.json?.waves ?? []).some((w) => w.length > 1);
     check('independent stacks in parallel', parallel, `waves ${formatWaves(d1.json?.waves ?? [])}`);
     const outputsFile = path.join(root, outputsFilePath(config.name));
@@ -137,7 +186,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     let outputsDetail = '';
     try {
       const typed = readStageOutputs(config.name, JSON.parse(fs.readFileSync(outputsFile, 'utf8')));
-      outputsOk = Object.keys(OUTPUTS).every((k) => typeof typed[k as keyof typeof typed] === 'string' && typed[k as keyof typeof typed] !== '');
+      outputsOk = Object.keys(OUTPUTS).every(
+        (k) => typeof typed[k as keyof typeof typed] === 'string' && typed[k as keyof typeof typed] !== '',
+      );
       outputsDetail = `${Object.keys(OUTPUTS).length} outputs in ${outputsFilePath(config.name)}`;
     } catch (err) {
       outputsDetail = (err as Error).message;
@@ -152,7 +203,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       const typed = readStageOutputs(config.name, JSON.parse(fs.readFileSync(outputsFile, 'utf8')));
       const doc = validateDiscovery(JSON.parse(JSON.stringify(buildDiscoveryDocument(config, typed))), discoveryUrl(config));
       const { cluster } = stageEntries(doc);
-      kubeOk = JSON.stringify(cluster.cluster) === JSON.stringify({ server: typed.clusterEndpoint, 'certificate-authority-data': typed.clusterCertificateAuthorityData });
+      kubeOk =
+        JSON.stringify(cluster.cluster) ===
+        JSON.stringify({ server: typed.clusterEndpoint, 'certificate-authority-data': typed.clusterCertificateAuthorityData });
       kubeDetail = `context ${contextName(doc)}: server ${String(doc.clusterEndpoint)}`;
     } catch (err) {
       kubeDetail = (err as Error).message;
@@ -162,20 +215,32 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     // 2. Deploy again: nothing changed.
     const d2 = await run<DeployStageResult>(`deploy ${options.stage} --json (again)`, (io) => deployCommand(common, io, deps));
     report.redeploy = d2.json;
-    check('redeploy is a no-op', d2.code === 0 && d2.json?.noOp === true, `exit ${d2.code}, ${d2.json?.stacks.map((s) => s.outcome).join(',')} in ${d2.json?.seconds.toFixed(1)}s`);
+    check(
+      'redeploy is a no-op',
+      d2.code === 0 && d2.json?.noOp === true,
+      `exit ${d2.code}, ${d2.json?.stacks.map((s) => s.outcome).join(',')} in ${d2.json?.seconds.toFixed(1)}s`,
+    );
 
     // 3. Objects in the artifact bucket.
-    const bucket = JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'data')]?.[OUTPUTS.artifactBucketName.outputKey] as string;
+    const bucket = JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'data')]?.[
+      OUTPUTS.artifactBucketName.outputKey
+    ] as string;
     for (const key of ['metaflow/HelloFlow/1/_parameters/0/0.data', 'data/input.csv']) await fixtures.putObject(bucket, key, 'rehearsal');
 
     // The cluster's load balancer, as EKS Auto Mode creates one for a LoadBalancer Service (tagged
     // with the cluster, in the stage's subnets), and another cluster's, which must survive.
-    const subnets = (JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'vpc')]?.[OUTPUTS.privateSubnetIds.outputKey] ?? '').split(',').filter(Boolean);
+    const subnets = (
+      JSON.parse(fs.readFileSync(outputsFile, 'utf8'))[stackName(config.name, 'vpc')]?.[OUTPUTS.privateSubnetIds.outputKey] ?? ''
+    )
+      .split(',')
+      .filter(Boolean);
     const lbArn = await fixtures.createLoadBalancer('k8s-gateway-nlb', subnets, clusterName(config.name));
     const otherArn = await fixtures.createLoadBalancer('other-cluster-nlb', subnets.slice(0, 1), 'some-other-cluster');
 
     // 4. Tear down.
-    const td = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
+    const td = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json`, (io) =>
+      teardownCommand({ ...common, confirm: options.stage }, io, deps),
+    );
     report.teardown = td.json;
     check('teardown exits 0', td.code === 0, `exit ${td.code}${td.json?.error ? `: ${td.json.error}` : ''}`);
     const left: string[] = [];
@@ -184,15 +249,32 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const removedLb = td.json?.leftoversRemoved.some((l) => l.kind === 'load-balancer' && l.id === lbArn) ?? false;
     check(
       "cluster's load balancers removed first, others kept",
-      !!lbArn && removedLb && !lbsLeft.includes(lbArn) && lbsLeft.includes(otherArn) && td.err.indexOf("deleting the cluster's load balancers") >= 0 && td.err.indexOf("deleting the cluster's load balancers") < td.err.indexOf(': destroying'),
+      !!lbArn &&
+        removedLb &&
+        !lbsLeft.includes(lbArn) &&
+        lbsLeft.includes(otherArn) &&
+        td.err.indexOf("deleting the cluster's load balancers") >= 0 &&
+        td.err.indexOf("deleting the cluster's load balancers") < td.err.indexOf(': destroying'),
       `${removedLb ? 'removed' : 'NOT removed'} ${lbArn}; other cluster's ${lbsLeft.includes(otherArn) ? 'kept' : 'GONE'}`,
     );
     await fixtures.deleteLoadBalancer(otherArn);
-    check('every stack gone', stacks.length === 6 && left.length === 0, left.length ? `still there: ${left.join(', ')}` : `destroyed in order ${td.json?.destroyed.join(', ')}`);
+    check(
+      'every stack gone',
+      stacks.length === 6 && left.length === 0,
+      left.length ? `still there: ${left.join(', ')}` : `destroyed in order ${td.json?.destroyed.join(', ')}`,
+    );
     const survived = await fixtures.bucketVersions(bucket);
-    check('retained bucket and objects survive', survived === 2, survived === undefined ? `bucket ${bucket} is gone` : `${survived} objects in ${bucket}`);
+    check(
+      'retained bucket and objects survive',
+      survived === 2,
+      survived === undefined ? `bucket ${bucket} is gone` : `${survived} objects in ${bucket}`,
+    );
     const named = td.json?.retained.find((r) => r.physicalId === bucket && r.resourceType === 'AWS::S3::Bucket');
-    check('report names the retained bucket with commands', !!named && named.commands.some((c) => c.includes(`delete-bucket --bucket ${bucket}`)), named ? named.commands.join(' && ') : 'bucket not in the report');
+    check(
+      'report names the retained bucket with commands',
+      !!named && named.commands.some((c) => c.includes(`delete-bucket --bucket ${bucket}`)),
+      named ? named.commands.join(' && ') : 'bucket not in the report',
+    );
 
     // 5. A forced failure in a middle stack: another stack already exports a name it exports.
     const conflict = await conflictingExport(root, config, d1.json?.waves ?? []);
@@ -200,18 +282,30 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     else {
       await fixtures.createExportConflict('rehearsal-conflict', conflict.exportName);
       report.conflictStack = conflict.stackName;
-      const d3 = await run<DeployStageResult>(`deploy ${options.stage} --json (conflicting export)`, (io) => deployCommand(common, io, deps));
+      const d3 = await run<DeployStageResult>(`deploy ${options.stage} --json (conflicting export)`, (io) =>
+        deployCommand(common, io, deps),
+      );
       report.failedDeploy = d3.json;
       const f = d3.json?.failure;
       check('failed deploy exits 1', d3.code === 1, `exit ${d3.code}`);
-      check('failure names the middle stack and the reason', f?.stackName === conflict.stackName && /export/i.test(f?.reason ?? ''), f ? `${f.stackName}: ${f.reason}` : 'no failure reported');
+      check(
+        'failure names the middle stack and the reason',
+        f?.stackName === conflict.stackName && /export/i.test(f?.reason ?? ''),
+        f ? `${f.stackName}: ${f.reason}` : 'no failure reported',
+      );
       const later = (d3.json?.stacks ?? []).filter((s) => s.wave > conflict.wave);
       const attempted = later.filter((s) => s.outcome !== 'not-attempted');
       const exist: string[] = [];
       for (const s of later) if (await aws.describeStack(s.stackName)) exist.push(s.stackName);
-      check('later stacks not attempted', later.length > 0 && attempted.length === 0 && exist.length === 0, `${later.map((s) => `${s.stackName}=${s.outcome}`).join(', ')}${exist.length ? `; exist: ${exist.join(', ')}` : ''}`);
+      check(
+        'later stacks not attempted',
+        later.length > 0 && attempted.length === 0 && exist.length === 0,
+        `${later.map((s) => `${s.stackName}=${s.outcome}`).join(', ')}${exist.length ? `; exist: ${exist.join(', ')}` : ''}`,
+      );
       await fixtures.deleteStack('rehearsal-conflict');
-      const cleanup = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json (cleanup)`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, deps));
+      const cleanup = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json (cleanup)`, (io) =>
+        teardownCommand({ ...common, confirm: options.stage }, io, deps),
+      );
       check('cleanup after the failure', cleanup.code === 0, `exit ${cleanup.code}`);
     }
 
@@ -219,25 +313,42 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const prodDeps: DeliveryDeps = { ...deps, loadStage: (dir, name) => ({ ...deps.loadStage(dir, name), isProd: true }) };
     const dp = await run<DeployStageResult>(`deploy ${options.stage} --json (as prod)`, (io) => deployCommand(common, io, prodDeps));
     check('prod-flavoured deploy', dp.code === 0, `exit ${dp.code}`);
-    const refused = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} (prod, no --allow-prod)`, (io) => teardownCommand({ ...common, confirm: options.stage }, io, prodDeps));
+    const refused = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} (prod, no --allow-prod)`, (io) =>
+      teardownCommand({ ...common, confirm: options.stage }, io, prodDeps),
+    );
     const after: string[] = [];
     for (const s of stacks) if (await aws.describeStack(s.stackName)) after.push(s.stackName);
     report.prodRefusal = { code: refused.code, stderr: refused.err, stacksAfter: after };
-    check('prod teardown without --allow-prod deletes nothing', refused.code === 1 && /--allow-prod/.test(refused.err) && after.length === 6, `exit ${refused.code}, ${after.length} stacks remain`);
+    check(
+      'prod teardown without --allow-prod deletes nothing',
+      refused.code === 1 && /--allow-prod/.test(refused.err) && after.length === 6,
+      `exit ${refused.code}, ${after.length} stacks remain`,
+    );
     const prodBucket = dp.json?.outputs?.[stackName(config.name, 'data')]?.[OUTPUTS.artifactBucketName.outputKey];
     if (prodBucket) await fixtures.putObject(prodBucket, 'metaflow/x', 'v1');
-    const allowed = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --allow-prod --purge-retained --json`, (io) =>
-      teardownCommand({ ...common, confirm: options.stage, allowProd: true, purgeRetained: true }, io, prodDeps),
+    const allowed = await run<TeardownResult>(
+      `teardown ${options.stage} --confirm ${options.stage} --allow-prod --purge-retained --json`,
+      (io) => teardownCommand({ ...common, confirm: options.stage, allowProd: true, purgeRetained: true }, io, prodDeps),
     );
     report.purgeTeardown = allowed.json;
-    check('prod teardown with --allow-prod (termination protection lifted)', allowed.code === 0 && (allowed.json?.remaining.length ?? 1) === 0, `exit ${allowed.code}${allowed.json?.error ? `: ${allowed.json.error}` : ''}`);
+    check(
+      'prod teardown with --allow-prod (termination protection lifted)',
+      allowed.code === 0 && (allowed.json?.remaining.length ?? 1) === 0,
+      `exit ${allowed.code}${allowed.json?.error ? `: ${allowed.json.error}` : ''}`,
+    );
     const bucketGone = !!prodBucket && (await fixtures.bucketVersions(prodBucket)) === undefined;
-    const purged = (allowed.json?.retained ?? []).filter((r) => r.purged).map((r) => `${r.resourceType} ${r.physicalId}${r.note ? ` (${r.note})` : ''}`);
+    const purged = (allowed.json?.retained ?? [])
+      .filter((r) => r.purged)
+      .map((r) => `${r.resourceType} ${r.physicalId}${r.note ? ` (${r.note})` : ''}`);
     check('--purge-retained removes the bucket with its versions', !!prodBucket && bucketGone, purged.join('; ') || 'nothing purged');
     const clusters = (allowed.json?.retained ?? []).filter((r) => r.resourceType === 'AWS::RDS::DBCluster');
     for (const c of clusters) {
       const snapshot = finalSnapshotId(c.physicalId);
-      check('--purge-retained keeps a final database snapshot', c.purged && (await clusterSnapshotExists(config.region, snapshot)), `${c.physicalId}: ${c.note}`);
+      check(
+        '--purge-retained keeps a final database snapshot',
+        c.purged && (await clusterSnapshotExists(config.region, snapshot)),
+        `${c.physicalId}: ${c.note}`,
+      );
     }
   } catch (err) {
     check('rehearsal ran to the end', false, (err as Error).stack ?? String(err));
@@ -251,14 +362,24 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
 }
 
 /** A stack of a middle wave that exports a value (cross-stack reference), read from the synthesized assembly. */
-async function conflictingExport(root: string, config: StageConfig, waves: string[][]): Promise<{ stackName: string; exportName: string; wave: number } | undefined> {
+async function conflictingExport(
+  root: string,
+  config: StageConfig,
+  waves: string[][],
+): Promise<{ stackName: string; exportName: string; wave: number } | undefined> {
   const dir = path.join(root, 'cdk.out', config.name);
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string; properties?: { stackName?: string; templateFile?: string } }> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string; properties?: { stackName?: string; templateFile?: string } }>;
+  };
   for (let w = 1; w < waves.length - 1; w++) {
     for (const name of waves[w]) {
-      const art = Object.entries(manifest.artifacts).find(([id, a]) => a.type === 'aws:cloudformation:stack' && (a.properties?.stackName ?? id) === name)?.[1];
+      const art = Object.entries(manifest.artifacts).find(
+        ([id, a]) => a.type === 'aws:cloudformation:stack' && (a.properties?.stackName ?? id) === name,
+      )?.[1];
       if (!art?.properties?.templateFile) continue;
-      const template = JSON.parse(fs.readFileSync(path.join(dir, art.properties.templateFile), 'utf8')) as { Outputs?: Record<string, { Export?: { Name?: unknown } }> };
+      const template = JSON.parse(fs.readFileSync(path.join(dir, art.properties.templateFile), 'utf8')) as {
+        Outputs?: Record<string, { Export?: { Name?: unknown } }>;
+      };
       const exportName = Object.values(template.Outputs ?? {})
         .map((o) => o.Export?.Name)
         .find((n): n is string => typeof n === 'string');

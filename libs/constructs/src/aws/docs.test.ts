@@ -15,7 +15,12 @@ function tableAfter(heading: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(' | ').map((c) => c.trim().replace(/^`|`$/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>')));
+    rows.push(
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim().replace(/^`|`$/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>')),
+    );
   }
   return rows;
 }

@@ -41,10 +41,7 @@ describe('stacks', () => {
 describe('dependencies are the real data dependencies, nothing stricter', () => {
   const deps = (stage: BuiltStage) =>
     Object.fromEntries(
-      STACK_KINDS.map((kind) => [
-        kind,
-        stage.stacks[kind].dependencies.map((d) => d.stackName.replace(/^dev-/, '')).sort(),
-      ]),
+      STACK_KINDS.map((kind) => [kind, stage.stacks[kind].dependencies.map((d) => d.stackName.replace(/^dev-/, '')).sort()]),
     );
 
   test('graph', () => {
@@ -76,7 +73,13 @@ describe('tags', () => {
         const tags = r.Properties?.Tags;
         if (!Array.isArray(tags)) continue;
         checked++;
-        expect({ id, tags }).toEqual({ id, tags: expect.arrayContaining([{ Key: STAGE_TAG, Value: 'dev' }, { Key: 'team', Value: 'ml-platform' }]) });
+        expect({ id, tags }).toEqual({
+          id,
+          tags: expect.arrayContaining([
+            { Key: STAGE_TAG, Value: 'dev' },
+            { Key: 'team', Value: 'ml-platform' },
+          ]),
+        });
       }
     }
     expect(checked).toBeGreaterThan(30);
@@ -120,9 +123,18 @@ describe('hermetic synth (no credentials, no network, no lookups)', () => {
       makeStageConfig({
         name: 'cross',
         isProd: true,
-        domain: { delegation: { mode: 'cross-account', parentHostedZoneId: 'Z0000000000EXAMPLE000', delegationRoleArn: 'arn:aws:iam::333333333333:role/delegate' } },
+        domain: {
+          delegation: {
+            mode: 'cross-account',
+            parentHostedZoneId: 'Z0000000000EXAMPLE000',
+            delegationRoleArn: 'arn:aws:iam::333333333333:role/delegate',
+          },
+        },
         network: { natGateways: 3, vpcEndpoints: ['s3', 'ecr.api', 'ecr.dkr', 'sts', 'logs', 'secretsmanager', 'eks-auth'] },
-        cluster: { publicEndpoint: false, accessPrincipals: [{ arn: 'arn:aws:iam::222222222222:role/dev', access: 'edit', namespaces: ['metaflow-jobs'] }] },
+        cluster: {
+          publicEndpoint: false,
+          accessPrincipals: [{ arn: 'arn:aws:iam::222222222222:role/dev', access: 'edit', namespaces: ['metaflow-jobs'] }],
+        },
         ingress: { allowedCidrs: ['198.51.100.0/24'] },
       }),
       makeStageConfig({ name: 'manual', domain: { delegation: { mode: 'manual' } }, network: { natGateways: 0 } }),
@@ -135,7 +147,8 @@ describe('hermetic synth (no credentials, no network, no lookups)', () => {
   });
 
   afterAll(() => {
-    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_') || key.startsWith('CDK_') || key === 'HOME') delete process.env[key];
+    for (const key of Object.keys(process.env))
+      if (key.startsWith('AWS_') || key.startsWith('CDK_') || key === 'HOME') delete process.env[key];
     Object.assign(process.env, saved);
   });
 
@@ -170,6 +183,8 @@ describe('hermetic synth (no credentials, no network, no lookups)', () => {
     ec2.Vpc.fromLookup(stack, 'Vpc', { vpcId: 'vpc-123' });
     const assembly = app.synth();
     expect(() => assertHermetic('lookup', assembly)).toThrow(HermeticSynthError);
-    expect(() => assertHermetic('lookup', assembly)).toThrow(/stage 'lookup': synthesis needs AWS lookups \(vpc-provider for .*\)\. Synthesis is hermetic/);
+    expect(() => assertHermetic('lookup', assembly)).toThrow(
+      /stage 'lookup': synthesis needs AWS lookups \(vpc-provider for .*\)\. Synthesis is hermetic/,
+    );
   });
 });

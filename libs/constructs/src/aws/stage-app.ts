@@ -112,5 +112,9 @@ export function synthStage(config: StageConfig, options: SynthStageOptions = {})
 /** Throws `HermeticSynthError` when the assembly recorded context lookups (missing context). */
 export function assertHermetic(stage: string, assembly: cxapi.CloudAssembly): void {
   const missing = assembly.manifest.missing ?? [];
-  if (missing.length > 0) throw new HermeticSynthError(stage, missing.map((m) => `${m.provider} for ${m.key}`));
+  if (missing.length > 0)
+    throw new HermeticSynthError(
+      stage,
+      missing.map((m) => `${m.provider} for ${m.key}`),
+    );
 }

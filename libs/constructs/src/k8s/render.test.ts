@@ -32,7 +32,13 @@ describe('schema validation', () => {
   });
 
   it('leaves only the pinned kinds without a schema', () => {
-    const unvalidated = [...new Set(all(deployed).filter((o) => !hasSchema(o)).map(kindKey))].sort();
+    const unvalidated = [
+      ...new Set(
+        all(deployed)
+          .filter((o) => !hasSchema(o))
+          .map(kindKey),
+      ),
+    ].sort();
     expect(unvalidated).toEqual([...KINDS_WITHOUT_SCHEMA].sort());
   });
 });
@@ -51,7 +57,11 @@ describe('objects', () => {
   });
 
   it('renders every namespace that an object, a subject, a release or a ServiceAccount refers to', () => {
-    const rendered = new Set(all(deployed).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+    const rendered = new Set(
+      all(deployed)
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => o.metadata.name),
+    );
     const referenced = new Set<string>();
     for (const o of all(deployed)) {
       if (o.metadata.namespace) referenced.add(o.metadata.namespace);
@@ -85,7 +95,12 @@ describe('security properties', () => {
 
   it('renders no Secret objects: every secret comes through External Secrets', () => {
     expect(all(deployed).filter((o) => o.kind === 'Secret')).toEqual([]);
-    expect(all(deployed).filter((o) => o.kind === 'ExternalSecret').map((o) => o.metadata.name).sort()).toEqual(['metaflow-database', 'metaflow-gateway-oidc']);
+    expect(
+      all(deployed)
+        .filter((o) => o.kind === 'ExternalSecret')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['metaflow-database', 'metaflow-gateway-oidc']);
   });
 
   it('passes secret-looking settings only through secretKeyRef, never as literals', () => {
@@ -95,7 +110,10 @@ describe('security properties', () => {
       .flatMap((c) => c.env ?? [])
       .filter((e) => sensitive.test(e.name) && e.value !== undefined);
     expect(literals).toEqual([]);
-    const pswd = workloads().flatMap(containers).flatMap((c) => c.env ?? []).filter((e) => e.name === 'MF_METADATA_DB_PSWD');
+    const pswd = workloads()
+      .flatMap(containers)
+      .flatMap((c) => c.env ?? [])
+      .filter((e) => e.name === 'MF_METADATA_DB_PSWD');
     expect(pswd.length).toBeGreaterThan(0);
     for (const e of pswd) expect(e.valueFrom).toEqual({ secretKeyRef: { name: 'metaflow-database', key: 'password' } });
   });
@@ -109,11 +127,18 @@ describe('security properties', () => {
   });
 
   it('sets no METAFLOW_SERVICE_HEADERS on any container', () => {
-    expect(workloads().flatMap(containers).flatMap((c) => c.env ?? []).map((e) => e.name)).not.toContain('METAFLOW_SERVICE_HEADERS');
+    expect(
+      workloads()
+        .flatMap(containers)
+        .flatMap((c) => c.env ?? [])
+        .map((e) => e.name),
+    ).not.toContain('METAFLOW_SERVICE_HEADERS');
   });
 
   it('pins every image to a version, never :latest', () => {
-    const images = workloads().flatMap(containers).map((c) => c.image);
+    const images = workloads()
+      .flatMap(containers)
+      .map((c) => c.image);
     expect(images.length).toBeGreaterThan(3);
     for (const image of images) expect(image).toMatch(/^[^:]+(:[0-9A-Za-z][\w.-]*)$/);
     expect(images.filter((i) => /:latest$/.test(i))).toEqual([]);
@@ -143,9 +168,15 @@ describe('the repository stage files', () => {
   });
 
   it('renders every stage file into objects that all pass schema validation', () => {
-    const failures = stages.flatMap((s) =>
-      s.rendered.flatMap((r) => all(r).filter(hasSchema).map((o) => [`${s.name} ${kindKey(o)} ${o.metadata.name}`, schemaErrors(o)])),
-    ).filter(([, err]) => err !== undefined);
+    const failures = stages
+      .flatMap((s) =>
+        s.rendered.flatMap((r) =>
+          all(r)
+            .filter(hasSchema)
+            .map((o) => [`${s.name} ${kindKey(o)} ${o.metadata.name}`, schemaErrors(o)]),
+        ),
+      )
+      .filter(([, err]) => err !== undefined);
     expect(failures).toEqual([]);
   });
 

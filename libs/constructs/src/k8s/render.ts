@@ -58,51 +58,81 @@ type ComponentBuilder = (chart: Construct, ctx: StageContext) => void;
 
 /** The components, in apply order: each is one cdk8s chart and one file. */
 const COMPONENTS: ReadonlyArray<readonly [string, ComponentBuilder]> = [
-  ['namespaces', (c) => {
-    addNamespaces(c);
-  }],
-  ['compute', (c, ctx) => {
-    addNodeClass(c, ctx);
-    addNodePools(c, ctx);
-  }],
-  ['secrets', (c, ctx) => {
-    addClusterSecretStore(c, ctx);
-    addDatabaseExternalSecret(c, ctx);
-    addGatewayClientSecret(c, ctx);
-  }],
-  ['policy', (c) => {
-    addNetworkPolicyController(c);
-    addKyvernoPolicies(c);
-    addNetworkPolicies(c);
-  }],
-  ['service-accounts', (c) => {
-    addServiceAccounts(c);
-  }],
-  ['argo', (c) => {
-    addWorkflowRbac(c);
-    addSensorRbac(c);
-    addUserRbac(c);
-    addEventBus(c);
-    addWebhookEventSource(c);
-  }],
-  ['metaflow-migrations', (c, ctx) => {
-    addMigrationJob(c, ctx);
-  }],
-  ['metaflow', (c, ctx) => {
-    addMetadataService(c, ctx);
-    addUiBackend(c, ctx);
-    addUiStatic(c, ctx);
-  }],
-  ['gateway', (c, ctx) => {
-    addEnvoyProxy(c, ctx);
-    addGatewayClass(c);
-    addGateway(c, ctx);
-    addRoutes(c, ctx);
-    addSecurityPolicies(c, ctx);
-  }],
-  ['discovery', (c, ctx) => {
-    addDiscoveryRoute(c, ctx);
-  }],
+  [
+    'namespaces',
+    (c) => {
+      addNamespaces(c);
+    },
+  ],
+  [
+    'compute',
+    (c, ctx) => {
+      addNodeClass(c, ctx);
+      addNodePools(c, ctx);
+    },
+  ],
+  [
+    'secrets',
+    (c, ctx) => {
+      addClusterSecretStore(c, ctx);
+      addDatabaseExternalSecret(c, ctx);
+      addGatewayClientSecret(c, ctx);
+    },
+  ],
+  [
+    'policy',
+    (c) => {
+      addNetworkPolicyController(c);
+      addKyvernoPolicies(c);
+      addNetworkPolicies(c);
+    },
+  ],
+  [
+    'service-accounts',
+    (c) => {
+      addServiceAccounts(c);
+    },
+  ],
+  [
+    'argo',
+    (c) => {
+      addWorkflowRbac(c);
+      addSensorRbac(c);
+      addUserRbac(c);
+      addEventBus(c);
+      addWebhookEventSource(c);
+    },
+  ],
+  [
+    'metaflow-migrations',
+    (c, ctx) => {
+      addMigrationJob(c, ctx);
+    },
+  ],
+  [
+    'metaflow',
+    (c, ctx) => {
+      addMetadataService(c, ctx);
+      addUiBackend(c, ctx);
+      addUiStatic(c, ctx);
+    },
+  ],
+  [
+    'gateway',
+    (c, ctx) => {
+      addEnvoyProxy(c, ctx);
+      addGatewayClass(c);
+      addGateway(c, ctx);
+      addRoutes(c, ctx);
+      addSecurityPolicies(c, ctx);
+    },
+  ],
+  [
+    'discovery',
+    (c, ctx) => {
+      addDiscoveryRoute(c, ctx);
+    },
+  ],
 ];
 
 /** Renders a stage's manifests and release list from its config and deployed (or placeholder) outputs. */

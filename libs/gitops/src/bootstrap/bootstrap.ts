@@ -9,7 +9,9 @@ import { bootstrapCdk } from './cdk-bootstrap';
  * `ssh://git@github.com/org/name.git`); undefined when it is not one.
  */
 export function parseGitHubRepository(url: string): string | undefined {
-  const m = /^(?:git@[^:]+:|ssh:\/\/git@[^/]+\/|https?:\/\/(?:[^@/]+@)?[^/]+\/)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.trim());
+  const m = /^(?:git@[^:]+:|ssh:\/\/git@[^/]+\/|https?:\/\/(?:[^@/]+@)?[^/]+\/)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(
+    url.trim(),
+  );
   return m ? `${m[1]}/${m[2]}` : undefined;
 }
 

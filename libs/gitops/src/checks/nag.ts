@@ -25,7 +25,12 @@ export function checkNag(assemblyDir: string): CheckResult {
     return {
       name: 'cdk-nag',
       status: 'fail',
-      findings: [{ rule: 'nag-report-missing', message: `${NAG_REPORT_FILE} not found in ${assemblyDir}: synthesize with 'mfctl synth' (cdk-nag on)` }],
+      findings: [
+        {
+          rule: 'nag-report-missing',
+          message: `${NAG_REPORT_FILE} not found in ${assemblyDir}: synthesize with 'mfctl synth' (cdk-nag on)`,
+        },
+      ],
       notes: [],
     };
   }
@@ -46,7 +51,12 @@ export function checkNag(assemblyDir: string): CheckResult {
       });
     }
     if (!ack.reason || ack.reason.trim().length === 0) {
-      findings.push({ stack: stackOfPath(ack.constructPath), rule: 'acknowledgement-without-reason', message: `${ack.ruleId} has no reason`, location: ack.constructPath });
+      findings.push({
+        stack: stackOfPath(ack.constructPath),
+        rule: 'acknowledgement-without-reason',
+        message: `${ack.ruleId} has no reason`,
+        location: ack.constructPath,
+      });
     }
   }
   const notes = report.acknowledgements.map((a) => `acknowledged ${a.ruleId} at ${a.constructPath}: ${a.reason}`);

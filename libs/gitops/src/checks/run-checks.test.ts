@@ -24,7 +24,9 @@ beforeAll(() => {
     makeStageConfig({
       name: 'prod',
       isProd: true,
-      domain: { delegation: { mode: 'cross-account', parentHostedZoneId: 'Z0PARENT', delegationRoleArn: 'arn:aws:iam::333333333333:role/delegate' } },
+      domain: {
+        delegation: { mode: 'cross-account', parentHostedZoneId: 'Z0PARENT', delegationRoleArn: 'arn:aws:iam::333333333333:role/delegate' },
+      },
     }),
     { outdir: root },
   ).directory;
@@ -71,7 +73,12 @@ describe('a freshly synthesized stage', () => {
     const seed = ['vpc', 'dns', 'data', 'auth', 'eks', 'ingress'].map((k) => `dev-${k}`);
     expect(deployOrder(stacks, seed).map((s) => s.stackName)).toEqual(seed);
     const nodes = stacks.map((s) => ({ name: s.stackName, dependsOn: s.dependencies }));
-    expect(planDeployWaves(nodes).map((wave) => [...wave].sort())).toEqual([['dev-auth', 'dev-dns', 'dev-vpc'], ['dev-data'], ['dev-eks'], ['dev-ingress']]);
+    expect(planDeployWaves(nodes).map((wave) => [...wave].sort())).toEqual([
+      ['dev-auth', 'dev-dns', 'dev-vpc'],
+      ['dev-data'],
+      ['dev-eks'],
+      ['dev-ingress'],
+    ]);
   });
 });
 
@@ -95,7 +102,13 @@ describe('each check fails on what it is for', () => {
     expect(text).toContain('"ClientSecret"');
     fs.writeFileSync(file, text.replace('"ClientSecret"', '"ClientSecretValue"'));
     const result = check(runChecks({ assemblyDir: dir }).checks, 'cfn-lint');
-    expect(result.findings).toEqual([expect.objectContaining({ stack: 'dev-auth', rule: 'E1022', message: "'ClientSecretValue' is not one of ['ClientSecret', 'Name', 'ClientId'] in ['us-west-2']" })]);
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        stack: 'dev-auth',
+        rule: 'E1022',
+        message: "'ClientSecretValue' is not one of ['ClientSecret', 'Name', 'ClientId'] in ['us-west-2']",
+      }),
+    ]);
   });
 
   test('a missing cfn-lint is a visible skip, not a pass', () => {
@@ -127,14 +140,21 @@ describe('each check fails on what it is for', () => {
       t.Resources.Emptier = { Type: 'Custom::S3AutoDeleteObjects', Properties: { ServiceToken: 'arn' } };
     });
     const result = check(runChecks({ assemblyDir: dir, cfnLint: false }).checks, 'custom-resources');
-    expect(result.findings).toEqual([{ stack: 'dev-data', rule: 'custom-resource', message: expect.stringContaining('Custom::S3AutoDeleteObjects'), location: 'Emptier' }]);
+    expect(result.findings).toEqual([
+      { stack: 'dev-data', rule: 'custom-resource', message: expect.stringContaining('Custom::S3AutoDeleteObjects'), location: 'Emptier' },
+    ]);
   });
 
   test('an unacknowledged cdk-nag finding and a stale acknowledgement both fail', () => {
     const dir = copyOf(same);
     const file = path.join(dir, 'nag-report.json');
     const report = JSON.parse(fs.readFileSync(file, 'utf8'));
-    report.findings.push({ ruleId: 'AwsSolutions-S10', description: 'no TLS', severity: 'error', constructPath: 'dev-data/Artifacts/Resource' });
+    report.findings.push({
+      ruleId: 'AwsSolutions-S10',
+      description: 'no TLS',
+      severity: 'error',
+      constructPath: 'dev-data/Artifacts/Resource',
+    });
     report.acknowledgements[0].matched = 0;
     fs.writeFileSync(file, JSON.stringify(report));
     const result = check(runChecks({ assemblyDir: dir, cfnLint: false }).checks, 'cdk-nag');

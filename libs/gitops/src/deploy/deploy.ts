@@ -72,7 +72,9 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
   try {
     const waves = planDeployWaves(assembly.stacks);
     const concurrency = options.concurrency ?? 4;
-    host.line(`${config.name}: ${assembly.stacks.length} stacks in ${waves.length} waves (concurrency ${concurrency}): ${formatWaves(waves)}`);
+    host.line(
+      `${config.name}: ${assembly.stacks.length} stacks in ${waves.length} waves (concurrency ${concurrency}): ${formatWaves(waves)}`,
+    );
 
     let error: unknown;
     let outputs: RawStackOutputs | undefined;
@@ -92,11 +94,15 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
     }
 
     const deps = new Map(assembly.stacks.map((s) => [s.name, s.dependsOn]));
-    const stacks = waves.flatMap((wave, i) => wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), error !== undefined)));
+    const stacks = waves.flatMap((wave, i) =>
+      wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), error !== undefined)),
+    );
     const seconds = host.elapsed();
     if (error !== undefined || !outputs) {
       const failure = describeFailure(error, stacks, host);
-      host.line(`${config.name}: FAILED at ${failure.stackName}${failure.logicalId ? ` (${failure.logicalId}, ${failure.resourceType})` : ''}: ${failure.reason}`);
+      host.line(
+        `${config.name}: FAILED at ${failure.stackName}${failure.logicalId ? ` (${failure.logicalId}, ${failure.resourceType})` : ''}: ${failure.reason}`,
+      );
       const skipped = stacks.filter((s) => s.outcome === 'not-attempted').map((s) => s.stackName);
       if (skipped.length > 0) host.line(`${config.name}: not attempted: ${skipped.join(', ')}`);
       return { ok: false, stage: config.name, waves, stacks, noOp: false, seconds, failure };
@@ -104,7 +110,11 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
 
     writeOutputsFile(options.outputsFile, outputs);
     const noOp = stacks.every((s) => s.outcome === 'no-op');
-    host.line(noOp ? `${config.name}: nothing changed: all ${stacks.length} stacks up to date (no-op)` : `${config.name}: deployed ${stacks.filter((s) => s.outcome === 'deployed').length} of ${stacks.length} stacks`);
+    host.line(
+      noOp
+        ? `${config.name}: nothing changed: all ${stacks.length} stacks up to date (no-op)`
+        : `${config.name}: deployed ${stacks.filter((s) => s.outcome === 'deployed').length} of ${stacks.length} stacks`,
+    );
     host.line(`${config.name}: outputs written to ${options.outputsFile}`);
     return { ok: true, stage: config.name, waves, stacks, noOp, seconds, outputsFile: options.outputsFile, outputs };
   } finally {

@@ -15,7 +15,13 @@ describe('planDeployWaves', () => {
   });
 
   it('is a single wave per stack for a chain', () => {
-    expect(planDeployWaves([{ name: 'a', dependsOn: [] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: ['b'] }])).toEqual([['a'], ['b'], ['c']]);
+    expect(
+      planDeployWaves([
+        { name: 'a', dependsOn: [] },
+        { name: 'b', dependsOn: ['a'] },
+        { name: 'c', dependsOn: ['b'] },
+      ]),
+    ).toEqual([['a'], ['b'], ['c']]);
   });
 
   it('reverses for destroy', () => {
@@ -24,7 +30,13 @@ describe('planDeployWaves', () => {
   });
 
   it('names the stacks of a cycle', () => {
-    expect(() => planDeployWaves([{ name: 'a', dependsOn: ['b'] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: [] }])).toThrow('dependency cycle between stacks: a, b');
+    expect(() =>
+      planDeployWaves([
+        { name: 'a', dependsOn: ['b'] },
+        { name: 'b', dependsOn: ['a'] },
+        { name: 'c', dependsOn: [] },
+      ]),
+    ).toThrow('dependency cycle between stacks: a, b');
   });
 
   it('rejects a dependency outside the stage', () => {

@@ -75,7 +75,11 @@ describe('findAffected (git)', () => {
   let repo: TempRepo;
   beforeAll(() => {
     repo = new TempRepo();
-    repo.write('environments/dev.yaml', 'a: 1\n').write('environments/prod.yaml', 'a: 1\n').write('libs/x.ts', 'x\n').write('docs/a.md', 'a\n');
+    repo
+      .write('environments/dev.yaml', 'a: 1\n')
+      .write('environments/prod.yaml', 'a: 1\n')
+      .write('libs/x.ts', 'x\n')
+      .write('docs/a.md', 'a\n');
     repo.commit('base');
     repo.git('checkout', '-q', '-b', 'feature');
   });

@@ -80,7 +80,11 @@ function summarizePaths(paths: readonly string[], max = 3): string {
  * The pure part: which stages a set of changed files affects, and why. `headStages` are the stages
  * that exist after the change; deleted stage files add their stage as `removed`.
  */
-export function affectedStages(files: readonly ChangedFile[], headStages: readonly string[], requested: readonly string[] = []): { stages: AffectedStage[]; unaffected: string[] } {
+export function affectedStages(
+  files: readonly ChangedFile[],
+  headStages: readonly string[],
+  requested: readonly string[] = [],
+): { stages: AffectedStage[]; unaffected: string[] } {
   const shared = files.filter((f) => classifyPath(f.path).kind === 'shared').map((f) => f.path);
   const byStage = new Map<string, { change: AffectedStage['change']; reasons: string[] }>();
   const entry = (stage: string) => {
@@ -115,7 +119,11 @@ export function affectedStages(files: readonly ChangedFile[], headStages: readon
 }
 
 /** Stages affected between the merge-base of `baseRef` and `headRef`, read from git. */
-export function findAffected(repoDir: string, baseRef: string, opts: { headRef?: string; stages?: readonly string[] } = {}): AffectedResult {
+export function findAffected(
+  repoDir: string,
+  baseRef: string,
+  opts: { headRef?: string; stages?: readonly string[] } = {},
+): AffectedResult {
   const headSha = resolveCommit(repoDir, opts.headRef ?? 'HEAD');
   resolveCommit(repoDir, baseRef);
   const baseSha = mergeBase(repoDir, baseRef, headSha);

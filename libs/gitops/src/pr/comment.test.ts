@@ -10,7 +10,8 @@ import { sectionBoundary } from './truncate';
 describe('sticky comment against a GitHub API double', () => {
   let gh: GitHubDouble;
   const warnings: string[] = [];
-  const client = () => githubClient(githubContext({ GITHUB_TOKEN: 'ghs_test', GITHUB_API_URL: gh.url }), (m) => warnings.push(m), { retryBaseMs: 1 });
+  const client = () =>
+    githubClient(githubContext({ GITHUB_TOKEN: 'ghs_test', GITHUB_API_URL: gh.url }), (m) => warnings.push(m), { retryBaseMs: 1 });
   const target = { owner: 'acme', repo: 'platform', pr: 7 };
 
   beforeEach(async () => {
@@ -66,7 +67,11 @@ describe('sticky comment against a GitHub API double', () => {
   });
 
   it('cuts an oversized body at a section boundary', async () => {
-    const body = [COMMENT_MARKER, '\nsummary\n', ...Array.from({ length: 40 }, (_, i) => `${sectionBoundary(0)}section ${i} ${'x'.repeat(2000)}\n`)].join('');
+    const body = [
+      COMMENT_MARKER,
+      '\nsummary\n',
+      ...Array.from({ length: 40 }, (_, i) => `${sectionBoundary(0)}section ${i} ${'x'.repeat(2000)}\n`),
+    ].join('');
     const r = await upsertStickyComment(client(), target, body, { warn: () => undefined, limit: 20_000, runLink: 'http://run/1' });
     expect(r.truncated).toBe(true);
     const posted = gh.comments.get(7)![0].body;
@@ -83,7 +88,18 @@ describe('event and summary', () => {
 
   it('reads the PR number, labels and fork flag from the event payload', () => {
     const p = path.join(dir, 'event.json');
-    fs.writeFileSync(p, JSON.stringify({ number: 9, pull_request: { number: 9, labels: [{ name: 'allow-destructive' }], head: { repo: { full_name: 'fork/platform' } }, base: { repo: { full_name: 'acme/platform' } } } }));
+    fs.writeFileSync(
+      p,
+      JSON.stringify({
+        number: 9,
+        pull_request: {
+          number: 9,
+          labels: [{ name: 'allow-destructive' }],
+          head: { repo: { full_name: 'fork/platform' } },
+          base: { repo: { full_name: 'acme/platform' } },
+        },
+      }),
+    );
     expect(readPullRequestEvent(p)).toEqual({ number: 9, labels: ['allow-destructive'], isFork: true });
     expect(readPullRequestEvent(undefined)).toBeUndefined();
     expect(() => readPullRequestEvent(path.join(dir, 'missing.json'))).toThrow('cannot read the event payload');
@@ -97,6 +113,6 @@ describe('event and summary', () => {
     const text = fs.readFileSync(p, 'utf8');
     expect(text.startsWith('before\n')).toBe(true);
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024 * 1024);
-    expect(text).toContain("This summary was cut");
+    expect(text).toContain('This summary was cut');
   });
 });

@@ -39,15 +39,30 @@ export async function upsertStickyComment(
 ): Promise<StickyCommentResult> {
   const prepared = prepareCommentBody(body, opts.runLink, opts.limit);
   try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.pr, per_page: 100 });
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.pr,
+      per_page: 100,
+    });
     // Only a bot's comment counts: anyone can paste the marker into a comment of their own, and
     // updating theirs would let them edit "our" plan afterwards.
     const mine = comments.filter((c) => c.body?.includes(COMMENT_MARKER) && c.user?.type === 'Bot').sort((a, b) => a.id - b.id)[0];
     if (mine) {
-      const res = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: mine.id, body: prepared.body });
+      const res = await octokit.rest.issues.updateComment({
+        owner: target.owner,
+        repo: target.repo,
+        comment_id: mine.id,
+        body: prepared.body,
+      });
       return { action: 'updated', commentId: res.data.id, url: res.data.html_url, truncated: prepared.truncated };
     }
-    const res = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.pr, body: prepared.body });
+    const res = await octokit.rest.issues.createComment({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.pr,
+      body: prepared.body,
+    });
     return { action: 'created', commentId: res.data.id, url: res.data.html_url, truncated: prepared.truncated };
   } catch (err) {
     if (httpStatus(err) === 403) {

@@ -9,7 +9,14 @@ describe('lastSuccessfulDeploy', () => {
   let c1: string, c2: string, c3: string;
   const target = { owner: 'acme', repo: 'platform', workflow: 'deploy.yml', branch: 'main' };
   const client = () => githubClient(githubContext({ GITHUB_TOKEN: 't', GITHUB_API_URL: gh.url }), () => undefined, { retryBaseMs: 1 });
-  const run = (id: number, sha: string, conclusion: string, event = 'push') => ({ id, head_sha: sha, status: 'completed', conclusion, event, head_branch: 'main' });
+  const run = (id: number, sha: string, conclusion: string, event = 'push') => ({
+    id,
+    head_sha: sha,
+    status: 'completed',
+    conclusion,
+    event,
+    head_branch: 'main',
+  });
 
   beforeAll(async () => {
     gh = await new GitHubDouble().start();
@@ -44,8 +51,16 @@ describe('lastSuccessfulDeploy', () => {
 
 describe('deploySummaryMarkdown', () => {
   it('puts the stage URLs first, then every output per stack, and names missing outputs', () => {
-    const md = deploySummaryMarkdown('dev', { 'dev-ingress': { UiUrl: 'https://dev.example.com/', ServiceUrl: 'https://dev.example.com/api/' }, 'dev-vpc': { VpcId: 'vpc-1' } }, { sha: 'abcdef0123', runUrl: 'https://gh/run/1' });
-    expect(md.startsWith('## Deployed `dev` at `abcdef0`\n\n- Metaflow UI: https://dev.example.com/\n- Metadata service for the Metaflow CLI: https://dev.example.com/api/\n')).toBe(true);
+    const md = deploySummaryMarkdown(
+      'dev',
+      { 'dev-ingress': { UiUrl: 'https://dev.example.com/', ServiceUrl: 'https://dev.example.com/api/' }, 'dev-vpc': { VpcId: 'vpc-1' } },
+      { sha: 'abcdef0123', runUrl: 'https://gh/run/1' },
+    );
+    expect(
+      md.startsWith(
+        '## Deployed `dev` at `abcdef0`\n\n- Metaflow UI: https://dev.example.com/\n- Metadata service for the Metaflow CLI: https://dev.example.com/api/\n',
+      ),
+    ).toBe(true);
     expect(md).toContain('| VpcId | vpc-1 |');
     expect(md).toMatch(/Missing outputs: .*`HostedZoneId`/);
     expect(md).not.toMatch(/Missing outputs: .*`UiUrl`/);

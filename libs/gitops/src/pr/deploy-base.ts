@@ -15,13 +15,29 @@ export interface DeployBase {
  * the next run. Only `push` runs count: a manual single-stage dispatch proves nothing about the
  * other stages.
  */
-export async function lastSuccessfulDeploy(octokit: GitHubClient, target: { owner: string; repo: string; workflow: string; branch: string }, repoDir: string, head: string): Promise<DeployBase> {
-  const res = await octokit.rest.actions.listWorkflowRuns({ owner: target.owner, repo: target.repo, workflow_id: target.workflow, branch: target.branch, event: 'push', status: 'success', per_page: 10 });
+export async function lastSuccessfulDeploy(
+  octokit: GitHubClient,
+  target: { owner: string; repo: string; workflow: string; branch: string },
+  repoDir: string,
+  head: string,
+): Promise<DeployBase> {
+  const res = await octokit.rest.actions.listWorkflowRuns({
+    owner: target.owner,
+    repo: target.repo,
+    workflow_id: target.workflow,
+    branch: target.branch,
+    event: 'push',
+    status: 'success',
+    per_page: 10,
+  });
   const runs = res.data.workflow_runs;
   if (runs.length === 0) return { reason: `no successful ${target.workflow} run on ${target.branch} yet: deploying every stage` };
   for (const run of runs) {
     if (run.head_sha === head) return { sha: head, reason: `run ${run.id} already deployed ${head.slice(0, 7)}` };
-    if (isAncestor(repoDir, run.head_sha, head)) return { sha: run.head_sha, reason: `last successful deploy: run ${run.id} at ${run.head_sha.slice(0, 7)}` };
+    if (isAncestor(repoDir, run.head_sha, head))
+      return { sha: run.head_sha, reason: `last successful deploy: run ${run.id} at ${run.head_sha.slice(0, 7)}` };
   }
-  return { reason: `the last successful deploy's commit ${runs[0].head_sha.slice(0, 7)} is not in this history (force-push or shallow clone): deploying every stage` };
+  return {
+    reason: `the last successful deploy's commit ${runs[0].head_sha.slice(0, 7)} is not in this history (force-push or shallow clone): deploying every stage`,
+  };
 }

@@ -12,7 +12,9 @@ export function deploySummaryMarkdown(stage: string, raw: RawStackOutputs, meta:
   const missing = (Object.keys(OUTPUTS) as OutputName[]).filter((n) => value(n) === undefined);
   if (missing.length) out.push(`⚠️ Missing outputs: ${missing.map((n) => `\`${OUTPUTS[n].outputKey}\``).join(', ')}\n\n`);
   for (const [stack, outputs] of Object.entries(raw).sort()) {
-    out.push(`<details><summary><code>${esc(stack)}</code> (${Object.keys(outputs).length} outputs)</summary>\n\n| Output | Value |\n|---|---|\n`);
+    out.push(
+      `<details><summary><code>${esc(stack)}</code> (${Object.keys(outputs).length} outputs)</summary>\n\n| Output | Value |\n|---|---|\n`,
+    );
     for (const [k, v] of Object.entries(outputs).sort()) out.push(`| ${esc(k)} | ${esc(String(v))} |\n`);
     out.push('\n</details>\n\n');
   }

@@ -28,13 +28,34 @@ async function freePort(): Promise<number> {
     // localhost, not 127.0.0.1 (FIELD-NOTES: moto misreads template URLs otherwise).
     const endpoint = `http://localhost:${port}`;
     for (let i = 0; i < 100; i++) {
-      if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${endpoint}/moto-api/`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    env = { AWS_ACCESS_KEY_ID: 'AKIAMOTODEPLOYED0001', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint, PATH: process.env.PATH };
-    const cfn = new CloudFormationClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: 'x' } });
+    env = {
+      AWS_ACCESS_KEY_ID: 'AKIAMOTODEPLOYED0001',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: endpoint,
+      PATH: process.env.PATH,
+    };
+    const cfn = new CloudFormationClient({
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: 'x' },
+    });
     // What is "deployed": the data stack with only the bucket (no database yet); no vpc stack.
-    await cfn.send(new CreateStackCommand({ StackName: 'dev-data', TemplateBody: JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: {} } } }) }));
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'dev-data',
+        TemplateBody: JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: {} } } }),
+      }),
+    );
     repo = new TempRepo();
     seedFakeRepo(repo);
   }, 30_000);
@@ -46,7 +67,14 @@ async function freePort(): Promise<number> {
 
   it('diffs the head synthesis against the templates CloudFormation holds', async () => {
     repo.write('environments/dev.yaml', 'compute:\n  cpu:\n    maxCpu: 7\n').commit('change dev');
-    const r = await computePrDiff({ repoDir: repo.dir, baseRef: 'HEAD~1', env, progress: () => undefined, deployed: awsDeployedTemplates(env), stages: ['dev'] });
+    const r = await computePrDiff({
+      repoDir: repo.dir,
+      baseRef: 'HEAD~1',
+      env,
+      progress: () => undefined,
+      deployed: awsDeployedTemplates(env),
+      stages: ['dev'],
+    });
     expect(r.against).toBe('deployed');
     const dev = r.stages[0];
     expect(dev.errors).toEqual([]);

@@ -5,7 +5,12 @@ export interface GateResult {
   readonly message: string;
 }
 
-const VERB = { replace: 'replaced', 'may-replace': 'possibly replaced', destroy: 'destroyed', orphan: 'orphaned (left running, unmanaged)' } as const;
+const VERB = {
+  replace: 'replaced',
+  'may-replace': 'possibly replaced',
+  destroy: 'destroyed',
+  orphan: 'orphaned (left running, unmanaged)',
+} as const;
 
 /**
  * The merge gate: destructive changes need the acknowledgement label on the PR; a diff that could
@@ -24,7 +29,9 @@ export function evaluateGate(report: DiffReport, labels: readonly string[], labe
   const lost: string[] = [];
   for (const r of report.removedStages) lost.push(`  - stage ${r.stage}: stage file deleted — ${r.loses}`);
   for (const { stage, item } of destructiveItems(report)) {
-    lost.push(`  - ${stage}: ${item.stack} ${item.logicalId} (${item.type}) would be ${VERB[item.action]}: ${item.loses}${item.hint ? ` (${item.hint})` : ''}`);
+    lost.push(
+      `  - ${stage}: ${item.stack} ${item.logicalId} (${item.type}) would be ${VERB[item.action]}: ${item.loses}${item.hint ? ` (${item.hint})` : ''}`,
+    );
   }
   if (labels.includes(label)) {
     return { pass: true, message: [`Destructive changes acknowledged by the '${label}' label:`, ...lost].join('\n') };

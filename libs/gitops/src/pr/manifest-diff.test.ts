@@ -16,22 +16,42 @@ describe('manifests diff', () => {
     return d;
   }
 
-  const release = (version: string) => JSON.stringify([{ name: 'argo-workflows', namespace: 'argo', chart: 'argo-workflows', repository: 'https://argoproj.github.io/argo-helm', version, values: {} }]);
+  const release = (version: string) =>
+    JSON.stringify([
+      {
+        name: 'argo-workflows',
+        namespace: 'argo',
+        chart: 'argo-workflows',
+        repository: 'https://argoproj.github.io/argo-helm',
+        version,
+        values: {},
+      },
+    ]);
 
   const before = dir('before', {
-    'metaflow.yaml': '# placeholder outputs\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: metaflow\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: metadata\n  namespace: metaflow\nspec:\n  replicas: 1\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: metaflow\nstringData:\n  password: hunter2\n',
+    'metaflow.yaml':
+      '# placeholder outputs\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: metaflow\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: metadata\n  namespace: metaflow\nspec:\n  replicas: 1\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: metaflow\nstringData:\n  password: hunter2\n',
     'old.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gone\n  namespace: metaflow\n',
     'releases.json': release('0.45.0'),
-    'releases.yaml': '- name: argo-workflows\n  namespace: argo\n  chart: argo-workflows\n  repository: https://argoproj.github.io/argo-helm\n  version: 0.45.0\n  values: {}\n',
+    'releases.yaml':
+      '- name: argo-workflows\n  namespace: argo\n  chart: argo-workflows\n  repository: https://argoproj.github.io/argo-helm\n  version: 0.45.0\n  values: {}\n',
   });
   const after = dir('after', {
-    'metaflow.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: metaflow\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: metadata\n  namespace: metaflow\nspec:\n  replicas: 2\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: metaflow\nstringData:\n  password: correct-horse\n',
-    'nested/list.yaml': 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ServiceAccount\n    metadata:\n      name: argo-workflow\n      namespace: metaflow\n',
+    'metaflow.yaml':
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: metaflow\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: metadata\n  namespace: metaflow\nspec:\n  replicas: 2\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: metaflow\nstringData:\n  password: correct-horse\n',
+    'nested/list.yaml':
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ServiceAccount\n    metadata:\n      name: argo-workflow\n      namespace: metaflow\n',
     'releases.json': release('0.45.1'),
   });
 
   it('reads YAML (multi-document, List) and JSON release lists, keyed by identity', () => {
-    expect([...readManifestDir(before).keys()].sort()).toEqual(['HelmRelease argo/argo-workflows', 'apps/Deployment metaflow/metadata', 'core/ConfigMap metaflow/gone', 'core/Namespace -/metaflow', 'core/Secret metaflow/s']);
+    expect([...readManifestDir(before).keys()].sort()).toEqual([
+      'HelmRelease argo/argo-workflows',
+      'apps/Deployment metaflow/metadata',
+      'core/ConfigMap metaflow/gone',
+      'core/Namespace -/metaflow',
+      'core/Secret metaflow/s',
+    ]);
     expect(readManifestDir(after).has('core/ServiceAccount metaflow/argo-workflow')).toBe(true);
   });
 

@@ -52,7 +52,18 @@ describe('renderMarkdown', () => {
 });
 
 describe('cutting at section boundaries', () => {
-  const body = ['head\n', sectionBoundary(0), '<details>A\n', sectionBoundary(1), 'a1 '.repeat(50) + '\n', sectionBoundary(1), 'a2 '.repeat(50) + '\n', '</details>\n', sectionBoundary(0), 'tail\n'].join('');
+  const body = [
+    'head\n',
+    sectionBoundary(0),
+    '<details>A\n',
+    sectionBoundary(1),
+    'a1 '.repeat(50) + '\n',
+    sectionBoundary(1),
+    'a2 '.repeat(50) + '\n',
+    '</details>\n',
+    sectionBoundary(0),
+    'tail\n',
+  ].join('');
 
   it('leaves a body that fits alone', () => {
     expect(cutAtSections(body, body.length, () => 'NOTE')).toEqual({ text: body, truncated: false, omittedSections: 0 });
@@ -95,7 +106,29 @@ describe('resource table order', () => {
 describe('IAM and security-group column', () => {
   it('flags broadened permissions and security-group changes per stage', () => {
     const stage = sampleStage('dev');
-    const withIam = diffStack('dev-eks', { Resources: {} }, { Resources: { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: ['r'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } }, Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } } } });
+    const withIam = diffStack(
+      'dev-eks',
+      { Resources: {} },
+      {
+        Resources: {
+          P: {
+            Type: 'AWS::IAM::Policy',
+            Properties: {
+              PolicyName: 'p',
+              Roles: ['r'],
+              PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+            },
+          },
+          Sg: {
+            Type: 'AWS::EC2::SecurityGroup',
+            Properties: {
+              GroupDescription: 'x',
+              SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }],
+            },
+          },
+        },
+      },
+    );
     const md = renderMarkdown(sampleReport([{ ...stage, stacks: [...stage.stacks, withIam] }]));
     expect(md).toMatch(/\| dev \| .* \| 🔐 IAM broadened, SG \| \+0 ~1 -0 \|/);
     expect(md).toContain('<code>dev-eks</code> +2 ~0 ±0 -0 — 🔐 permissions broadened, 🛡️ security groups');

@@ -42,7 +42,13 @@ export function countsCell(c: ChangeCounts): string {
 function table(rows: readonly (readonly string[])[]): string {
   if (rows.length < 2) return '';
   const [head, ...body] = rows;
-  return [`| ${head.map((h) => esc(h) || ' ').join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.map((c) => esc(c)).join(' | ')} |`)].join('\n') + '\n';
+  return (
+    [
+      `| ${head.map((h) => esc(h) || ' ').join(' | ')} |`,
+      `|${head.map(() => '---').join('|')}|`,
+      ...body.map((r) => `| ${r.map((c) => esc(c)).join(' | ')} |`),
+    ].join('\n') + '\n'
+  );
 }
 
 function checksCell(s: StageReport): string {
@@ -56,7 +62,9 @@ function checksCell(s: StageReport): string {
 function securityCell(s: StageReport): string {
   const iam = s.stacks.filter((st) => st.iamStatements.length > 1 || st.iamManagedPolicies.length > 1);
   const sg = s.stacks.filter((st) => st.securityGroups.length > 1);
-  const parts = [iam.length ? (iam.some((st) => st.permissionsBroadened) ? '🔐 IAM broadened' : 'IAM') : '', sg.length ? 'SG' : ''].filter(Boolean);
+  const parts = [iam.length ? (iam.some((st) => st.permissionsBroadened) ? '🔐 IAM broadened' : 'IAM') : '', sg.length ? 'SG' : ''].filter(
+    Boolean,
+  );
   return parts.length ? parts.join(', ') : '—';
 }
 
@@ -66,9 +74,14 @@ function destructiveBanner(report: DiffReport, label: string): string {
   const lines = [`> [!CAUTION]`, `> **DESTRUCTIVE CHANGES** — merging this PR would lose data or identity:`, '>'];
   for (const r of report.removedStages) lines.push(`> - **${esc(r.stage)}**: stage file deleted — ${esc(r.loses)}`);
   for (const { stage, item } of items) {
-    lines.push(`> - **${esc(stage)}** \`${esc(item.stack)}\` \`${esc(item.logicalId)}\` (${item.type}) would be **${DESTRUCTIVE_VERB[item.action]}**: ${esc(item.loses)}${item.hint ? ` — ${esc(item.hint)}` : ''}`);
+    lines.push(
+      `> - **${esc(stage)}** \`${esc(item.stack)}\` \`${esc(item.logicalId)}\` (${item.type}) would be **${DESTRUCTIVE_VERB[item.action]}**: ${esc(item.loses)}${item.hint ? ` — ${esc(item.hint)}` : ''}`,
+    );
   }
-  lines.push('>', `> To proceed on purpose, a maintainer adds the \`${label}\` label to this PR (the gate re-runs). Otherwise change the PR so stateful resources keep their logical IDs and replacement-free properties.`);
+  lines.push(
+    '>',
+    `> To proceed on purpose, a maintainer adds the \`${label}\` label to this PR (the gate re-runs). Otherwise change the PR so stateful resources keep their logical IDs and replacement-free properties.`,
+  );
   return lines.join('\n') + '\n\n';
 }
 
@@ -94,20 +107,42 @@ function summaryTable(report: DiffReport): string {
 }
 
 function stackSection(st: StackDiff): string {
-  const flags = [st.destructive.length > 0 ? '💥 destructive' : '', st.permissionsBroadened ? '🔐 permissions broadened' : '', st.securityGroups.length > 1 ? '🛡️ security groups' : ''].filter(Boolean);
-  const out = [`<details><summary><code>${esc(st.stack)}</code> ${st.status === 'changed' ? '' : `(${st.status}) `}${countsCell(st.counts)}${flags.length ? ` — ${flags.join(', ')}` : ''}</summary>\n\n`];
+  const flags = [
+    st.destructive.length > 0 ? '💥 destructive' : '',
+    st.permissionsBroadened ? '🔐 permissions broadened' : '',
+    st.securityGroups.length > 1 ? '🛡️ security groups' : '',
+  ].filter(Boolean);
+  const out = [
+    `<details><summary><code>${esc(st.stack)}</code> ${st.status === 'changed' ? '' : `(${st.status}) `}${countsCell(st.counts)}${flags.length ? ` — ${flags.join(', ')}` : ''}</summary>\n\n`,
+  ];
   if (st.resources.length > 0) {
-    out.push(table([['Action', 'Logical ID', 'Type', 'Properties'], ...[...st.resources]
-          .sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || Number(b.stateful) - Number(a.stateful) || a.logicalId.localeCompare(b.logicalId))
-          .map((r) => [ACTION_LABEL[r.action], r.logicalId, r.type, r.properties.join(', ')])]));
+    out.push(
+      table([
+        ['Action', 'Logical ID', 'Type', 'Properties'],
+        ...[...st.resources]
+          .sort(
+            (a, b) =>
+              ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
+              Number(b.stateful) - Number(a.stateful) ||
+              a.logicalId.localeCompare(b.logicalId),
+          )
+          .map((r) => [ACTION_LABEL[r.action], r.logicalId, r.type, r.properties.join(', ')]),
+      ]),
+    );
   }
   if (st.iamStatements.length > 1 || st.iamManagedPolicies.length > 1) {
-    out.push(`\n**IAM changes**${st.permissionsBroadened ? ' (permissions broadened)' : ''}\n\n`, table(st.iamStatements), table(st.iamManagedPolicies));
+    out.push(
+      `\n**IAM changes**${st.permissionsBroadened ? ' (permissions broadened)' : ''}\n\n`,
+      table(st.iamStatements),
+      table(st.iamManagedPolicies),
+    );
   }
   if (st.securityGroups.length > 1) out.push('\n**Security group changes**\n\n', table(st.securityGroups));
   const o = st.outputs;
   if (o.added.length + o.removed.length + o.changed.length > 0) {
-    out.push(`\nOutputs: ${[...o.added.map((k) => `+${k}`), ...o.changed.map((k) => `~${k}`), ...o.removed.map((k) => `-${k}`)].join(', ')}\n`);
+    out.push(
+      `\nOutputs: ${[...o.added.map((k) => `+${k}`), ...o.changed.map((k) => `~${k}`), ...o.removed.map((k) => `-${k}`)].join(', ')}\n`,
+    );
   }
   out.push('\n</details>\n');
   return out.join('');
@@ -116,11 +151,16 @@ function stackSection(st: StackDiff): string {
 function stageSection(s: StageReport): string[] {
   // Each returned string starts at a section boundary (depth = open <details> blocks).
   const sections: string[] = [];
-  const head = [`<details${s.destructive.length > 0 || s.errors.length > 0 ? ' open' : ''}><summary><b>${esc(s.stage)}</b> ${countsCell(s.counts)}${s.destructive.length ? ` — 💥 ${s.destructive.length} destructive` : ''}</summary>\n\n`];
+  const head = [
+    `<details${s.destructive.length > 0 || s.errors.length > 0 ? ' open' : ''}><summary><b>${esc(s.stage)}</b> ${countsCell(s.counts)}${s.destructive.length ? ` — 💥 ${s.destructive.length} destructive` : ''}</summary>\n\n`,
+  ];
   head.push(...s.reasons.map((r) => `- ${r}\n`));
   for (const e of s.errors) head.push(`- ❌ ${esc(e)}\n`);
   for (const w of s.warnings) head.push(`- ⚠️ ${esc(w)}\n`);
-  if (s.change === 'removed') head.push(`\nThe stage file was deleted. Merging does **not** destroy the stage: run the teardown workflow for \`${esc(s.stage)}\`, or its resources keep running unmanaged.\n`);
+  if (s.change === 'removed')
+    head.push(
+      `\nThe stage file was deleted. Merging does **not** destroy the stage: run the teardown workflow for \`${esc(s.stage)}\`, or its resources keep running unmanaged.\n`,
+    );
   sections.push(head.join('') + '\n');
   const changed = s.stacks.filter((st) => st.status !== 'unchanged');
   if (s.stacks.length > 0) {
@@ -133,7 +173,9 @@ function stageSection(s: StageReport): string[] {
     const parts = [`\n<details><summary><b>Kubernetes manifests</b> +${m.added} ~${m.changed} -${m.removed}</summary>\n\n`];
     if (m.objects.length === 0) parts.push('No manifest changes.\n');
     for (const o of m.objects) {
-      parts.push(`- ${o.action === 'added' ? '➕' : o.action === 'removed' ? '🗑️' : '✏️'} \`${o.id}\`${o.action === 'changed' ? '' : ` ${o.action}`}\n`);
+      parts.push(
+        `- ${o.action === 'added' ? '➕' : o.action === 'removed' ? '🗑️' : '✏️'} \`${o.id}\`${o.action === 'changed' ? '' : ` ${o.action}`}\n`,
+      );
       if (o.patch) parts.push(`\n\`\`\`diff\n${o.patch.replace(/```/g, '` ` `')}\n\`\`\`\n\n`);
     }
     parts.push('\n</details>\n');
@@ -141,9 +183,23 @@ function stageSection(s: StageReport): string[] {
   }
   const c = s.checks;
   const checks = [`\n<details${c.errors > 0 ? ' open' : ''}><summary><b>Checks</b> ${checksCell(s)}</summary>\n\n`];
-  if (c.outcomes?.length) checks.push(table([['Check', 'Result', 'Detail'], ...c.outcomes.map((o) => [o.name, o.status === 'pass' ? '✅ pass' : o.status === 'fail' ? '❌ fail' : '⏭️ skipped', o.detail ?? ''])]), '\n');
+  if (c.outcomes?.length)
+    checks.push(
+      table([
+        ['Check', 'Result', 'Detail'],
+        ...c.outcomes.map((o) => [
+          o.name,
+          o.status === 'pass' ? '✅ pass' : o.status === 'fail' ? '❌ fail' : '⏭️ skipped',
+          o.detail ?? '',
+        ]),
+      ]),
+      '\n',
+    );
   if (c.findings.length === 0) checks.push('No findings.\n');
-  else checks.push(table([['Severity', 'Check', 'Where', 'Message'], ...c.findings.map((f) => [f.severity, f.source, f.location ?? '', f.message])]));
+  else
+    checks.push(
+      table([['Severity', 'Check', 'Where', 'Message'], ...c.findings.map((f) => [f.severity, f.source, f.location ?? '', f.message])]),
+    );
   for (const sk of c.skipped) checks.push(`- skipped: ${esc(sk)}\n`);
   checks.push('\n</details>\n');
   sections.push(checks.join(''));
@@ -159,8 +215,12 @@ export function renderMarkdown(report: DiffReport, opts: MarkdownOptions = {}): 
   const label = opts.ackLabel ?? DEFAULT_ACK_LABEL;
   const n = report.stages.length;
   const out: string[] = [COMMENT_MARKER, '\n'];
-  out.push(`## ${report.destructive ? '💥 ' : ''}metaflow-gitops plan: ${n === 0 ? 'no stage affected' : `${n} stage${n === 1 ? '' : 's'} affected`}\n\n`);
-  out.push(`Compared \`${esc(report.base.ref)}\` (merge-base \`${report.base.sha.slice(0, 7)}\`) with \`${report.head.sha.slice(0, 7)}\`${report.against === 'deployed' ? ' against the **deployed** stacks' : ', templates synthesized without AWS credentials'}; ${report.changedFiles} file${report.changedFiles === 1 ? '' : 's'} changed.${opts.runUrl ? ` [Workflow run](${opts.runUrl})` : ''}\n\n`);
+  out.push(
+    `## ${report.destructive ? '💥 ' : ''}metaflow-gitops plan: ${n === 0 ? 'no stage affected' : `${n} stage${n === 1 ? '' : 's'} affected`}\n\n`,
+  );
+  out.push(
+    `Compared \`${esc(report.base.ref)}\` (merge-base \`${report.base.sha.slice(0, 7)}\`) with \`${report.head.sha.slice(0, 7)}\`${report.against === 'deployed' ? ' against the **deployed** stacks' : ', templates synthesized without AWS credentials'}; ${report.changedFiles} file${report.changedFiles === 1 ? '' : 's'} changed.${opts.runUrl ? ` [Workflow run](${opts.runUrl})` : ''}\n\n`,
+  );
   out.push(destructiveBanner(report, label));
   if (n === 0) {
     out.push(`No stage is affected: the change touches no stage file and no shared code (documentation, tests or workflows only).\n`);

@@ -13,7 +13,13 @@ describe('computePrDiff (git worktree, linked dependencies, subprocess synth)', 
   let repo: TempRepo;
   const progress: string[] = [];
   const run = (stages?: string[]) =>
-    computePrDiff({ repoDir: repo.dir, baseRef: 'main', env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', GITHUB_TOKEN: 'ghs_x' }, progress: (m) => progress.push(m), stages });
+    computePrDiff({
+      repoDir: repo.dir,
+      baseRef: 'main',
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', GITHUB_TOKEN: 'ghs_x' },
+      progress: (m) => progress.push(m),
+      stages,
+    });
 
   beforeEach(() => {
     repo = new TempRepo();
@@ -48,7 +54,9 @@ describe('computePrDiff (git worktree, linked dependencies, subprocess synth)', 
     expect(r.stages[0].reasons).toEqual(['shared code changed: `libs/lib/index.js`']);
     for (const s of r.stages) {
       expect(s.counts).toMatchObject({ added: 1, orphaned: 1 });
-      expect(s.destructive).toEqual([expect.objectContaining({ stack: `${s.stage}-data`, logicalId: 'DatabaseCluster5B53A178', action: 'orphan' })]);
+      expect(s.destructive).toEqual([
+        expect.objectContaining({ stack: `${s.stage}-data`, logicalId: 'DatabaseCluster5B53A178', action: 'orphan' }),
+      ]);
     }
     expect(r.destructive).toBe(true);
   });
@@ -100,16 +108,23 @@ describe('computePrDiff (git worktree, linked dependencies, subprocess synth)', 
 
   it('installs the base dependencies with npm ci when the lockfile changed', async () => {
     // A real npm workspace with only local dependencies, so npm ci needs no registry.
-    const npm = (...args: string[]) => execFileSync('npm', [...args, '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: repo.dir, stdio: 'ignore' });
+    const npm = (...args: string[]) =>
+      execFileSync('npm', [...args, '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: repo.dir, stdio: 'ignore' });
     fs.rmSync(path.join(repo.dir, 'node_modules'), { recursive: true, force: true });
     repo
       .write('vendor/leftpad/package.json', '{"name":"leftpad","version":"1.0.0","main":"index.js"}\n')
       .write('vendor/leftpad/index.js', 'module.exports = (n) => String(n);\n')
-      .write('package.json', '{"name":"fake","version":"1.0.0","private":true,"workspaces":["libs/*"],"dependencies":{"leftpad":"file:vendor/leftpad"}}\n');
+      .write(
+        'package.json',
+        '{"name":"fake","version":"1.0.0","private":true,"workspaces":["libs/*"],"dependencies":{"leftpad":"file:vendor/leftpad"}}\n',
+      );
     npm('install');
     repo.commit('real npm workspace');
     repo.git('branch', '-f', 'main', 'HEAD');
-    repo.write('package.json', '{"name":"fake","version":"1.0.1","private":true,"workspaces":["libs/*"],"dependencies":{"leftpad":"file:vendor/leftpad"}}\n');
+    repo.write(
+      'package.json',
+      '{"name":"fake","version":"1.0.1","private":true,"workspaces":["libs/*"],"dependencies":{"leftpad":"file:vendor/leftpad"}}\n',
+    );
     npm('install');
     repo.write('libs/lib/index.js', "exports.dbId = 'Renamed';\n").commit('bump the version, rename the database');
     expect(repo.git('diff', '--name-only', 'main', 'HEAD')).toContain('package-lock.json');

@@ -41,7 +41,8 @@ function stackOrder(stage: string, name: string): number {
 function removal(stage: string): StageRemoval {
   return {
     stage,
-    loses: 'the stage leaves GitOps control; merging does not delete it, but nothing deploys or tears it down any more (run the teardown workflow first)',
+    loses:
+      'the stage leaves GitOps control; merging does not delete it, but nothing deploys or tears it down any more (run the teardown workflow first)',
   };
 }
 
@@ -64,7 +65,9 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
   const affected = findAffected(opts.repoDir, opts.baseRef, { stages: opts.stages });
   const removedStages = affected.stages.filter((s) => s.change === 'removed').map((s) => removal(s.stage));
   const toDiff = affected.stages.filter((s) => s.change !== 'removed');
-  opts.progress(`${affected.changedFiles.length} files changed since ${opts.baseRef} (${affected.baseSha.slice(0, 7)}); affected stages: ${affected.stages.map((s) => s.stage).join(', ') || 'none'}`);
+  opts.progress(
+    `${affected.changedFiles.length} files changed since ${opts.baseRef} (${affected.baseSha.slice(0, 7)}); affected stages: ${affected.stages.map((s) => s.stage).join(', ') || 'none'}`,
+  );
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-diff-'));
   const env = credentialFreeEnv(opts.env, scratch);
@@ -76,18 +79,32 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
     if (needBase) {
       const t0 = Date.now();
       base = await createBaseTree(opts.repoDir, affected.baseSha, scratch, opts.progress);
-      opts.progress(`base worktree at ${affected.baseSha.slice(0, 7)} ready (dependencies ${base.deps}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+      opts.progress(
+        `base worktree at ${affected.baseSha.slice(0, 7)} ready (dependencies ${base.deps}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+      );
     }
     for (const s of toDiff) stages.push(await diffOneStage(s, opts, render, env, scratch, base));
     for (const s of affected.stages.filter((x) => x.change === 'removed')) {
-      stages.push({ stage: s.stage, change: 'removed', reasons: s.reasons, counts: emptyCounts(), stacks: [], checks: { ...NO_CHECKS, skipped: ['stage removed'] }, destructive: [], errors: [], warnings: [] });
+      stages.push({
+        stage: s.stage,
+        change: 'removed',
+        reasons: s.reasons,
+        counts: emptyCounts(),
+        stacks: [],
+        checks: { ...NO_CHECKS, skipped: ['stage removed'] },
+        destructive: [],
+        errors: [],
+        warnings: [],
+      });
     }
   } finally {
     if (!opts.keep) {
       base?.remove();
       fs.rmSync(scratch, { recursive: true, force: true });
     } else {
-      opts.progress(`scratch directory kept: ${scratch}${base ? ` (remove the base worktree with: git worktree remove --force ${base.dir})` : ''}`);
+      opts.progress(
+        `scratch directory kept: ${scratch}${base ? ` (remove the base worktree with: git worktree remove --force ${base.dir})` : ''}`,
+      );
     }
   }
   stages.sort((a, b) => a.stage.localeCompare(b.stage));
@@ -106,15 +123,27 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
   };
 }
 
-async function diffOneStage(s: AffectedStage, opts: PrDiffOptions, render: StageRenderer, env: NodeJS.ProcessEnv, scratch: string, base: BaseTree | undefined): Promise<StageReport> {
+async function diffOneStage(
+  s: AffectedStage,
+  opts: PrDiffOptions,
+  render: StageRenderer,
+  env: NodeJS.ProcessEnv,
+  scratch: string,
+  base: BaseTree | undefined,
+): Promise<StageReport> {
   const t0 = Date.now();
-  const out = (side: string): RenderedStage => ({ cdkDir: path.join(scratch, side, s.stage, 'cdk'), k8sDir: path.join(scratch, side, s.stage, 'k8s') });
+  const out = (side: string): RenderedStage => ({
+    cdkDir: path.join(scratch, side, s.stage, 'cdk'),
+    k8sDir: path.join(scratch, side, s.stage, 'k8s'),
+  });
   const headOut = out('head-out');
   const baseOut = out('base-out');
   opts.progress(`${s.stage}: synthesizing head${base && s.change !== 'added' ? ' and base' : ''}`);
   const [[, headErr], [, baseErr]] = await Promise.all([
     settle(() => render(opts.repoDir, s.stage, headOut, env)),
-    base && s.change !== 'added' ? settle(() => render(base.dir, s.stage, baseOut, env)) : Promise.resolve([undefined, undefined] as [undefined, undefined]),
+    base && s.change !== 'added'
+      ? settle(() => render(base.dir, s.stage, baseOut, env))
+      : Promise.resolve([undefined, undefined] as [undefined, undefined]),
   ]);
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -135,13 +164,18 @@ async function diffOneStage(s: AffectedStage, opts: PrDiffOptions, render: Stage
   }
   const stacks: StackDiff[] = [];
   if (!headErr) {
-    const names = [...new Set([...before.keys(), ...headTemplates.keys()])].sort((a, b) => stackOrder(s.stage, a) - stackOrder(s.stage, b) || a.localeCompare(b));
+    const names = [...new Set([...before.keys(), ...headTemplates.keys()])].sort(
+      (a, b) => stackOrder(s.stage, a) - stackOrder(s.stage, b) || a.localeCompare(b),
+    );
     for (const name of names) stacks.push(diffStack(name, before.get(name), headTemplates.get(name)));
   }
   let manifests: ManifestDiff | undefined;
   if (!headErr) {
     try {
-      manifests = diffManifests(base && !baseErr && s.change !== 'added' ? readManifestDir(baseOut.k8sDir) : new Map(), readManifestDir(headOut.k8sDir));
+      manifests = diffManifests(
+        base && !baseErr && s.change !== 'added' ? readManifestDir(baseOut.k8sDir) : new Map(),
+        readManifestDir(headOut.k8sDir),
+      );
     } catch (err) {
       errors.push(`manifests: ${(err as Error).message}`);
     }
@@ -155,7 +189,9 @@ async function diffOneStage(s: AffectedStage, opts: PrDiffOptions, render: Stage
     }
   }
   const counts = stacks.reduce((acc, st) => addCounts(acc, st.counts), emptyCounts());
-  opts.progress(`${s.stage}: ${counts.added} to add, ${counts.updated} to update, ${counts.replaced} to replace, ${counts.destroyed + counts.orphaned} to destroy/orphan (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  opts.progress(
+    `${s.stage}: ${counts.added} to add, ${counts.updated} to update, ${counts.replaced} to replace, ${counts.destroyed + counts.orphaned} to destroy/orphan (${((Date.now() - t0) / 1000).toFixed(1)}s)`,
+  );
   return {
     stage: s.stage,
     change: s.change,

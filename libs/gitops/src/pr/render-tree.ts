@@ -41,7 +41,9 @@ export const mfctlRenderer: StageRenderer = async (tree, stage, out, env) => {
 
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** One synthesized stack: its template and, when the assembly says, the region it deploys to. */
@@ -68,7 +70,8 @@ export function readStacks(dir: string): Map<string, TreeStack> {
   if (manifests.length > 0) return out;
   for (const file of files) {
     const base = path.basename(file);
-    if (base.endsWith('.template.json')) out.set(base.slice(0, -'.template.json'.length), { template: JSON.parse(fs.readFileSync(file, 'utf8')) });
+    if (base.endsWith('.template.json'))
+      out.set(base.slice(0, -'.template.json'.length), { template: JSON.parse(fs.readFileSync(file, 'utf8')) });
   }
   return out;
 }

@@ -88,8 +88,16 @@ export function parseReport(text: string, source: string): DiffReport {
     throw new Error(`${source} is not JSON (${(err as Error).message}): pass the file written by 'mfctl diff --format json'`);
   }
   const r = data as Partial<DiffReport>;
-  if (typeof r !== 'object' || r === null || r.schemaVersion !== REPORT_SCHEMA_VERSION || !Array.isArray(r.stages) || typeof r.destructive !== 'boolean') {
-    throw new Error(`${source} is not a metaflow-gitops diff report (schemaVersion ${REPORT_SCHEMA_VERSION}): pass the file written by 'mfctl diff --format json'`);
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    r.schemaVersion !== REPORT_SCHEMA_VERSION ||
+    !Array.isArray(r.stages) ||
+    typeof r.destructive !== 'boolean'
+  ) {
+    throw new Error(
+      `${source} is not a metaflow-gitops diff report (schemaVersion ${REPORT_SCHEMA_VERSION}): pass the file written by 'mfctl diff --format json'`,
+    );
   }
   return r as DiffReport;
 }

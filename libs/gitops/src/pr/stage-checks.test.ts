@@ -18,7 +18,12 @@ describe('headStageChecker', () => {
     const check = headStageChecker(envDir);
     const bad = await check('bad', { cdkDir: '', k8sDir: '' });
     expect(bad.errors).toBeGreaterThan(0);
-    expect(bad.findings[0]).toMatchObject({ severity: 'error', source: 'validate', location: expect.stringMatching(/^environments\/bad.yaml:\d+:\d+$/), message: expect.stringContaining('region: ') });
+    expect(bad.findings[0]).toMatchObject({
+      severity: 'error',
+      source: 'validate',
+      location: expect.stringMatching(/^environments\/bad.yaml:\d+:\d+$/),
+      message: expect.stringContaining('region: '),
+    });
     const good = await check('good', { cdkDir: '', k8sDir: '' });
     expect(good.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
@@ -28,7 +33,18 @@ describe('headStageChecker', () => {
     fs.mkdirSync(cdkDir, { recursive: true });
     const resources = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`Topic${i}`, { Type: 'AWS::SNS::Topic' }]));
     fs.writeFileSync(path.join(cdkDir, 'good-vpc.template.json'), JSON.stringify({ Resources: resources }));
-    fs.writeFileSync(path.join(cdkDir, 'manifest.json'), JSON.stringify({ artifacts: { 'good-vpc': { type: 'aws:cloudformation:stack', environment: 'aws://111111111111/us-west-2', properties: { templateFile: 'good-vpc.template.json' } } } }));
+    fs.writeFileSync(
+      path.join(cdkDir, 'manifest.json'),
+      JSON.stringify({
+        artifacts: {
+          'good-vpc': {
+            type: 'aws:cloudformation:stack',
+            environment: 'aws://111111111111/us-west-2',
+            properties: { templateFile: 'good-vpc.template.json' },
+          },
+        },
+      }),
+    );
     const r = await headStageChecker(envDir, { env: { PATH: '/nonexistent' } })('good', { cdkDir: path.join(root, 'cdk'), k8sDir: '' });
     expect(r.outcomes!.map((o) => [o.name, o.status])).toEqual([
       ['validate', 'pass'],
@@ -37,7 +53,12 @@ describe('headStageChecker', () => {
       ['template-limits', 'fail'],
       ['custom-resources', 'pass'],
     ]);
-    expect(r.findings).toContainEqual({ severity: 'error', source: 'template-limits', message: "max-resources: 501 exceeds CloudFormation's limit of 500", location: 'good-vpc good-vpc.template.json' });
+    expect(r.findings).toContainEqual({
+      severity: 'error',
+      source: 'template-limits',
+      message: "max-resources: 501 exceeds CloudFormation's limit of 500",
+      location: 'good-vpc good-vpc.template.json',
+    });
     expect(r.findings.map((f) => f.source)).toContain('cdk-nag');
     expect(r.skipped).toEqual([expect.stringMatching(/^cfn-lint: 'cfn-lint' is not installed/)]);
     expect(r.errors).toBe(2);

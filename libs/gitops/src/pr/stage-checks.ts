@@ -12,11 +12,26 @@ function stageOfFile(file: string): string {
 export function validationFindings(diagnostics: readonly Diagnostic[], stage: string): ReportFinding[] {
   return diagnostics
     .filter((d) => stageOfFile(d.file) === stage)
-    .map((d) => ({ severity: d.severity, source: 'validate', location: `${d.file}:${d.line}:${d.column}`, message: `${d.path ? `${d.path}: ` : ''}${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}` }));
+    .map((d) => ({
+      severity: d.severity,
+      source: 'validate',
+      location: `${d.file}:${d.line}:${d.column}`,
+      message: `${d.path ? `${d.path}: ` : ''}${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`,
+    }));
 }
 
-export function summarizeChecks(findings: readonly ReportFinding[], skipped: readonly string[] = [], outcomes: readonly CheckOutcome[] = []): StageChecks {
-  return { outcomes, errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length, findings, skipped };
+export function summarizeChecks(
+  findings: readonly ReportFinding[],
+  skipped: readonly string[] = [],
+  outcomes: readonly CheckOutcome[] = [],
+): StageChecks {
+  return {
+    outcomes,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    findings,
+    skipped,
+  };
 }
 
 /** The directory holding the stage's cloud assembly (`manifest.json`) under a synth output directory. */
@@ -44,7 +59,13 @@ export function headStageChecker(environmentsDir: string, options: HeadCheckOpti
   return async (stage, head) => {
     loaded ??= loadStages(environmentsDir);
     const findings = validationFindings(loaded.diagnostics, stage);
-    const outcomes: CheckOutcome[] = [{ name: 'validate', status: findings.some((f) => f.severity === 'error') ? 'fail' : 'pass', detail: `${findings.length} diagnostic${findings.length === 1 ? '' : 's'}` }];
+    const outcomes: CheckOutcome[] = [
+      {
+        name: 'validate',
+        status: findings.some((f) => f.severity === 'error') ? 'fail' : 'pass',
+        detail: `${findings.length} diagnostic${findings.length === 1 ? '' : 's'}`,
+      },
+    ];
     const skipped: string[] = [];
     const assemblyDir = options.templateChecks === false ? undefined : assemblyDirOf(head.cdkDir);
     if (options.templateChecks === false) skipped.push('template checks: disabled with --no-checks');
@@ -52,11 +73,25 @@ export function headStageChecker(environmentsDir: string, options: HeadCheckOpti
     else {
       const report = runChecks({ assemblyDir, cfnLint: { env: options.env } });
       for (const c of report.checks) {
-        const detail = c.status === 'skipped' ? c.reason : c.name === 'cdk-nag' ? `${c.notes.length} acknowledged` : c.notes.length === 1 ? c.notes[0] : c.notes.length > 1 ? `${c.notes.length} notes` : undefined;
+        const detail =
+          c.status === 'skipped'
+            ? c.reason
+            : c.name === 'cdk-nag'
+              ? `${c.notes.length} acknowledged`
+              : c.notes.length === 1
+                ? c.notes[0]
+                : c.notes.length > 1
+                  ? `${c.notes.length} notes`
+                  : undefined;
         outcomes.push({ name: c.name, status: c.status, detail });
         if (c.status === 'skipped') skipped.push(`${c.name}: ${c.reason ?? 'skipped'}`);
         for (const f of c.findings) {
-          findings.push({ severity: 'error', source: c.name, message: `${f.rule}: ${f.message}`, location: [f.stack, f.location].filter(Boolean).join(' ') || undefined });
+          findings.push({
+            severity: 'error',
+            source: c.name,
+            message: `${f.rule}: ${f.message}`,
+            location: [f.stack, f.location].filter(Boolean).join(' ') || undefined,
+          });
         }
       }
     }

@@ -3,11 +3,30 @@ import type { CfnTemplate } from './template-diff';
 // Nx runs tasks with FORCE_COLOR set, and cloudformation-diff colours its tables with chalk, which
 // reads the environment when it is loaded: load both with colour forced.
 describe('diffStack under FORCE_COLOR', () => {
-  const before: CfnTemplate = { Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' }] } } } };
+  const before: CfnTemplate = {
+    Resources: {
+      Sg: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          GroupDescription: 'x',
+          SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' }],
+        },
+      },
+    },
+  };
   const after: CfnTemplate = {
     Resources: {
-      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } },
-      P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: ['r'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } },
+      Sg: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          GroupDescription: 'x',
+          SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }],
+        },
+      },
+      P: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { PolicyName: 'p', Roles: ['r'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+      },
     },
   };
   let saved: string | undefined;

@@ -13,11 +13,29 @@ function dataStack(): CfnTemplate {
         UpdateReplacePolicy: 'Retain',
         Properties: { Engine: 'aurora-postgresql', EngineVersion: '16.6', DatabaseName: 'metaflow', StorageEncrypted: true },
       },
-      ArtifactBucket7410C9EF: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: { VersioningConfiguration: { Status: 'Enabled' } } },
+      ArtifactBucket7410C9EF: {
+        Type: 'AWS::S3::Bucket',
+        DeletionPolicy: 'Retain',
+        Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+      },
       DbSecret: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'metaflow/dev/db' } },
       Layer: { Type: 'AWS::Lambda::LayerVersion', Properties: { Content: { S3Bucket: 'cdk-assets', S3Key: `${HASH_A}.zip` } } },
-      Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Bucket: 'cdk-assets', S3Key: `${HASH_A}.zip` }, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::111111111111:role/x' } },
-      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'db', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.0.0/16' }] } },
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Code: { S3Bucket: 'cdk-assets', S3Key: `${HASH_A}.zip` },
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: 'arn:aws:iam::111111111111:role/x',
+        },
+      },
+      Sg: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          GroupDescription: 'db',
+          SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.0.0/16' }],
+        },
+      },
       CDKMetadata: { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2:deflate64:AAA' } },
     },
     Outputs: { DatabaseEndpoint: { Value: { 'Fn::GetAtt': ['DatabaseCluster5B53A178', 'Endpoint.Address'] } } },
@@ -42,7 +60,12 @@ describe('diffStack', () => {
     const d = diffStack('dev-data', dataStack(), after);
     expect(d.counts).toMatchObject({ added: 1, orphaned: 1, destroyed: 0, replaced: 0 });
     expect(d.destructive).toHaveLength(1);
-    expect(d.destructive[0]).toMatchObject({ stack: 'dev-data', logicalId: 'DatabaseCluster5B53A178', type: 'AWS::RDS::DBCluster', action: 'orphan' });
+    expect(d.destructive[0]).toMatchObject({
+      stack: 'dev-data',
+      logicalId: 'DatabaseCluster5B53A178',
+      type: 'AWS::RDS::DBCluster',
+      action: 'orphan',
+    });
     expect(d.destructive[0].loses).toContain('metadata database');
     expect(d.destructive[0].hint).toContain('rename of the logical ID to `MetadataDatabase1234ABCD`');
     expect(d.outputs.changed).toEqual(['DatabaseEndpoint']);
@@ -53,7 +76,9 @@ describe('diffStack', () => {
     (after.Resources!.DatabaseCluster5B53A178.Properties as Record<string, unknown>).DatabaseName = 'other';
     const d = diffStack('dev-data', dataStack(), after);
     expect(d.counts.replaced).toBe(1);
-    expect(d.resources).toContainEqual(expect.objectContaining({ logicalId: 'DatabaseCluster5B53A178', action: 'replace', properties: ['DatabaseName'], stateful: true }));
+    expect(d.resources).toContainEqual(
+      expect.objectContaining({ logicalId: 'DatabaseCluster5B53A178', action: 'replace', properties: ['DatabaseName'], stateful: true }),
+    );
     expect(d.destructive[0]).toMatchObject({ action: 'replace', hint: 'replacement forced by `DatabaseName`' });
   });
 
@@ -90,7 +115,10 @@ describe('diffStack', () => {
   it('reports security-group and IAM changes and broadened permissions', () => {
     const after = clone(dataStack());
     (after.Resources!.Sg.Properties as { SecurityGroupIngress: { CidrIp: string }[] }).SecurityGroupIngress[0].CidrIp = '0.0.0.0/0';
-    after.Resources!.Policy = { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: ['r'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } };
+    after.Resources!.Policy = {
+      Type: 'AWS::IAM::Policy',
+      Properties: { PolicyName: 'p', Roles: ['r'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+    };
     const d = diffStack('dev-data', dataStack(), after);
     expect(d.permissionsBroadened).toBe(true);
     expect(d.securityGroups[0]).toEqual(['', 'Group', 'Dir', 'Protocol', 'Peer']);

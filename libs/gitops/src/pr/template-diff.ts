@@ -136,9 +136,11 @@ export function diffStack(stack: string, before: CfnTemplate | undefined, after:
 
   const destructive: DestructiveChange[] = [];
   for (const row of rows) {
-    if (!row.stateful || (row.action !== 'replace' && row.action !== 'may-replace' && row.action !== 'destroy' && row.action !== 'orphan')) continue;
+    if (!row.stateful || (row.action !== 'replace' && row.action !== 'may-replace' && row.action !== 'destroy' && row.action !== 'orphan'))
+      continue;
     // A stateful resource removed while another of the same type appears: a logical ID rename.
-    const twin = row.action === 'destroy' || row.action === 'orphan' ? rows.find((r) => r.action === 'add' && r.type === row.type) : undefined;
+    const twin =
+      row.action === 'destroy' || row.action === 'orphan' ? rows.find((r) => r.action === 'add' && r.type === row.type) : undefined;
     destructive.push({
       stack,
       logicalId: row.logicalId,
@@ -161,7 +163,13 @@ export function diffStack(stack: string, before: CfnTemplate | undefined, after:
   const resourceChanges = rows.length > 0;
   return {
     stack,
-    status: !before ? 'added' : !after ? 'removed' : resourceChanges || outputs.added.length + outputs.removed.length + outputs.changed.length > 0 ? 'changed' : 'unchanged',
+    status: !before
+      ? 'added'
+      : !after
+        ? 'removed'
+        : resourceChanges || outputs.added.length + outputs.removed.length + outputs.changed.length > 0
+          ? 'changed'
+          : 'unchanged',
     counts,
     resources: rows,
     iamStatements: diff.iamChanges.hasChanges ? plainRows(diff.iamChanges.summarizeStatements()) : [],

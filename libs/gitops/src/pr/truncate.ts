@@ -26,7 +26,12 @@ export interface Cut {
  * `size` (characters by default). A body that fits is returned unchanged (boundary markers kept:
  * they are invisible).
  */
-export function cutAtSections(body: string, limit: number, note: (omitted: number) => string, size: (s: string) => number = (s) => s.length): Cut {
+export function cutAtSections(
+  body: string,
+  limit: number,
+  note: (omitted: number) => string,
+  size: (s: string) => number = (s) => s.length,
+): Cut {
   if (size(body) <= limit) return { text: body, truncated: false, omittedSections: 0 };
   const boundaries = [...body.matchAll(BOUNDARY)].map((m) => ({ at: m.index, depth: Number(m[1]) }));
   for (let i = boundaries.length - 1; i >= 0; i--) {

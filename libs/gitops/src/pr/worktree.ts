@@ -44,7 +44,8 @@ export function linkNodeModules(headRoot: string, baseRoot: string): void {
       const rel = path.relative(headRoot, target);
       if (rel.startsWith('..')) throw new Error(`workspace package ${name} links outside the repository (${target})`);
       const baseTarget = path.join(baseRoot, rel);
-      if (fs.existsSync(baseTarget)) fs.symlinkSync(path.relative(path.join(dst, '@metaflow-gitops'), baseTarget), path.join(dst, '@metaflow-gitops', name));
+      if (fs.existsSync(baseTarget))
+        fs.symlinkSync(path.relative(path.join(dst, '@metaflow-gitops'), baseTarget), path.join(dst, '@metaflow-gitops', name));
     }
   }
   // Dependencies npm nested inside a workspace package (a version differing from the root's).
@@ -72,7 +73,13 @@ export interface BaseTree {
  * Checks out `commit` in a temporary git worktree under `parent` and gives it dependencies:
  * linked from the head when the lockfile is unchanged, else a fresh `npm ci`.
  */
-export async function createBaseTree(repoDir: string, commit: string, parent: string, progress: (m: string) => void, needsDeps = true): Promise<BaseTree> {
+export async function createBaseTree(
+  repoDir: string,
+  commit: string,
+  parent: string,
+  progress: (m: string) => void,
+  needsDeps = true,
+): Promise<BaseTree> {
   const dir = path.join(parent, 'base');
   git(repoDir, ['worktree', 'add', '--detach', '--force', dir, commit]);
   const remove = () => {

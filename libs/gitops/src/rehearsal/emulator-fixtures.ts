@@ -1,5 +1,10 @@
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
-import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateLoadBalancerCommand,
+  DeleteLoadBalancerCommand,
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -15,7 +20,9 @@ export class EmulatorFixtures {
 
   /** Creates the parent zone; returns its id (the emulator picks ids itself). */
   async createParentZone(name: string): Promise<string> {
-    const res = await new Route53Client({ region: this.region }).send(new CreateHostedZoneCommand({ Name: name, CallerReference: `rehearsal-${Date.now()}` }));
+    const res = await new Route53Client({ region: this.region }).send(
+      new CreateHostedZoneCommand({ Name: name, CallerReference: `rehearsal-${Date.now()}` }),
+    );
     const id = res.HostedZone?.Id;
     if (!id) throw new Error(`CreateHostedZone ${name} returned no id`);
     return id.replace('/hostedzone/', '');
@@ -34,7 +41,13 @@ export class EmulatorFixtures {
   /** A network load balancer as EKS Auto Mode creates one for a LoadBalancer Service: tagged with its cluster. */
   async createLoadBalancer(name: string, subnets: string[], cluster: string): Promise<string> {
     const res = await new ElasticLoadBalancingV2Client({ region: this.region }).send(
-      new CreateLoadBalancerCommand({ Name: name, Type: 'network', Scheme: 'internet-facing', Subnets: subnets, Tags: [{ Key: 'eks:eks-cluster-name', Value: cluster }] }),
+      new CreateLoadBalancerCommand({
+        Name: name,
+        Type: 'network',
+        Scheme: 'internet-facing',
+        Subnets: subnets,
+        Tags: [{ Key: 'eks:eks-cluster-name', Value: cluster }],
+      }),
     );
     return res.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
   }
@@ -54,7 +67,9 @@ export class EmulatorFixtures {
       Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
       Outputs: { Taken: { Value: 'taken-by-rehearsal', Export: { Name: exportName } } },
     };
-    await new CloudFormationClient({ region: this.region }).send(new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) }));
+    await new CloudFormationClient({ region: this.region }).send(
+      new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) }),
+    );
   }
 
   async deleteStack(stackName: string): Promise<void> {

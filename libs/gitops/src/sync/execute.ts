@@ -26,7 +26,8 @@ export function checkTools(run: ToolRunner): void {
   const missing: string[] = [];
   if (run('kubectl', ['version', '--client=true']).code !== 0) missing.push('kubectl (https://kubernetes.io/docs/tasks/tools/)');
   if (run('helm', ['version', '--short']).code !== 0) missing.push('helm 3 (https://helm.sh/docs/intro/install/)');
-  if (missing.length > 0) throw new SyncError(`sync needs ${missing.join(' and ')} on PATH; use --dry-run to see the plan without a cluster`);
+  if (missing.length > 0)
+    throw new SyncError(`sync needs ${missing.join(' and ')} on PATH; use --dry-run to see the plan without a cluster`);
 }
 
 /** The inventory the previous sync left in the cluster, or undefined on a first sync. */
@@ -60,12 +61,22 @@ function ns(r: ObjectRef): string[] {
 }
 
 /** Executes a plan with helm and kubectl against the current (or given) kube context. */
-export function executeSync(plan: SyncPlan, options: { run?: ToolRunner; print: (line: string) => void; context?: string; timeout?: string }): void {
+export function executeSync(
+  plan: SyncPlan,
+  options: { run?: ToolRunner; print: (line: string) => void; context?: string; timeout?: string },
+): void {
   const run = options.run ?? spawnRunner;
   const c = ctx(options.context);
   const timeout = options.timeout ?? '15m';
   const apply = (objects: readonly KubeObject[], what: string) =>
-    must(run('kubectl', [...c, 'apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--force-conflicts', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects })), what);
+    must(
+      run(
+        'kubectl',
+        [...c, 'apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--force-conflicts', '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+      ),
+      what,
+    );
   const body = (r: ObjectRef): KubeObject => {
     const b = plan.bodies.get(refKey(r));
     if (!b) throw new SyncError(`no rendered body for ${formatRef(r)}`);
@@ -83,18 +94,44 @@ export function executeSync(plan: SyncPlan, options: { run?: ToolRunner; print: 
           const r = step.release;
           const values = path.join(tmp, `${r.name}.values.json`);
           fs.writeFileSync(values, JSON.stringify(r.values));
-          const chart = r.repository.startsWith('oci://') ? [`${r.repository.replace(/\/$/, '')}/${r.chart}`] : [r.chart, '--repo', r.repository];
+          const chart = r.repository.startsWith('oci://')
+            ? [`${r.repository.replace(/\/$/, '')}/${r.chart}`]
+            : [r.chart, '--repo', r.repository];
           options.print(`helm upgrade --install ${r.name} ${r.chart} ${r.version} -n ${r.namespace}`);
-          must(run('helm', [...(options.context ? ['--kube-context', options.context] : []), 'upgrade', '--install', r.name, ...chart, '--version', r.version, '--namespace', r.namespace, '--values', values, '--wait', '--timeout', timeout]), `helm release ${r.name}`);
+          must(
+            run('helm', [
+              ...(options.context ? ['--kube-context', options.context] : []),
+              'upgrade',
+              '--install',
+              r.name,
+              ...chart,
+              '--version',
+              r.version,
+              '--namespace',
+              r.namespace,
+              '--values',
+              values,
+              '--wait',
+              '--timeout',
+              timeout,
+            ]),
+            `helm release ${r.name}`,
+          );
           break;
         }
         case 'job': {
           const j = step.job;
           options.print(`job ${j.namespace}/${j.name}: run and wait for completion`);
           // A Job's template is immutable: replace the previous run.
-          must(run('kubectl', [...c, 'delete', 'job', j.name, ...ns(j), '--ignore-not-found', '--wait=true']), `delete previous job ${j.name}`);
+          must(
+            run('kubectl', [...c, 'delete', 'job', j.name, ...ns(j), '--ignore-not-found', '--wait=true']),
+            `delete previous job ${j.name}`,
+          );
           apply([body(j)], `apply job ${j.name}`);
-          must(run('kubectl', [...c, 'wait', '--for=condition=complete', `job/${j.name}`, ...ns(j), `--timeout=${timeout}`]), `job ${j.namespace}/${j.name}`);
+          must(
+            run('kubectl', [...c, 'wait', '--for=condition=complete', `job/${j.name}`, ...ns(j), `--timeout=${timeout}`]),
+            `job ${j.namespace}/${j.name}`,
+          );
           break;
         }
         case 'prune':
@@ -104,18 +141,41 @@ export function executeSync(plan: SyncPlan, options: { run?: ToolRunner; print: 
           }
           for (const r of step.releases) {
             options.print(`helm uninstall ${r.name} -n ${r.namespace}`);
-            must(run('helm', [...(options.context ? ['--kube-context', options.context] : []), 'uninstall', r.name, '--namespace', r.namespace, '--ignore-not-found']), `uninstall ${r.name}`);
+            must(
+              run('helm', [
+                ...(options.context ? ['--kube-context', options.context] : []),
+                'uninstall',
+                r.name,
+                '--namespace',
+                r.namespace,
+                '--ignore-not-found',
+              ]),
+              `uninstall ${r.name}`,
+            );
           }
           break;
         case 'rollout':
           for (const w of step.workloads) {
             options.print(`rollout ${w.kind} ${w.namespace}/${w.name}`);
-            must(run('kubectl', [...c, 'rollout', 'status', `${w.kind.toLowerCase()}/${w.name}`, ...ns(w), `--timeout=${timeout}`]), `rollout of ${w.kind} ${w.name}`);
+            must(
+              run('kubectl', [...c, 'rollout', 'status', `${w.kind.toLowerCase()}/${w.name}`, ...ns(w), `--timeout=${timeout}`]),
+              `rollout of ${w.kind} ${w.name}`,
+            );
           }
           break;
         case 'inventory':
           options.print(`inventory ${INVENTORY.namespace}/${INVENTORY.name}: ${step.objects} objects, ${step.releases} releases`);
-          apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INVENTORY.name, namespace: INVENTORY.namespace }, data: { [INVENTORY.key]: JSON.stringify(plan.inventory) } }], 'write inventory');
+          apply(
+            [
+              {
+                apiVersion: 'v1',
+                kind: 'ConfigMap',
+                metadata: { name: INVENTORY.name, namespace: INVENTORY.namespace },
+                data: { [INVENTORY.key]: JSON.stringify(plan.inventory) },
+              },
+            ],
+            'write inventory',
+          );
           break;
       }
     }

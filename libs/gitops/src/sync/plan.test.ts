@@ -10,17 +10,44 @@ const obj = (apiVersion: string, kind: string, name: string, namespace?: string,
 
 const manifests: Manifests = {
   releases: [
-    { name: 'external-secrets', namespace: 'external-secrets', chart: 'external-secrets', repository: 'https://charts.external-secrets.io', version: '0.19.2', values: {}, crds: true },
-    { name: 'argo-workflows', namespace: 'argo', chart: 'argo-workflows', repository: 'https://argoproj.github.io/argo-helm', version: '0.45.0', values: { server: { authModes: ['server'] } } },
+    {
+      name: 'external-secrets',
+      namespace: 'external-secrets',
+      chart: 'external-secrets',
+      repository: 'https://charts.external-secrets.io',
+      version: '0.19.2',
+      values: {},
+      crds: true,
+    },
+    {
+      name: 'argo-workflows',
+      namespace: 'argo',
+      chart: 'argo-workflows',
+      repository: 'https://argoproj.github.io/argo-helm',
+      version: '0.45.0',
+      values: { server: { authModes: ['server'] } },
+    },
   ],
   components: [
     { name: 'namespaces', objects: [obj('v1', 'Namespace', 'metaflow'), obj('v1', 'Namespace', 'argo')] },
-    { name: 'secrets', objects: [obj('external-secrets.io/v1', 'ExternalSecret', 'db', 'metaflow'), obj('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'things.example.com')] },
+    {
+      name: 'secrets',
+      objects: [
+        obj('external-secrets.io/v1', 'ExternalSecret', 'db', 'metaflow'),
+        obj('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'things.example.com'),
+      ],
+    },
     {
       name: 'metaflow-migrations',
-      objects: [obj('v1', 'ServiceAccount', 'migrate', 'metaflow'), obj('batch/v1', 'Job', 'metaflow-db-migrate', 'metaflow', { 'metaflow-gitops/sync-wait': 'complete' })],
+      objects: [
+        obj('v1', 'ServiceAccount', 'migrate', 'metaflow'),
+        obj('batch/v1', 'Job', 'metaflow-db-migrate', 'metaflow', { 'metaflow-gitops/sync-wait': 'complete' }),
+      ],
     },
-    { name: 'metaflow', objects: [obj('v1', 'Service', 'metaflow-metadata', 'metaflow'), obj('apps/v1', 'Deployment', 'metaflow-metadata', 'metaflow')] },
+    {
+      name: 'metaflow',
+      objects: [obj('v1', 'Service', 'metaflow-metadata', 'metaflow'), obj('apps/v1', 'Deployment', 'metaflow-metadata', 'metaflow')],
+    },
   ],
 };
 
@@ -47,8 +74,15 @@ describe('planSync', () => {
   it('applies namespaces then CRDs first, then the releases in order, then the components', () => {
     expect(kinds).toEqual(['apply', 'helm', 'helm', 'apply', 'apply', 'job', 'apply', 'prune', 'rollout', 'inventory']);
     const first = plan.steps[0];
-    expect(first.kind === 'apply' && first.objects.map((o) => `${o.kind}/${o.name}`)).toEqual(['Namespace/metaflow', 'Namespace/argo', 'CustomResourceDefinition/things.example.com']);
-    expect(plan.steps.filter((s) => s.kind === 'helm').map((s) => (s.kind === 'helm' ? s.release.name : ''))).toEqual(['external-secrets', 'argo-workflows']);
+    expect(first.kind === 'apply' && first.objects.map((o) => `${o.kind}/${o.name}`)).toEqual([
+      'Namespace/metaflow',
+      'Namespace/argo',
+      'CustomResourceDefinition/things.example.com',
+    ]);
+    expect(plan.steps.filter((s) => s.kind === 'helm').map((s) => (s.kind === 'helm' ? s.release.name : ''))).toEqual([
+      'external-secrets',
+      'argo-workflows',
+    ]);
   });
 
   it('waits for the migration job before the services are applied', () => {
@@ -63,12 +97,17 @@ describe('planSync', () => {
 
   it('prunes what the previous inventory had and this render does not, namespaces last, and stale releases', () => {
     const prune = plan.steps.find((s) => s.kind === 'prune');
-    expect(prune?.kind === 'prune' && prune.objects.map((o) => `${o.kind}/${o.namespace ?? ''}/${o.name}`)).toEqual(['Deployment/legacy/old-ui', 'Namespace//legacy']);
+    expect(prune?.kind === 'prune' && prune.objects.map((o) => `${o.kind}/${o.namespace ?? ''}/${o.name}`)).toEqual([
+      'Deployment/legacy/old-ui',
+      'Namespace//legacy',
+    ]);
     expect(prune?.kind === 'prune' && prune.releases.map((r) => r.name)).toEqual(['kube-prometheus']);
   });
 
   it('treats an API version change as the same object (not pruned)', () => {
-    expect(refKey({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', namespace: 'metaflow', name: 'db' })).toBe(refKey({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', namespace: 'metaflow', name: 'db' }));
+    expect(refKey({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', namespace: 'metaflow', name: 'db' })).toBe(
+      refKey({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', namespace: 'metaflow', name: 'db' }),
+    );
   });
 
   it('prunes nothing on a first sync', () => {
@@ -108,18 +147,25 @@ describe('executeSync', () => {
     };
     executeSync(planSync('dev', manifests, previous), { run, print: () => undefined });
     expect(calls[0]).toBe('kubectl apply --server-side --field-manager=metaflow-gitops --force-conflicts -f -');
-    expect(calls[1]).toMatch(/^helm upgrade --install external-secrets external-secrets --repo https:\/\/charts.external-secrets.io --version 0.19.2 --namespace external-secrets --values \S+ --wait --timeout 15m$/);
+    expect(calls[1]).toMatch(
+      /^helm upgrade --install external-secrets external-secrets --repo https:\/\/charts.external-secrets.io --version 0.19.2 --namespace external-secrets --values \S+ --wait --timeout 15m$/,
+    );
     expect(calls).toContain('kubectl wait --for=condition=complete job/metaflow-db-migrate -n metaflow --timeout=15m');
     expect(calls).toContain('kubectl delete deployment.apps old-ui -n legacy --ignore-not-found');
     expect(calls).toContain('helm uninstall kube-prometheus --namespace monitoring --ignore-not-found');
     expect(calls).toContain('kubectl rollout status deployment/metaflow-metadata -n metaflow --timeout=15m');
-    expect(calls.indexOf('kubectl delete job metaflow-db-migrate -n metaflow --ignore-not-found --wait=true')).toBeLessThan(calls.indexOf('kubectl wait --for=condition=complete job/metaflow-db-migrate -n metaflow --timeout=15m'));
+    expect(calls.indexOf('kubectl delete job metaflow-db-migrate -n metaflow --ignore-not-found --wait=true')).toBeLessThan(
+      calls.indexOf('kubectl wait --for=condition=complete job/metaflow-db-migrate -n metaflow --timeout=15m'),
+    );
     const last = JSON.parse(inputs.at(-1)!);
     expect(last.items[0]).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'metaflow-gitops-inventory', namespace: 'kube-system' } });
   });
 
   it('stops at the first failing command with its error', () => {
-    const run = (cmd: string): CommandResult => (cmd === 'helm' ? { code: 1, stdout: '', stderr: 'Error: chart not found' } : { code: 0, stdout: '', stderr: '' });
-    expect(() => executeSync(planSync('dev', manifests, undefined), { run, print: () => undefined })).toThrow('helm release external-secrets failed (exit 1): Error: chart not found');
+    const run = (cmd: string): CommandResult =>
+      cmd === 'helm' ? { code: 1, stdout: '', stderr: 'Error: chart not found' } : { code: 0, stdout: '', stderr: '' };
+    expect(() => executeSync(planSync('dev', manifests, undefined), { run, print: () => undefined })).toThrow(
+      'helm release external-secrets failed (exit 1): Error: chart not found',
+    );
   });
 });

@@ -8,7 +8,12 @@
 export interface KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Readonly<Record<string, string>>; readonly [key: string]: unknown };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly [key: string]: unknown;
+  };
   readonly [key: string]: unknown;
 }
 
@@ -177,7 +182,9 @@ export function formatPlan(plan: SyncPlan): string {
         for (const r of step.objects) lines.push(`     ${formatRef(r)}`);
         break;
       case 'helm':
-        lines.push(`${++n}. helm upgrade --install ${step.release.name} ${step.release.chart} ${step.release.version} (${step.release.repository}) -n ${step.release.namespace}`);
+        lines.push(
+          `${++n}. helm upgrade --install ${step.release.name} ${step.release.chart} ${step.release.version} (${step.release.repository}) -n ${step.release.namespace}`,
+        );
         break;
       case 'job':
         lines.push(`${++n}. run job ${step.job.namespace}/${step.job.name} and wait for completion`);
@@ -192,7 +199,9 @@ export function formatPlan(plan: SyncPlan): string {
         for (const r of step.workloads) lines.push(`     ${r.kind} ${r.namespace}/${r.name}`);
         break;
       case 'inventory':
-        lines.push(`${++n}. record the inventory: ConfigMap ${INVENTORY.namespace}/${INVENTORY.name} (${step.objects} objects, ${step.releases} releases)`);
+        lines.push(
+          `${++n}. record the inventory: ConfigMap ${INVENTORY.namespace}/${INVENTORY.name} (${step.objects} objects, ${step.releases} releases)`,
+        );
         break;
     }
   }

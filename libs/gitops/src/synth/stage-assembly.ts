@@ -18,7 +18,10 @@ export interface SynthesizedStack extends StackNode {
 }
 
 export interface StackTemplate {
-  readonly Resources?: Record<string, { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties?: Record<string, unknown> }>;
+  readonly Resources?: Record<
+    string,
+    { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties?: Record<string, unknown> }
+  >;
   readonly Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
 

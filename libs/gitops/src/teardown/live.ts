@@ -5,8 +5,19 @@ import {
   Stack,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
-import { DeleteSecurityGroupCommand, DeleteVpcEndpointsCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, DescribeTagsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DeleteSecurityGroupCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcEndpointsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  DeleteLoadBalancerCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 
 /**
@@ -42,7 +53,8 @@ export class StageAws {
   async physicalIds(stackName: string): Promise<Map<string, string>> {
     const res = await this.cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }));
     const map = new Map<string, string>();
-    for (const r of res.StackResources ?? []) if (r.LogicalResourceId && r.PhysicalResourceId) map.set(r.LogicalResourceId, r.PhysicalResourceId);
+    for (const r of res.StackResources ?? [])
+      if (r.LogicalResourceId && r.PhysicalResourceId) map.set(r.LogicalResourceId, r.PhysicalResourceId);
     return map;
   }
 
@@ -60,7 +72,9 @@ export class StageAws {
     let marker: string | undefined;
     do {
       const page = await this.elb.send(new DescribeLoadBalancersCommand({ Marker: marker }));
-      for (const lb of page.LoadBalancers ?? []) if (lb.VpcId === vpcId && lb.LoadBalancerArn) lbs.push({ arn: lb.LoadBalancerArn, name: lb.LoadBalancerName ?? lb.LoadBalancerArn });
+      for (const lb of page.LoadBalancers ?? [])
+        if (lb.VpcId === vpcId && lb.LoadBalancerArn)
+          lbs.push({ arn: lb.LoadBalancerArn, name: lb.LoadBalancerName ?? lb.LoadBalancerArn });
       marker = page.NextMarker;
     } while (marker);
     const out: { arn: string; name: string }[] = [];
@@ -69,7 +83,11 @@ export class StageAws {
       const tags = await this.elb.send(new DescribeTagsCommand({ ResourceArns: batch.map((b) => b.arn) }));
       for (const d of tags.TagDescriptions ?? []) {
         const t = new Map((d.Tags ?? []).map((x) => [x.Key ?? '', x.Value ?? '']));
-        if (t.get('eks:eks-cluster-name') === cluster || t.get('elbv2.k8s.aws/cluster') === cluster || t.has(`kubernetes.io/cluster/${cluster}`)) {
+        if (
+          t.get('eks:eks-cluster-name') === cluster ||
+          t.get('elbv2.k8s.aws/cluster') === cluster ||
+          t.has(`kubernetes.io/cluster/${cluster}`)
+        ) {
           const lb = batch.find((b) => b.arn === d.ResourceArn);
           if (lb) out.push(lb);
         }
@@ -103,7 +121,9 @@ export class StageAws {
     const out: ResourceRecordSet[] = [];
     let start: { name?: string; type?: string } = {};
     for (;;) {
-      const page = await this.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: start.name, StartRecordType: start.type as never }));
+      const page = await this.route53.send(
+        new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: start.name, StartRecordType: start.type as never }),
+      );
       for (const r of page.ResourceRecordSets ?? []) {
         const values = (r.ResourceRecords ?? []).map((v) => v.Value ?? '');
         if (r.Type === 'CNAME' && r.Name?.startsWith('_') && values.some((v) => /\.acm-validations\.aws\.?$/.test(v))) out.push(r);
@@ -114,7 +134,12 @@ export class StageAws {
   }
 
   async deleteRecord(zoneId: string, record: ResourceRecordSet): Promise<void> {
-    await this.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: record }] } }));
+    await this.route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: record }] },
+      }),
+    );
   }
 
   /** VPC endpoints in the VPC that no stack owns (e.g. GuardDuty's runtime-monitoring endpoint): they hold ENIs and block the VPC's deletion. */
@@ -129,7 +154,10 @@ export class StageAws {
   /** GuardDuty's managed security groups in the VPC (created with its endpoint). */
   async guardDutySecurityGroups(vpcId: string): Promise<string[]> {
     const res = await this.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
-    return (res.SecurityGroups ?? []).filter((g) => g.GroupName?.startsWith('GuardDutyManagedSecurityGroup')).map((g) => g.GroupId).filter((id): id is string => !!id);
+    return (res.SecurityGroups ?? [])
+      .filter((g) => g.GroupName?.startsWith('GuardDutyManagedSecurityGroup'))
+      .map((g) => g.GroupId)
+      .filter((id): id is string => !!id);
   }
 
   async deleteVpcEndpoints(ids: readonly string[]): Promise<void> {

@@ -1,5 +1,21 @@
-import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DeleteDBSubnetGroupCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, ModifyDBClusterCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ChangeResourceRecordSetsCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DeleteDBSubnetGroupCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBClusterCommand,
+  ModifyDBInstanceCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import {
+  ChangeResourceRecordSetsCommand,
+  DeleteHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+  ResourceRecordSet,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { RetainedResource, finalSnapshotId } from './retained';
 
@@ -18,7 +34,9 @@ export async function purgeRetained(r: RetainedResource, region: string, now: Da
       return { purged: true, note: `final snapshot ${await deleteCluster(new RDSClient({ region }), r.physicalId, now)} kept` };
     case 'AWS::RDS::DBInstance': {
       const rds = new RDSClient({ region });
-      await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: r.physicalId, DeletionProtection: false, ApplyImmediately: true }));
+      await rds.send(
+        new ModifyDBInstanceCommand({ DBInstanceIdentifier: r.physicalId, DeletionProtection: false, ApplyImmediately: true }),
+      );
       await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: r.physicalId, SkipFinalSnapshot: true }));
       await waitInstanceGone(rds, r.physicalId);
       return { purged: true, note: 'instance deleted (the cluster snapshot holds the data)' };
@@ -37,13 +55,20 @@ async function deleteZone(route53: Route53Client, zoneId: string): Promise<numbe
   const records: ResourceRecordSet[] = [];
   let start: { name?: string; type?: string } = {};
   for (;;) {
-    const page = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: start.name, StartRecordType: start.type as never }));
+    const page = await route53.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: start.name, StartRecordType: start.type as never }),
+    );
     records.push(...(page.ResourceRecordSets ?? []).filter((r) => r.Type !== 'NS' && r.Type !== 'SOA'));
     if (!page.IsTruncated) break;
     start = { name: page.NextRecordName, type: page.NextRecordType };
   }
   for (let i = 0; i < records.length; i += 100) {
-    await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: records.slice(i, i + 100).map((r) => ({ Action: 'DELETE', ResourceRecordSet: r })) } }));
+    await route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: { Changes: records.slice(i, i + 100).map((r) => ({ Action: 'DELETE', ResourceRecordSet: r })) },
+      }),
+    );
   }
   await route53.send(new DeleteHostedZoneCommand({ Id: zoneId }));
   return records.length;
@@ -55,10 +80,13 @@ async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
   let versionMarker: string | undefined;
   for (;;) {
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].flatMap((v) => (v.Key ? [{ Key: v.Key, VersionId: v.VersionId }] : []));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].flatMap((v) =>
+      v.Key ? [{ Key: v.Key, VersionId: v.VersionId }] : [],
+    );
     for (let i = 0; i < objects.length; i += 1000) {
       const res = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects.slice(i, i + 1000), Quiet: true } }));
-      if (res.Errors?.length) throw new Error(`could not delete ${res.Errors.length} objects from ${bucket}: ${res.Errors[0].Code} ${res.Errors[0].Message}`);
+      if (res.Errors?.length)
+        throw new Error(`could not delete ${res.Errors.length} objects from ${bucket}: ${res.Errors[0].Code} ${res.Errors[0].Message}`);
     }
     removed += objects.length;
     if (!page.IsTruncated) break;

@@ -19,15 +19,35 @@ const stacks: SynthesizedStack[] = [
       },
     },
   },
-  { id: 'dev-eks', name: 'dev-eks', dependsOn: [], terminationProtection: false, template: { Resources: { Logs: { Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain' } } } },
+  {
+    id: 'dev-eks',
+    name: 'dev-eks',
+    dependsOn: [],
+    terminationProtection: false,
+    template: { Resources: { Logs: { Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain' } } },
+  },
 ];
 
 describe('findRetained', () => {
-  const physical = new Map([['dev-data', new Map([['Bucket', 'dev-artifacts-1'], ['Cluster', 'dev-db'], ['Writer', 'dev-db-writer'], ['Sg', 'sg-1']])]]);
+  const physical = new Map([
+    [
+      'dev-data',
+      new Map([
+        ['Bucket', 'dev-artifacts-1'],
+        ['Cluster', 'dev-db'],
+        ['Writer', 'dev-db-writer'],
+        ['Sg', 'sg-1'],
+      ]),
+    ],
+  ]);
 
   it('lists only Retain resources of deployed stacks, with their physical ids', () => {
     const found = findRetained(stacks, physical);
-    expect(found.map((r) => `${r.stackName}/${r.logicalId}=${r.physicalId}`)).toEqual(['dev-data/Bucket=dev-artifacts-1', 'dev-data/Cluster=dev-db', 'dev-data/Writer=dev-db-writer']);
+    expect(found.map((r) => `${r.stackName}/${r.logicalId}=${r.physicalId}`)).toEqual([
+      'dev-data/Bucket=dev-artifacts-1',
+      'dev-data/Cluster=dev-db',
+      'dev-data/Writer=dev-db-writer',
+    ]);
   });
 
   it('orders instances before their cluster for removal', () => {
@@ -47,26 +67,36 @@ describe('removalCommands', () => {
 
   it('lifts deletion protection, deletes the instances, then the cluster keeping a final snapshot', () => {
     const cmds = removalCommands({ resourceType: 'AWS::RDS::DBCluster', physicalId: 'dev-db' }, 'us-west-2', now);
-    expect(cmds[0]).toBe('aws rds modify-db-cluster --db-cluster-identifier dev-db --no-deletion-protection --apply-immediately --region us-west-2');
+    expect(cmds[0]).toBe(
+      'aws rds modify-db-cluster --db-cluster-identifier dev-db --no-deletion-protection --apply-immediately --region us-west-2',
+    );
     expect(cmds[1]).toContain('aws rds delete-db-instance --db-instance-identifier "$i"');
-    expect(cmds[2]).toBe('aws rds delete-db-cluster --db-cluster-identifier dev-db --final-db-snapshot-identifier dev-db-final-20261123 --region us-west-2');
+    expect(cmds[2]).toBe(
+      'aws rds delete-db-cluster --db-cluster-identifier dev-db --final-db-snapshot-identifier dev-db-final-20261123 --region us-west-2',
+    );
     expect(finalSnapshotId('dev-db', now)).toBe('dev-db-final-20261123');
   });
 
   it('deletes a retained zone after every record but its NS and SOA', () => {
-    const cmds = removalCommands({ resourceType: 'AWS::Route53::HostedZone', physicalId: 'Z1' }, 'us-west-2').filter((c) => !c.startsWith('#'));
-    expect(cmds[0]).toContain("--query '{Changes: ResourceRecordSets[?Type != `NS` && Type != `SOA`].{Action: `DELETE`, ResourceRecordSet: @}}'");
+    const cmds = removalCommands({ resourceType: 'AWS::Route53::HostedZone', physicalId: 'Z1' }, 'us-west-2').filter(
+      (c) => !c.startsWith('#'),
+    );
+    expect(cmds[0]).toContain(
+      "--query '{Changes: ResourceRecordSets[?Type != `NS` && Type != `SOA`].{Action: `DELETE`, ResourceRecordSet: @}}'",
+    );
     expect(cmds[1]).toBe('aws route53 delete-hosted-zone --id Z1');
   });
 
   it('falls back to Cloud Control for other types', () => {
-    expect(removalCommands({ resourceType: 'AWS::SQS::Queue', physicalId: 'q' }, 'us-west-2')).toEqual(['aws cloudcontrol delete-resource --type-name AWS::SQS::Queue --identifier q --region us-west-2']);
+    expect(removalCommands({ resourceType: 'AWS::SQS::Queue', physicalId: 'q' }, 'us-west-2')).toEqual([
+      'aws cloudcontrol delete-resource --type-name AWS::SQS::Queue --identifier q --region us-west-2',
+    ]);
   });
 });
 
 describe('teardownRefusal', () => {
   it.each([
-    [{}, "pass --confirm dev (got no --confirm)"],
+    [{}, 'pass --confirm dev (got no --confirm)'],
     [{ confirm: 'prod' }, 'pass --confirm dev (got --confirm prod)'],
   ])('refuses without the stage name repeated: %p', (guard, message) => {
     expect(teardownRefusal(makeStageConfig({ name: 'dev' }), guard)).toContain(message);

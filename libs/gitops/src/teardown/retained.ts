@@ -15,7 +15,10 @@ export interface RetainedResource {
  * the physical ids. `physicalIds` maps stack name -> logical id -> physical id; stacks that are not
  * deployed are absent and contribute nothing.
  */
-export function findRetained(stacks: readonly SynthesizedStack[], physicalIds: ReadonlyMap<string, ReadonlyMap<string, string>>): RetainedResource[] {
+export function findRetained(
+  stacks: readonly SynthesizedStack[],
+  physicalIds: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): RetainedResource[] {
   const out: RetainedResource[] = [];
   for (const stack of stacks) {
     const deployed = physicalIds.get(stack.name);
@@ -30,7 +33,14 @@ export function findRetained(stacks: readonly SynthesizedStack[], physicalIds: R
 }
 
 /** Removal order when purging: instances before their cluster, everything before VPC-level objects. */
-const ORDER = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::RDS::DBSubnetGroup', 'AWS::EC2::SecurityGroup', 'AWS::S3::Bucket', 'AWS::Route53::HostedZone'];
+const ORDER = [
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBSubnetGroup',
+  'AWS::EC2::SecurityGroup',
+  'AWS::S3::Bucket',
+  'AWS::Route53::HostedZone',
+];
 
 export function sortForRemoval(resources: readonly RetainedResource[]): RetainedResource[] {
   const rank = (t: string) => (ORDER.indexOf(t) === -1 ? ORDER.length : ORDER.indexOf(t));
@@ -43,7 +53,11 @@ export function finalSnapshotId(clusterId: string, date: Date = new Date()): str
 }
 
 /** The exact `aws` commands that remove a retained resource by hand (what `--purge-retained` does). */
-export function removalCommands(r: Pick<RetainedResource, 'resourceType' | 'physicalId'>, region: string, now: Date = new Date()): string[] {
+export function removalCommands(
+  r: Pick<RetainedResource, 'resourceType' | 'physicalId'>,
+  region: string,
+  now: Date = new Date(),
+): string[] {
   const id = r.physicalId;
   const rg = `--region ${region}`;
   switch (r.resourceType) {
@@ -83,7 +97,10 @@ export function removalCommands(r: Pick<RetainedResource, 'resourceType' | 'phys
     case 'AWS::KMS::Key':
       return [`aws kms schedule-key-deletion --key-id ${id} --pending-window-in-days 7 ${rg}`];
     case 'AWS::Cognito::UserPool':
-      return [`aws cognito-idp update-user-pool --user-pool-id ${id} --deletion-protection INACTIVE ${rg}`, `aws cognito-idp delete-user-pool --user-pool-id ${id} ${rg}`];
+      return [
+        `aws cognito-idp update-user-pool --user-pool-id ${id} --deletion-protection INACTIVE ${rg}`,
+        `aws cognito-idp delete-user-pool --user-pool-id ${id} ${rg}`,
+      ];
     default:
       // Cloud Control deletes any resource type CloudFormation supports, by its primary identifier.
       return [`aws cloudcontrol delete-resource --type-name ${r.resourceType} --identifier ${id} ${rg}`];

@@ -77,7 +77,18 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
   const { config } = options;
   const started = Date.now();
   const refused = teardownRefusal(config, options);
-  if (refused) return { ok: false, stage: config.name, refused, waves: [], destroyed: [], remaining: [], leftoversRemoved: [], retained: [], seconds: 0 };
+  if (refused)
+    return {
+      ok: false,
+      stage: config.name,
+      refused,
+      waves: [],
+      destroyed: [],
+      remaining: [],
+      leftoversRemoved: [],
+      retained: [],
+      seconds: 0,
+    };
 
   const host = new DeliveryIoHost({ print: options.print, printError: options.printError, verbose: options.verbose });
   const toolkit = new Toolkit({ ioHost: host, color: false, emojis: false });
@@ -99,7 +110,9 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
 
     const retained = sortForRemoval(findRetained(assembly.stacks, deployed));
     if (retained.length > 0) {
-      host.line(`${config.name}: these survive the teardown (DeletionPolicy Retain)${options.purgeRetained ? ' and are purged as their stacks go (--purge-retained)' : ''}:`);
+      host.line(
+        `${config.name}: these survive the teardown (DeletionPolicy Retain)${options.purgeRetained ? ' and are purged as their stacks go (--purge-retained)' : ''}:`,
+      );
       for (const r of retained) host.line(`  ${r.resourceType} ${r.physicalId} (${r.stackName}/${r.logicalId})`);
     } else host.line(`${config.name}: no retained resources in the deployed stacks`);
 
@@ -108,7 +121,9 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
     // retained resources go right after its stacks, before the next wave; without, say so now.
     const inVpc = retained.filter((r) => VPC_BOUND.includes(r.resourceType));
     if (inVpc.length > 0 && !options.purgeRetained) {
-      host.line(`${config.name}: WARNING: ${inVpc.map((d) => d.physicalId).join(', ')} stay in the VPC: in AWS the Vpc stack cannot be deleted until they are removed (--purge-retained does, keeping a final database snapshot)`);
+      host.line(
+        `${config.name}: WARNING: ${inVpc.map((d) => d.physicalId).join(', ')} stay in the VPC: in AWS the Vpc stack cannot be deleted until they are removed (--purge-retained does, keeping a final database snapshot)`,
+      );
     }
 
     for (const name of protectedStacks) {
@@ -124,7 +139,9 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
       const names = wave.filter((n) => deployed.has(n));
       if (names.length === 0) continue;
       try {
-        await toolkit.destroy(assembly.source, { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: names.map((n) => ids.get(n) ?? n) } });
+        await toolkit.destroy(assembly.source, {
+          stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: names.map((n) => ids.get(n) ?? n) },
+        });
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
         host.line(`${config.name}: destroy FAILED: ${error}`);
@@ -157,7 +174,17 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
     }
     const purgeFailed = reports.some((r) => r.note?.startsWith(PURGE_FAILED));
     const ok = error === undefined && remaining.length === 0 && !purgeFailed;
-    return { ok, stage: config.name, waves, destroyed, remaining, leftoversRemoved: leftovers, retained: reports, error, seconds: (Date.now() - started) / 1000 };
+    return {
+      ok,
+      stage: config.name,
+      waves,
+      destroyed,
+      remaining,
+      leftoversRemoved: leftovers,
+      retained: reports,
+      error,
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     await assembly.source.dispose();
   }
@@ -169,7 +196,10 @@ async function safePurge(r: RetainedResource, region: string): Promise<PurgeOutc
   try {
     return await purgeRetained(r, region);
   } catch (err) {
-    return { purged: false, note: `${PURGE_FAILED}: ${err instanceof Error ? err.message : String(err)}; remove it with the commands below` };
+    return {
+      purged: false,
+      note: `${PURGE_FAILED}: ${err instanceof Error ? err.message : String(err)}; remove it with the commands below`,
+    };
   }
 }
 
@@ -182,7 +212,12 @@ async function removeBlockers(
   host: DeliveryIoHost,
 ): Promise<Leftover[]> {
   const physicalOf = (type: string): string[] =>
-    stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}).filter(([, r]) => r.Type === type).map(([id]) => deployed.get(s.name)?.get(id)).filter((x): x is string => !!x));
+    stacks.flatMap((s) =>
+      Object.entries(s.template.Resources ?? {})
+        .filter(([, r]) => r.Type === type)
+        .map(([id]) => deployed.get(s.name)?.get(id))
+        .filter((x): x is string => !!x),
+    );
   const owned = new Set([...deployed.values()].flatMap((m) => [...m.values()]));
   const removed: Leftover[] = [];
   const rg = `--region ${config.region}`;
@@ -190,16 +225,30 @@ async function removeBlockers(
   for (const vpcId of physicalOf('AWS::EC2::VPC')) {
     const lbs = await aws.clusterLoadBalancers(vpcId, clusterName(config.name));
     if (lbs.length > 0) {
-      host.line(`${config.name}: deleting the cluster's load balancers first (their ENIs hold the VPC): ${lbs.map((l) => l.name).join(', ')}`);
+      host.line(
+        `${config.name}: deleting the cluster's load balancers first (their ENIs hold the VPC): ${lbs.map((l) => l.name).join(', ')}`,
+      );
       await aws.deleteLoadBalancers(lbs.map((l) => l.arn));
-      removed.push(...lbs.map((l) => ({ kind: 'load-balancer' as const, id: l.arn, command: `aws elbv2 delete-load-balancer --load-balancer-arn ${l.arn} ${rg}` })));
+      removed.push(
+        ...lbs.map((l) => ({
+          kind: 'load-balancer' as const,
+          id: l.arn,
+          command: `aws elbv2 delete-load-balancer --load-balancer-arn ${l.arn} ${rg}`,
+        })),
+      );
     } else host.line(`${config.name}: no load balancers of cluster ${clusterName(config.name)} in ${vpcId}`);
 
     const endpoints = await aws.foreignVpcEndpoints(vpcId, owned);
     if (endpoints.length > 0) {
       host.line(`${config.name}: deleting VPC endpoints no stack owns (e.g. GuardDuty's): ${endpoints.join(', ')}`);
       await aws.deleteVpcEndpoints(endpoints);
-      removed.push(...endpoints.map((id) => ({ kind: 'vpc-endpoint' as const, id, command: `aws ec2 delete-vpc-endpoints --vpc-endpoint-ids ${id} ${rg}` })));
+      removed.push(
+        ...endpoints.map((id) => ({
+          kind: 'vpc-endpoint' as const,
+          id,
+          command: `aws ec2 delete-vpc-endpoints --vpc-endpoint-ids ${id} ${rg}`,
+        })),
+      );
     }
     for (const sg of await aws.guardDutySecurityGroups(vpcId)) {
       host.line(`${config.name}: deleting GuardDuty security group ${sg}`);
@@ -213,7 +262,11 @@ async function removeBlockers(
       host.line(`${config.name}: deleting ACM validation record ${record.Name} (it would block the zone's deletion)`);
       await aws.deleteRecord(zoneId, record);
       const batch = JSON.stringify({ Changes: [{ Action: 'DELETE', ResourceRecordSet: record }] });
-      removed.push({ kind: 'acm-validation-record', id: `${zoneId}/${record.Name}`, command: `aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch '${batch}'` });
+      removed.push({
+        kind: 'acm-validation-record',
+        id: `${zoneId}/${record.Name}`,
+        command: `aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch '${batch}'`,
+      });
     }
   }
   return removed;

@@ -46,4 +46,3 @@ export function seedFakeRepo(repo: TempRepo): void {
   fs.symlinkSync('../../libs/lib', path.join(repo.dir, 'node_modules/@metaflow-gitops/lib'));
   repo.commit('base');
 }
-

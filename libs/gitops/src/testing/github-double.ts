@@ -67,7 +67,13 @@ export class GitHubDouble {
     req.on('end', () => {
       const u = new URL(req.url ?? '/', this.url);
       const body = raw ? JSON.parse(raw) : undefined;
-      this.requests.push({ method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), body, authorization: req.headers.authorization });
+      this.requests.push({
+        method: req.method ?? '',
+        path: u.pathname,
+        query: Object.fromEntries(u.searchParams),
+        body,
+        authorization: req.headers.authorization,
+      });
       const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
         res.end(JSON.stringify(data));
@@ -110,7 +116,10 @@ export class GitHubDouble {
       if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/([^/]+)\/runs$/.exec(u.pathname)) && req.method === 'GET') {
         const q = u.searchParams;
         const runs = this.runs.filter(
-          (r) => (!q.get('branch') || r.head_branch === q.get('branch')) && (!q.get('event') || r.event === q.get('event')) && (!q.get('status') || r.conclusion === q.get('status') || r.status === q.get('status')),
+          (r) =>
+            (!q.get('branch') || r.head_branch === q.get('branch')) &&
+            (!q.get('event') || r.event === q.get('event')) &&
+            (!q.get('status') || r.conclusion === q.get('status') || r.status === q.get('status')),
         );
         const perPage = Number(q.get('per_page') ?? 30);
         return send(200, { total_count: runs.length, workflow_runs: runs.slice(0, perPage) });

@@ -9,7 +9,9 @@ import { linkNodeModules } from '../pr/worktree';
  * dependencies linked in (workspace packages pointing at the copy). Returns a git helper.
  */
 export function copyRepository(root: string, dest: string): { git: (...args: string[]) => string; commitAll: (message: string) => void } {
-  const files = execFileSync('git', ['ls-files', '-z', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const f of files) {
     if (f.split('/').includes('node_modules') || !fs.lstatSync(path.join(root, f), { throwIfNoEntry: false })?.isFile()) continue;
     fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });

@@ -3,7 +3,11 @@ import { DiffReport, REPORT_SCHEMA_VERSION, StageReport } from '../pr/report';
 import { addCounts, diffStack, emptyCounts, CfnTemplate } from '../pr/template-diff';
 
 const DB: CfnTemplate['Resources'] = {
-  DatabaseCluster5B53A178: { Type: 'AWS::RDS::DBCluster', DeletionPolicy: 'Retain', Properties: { Engine: 'aurora-postgresql', DatabaseName: 'metaflow' } },
+  DatabaseCluster5B53A178: {
+    Type: 'AWS::RDS::DBCluster',
+    DeletionPolicy: 'Retain',
+    Properties: { Engine: 'aurora-postgresql', DatabaseName: 'metaflow' },
+  },
   ArtifactBucket7410C9EF: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: {} },
 };
 
@@ -23,9 +27,17 @@ export function sampleStage(stage: string, opts: { destructive?: boolean; manife
   const n = opts.manifestObjects ?? 1;
   const obj = (i: number, replicas: number): ManifestObject => ({
     id: `apps/Deployment metaflow/service-${i}`,
-    body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `service-${i}`, namespace: 'metaflow' }, spec: { replicas, template: { spec: { containers: [{ name: 'c', image: `img:${i}` }] } } } },
+    body: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `service-${i}`, namespace: 'metaflow' },
+      spec: { replicas, template: { spec: { containers: [{ name: 'c', image: `img:${i}` }] } } },
+    },
   });
-  const manifests = diffManifests(new Map(Array.from({ length: n }, (_, i) => [obj(i, 1).id, obj(i, 1)])), new Map(Array.from({ length: n }, (_, i) => [obj(i, 2).id, obj(i, 2)])));
+  const manifests = diffManifests(
+    new Map(Array.from({ length: n }, (_, i) => [obj(i, 1).id, obj(i, 1)])),
+    new Map(Array.from({ length: n }, (_, i) => [obj(i, 2).id, obj(i, 2)])),
+  );
   return {
     stage,
     change: 'changed',
@@ -33,7 +45,12 @@ export function sampleStage(stage: string, opts: { destructive?: boolean; manife
     counts: stacks.reduce((a, s) => addCounts(a, s.counts), emptyCounts()),
     stacks,
     manifests,
-    checks: { errors: 0, warnings: 1, findings: [{ severity: 'warning', source: 'cfn-lint', message: 'W3005 obsolete DependsOn', location: `${stage}-data/Queue` }], skipped: [] },
+    checks: {
+      errors: 0,
+      warnings: 1,
+      findings: [{ severity: 'warning', source: 'cfn-lint', message: 'W3005 obsolete DependsOn', location: `${stage}-data/Queue` }],
+      skipped: [],
+    },
     destructive: stacks.flatMap((s) => s.destructive),
     errors: [],
     warnings: [],

@@ -6,7 +6,9 @@ function msg(code: string, data: unknown, level: IoMessage<unknown>['level'] = '
 }
 
 function event(stack: string, logicalId: string, type: string, status: string, reason?: string) {
-  return msg('CDK_TOOLKIT_I5502', { event: { StackName: stack, LogicalResourceId: logicalId, ResourceType: type, ResourceStatus: status, ResourceStatusReason: reason } });
+  return msg('CDK_TOOLKIT_I5502', {
+    event: { StackName: stack, LogicalResourceId: logicalId, ResourceType: type, ResourceStatus: status, ResourceStatusReason: reason },
+  });
 }
 
 describe('DeliveryIoHost', () => {
@@ -32,8 +34,20 @@ describe('DeliveryIoHost', () => {
     await host.notify(event('dev-data', 'Bucket', 'AWS::S3::Bucket', 'CREATE_FAILED', 'Resource creation cancelled'));
     await host.notify(event('dev-data', 'Database', 'AWS::RDS::DBCluster', 'CREATE_FAILED', 'Invalid master password'));
     await host.notify(event('dev-data', 'Other', 'AWS::SNS::Topic', 'CREATE_FAILED', 'later failure'));
-    await host.notify(event('dev-data', 'dev-data', 'AWS::CloudFormation::Stack', 'ROLLBACK_FAILED', 'The following resource(s) failed to create: [Database]'));
-    expect(host.stacks.get('dev-data')?.failure).toEqual({ logicalId: 'Database', resourceType: 'AWS::RDS::DBCluster', reason: 'Invalid master password' });
+    await host.notify(
+      event(
+        'dev-data',
+        'dev-data',
+        'AWS::CloudFormation::Stack',
+        'ROLLBACK_FAILED',
+        'The following resource(s) failed to create: [Database]',
+      ),
+    );
+    expect(host.stacks.get('dev-data')?.failure).toEqual({
+      logicalId: 'Database',
+      resourceType: 'AWS::RDS::DBCluster',
+      reason: 'Invalid master password',
+    });
   });
 
   it('ignores successful resource events unless verbose', async () => {

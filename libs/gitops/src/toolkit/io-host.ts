@@ -147,7 +147,9 @@ export class DeliveryIoHost implements IIoHost {
     if (!event?.StackName) return;
     const status = event.ResourceStatus ?? '';
     if (this.options.verbose) {
-      this.line(`${event.StackName}: ${status} ${event.ResourceType ?? ''} ${event.LogicalResourceId ?? ''} ${event.ResourceStatusReason ?? ''}`.trimEnd());
+      this.line(
+        `${event.StackName}: ${status} ${event.ResourceType ?? ''} ${event.LogicalResourceId ?? ''} ${event.ResourceStatusReason ?? ''}`.trimEnd(),
+      );
     }
     if (!status.endsWith('_FAILED')) return;
     const reason = event.ResourceStatusReason ?? '';

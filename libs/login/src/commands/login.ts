@@ -33,7 +33,8 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
   const issuer = await discoverIssuer(doc.issuer, doc.cliClientId, opts.clockToleranceS);
   const ctx: ExchangeContext = { issuer, clockToleranceS: opts.clockToleranceS, now: rt.now };
 
-  const sameClient = (t: StoredTokens | undefined): t is StoredTokens => t !== undefined && t.issuer === doc.issuer && t.clientId === doc.cliClientId;
+  const sameClient = (t: StoredTokens | undefined): t is StoredTokens =>
+    t !== undefined && t.issuer === doc.issuer && t.clientId === doc.cliClientId;
   let stored: StoredTokens | undefined;
   if (!opts.force && sameClient(readTokens(home, doc.stage))) {
     stored = await withTokenLock(home, doc.stage, async () => {
@@ -89,7 +90,11 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
         `  profile: ${files.profile}`,
         `  env:     source ${files.envSh}`,
         `  tokens:  ${summary.tokens} (never printed; metaflow-login token ${doc.stage} prints one for scripts)`,
-        kubeContext ? `  kubectl: context '${kubeContext}' in ${summary.kubeconfig?.path}` : kubeconfigNote ? `  kubectl: ${kubeconfigNote}` : '  kubectl: kubeconfig left untouched (--no-kubeconfig)',
+        kubeContext
+          ? `  kubectl: context '${kubeContext}' in ${summary.kubeconfig?.path}`
+          : kubeconfigNote
+            ? `  kubectl: ${kubeconfigNote}`
+            : '  kubectl: kubeconfig left untouched (--no-kubeconfig)',
         `Run flows with: metaflow-login exec ${doc.stage} -- python flow.py --with kubernetes run`,
         '',
       ].join('\n'),

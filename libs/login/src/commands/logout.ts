@@ -28,7 +28,11 @@ export async function logoutCommand(opts: LogoutOptions, rt: Runtime): Promise<n
     // Revoking the refresh token ends the session (Cognito also invalidates its access tokens);
     // not every issuer accepts access tokens at the revocation endpoint, so this one is best effort.
     if (revoked) await revoke(issuer, tokens.accessToken, 'access_token', endpoint).catch(() => false);
-    rt.stderr(revoked ? 'Revoked the session at the identity provider.\n' : 'The identity provider has no revocation endpoint: tokens are removed locally and expire on their own.\n');
+    rt.stderr(
+      revoked
+        ? 'Revoked the session at the identity provider.\n'
+        : 'The identity provider has no revocation endpoint: tokens are removed locally and expire on their own.\n',
+    );
   } catch (err) {
     rt.stderr(`warning: could not revoke the session (${(err as Error).message}); removing the local tokens anyway.\n`);
     code = EXIT.failure;

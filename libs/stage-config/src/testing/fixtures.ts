@@ -1,7 +1,9 @@
 import { normalizeStage } from '../normalize';
 import { StageConfig } from '../stage-config';
 
-type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 
 /**
  * A normalized StageConfig for tests that need one without a stage file (construct and chart

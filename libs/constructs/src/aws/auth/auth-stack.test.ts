@@ -14,7 +14,8 @@ beforeAll(() => {
   prod = buildTestStage(makeStageConfig({ name: 'prod', isProd: true }));
 });
 
-const resources = (s: BuiltStage) => s.template('auth').toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
+const resources = (s: BuiltStage) =>
+  s.template('auth').toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
 
 test('user pool: no self sign-up, pinned id, retained, deletion protection on prod', () => {
   const pool = resources(dev).UserPool;
@@ -79,7 +80,16 @@ test('the gateway client secret reaches Secrets Manager through Fn::GetAtt Clien
   dev.template('auth').hasResourceProperties('AWS::SecretsManager::Secret', {
     Name: gatewayClientSecretName('dev'),
     SecretString: {
-      'Fn::Join': ['', ['{"client-id":"', { Ref: Match.stringLikeRegexp('^GatewayClient') }, '","client-secret":"', { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayClient'), 'ClientSecret'] }, '"}']],
+      'Fn::Join': [
+        '',
+        [
+          '{"client-id":"',
+          { Ref: Match.stringLikeRegexp('^GatewayClient') },
+          '","client-secret":"',
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayClient'), 'ClientSecret'] },
+          '"}',
+        ],
+      ],
     },
   });
   const types = Object.values(resources(dev)).map((r) => r.Type);
@@ -99,7 +109,13 @@ test('kill-switch role may only sign out and disable users of this pool', () => 
       {
         PolicyName: 'revoke',
         PolicyDocument: {
-          Statement: [{ Action: ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'], Effect: 'Allow', Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] } }],
+          Statement: [
+            {
+              Action: ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'],
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+            },
+          ],
           Version: '2012-10-17',
         },
       },
@@ -123,7 +139,9 @@ test('Federate outputs carry pre-filled commands', () => {
 
 test('the group gate runs as the V2 pre-token trigger with the stage groups baked in', () => {
   dev.template('auth').hasResourceProperties('AWS::Cognito::UserPool', {
-    LambdaConfig: { PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GroupGate'), 'Arn'] }, LambdaVersion: 'V2_0' } },
+    LambdaConfig: {
+      PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GroupGate'), 'Arn'] }, LambdaVersion: 'V2_0' },
+    },
   });
   dev.template('auth').hasResourceProperties('AWS::Lambda::Function', {
     Runtime: 'nodejs24.x',
@@ -138,8 +156,13 @@ describe('group gate behaviour (the exact Lambda source)', () => {
     vm.runInNewContext(groupGateSource(allowed), { module, exports: module.exports });
     return module.exports.handler;
   };
-  const event = (groups?: string): Event => ({ request: { userAttributes: groups === undefined ? {} : { 'custom:groups': groups } }, response: {} });
-  const granted = (e: Event) => (e.response.claimsAndScopeOverrideDetails as { groupOverrideDetails: { groupsToOverride: string[] } }).groupOverrideDetails.groupsToOverride;
+  const event = (groups?: string): Event => ({
+    request: { userAttributes: groups === undefined ? {} : { 'custom:groups': groups } },
+    response: {},
+  });
+  const granted = (e: Event) =>
+    (e.response.claimsAndScopeOverrideDetails as { groupOverrideDetails: { groupsToOverride: string[] } }).groupOverrideDetails
+      .groupsToOverride;
 
   test.each([
     ['[ml-platform, other]', ['ml-platform']],

@@ -84,7 +84,10 @@ export class AuthStack extends StageStack {
     acknowledge(
       userPool,
       { id: 'AwsSolutions-COG2', reason: 'Every user signs in through the company IdP, which enforces MFA; the pool has no local users' },
-      { id: 'AwsSolutions-COG8', reason: 'The Plus plan buys threat protection for local sign-ins; this pool is federated-only, the IdP protects sign-in' },
+      {
+        id: 'AwsSolutions-COG8',
+        reason: 'The Plus plan buys threat protection for local sign-ins; this pool is federated-only, the IdP protects sign-in',
+      },
     );
 
     const groupGate = new lambda.Function(this, 'GroupGate', {

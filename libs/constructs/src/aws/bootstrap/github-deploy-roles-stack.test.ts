@@ -7,7 +7,9 @@ const stage = makeStageConfig({ name: 'dev', accountId: '123456789012', region: 
 
 function synth(existing?: string): Template {
   const app = new cdk.App();
-  return Template.fromStack(new GitHubDeployRolesStack(app, { stage, repository: 'acme/metaflow-platform', existingOidcProviderArn: existing }));
+  return Template.fromStack(
+    new GitHubDeployRolesStack(app, { stage, repository: 'acme/metaflow-platform', existingOidcProviderArn: existing }),
+  );
 }
 
 describe('GitHubDeployRolesStack', () => {
@@ -18,7 +20,10 @@ describe('GitHubDeployRolesStack', () => {
   });
 
   it('creates the GitHub OIDC provider when absent, retained', () => {
-    template.hasResource('AWS::IAM::OIDCProvider', { Properties: { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] }, DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::IAM::OIDCProvider', {
+      Properties: { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] },
+      DeletionPolicy: 'Retain',
+    });
   });
 
   it('reuses an existing provider', () => {
@@ -26,7 +31,11 @@ describe('GitHubDeployRolesStack', () => {
     t.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     t.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'metaflow-gitops-deploy-dev',
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' } })] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({ Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' } }),
+        ],
+      },
     });
   });
 
@@ -38,7 +47,12 @@ describe('GitHubDeployRolesStack', () => {
           {
             Action: 'sts:AssumeRoleWithWebIdentity',
             Effect: 'Allow',
-            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/metaflow-platform:environment:dev-env' } },
+            Condition: {
+              StringEquals: {
+                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+                'token.actions.githubusercontent.com:sub': 'repo:acme/metaflow-platform:environment:dev-env',
+              },
+            },
             Principal: { Federated: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
           },
         ],
@@ -49,32 +63,68 @@ describe('GitHubDeployRolesStack', () => {
   it('lets the deploy role assume the CDK bootstrap roles, nothing broad', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const deploy = Object.values(policies).find((p) => JSON.stringify(p).includes('DeployRole'))!;
-    const statements = deploy.Properties.PolicyDocument.Statement as { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+    const statements = deploy.Properties.PolicyDocument.Statement as {
+      Sid: string;
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
     const assume = statements.find((s) => s.Sid === 'CdkBootstrapRoles')!;
-    expect(assume.Resource).toEqual(['deploy', 'file-publishing', 'image-publishing', 'lookup'].map((k) => `arn:aws:iam::123456789012:role/cdk-hnb659fds-${k}-role-123456789012-eu-west-1`));
+    expect(assume.Resource).toEqual(
+      ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(
+        (k) => `arn:aws:iam::123456789012:role/cdk-hnb659fds-${k}-role-123456789012-eu-west-1`,
+      ),
+    );
     for (const s of statements) {
       const actions = ([] as string[]).concat(s.Action);
       expect(actions.some((a) => a === '*' || a.endsWith(':*'))).toBe(false);
       if (s.Resource === '*') expect(actions.every((a) => /:(Describe|List|Get)/.test(a))).toBe(true);
     }
-    expect(statements.find((s) => s.Sid === 'DeleteClusterLoadBalancers')!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:eks-cluster-name': 'metaflow-dev' } });
+    expect(statements.find((s) => s.Sid === 'DeleteClusterLoadBalancers')!.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/eks:eks-cluster-name': 'metaflow-dev' },
+    });
     // Purging is limited to the Data stack's resources.
-    expect(statements.find((s) => s.Sid === 'PurgeRetainedBuckets')!.Resource).toEqual(['arn:aws:s3:::dev-data-*', 'arn:aws:s3:::dev-data-*/*']);
-    expect(statements.find((s) => s.Sid === 'PurgeRetainedDatabase')!.Resource).toEqual(['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((t) => `arn:aws:rds:eu-west-1:123456789012:${t}:dev-data-*`));
+    expect(statements.find((s) => s.Sid === 'PurgeRetainedBuckets')!.Resource).toEqual([
+      'arn:aws:s3:::dev-data-*',
+      'arn:aws:s3:::dev-data-*/*',
+    ]);
+    expect(statements.find((s) => s.Sid === 'PurgeRetainedDatabase')!.Resource).toEqual(
+      ['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((t) => `arn:aws:rds:eu-west-1:123456789012:${t}:dev-data-*`),
+    );
   });
 
   it('trusts the read-only diff role to pull requests and lets it assume only the lookup role', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'metaflow-gitops-diff-dev',
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/metaflow-platform:pull_request' } } })] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Condition: {
+              StringEquals: {
+                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+                'token.actions.githubusercontent.com:sub': 'repo:acme/metaflow-platform:pull_request',
+              },
+            },
+          }),
+        ],
+      },
     });
     const policies = template.findResources('AWS::IAM::Policy');
     const diff = Object.values(policies).find((p) => JSON.stringify(p).includes('DiffRole'))!;
-    const actions = (diff.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => ([] as string[]).concat(s.Action));
-    expect(actions.sort()).toEqual(['cloudformation:DescribeStackResources', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'sts:AssumeRole']);
+    const actions = (diff.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) =>
+      ([] as string[]).concat(s.Action),
+    );
+    expect(actions.sort()).toEqual([
+      'cloudformation:DescribeStackResources',
+      'cloudformation:DescribeStacks',
+      'cloudformation:GetTemplate',
+      'sts:AssumeRole',
+    ]);
   });
 
   it('rejects a repository that is not <org>/<name>', () => {
-    expect(() => new GitHubDeployRolesStack(new cdk.App(), { stage, repository: 'acme' })).toThrow("'repository' must be <org>/<name> (got 'acme')");
+    expect(() => new GitHubDeployRolesStack(new cdk.App(), { stage, repository: 'acme' })).toThrow(
+      "'repository' must be <org>/<name> (got 'acme')",
+    );
   });
 });

@@ -76,14 +76,41 @@ export class GitHubDeployRolesStack extends cdk.Stack {
       assumedBy: github(`repo:${repository}:environment:${stage.deploy.githubEnvironment}`),
       maxSessionDuration: cdk.Duration.hours(2),
     });
-    this.deployRole.addToPolicy(new iam.PolicyStatement({ sid: 'CdkBootstrapRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(cdkRole) }));
     this.deployRole.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadStageStacks', actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResources', 'cloudformation:UpdateTerminationProtection'], resources: [stageStacks] }),
+      new iam.PolicyStatement({
+        sid: 'CdkBootstrapRoles',
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(cdkRole),
+      }),
+    );
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadStageStacks',
+        actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResources', 'cloudformation:UpdateTerminationProtection'],
+        resources: [stageStacks],
+      }),
     );
     // `mfctl sync` reads the cluster endpoint for its kubeconfig (Kubernetes access itself is the Eks stack's access entry).
-    this.deployRole.addToPolicy(new iam.PolicyStatement({ sid: 'DescribeStageCluster', actions: ['eks:DescribeCluster'], resources: [`arn:aws:eks:${region}:${account}:cluster/${clusterName(stage.name)}`] }));
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeStageCluster',
+        actions: ['eks:DescribeCluster'],
+        resources: [`arn:aws:eks:${region}:${account}:cluster/${clusterName(stage.name)}`],
+      }),
+    );
     // `mfctl teardown`: the cluster's own load balancers (tagged with the cluster) go before the VPC.
-    this.deployRole.addToPolicy(new iam.PolicyStatement({ sid: 'FindLoadBalancers', actions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags', 'ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups'], resources: ['*'] }));
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'FindLoadBalancers',
+        actions: [
+          'elasticloadbalancing:DescribeLoadBalancers',
+          'elasticloadbalancing:DescribeTags',
+          'ec2:DescribeVpcEndpoints',
+          'ec2:DescribeSecurityGroups',
+        ],
+        resources: ['*'],
+      }),
+    );
     this.deployRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'DeleteClusterLoadBalancers',
@@ -106,7 +133,16 @@ export class GitHubDeployRolesStack extends cdk.Stack {
     this.deployRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'PurgeRetainedDatabase',
-        actions: ['rds:DescribeDBClusters', 'rds:DescribeDBInstances', 'rds:ModifyDBCluster', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster', 'rds:DeleteDBSubnetGroup', 'rds:CreateDBClusterSnapshot'],
+        actions: [
+          'rds:DescribeDBClusters',
+          'rds:DescribeDBInstances',
+          'rds:ModifyDBCluster',
+          'rds:ModifyDBInstance',
+          'rds:DeleteDBInstance',
+          'rds:DeleteDBCluster',
+          'rds:DeleteDBSubnetGroup',
+          'rds:CreateDBClusterSnapshot',
+        ],
         resources: ['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((t) => `arn:aws:rds:${region}:${account}:${t}:${data}`),
       }),
     );
@@ -117,12 +153,21 @@ export class GitHubDeployRolesStack extends cdk.Stack {
       assumedBy: github(`repo:${repository}:pull_request`),
       maxSessionDuration: cdk.Duration.hours(1),
     });
-    this.diffRole.addToPolicy(new iam.PolicyStatement({ sid: 'CdkLookupRole', actions: ['sts:AssumeRole'], resources: [cdkRole('lookup')] }));
     this.diffRole.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadStageStacks', actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:DescribeStackResources'], resources: [stageStacks] }),
+      new iam.PolicyStatement({ sid: 'CdkLookupRole', actions: ['sts:AssumeRole'], resources: [cdkRole('lookup')] }),
+    );
+    this.diffRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadStageStacks',
+        actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:DescribeStackResources'],
+        resources: [stageStacks],
+      }),
     );
 
-    new cdk.CfnOutput(this, 'DeployRoleArn', { value: this.deployRole.roleArn, description: 'Role the deploy workflow assumes (GitHub environment secret/variable)' });
+    new cdk.CfnOutput(this, 'DeployRoleArn', {
+      value: this.deployRole.roleArn,
+      description: 'Role the deploy workflow assumes (GitHub environment secret/variable)',
+    });
     new cdk.CfnOutput(this, 'DiffRoleArn', { value: this.diffRole.roleArn, description: 'Role pull-request diffs assume' });
     new cdk.CfnOutput(this, 'OidcProviderArn', { value: this.oidcProviderArn, description: 'GitHub OIDC provider of the account' });
   }

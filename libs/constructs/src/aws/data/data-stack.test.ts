@@ -48,16 +48,20 @@ describe('logical ids of stateful resources (a change replaces the database or b
 });
 
 describe('retention: the data survives stack deletion', () => {
-  test.each(['MetadataDatabase', 'MetadataDatabaseWriter', 'MetadataDatabaseSecret', 'MetadataDatabaseSubnets', 'ArtifactBucket', 'AccessLogsBucket'])(
-    '%s is retained on delete and replace',
-    (logicalId) => {
-      for (const stage of [dev, prod]) {
-        const r = stage.template('data').toJSON().Resources[logicalId];
-        expect(r.DeletionPolicy).toBe('Retain');
-        expect(r.UpdateReplacePolicy).toBe('Retain');
-      }
-    },
-  );
+  test.each([
+    'MetadataDatabase',
+    'MetadataDatabaseWriter',
+    'MetadataDatabaseSecret',
+    'MetadataDatabaseSubnets',
+    'ArtifactBucket',
+    'AccessLogsBucket',
+  ])('%s is retained on delete and replace', (logicalId) => {
+    for (const stage of [dev, prod]) {
+      const r = stage.template('data').toJSON().Resources[logicalId];
+      expect(r.DeletionPolicy).toBe('Retain');
+      expect(r.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
 });
 
 describe('Aurora PostgreSQL Serverless v2', () => {
@@ -103,10 +107,21 @@ describe('artifact bucket', () => {
     dev.template('data').hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       LoggingConfiguration: { DestinationBucketName: { Ref: 'AccessLogsBucket' }, LogFilePrefix: 'artifacts/' },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' })],
+        Rules: [
+          Match.objectLike({
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+            Status: 'Enabled',
+          }),
+        ],
       },
     });
     prod.template('data').hasResourceProperties('AWS::S3::Bucket', {
@@ -120,7 +135,12 @@ describe('artifact bucket', () => {
       Bucket: { Ref: 'ArtifactBucket' },
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Principal: { AWS: '*' } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Principal: { AWS: '*' },
+          }),
         ]),
       },
     });

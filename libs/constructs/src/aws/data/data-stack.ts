@@ -110,7 +110,8 @@ export class DataStack extends StageStack {
     }
     acknowledge(secretResource, {
       id: 'AwsSolutions-SMG4',
-      reason: 'Rotation would need a rotation Lambda in the VPC; the metadata service reads the secret at start, so rotation is an operator action (docs/infra.md)',
+      reason:
+        'Rotation would need a rotation Lambda in the VPC; the metadata service reads the secret at start, so rotation is an operator action (docs/infra.md)',
     });
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
@@ -147,8 +148,14 @@ export class DataStack extends StageStack {
     new cdk.CfnOutput(this, 'DatabaseEndpoint', { value: cluster.clusterEndpoint.hostname, description: 'Aurora cluster writer endpoint' });
     new cdk.CfnOutput(this, 'DatabasePort', { value: cdk.Token.asString(cluster.clusterEndpoint.port), description: 'Aurora port' });
     new cdk.CfnOutput(this, 'DatabaseName', { value: DATABASE_NAME, description: 'Database name' });
-    new cdk.CfnOutput(this, 'DatabaseSecretArn', { value: secret.secretArn, description: 'Secrets Manager ARN of the database credentials' });
-    new cdk.CfnOutput(this, 'DatabaseClusterIdentifier', { value: cluster.clusterIdentifier, description: 'Aurora cluster identifier (retained on teardown)' });
+    new cdk.CfnOutput(this, 'DatabaseSecretArn', {
+      value: secret.secretArn,
+      description: 'Secrets Manager ARN of the database credentials',
+    });
+    new cdk.CfnOutput(this, 'DatabaseClusterIdentifier', {
+      value: cluster.clusterIdentifier,
+      description: 'Aurora cluster identifier (retained on teardown)',
+    });
     new cdk.CfnOutput(this, 'ArtifactBucketName', { value: bucket.bucketName, description: 'S3 artifact bucket (retained on teardown)' });
   }
 }

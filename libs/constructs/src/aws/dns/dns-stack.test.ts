@@ -11,7 +11,9 @@ beforeAll(() => {
     makeStageConfig({
       name: 'prod',
       isProd: true,
-      domain: { delegation: { mode: 'cross-account', parentHostedZoneId: 'Z0PARENT', delegationRoleArn: 'arn:aws:iam::333333333333:role/delegate' } },
+      domain: {
+        delegation: { mode: 'cross-account', parentHostedZoneId: 'Z0PARENT', delegationRoleArn: 'arn:aws:iam::333333333333:role/delegate' },
+      },
     }),
   );
   manual = buildTestStage(makeStageConfig({ name: 'man', domain: { delegation: { mode: 'manual' } } }));
@@ -45,7 +47,10 @@ test('cross account: the delegation custom resource assumes only the parent acco
     TTL: 172800,
   });
   t.hasResourceProperties('AWS::IAM::Policy', {
-    PolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: 'arn:aws:iam::333333333333:role/delegate' }], Version: '2012-10-17' },
+    PolicyDocument: {
+      Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: 'arn:aws:iam::333333333333:role/delegate' }],
+      Version: '2012-10-17',
+    },
   });
   t.resourceCountIs('AWS::IAM::Policy', 1);
   t.resourceCountIs('AWS::Route53::RecordSet', 0);

@@ -76,6 +76,9 @@ export class DnsStack extends StageStack {
           ? `Add these as NS records for ${host} in the parent zone (manual delegation)`
           : 'Name servers of the stage zone (comma-separated)',
     });
-    new cdk.CfnOutput(this, 'CertificateArn', { value: certificate.certificateArn, description: 'ACM certificate for the stage host and its wildcard' });
+    new cdk.CfnOutput(this, 'CertificateArn', {
+      value: certificate.certificateArn,
+      description: 'ACM certificate for the stage host and its wildcard',
+    });
   }
 }

@@ -33,7 +33,11 @@ test('Auto Mode cluster: version from the stage file, own node role, API auth, n
     Name: clusterName('dev'),
     Version: '1.34',
     AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
-    ComputeConfig: { Enabled: true, NodePools: ['system', 'general-purpose'], NodeRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NodeRole'), 'Arn'] } },
+    ComputeConfig: {
+      Enabled: true,
+      NodePools: ['system', 'general-purpose'],
+      NodeRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NodeRole'), 'Arn'] },
+    },
     StorageConfig: { BlockStorage: { Enabled: true } },
     KubernetesNetworkConfig: Match.objectLike({ ElasticLoadBalancing: { Enabled: true } }),
     Logging: {
@@ -46,8 +50,12 @@ test('Auto Mode cluster: version from the stage file, own node role, API auth, n
 });
 
 test('API endpoint: public on non-prod (stage default), private on prod', () => {
-  dev.template('eks').hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: true, EndpointPrivateAccess: true }) });
-  prod.template('eks').hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }) });
+  dev.template('eks').hasResourceProperties('AWS::EKS::Cluster', {
+    ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: true, EndpointPrivateAccess: true }),
+  });
+  prod.template('eks').hasResourceProperties('AWS::EKS::Cluster', {
+    ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }),
+  });
 });
 
 test('kubeconfig outputs: endpoint and CA data are native Fn::GetAtt of the cluster, private endpoint included', () => {
@@ -65,7 +73,9 @@ test('kubeconfig outputs: endpoint and CA data are native Fn::GetAtt of the clus
 test('no kubectl Lambda, no custom resource, no OIDC provider: only native resources', () => {
   for (const stage of [dev, prod]) {
     const types = resources(stage).map((r) => r.Type);
-    expect(types.filter((t) => t.startsWith('Custom::') || t === 'AWS::Lambda::Function' || t === 'AWS::CloudFormation::Stack')).toEqual([]);
+    expect(types.filter((t) => t.startsWith('Custom::') || t === 'AWS::Lambda::Function' || t === 'AWS::CloudFormation::Stack')).toEqual(
+      [],
+    );
     expect(types).not.toContain('Custom::AWSCDKOpenIdConnectProvider');
   }
 });
@@ -76,8 +86,16 @@ test('access entries: the deploy role is admin; principals get their scope and n
     .map((r) => r.Properties);
   const policy = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:eks::aws:cluster-access-policy/${name}`]] });
   expect(entries.map((e) => [e.PrincipalArn, e.AccessPolicies, e.KubernetesGroups])).toEqual([
-    ['arn:aws:iam::111111111111:role/metaflow-gitops-deploy-prod', [{ PolicyArn: policy('AmazonEKSClusterAdminPolicy'), AccessScope: { Type: 'cluster' } }], undefined],
-    ['arn:aws:iam::111111111111:role/admins', [{ PolicyArn: policy('AmazonEKSClusterAdminPolicy'), AccessScope: { Type: 'cluster' } }], undefined],
+    [
+      'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-prod',
+      [{ PolicyArn: policy('AmazonEKSClusterAdminPolicy'), AccessScope: { Type: 'cluster' } }],
+      undefined,
+    ],
+    [
+      'arn:aws:iam::111111111111:role/admins',
+      [{ PolicyArn: policy('AmazonEKSClusterAdminPolicy'), AccessScope: { Type: 'cluster' } }],
+      undefined,
+    ],
     [
       'arn:aws:iam::111111111111:role/scientists',
       [{ PolicyArn: policy('AmazonEKSEditPolicy'), AccessScope: { Type: 'namespace', Namespaces: ['metaflow-jobs'] } }],
@@ -96,7 +114,10 @@ describe('Pod Identity: one role per ServiceAccount that needs AWS, least privil
       if (r.Type !== 'AWS::EKS::PodIdentityAssociation') continue;
       const roleId = (r.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const role = all[roleId].Properties as { Policies: { PolicyDocument: { Statement: never[] } }[]; AssumeRolePolicyDocument: unknown };
-      out[`${r.Properties.Namespace}/${r.Properties.ServiceAccount}`] = { statements: role.Policies[0].PolicyDocument.Statement, trust: role.AssumeRolePolicyDocument };
+      out[`${r.Properties.Namespace}/${r.Properties.ServiceAccount}`] = {
+        statements: role.Policies[0].PolicyDocument.Statement,
+        trust: role.AssumeRolePolicyDocument,
+      };
     }
     return out;
   };
@@ -146,13 +167,22 @@ describe('Pod Identity: one role per ServiceAccount that needs AWS, least privil
     ]);
   });
 
-  test("Argo only touches its artifact prefix", () => {
+  test('Argo only touches its artifact prefix', () => {
     const prefix = BUCKET_PREFIXES.argo;
     expect(podRoles()[sa('argoController')].statements).toEqual([
-      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${prefix}/*`, `${prefix}/`] } }, Effect: 'Allow', Resource: bucketArn },
+      {
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': [`${prefix}/*`, `${prefix}/`] } },
+        Effect: 'Allow',
+        Resource: bucketArn,
+      },
       { Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Effect: 'Allow', Resource: objects(`/${prefix}/*`) },
     ]);
-    expect(podRoles()[sa('argoServer')].statements[1]).toEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: objects(`/${prefix}/*`) });
+    expect(podRoles()[sa('argoServer')].statements[1]).toEqual({
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: objects(`/${prefix}/*`),
+    });
   });
 
   test('External Secrets reads the database and gateway-client secrets only', () => {

@@ -203,7 +203,8 @@ export class EksStack extends StageStack {
       if (objectsArn) {
         acknowledge(identity.role, {
           id: `AwsSolutions-IAM5[Resource::${objectsArn}]`,
-          reason: 'Object ARNs inside the stage artifact bucket (or its Argo prefix): the wildcard covers object keys of this one bucket only',
+          reason:
+            'Object ARNs inside the stage artifact bucket (or its Argo prefix): the wildcard covers object keys of this one bucket only',
         });
       }
       if (key === 'externalDns') {
@@ -217,10 +218,17 @@ export class EksStack extends StageStack {
   }
 
   private acknowledgeClusterDefaults(cluster: eks.Cluster, nodeRole: iam.Role): void {
-    for (const policy of ['AmazonEKSClusterPolicy', 'AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy']) {
+    for (const policy of [
+      'AmazonEKSClusterPolicy',
+      'AmazonEKSComputePolicy',
+      'AmazonEKSBlockStoragePolicy',
+      'AmazonEKSLoadBalancingPolicy',
+      'AmazonEKSNetworkingPolicy',
+    ]) {
       acknowledge(cluster.role, {
         id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
-        reason: 'EKS Auto Mode requires these AWS managed policies on the cluster role (aws-eks-v2 attaches them); AWS updates them with the service',
+        reason:
+          'EKS Auto Mode requires these AWS managed policies on the cluster role (aws-eks-v2 attaches them); AWS updates them with the service',
       });
     }
     acknowledge(

@@ -8,7 +8,9 @@ let restricted: BuiltStage;
 
 beforeAll(() => {
   open = buildTestStage(makeStageConfig({ name: 'dev' }));
-  restricted = buildTestStage(makeStageConfig({ name: 'prod', isProd: true, ingress: { allowedCidrs: ['198.51.100.0/24', '203.0.113.0/24'] } }));
+  restricted = buildTestStage(
+    makeStageConfig({ name: 'prod', isProd: true, ingress: { allowedCidrs: ['198.51.100.0/24', '203.0.113.0/24'] } }),
+  );
 });
 
 test('the NLB security group admits HTTPS from the allowed CIDRs only and talks only to the cluster', () => {
@@ -18,7 +20,11 @@ test('the NLB security group admits HTTPS from the allowed CIDRs only and talks 
       { CidrIp: '203.0.113.0/24', Description: 'HTTPS from 203.0.113.0/24', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
     ],
     SecurityGroupEgress: [
-      Match.objectLike({ DestinationSecurityGroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('^prod-eks:ExportsOutputFnGetAttCluster') }, FromPort: 0, ToPort: 65535 }),
+      Match.objectLike({
+        DestinationSecurityGroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('^prod-eks:ExportsOutputFnGetAttCluster') },
+        FromPort: 0,
+        ToPort: 65535,
+      }),
     ],
   });
 });

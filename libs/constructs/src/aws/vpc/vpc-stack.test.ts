@@ -21,7 +21,9 @@ beforeAll(() => {
 const tagged = (key: string) => Match.objectLike({ Tags: Match.arrayWith([{ Key: key, Value: '1' }]) });
 
 test('VPC with the primary CIDR and the pod CIDR as secondary block', () => {
-  dev.template('vpc').hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true });
+  dev
+    .template('vpc')
+    .hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true });
   dev.template('vpc').hasResourceProperties('AWS::EC2::VPCCidrBlock', { CidrBlock: '100.64.0.0/16' });
 });
 
@@ -43,7 +45,11 @@ test('pod subnets share the private route tables (NAT and S3 gateway routes)', (
     Properties: { SubnetId: { Ref: Match.stringLikeRegexp('^PodSubnetsSubnet') } },
   });
   const tables = Object.values(assoc).map((a) => a.Properties.RouteTableId.Ref);
-  expect(tables.sort()).toEqual(['VpcprivateSubnet1RouteTable', 'VpcprivateSubnet2RouteTable', 'VpcprivateSubnet3RouteTable'].map((p) => expect.stringMatching(new RegExp(`^${p}`))));
+  expect(tables.sort()).toEqual(
+    ['VpcprivateSubnet1RouteTable', 'VpcprivateSubnet2RouteTable', 'VpcprivateSubnet3RouteTable'].map((p) =>
+      expect.stringMatching(new RegExp(`^${p}`)),
+    ),
+  );
 });
 
 test('NAT gateways as the stage file says; none means isolated private subnets', () => {
@@ -75,7 +81,9 @@ test('S3 gateway endpoint always; interface endpoints only as listed, reachable 
 });
 
 test('flow logs of all traffic to a log group kept longer on prod', () => {
-  dev.template('vpc').hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+  dev
+    .template('vpc')
+    .hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
   dev.template('vpc').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   prod.template('vpc').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   expect(Object.values(prod.template('vpc').findResources('AWS::Logs::LogGroup'))[0].DeletionPolicy).toBe('Retain');

@@ -89,11 +89,17 @@ export class VpcStack extends StageStack {
 
     new cdk.CfnOutput(this, 'VpcId', { value: vpc.vpcId, description: 'VPC id' });
     new cdk.CfnOutput(this, 'PrivateSubnetIds', {
-      value: cdk.Fn.join(',', this.privateSubnets.map((s) => s.subnetId)),
+      value: cdk.Fn.join(
+        ',',
+        this.privateSubnets.map((s) => s.subnetId),
+      ),
       description: 'Private subnet ids (comma-separated)',
     });
     new cdk.CfnOutput(this, 'PodSubnetIds', {
-      value: cdk.Fn.join(',', pods.subnets.map((s) => s.subnetId)),
+      value: cdk.Fn.join(
+        ',',
+        pods.subnets.map((s) => s.subnetId),
+      ),
       description: 'Pod subnet ids in the secondary CIDR (comma-separated)',
     });
   }

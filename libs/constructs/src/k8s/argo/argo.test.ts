@@ -22,7 +22,9 @@ describe('Argo Workflows', () => {
     expect(role.metadata.namespace).toBe(NAMESPACES.jobs);
     expect(allows(role.rules, 'argoproj.io', 'workflowtaskresults', 'create')).toBe(true);
     expect(allows(role.rules, 'argoproj.io', 'workflowtaskresults', 'patch')).toBe(true);
-    expect(findObject<Binding>(rendered, 'RoleBinding', sa.name).subjects).toEqual([{ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }]);
+    expect(findObject<Binding>(rendered, 'RoleBinding', sa.name).subjects).toEqual([
+      { kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace },
+    ]);
   });
 });
 
@@ -34,7 +36,13 @@ describe('Argo Events', () => {
   });
 
   it('has the webhook EventSource on port 12000 at /metaflow-event', () => {
-    const es = findObject<{ spec: { eventBusName: string; service: { ports: { port: number }[] }; webhook: Record<string, { port: string; endpoint: string; method: string }> } }>(rendered, 'EventSource', ARGO_EVENTS.eventSource);
+    const es = findObject<{
+      spec: {
+        eventBusName: string;
+        service: { ports: { port: number }[] };
+        webhook: Record<string, { port: string; endpoint: string; method: string }>;
+      };
+    }>(rendered, 'EventSource', ARGO_EVENTS.eventSource);
     expect(es.spec.eventBusName).toBe('default');
     expect(es.spec.service.ports[0].port).toBe(12000);
     expect(es.spec.webhook[ARGO_EVENTS.event]).toEqual({ port: '12000', endpoint: '/metaflow-event', method: 'POST' });

@@ -3,7 +3,19 @@ import { RenderedManifests, renderStageManifests } from '../render';
 import { component, findObject, sampleOutputs } from '../testing';
 import { roleNameFromArn } from './node-class';
 
-type Pool = { spec: { template: { spec: { nodeClassRef: { group: string; kind: string; name: string }; requirements: { key: string; values: string[] }[]; taints?: { key: string; effect: string }[] } }; limits: Record<string, string>; disruption: { consolidationPolicy: string } } };
+type Pool = {
+  spec: {
+    template: {
+      spec: {
+        nodeClassRef: { group: string; kind: string; name: string };
+        requirements: { key: string; values: string[] }[];
+        taints?: { key: string; effect: string }[];
+      };
+    };
+    limits: Record<string, string>;
+    disruption: { consolidationPolicy: string };
+  };
+};
 
 let cpuOnly: RenderedManifests;
 let withGpu: RenderedManifests;
@@ -12,12 +24,18 @@ const outputs = sampleOutputs('dev');
 beforeAll(() => {
   cpuOnly = renderStageManifests(makeStageConfig({ name: 'dev' }), outputs);
   withGpu = renderStageManifests(
-    makeStageConfig({ name: 'dev', compute: { gpu: { instanceFamilies: ['g6', 'g6e'], capacityTypes: ['on-demand'], maxCpu: 96, maxMemoryGiB: 384, maxGpus: 8 } } }),
+    makeStageConfig({
+      name: 'dev',
+      compute: { gpu: { instanceFamilies: ['g6', 'g6e'], capacityTypes: ['on-demand'], maxCpu: 96, maxMemoryGiB: 384, maxGpus: 8 } },
+    }),
     outputs,
   );
 });
 
-const pools = (r: RenderedManifests) => component(r, 'compute').filter((o) => o.kind === 'NodePool').map((o) => o.metadata.name);
+const pools = (r: RenderedManifests) =>
+  component(r, 'compute')
+    .filter((o) => o.kind === 'NodePool')
+    .map((o) => o.metadata.name);
 
 describe('node pools', () => {
   it('renders a GPU pool if and only if the stage enables one', () => {
@@ -26,7 +44,9 @@ describe('node pools', () => {
   });
 
   it('taints the GPU pool, and only it, nvidia.com/gpu:NoSchedule', () => {
-    expect(findObject<Pool>(withGpu, 'NodePool', 'metaflow-gpu').spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
+    expect(findObject<Pool>(withGpu, 'NodePool', 'metaflow-gpu').spec.template.spec.taints).toEqual([
+      { key: 'nvidia.com/gpu', effect: 'NoSchedule' },
+    ]);
     expect(findObject<Pool>(withGpu, 'NodePool', 'metaflow-cpu').spec.template.spec.taints).toBeUndefined();
     expect(JSON.stringify(component(cpuOnly, 'compute'))).not.toContain('nvidia.com/gpu');
   });
@@ -42,7 +62,8 @@ describe('node pools', () => {
   });
 
   it('never consolidates nodes that still run steps', () => {
-    for (const name of pools(withGpu)) expect(findObject<Pool>(withGpu, 'NodePool', name).spec.disruption.consolidationPolicy).toBe('WhenEmpty');
+    for (const name of pools(withGpu))
+      expect(findObject<Pool>(withGpu, 'NodePool', name).spec.disruption.consolidationPolicy).toBe('WhenEmpty');
   });
 });
 
@@ -51,7 +72,11 @@ describe('node class', () => {
 
   it('is the one every pool references', () => {
     for (const name of pools(withGpu)) {
-      expect(findObject<Pool>(withGpu, 'NodePool', name).spec.template.spec.nodeClassRef).toEqual({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'metaflow' });
+      expect(findObject<Pool>(withGpu, 'NodePool', name).spec.template.spec.nodeClassRef).toEqual({
+        group: 'eks.amazonaws.com',
+        kind: 'NodeClass',
+        name: 'metaflow',
+      });
     }
   });
 

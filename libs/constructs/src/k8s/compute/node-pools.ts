@@ -46,7 +46,10 @@ export function addNodePools(scope: Construct, ctx: StageContext): void {
         template: {
           spec: {
             nodeClassRef,
-            requirements: [...requirements(gpu), { key: 'eks.amazonaws.com/instance-gpu-manufacturer', operator: 'In', values: ['nvidia'] }],
+            requirements: [
+              ...requirements(gpu),
+              { key: 'eks.amazonaws.com/instance-gpu-manufacturer', operator: 'In', values: ['nvidia'] },
+            ],
             taints: [{ ...GPU_TAINT }],
             expireAfter: '720h',
           },

@@ -7,16 +7,30 @@ type Claim = { name: string; values: string[]; valueType?: string };
 type Policy = {
   spec: {
     targetRefs: { kind: string; name: string }[];
-    oidc?: { provider: { issuer: string }; clientID: string; clientSecret: { name: string }; redirectURL: string; forwardAccessToken: boolean };
+    oidc?: {
+      provider: { issuer: string };
+      clientID: string;
+      clientSecret: { name: string };
+      redirectURL: string;
+      forwardAccessToken: boolean;
+    };
     jwt: { providers: { name: string; issuer: string; remoteJWKS: { uri: string }; audiences?: string[] }[] };
     authorization: { defaultAction: string; rules: { action: string; principal: { jwt: { provider: string; claims: Claim[] } } }[] };
   };
 };
-type Rule = { matches?: { path: { type: string; value: string } }[]; backendRefs?: { name: string; port: number }[]; filters?: Record<string, unknown>[] };
+type Rule = {
+  matches?: { path: { type: string; value: string } }[];
+  backendRefs?: { name: string; port: number }[];
+  filters?: Record<string, unknown>[];
+};
 type Route = { spec: { hostnames: string[]; parentRefs: { name: string; sectionName: string }[]; rules: Rule[] } };
 
 const outputs = sampleOutputs('dev');
-const config = makeStageConfig({ name: 'dev', ingress: { allowedCidrs: ['203.0.113.0/24', '198.51.100.0/24'] }, oidcConfig: { allowedGroups: ['ml-platform', 'data-science'] } });
+const config = makeStageConfig({
+  name: 'dev',
+  ingress: { allowedCidrs: ['203.0.113.0/24', '198.51.100.0/24'] },
+  oidcConfig: { allowedGroups: ['ml-platform', 'data-science'] },
+});
 const openConfig = makeStageConfig({ name: 'dev', oidcConfig: { allowedGroups: [] } });
 let rendered: RenderedManifests;
 let open: RenderedManifests;
@@ -29,7 +43,21 @@ beforeAll(() => {
 const claims = (p: Policy) => Object.fromEntries(p.spec.authorization.rules[0].principal.jwt.claims.map((c) => [c.name, c]));
 
 describe('load balancer', () => {
-  const proxy = () => findObject<{ spec: { provider: { kubernetes: { envoyService: { type: string; loadBalancerClass: string; loadBalancerSourceRanges: string[]; annotations: Record<string, string> } } } } }>(rendered, 'EnvoyProxy', 'metaflow-nlb').spec.provider.kubernetes.envoyService;
+  const proxy = () =>
+    findObject<{
+      spec: {
+        provider: {
+          kubernetes: {
+            envoyService: {
+              type: string;
+              loadBalancerClass: string;
+              loadBalancerSourceRanges: string[];
+              annotations: Record<string, string>;
+            };
+          };
+        };
+      };
+    }>(rendered, 'EnvoyProxy', 'metaflow-nlb').spec.provider.kubernetes.envoyService;
 
   it('is an Auto Mode NLB restricted to the allowed source CIDRs', () => {
     expect(proxy().type).toBe('LoadBalancer');
@@ -45,16 +73,26 @@ describe('load balancer', () => {
   });
 
   it('keeps an Envoy replica through voluntary disruptions', () => {
-    const k = findObject<{ spec: { provider: { kubernetes: { envoyPDB: { minAvailable: number }; envoyDeployment: { replicas: number } } } } }>(rendered, 'EnvoyProxy', 'metaflow-nlb').spec.provider.kubernetes;
+    const k = findObject<{
+      spec: { provider: { kubernetes: { envoyPDB: { minAvailable: number }; envoyDeployment: { replicas: number } } } };
+    }>(rendered, 'EnvoyProxy', 'metaflow-nlb').spec.provider.kubernetes;
     expect(k.envoyPDB.minAvailable).toBe(1);
     expect(k.envoyDeployment.replicas).toBe(2);
   });
 
   it('is the parameters of the GatewayClass the Gateway uses', () => {
-    const gc = findObject<{ spec: { controllerName: string; parametersRef: { kind: string; name: string } } }>(rendered, 'GatewayClass', 'metaflow');
+    const gc = findObject<{ spec: { controllerName: string; parametersRef: { kind: string; name: string } } }>(
+      rendered,
+      'GatewayClass',
+      'metaflow',
+    );
     expect(gc.spec.controllerName).toBe('gateway.envoyproxy.io/gatewayclass-controller');
     expect(gc.spec.parametersRef).toMatchObject({ kind: 'EnvoyProxy', name: 'metaflow-nlb' });
-    const gw = findObject<{ spec: { gatewayClassName: string; listeners: { name: string; port: number; hostname: string }[] } }>(rendered, 'Gateway', 'metaflow');
+    const gw = findObject<{ spec: { gatewayClassName: string; listeners: { name: string; port: number; hostname: string }[] } }>(
+      rendered,
+      'Gateway',
+      'metaflow',
+    );
     expect(gw.spec.gatewayClassName).toBe('metaflow');
     // 443 only: the Ingress stack's security group admits nothing else.
     expect(gw.spec.listeners.map((l) => [l.name, l.port, l.hostname])).toEqual([['https', 443, 'dev.metaflow.example.com']]);
@@ -102,8 +140,14 @@ describe('browser login', () => {
 
   it('reads the client secret from the Secret External Secrets syncs, under client-secret', () => {
     expect(policy().spec.oidc!.clientSecret.name).toBe('metaflow-gateway-oidc');
-    const es = findObject<{ spec: { data: { secretKey: string; remoteRef: { key: string; property: string } }[] } }>(rendered, 'ExternalSecret', 'metaflow-gateway-oidc');
-    expect(es.spec.data).toEqual([{ secretKey: 'client-secret', remoteRef: { key: outputs.gatewayClientSecretArn, property: 'client-secret' } }]);
+    const es = findObject<{ spec: { data: { secretKey: string; remoteRef: { key: string; property: string } }[] } }>(
+      rendered,
+      'ExternalSecret',
+      'metaflow-gateway-oidc',
+    );
+    expect(es.spec.data).toEqual([
+      { secretKey: 'client-secret', remoteRef: { key: outputs.gatewayClientSecretArn, property: 'client-secret' } },
+    ]);
   });
 
   it('authorizes the forwarded access token of the gateway client for the allowed groups only', () => {
@@ -142,15 +186,26 @@ describe('discovery document', () => {
   it('is answered at the well-known path, unauthenticated, with the shared document shape', () => {
     const route = findObject<Route>(rendered, 'HTTPRoute', 'metaflow-discovery');
     expect(route.spec.rules[0].matches).toEqual([{ path: { type: 'Exact', value: DISCOVERY_PATH } }]);
-    const policies = [findObject<Policy>(rendered, 'SecurityPolicy', 'metaflow-browser-oidc'), findObject<Policy>(rendered, 'SecurityPolicy', 'metaflow-cli-jwt')];
+    const policies = [
+      findObject<Policy>(rendered, 'SecurityPolicy', 'metaflow-browser-oidc'),
+      findObject<Policy>(rendered, 'SecurityPolicy', 'metaflow-cli-jwt'),
+    ];
     expect(policies.flatMap((p) => p.spec.targetRefs.map((t) => t.name))).not.toContain('metaflow-discovery');
-    const filter = findObject<{ spec: { directResponse: { statusCode: number; contentType: string; body: { inline: string } } } }>(rendered, 'HTTPRouteFilter', 'metaflow-discovery-document');
+    const filter = findObject<{ spec: { directResponse: { statusCode: number; contentType: string; body: { inline: string } } } }>(
+      rendered,
+      'HTTPRouteFilter',
+      'metaflow-discovery-document',
+    );
     expect(filter.spec.directResponse.contentType).toBe('application/json');
     expect(JSON.parse(filter.spec.directResponse.body.inline)).toEqual(buildDiscoveryDocument(config, outputs));
   });
 
   it('publishes the cluster endpoint and CA data from the Eks stack outputs (for the login kubeconfig)', () => {
-    const body = findObject<{ spec: { directResponse: { body: { inline: string } } } }>(rendered, 'HTTPRouteFilter', 'metaflow-discovery-document').spec.directResponse.body.inline;
+    const body = findObject<{ spec: { directResponse: { body: { inline: string } } } }>(
+      rendered,
+      'HTTPRouteFilter',
+      'metaflow-discovery-document',
+    ).spec.directResponse.body.inline;
     const doc = JSON.parse(body) as { clusterEndpoint?: string; clusterCertificateAuthorityData?: string };
     expect(doc.clusterEndpoint).toBe(outputs.clusterEndpoint);
     expect(doc.clusterCertificateAuthorityData).toBe(outputs.clusterCertificateAuthorityData);
@@ -158,7 +213,12 @@ describe('discovery document', () => {
   });
 
   it('holds no secret reference', () => {
-    const body = findObject<{ spec: { directResponse: { body: { inline: string } } } }>(rendered, 'HTTPRouteFilter', 'metaflow-discovery-document').spec.directResponse.body.inline;
-    for (const value of [outputs.gatewayClientSecretArn, outputs.databaseSecretArn, outputs.gatewayClientId]) expect(body).not.toContain(value);
+    const body = findObject<{ spec: { directResponse: { body: { inline: string } } } }>(
+      rendered,
+      'HTTPRouteFilter',
+      'metaflow-discovery-document',
+    ).spec.directResponse.body.inline;
+    for (const value of [outputs.gatewayClientSecretArn, outputs.databaseSecretArn, outputs.gatewayClientId])
+      expect(body).not.toContain(value);
   });
 });

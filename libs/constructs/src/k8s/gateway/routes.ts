@@ -10,7 +10,13 @@ import { GATEWAY } from './names';
 
 /** The Gateway's TLS-offloaded listener, which every route attaches to. */
 export function parentRef() {
-  return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: GATEWAY.tlsListener };
+  return {
+    group: 'gateway.networking.k8s.io',
+    kind: 'Gateway',
+    name: GATEWAY.name,
+    namespace: GATEWAY.namespace,
+    sectionName: GATEWAY.tlsListener,
+  };
 }
 
 type RouteRules = NonNullable<IHTTPRoute['spec']>['rules'];

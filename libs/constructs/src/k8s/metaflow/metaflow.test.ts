@@ -5,8 +5,22 @@ import { component, findObject, sampleOutputs } from '../testing';
 import { SYNC_WAIT_ANNOTATION } from './migration-job';
 
 type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
-type Container = { name: string; image: string; command?: string[]; env: Env[]; resources: { requests: Record<string, string>; limits: Record<string, string> }; readinessProbe?: { httpGet: { path: string } }; livenessProbe?: { httpGet: { path: string } }; ports?: { containerPort: number }[] };
-type Workload = { spec: { replicas?: number; template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string; containers: Container[] } } } };
+type Container = {
+  name: string;
+  image: string;
+  command?: string[];
+  env: Env[];
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  readinessProbe?: { httpGet: { path: string } };
+  livenessProbe?: { httpGet: { path: string } };
+  ports?: { containerPort: number }[];
+};
+type Workload = {
+  spec: {
+    replicas?: number;
+    template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string; containers: Container[] } };
+  };
+};
 
 const config = makeStageConfig({ name: 'dev' });
 const outputs = sampleOutputs('dev');
@@ -21,15 +35,24 @@ beforeAll(() => {
 });
 
 const container = (kind: string, name: string) => findObject<Workload>(rendered, kind, name).spec.template.spec.containers[0];
-const migrationJob = (r: RenderedManifests) => component(r, 'metaflow-migrations').find((o) => o.kind === 'Job')! as unknown as Workload & { metadata: { name: string; annotations: Record<string, string> } };
+const migrationJob = (r: RenderedManifests) =>
+  component(r, 'metaflow-migrations').find((o) => o.kind === 'Job')! as unknown as Workload & {
+    metadata: { name: string; annotations: Record<string, string> };
+  };
 
 describe('metadata service', () => {
   it('serves on 8080 behind a Service whose name matches the internal URL', () => {
-    const service = findObject<{ spec: { ports: { port: number }[]; selector: Record<string, string> } }>(rendered, 'Service', 'metaflow-metadata');
+    const service = findObject<{ spec: { ports: { port: number }[]; selector: Record<string, string> } }>(
+      rendered,
+      'Service',
+      'metaflow-metadata',
+    );
     expect(service.metadata.namespace).toBe(NAMESPACES.metaflow);
     expect(service.spec.ports[0].port).toBe(8080);
     expect(metadataServiceInternalUrl()).toBe(`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:8080`);
-    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(
+      service.spec.selector,
+    );
   });
 
   it('probes /ping for liveness and /healthcheck for readiness, with requests and limits', () => {
@@ -42,21 +65,37 @@ describe('metadata service', () => {
   });
 
   it('keeps a pod through voluntary disruptions', () => {
-    const pdb = findObject<{ spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } }>(rendered, 'PodDisruptionBudget', 'metaflow-metadata');
+    const pdb = findObject<{ spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } }>(
+      rendered,
+      'PodDisruptionBudget',
+      'metaflow-metadata',
+    );
     expect(pdb.spec.minAvailable).toBe(1);
     expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.replicas).toBe(2);
-    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels);
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(
+      pdb.spec.selector.matchLabels,
+    );
   });
 
   it('spreads its replicas over the zones', () => {
-    const spec = findObject<{ spec: { template: { spec: { topologySpreadConstraints: { topologyKey: string; labelSelector: { matchLabels: Record<string, string> } }[] } } } }>(rendered, 'Deployment', 'metaflow-metadata').spec.template.spec;
+    const spec = findObject<{
+      spec: {
+        template: {
+          spec: { topologySpreadConstraints: { topologyKey: string; labelSelector: { matchLabels: Record<string, string> } }[] };
+        };
+      };
+    }>(rendered, 'Deployment', 'metaflow-metadata').spec.template.spec;
     expect(spec.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
     expect(spec.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'metaflow-metadata' });
   });
 
   it('runs as the ServiceAccount the Eks stack gave a Pod Identity role', () => {
-    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.spec.serviceAccountName).toBe(SERVICE_ACCOUNTS.metadataService.name);
-    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-ui-backend').spec.template.spec.serviceAccountName).toBe(SERVICE_ACCOUNTS.uiBackend.name);
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.spec.serviceAccountName).toBe(
+      SERVICE_ACCOUNTS.metadataService.name,
+    );
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-ui-backend').spec.template.spec.serviceAccountName).toBe(
+      SERVICE_ACCOUNTS.uiBackend.name,
+    );
   });
 });
 
@@ -79,7 +118,13 @@ describe('database settings', () => {
   });
 
   it('are synced from the stage database secret by External Secrets', () => {
-    const es = findObject<{ spec: { secretStoreRef: { kind: string }; target: { name: string }; data: { secretKey: string; remoteRef: { key: string; property: string } }[] } }>(rendered, 'ExternalSecret', 'metaflow-database');
+    const es = findObject<{
+      spec: {
+        secretStoreRef: { kind: string };
+        target: { name: string };
+        data: { secretKey: string; remoteRef: { key: string; property: string } }[];
+      };
+    }>(rendered, 'ExternalSecret', 'metaflow-database');
     expect(es.metadata.namespace).toBe(NAMESPACES.metaflow);
     expect(es.spec.secretStoreRef.kind).toBe('ClusterSecretStore');
     expect(es.spec.target.name).toBe('metaflow-database');
@@ -92,7 +137,11 @@ describe('database settings', () => {
 
 describe('one release', () => {
   it('runs the metadata service, the migrations and the UI backend from the same image tag', () => {
-    const images = new Set([container('Deployment', 'metaflow-metadata').image, container('Deployment', 'metaflow-ui-backend').image, migrationJob(rendered).spec.template.spec.containers[0].image]);
+    const images = new Set([
+      container('Deployment', 'metaflow-metadata').image,
+      container('Deployment', 'metaflow-ui-backend').image,
+      migrationJob(rendered).spec.template.spec.containers[0].image,
+    ]);
     expect(images.size).toBe(1);
     expect([...images][0]).toMatch(/^public\.ecr\.aws\/outerbounds\/metaflow_metadata_service:v\d+\.\d+\.\d+$/);
   });

@@ -3,11 +3,26 @@ import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
 import { RenderedManifests, renderStageManifests } from '../render';
 import { MutateRule, allObjects, findObject, kubectlAvailable, mutate, sampleOutputs } from '../testing';
 
-type ForEach = { list: string; preconditions: unknown; patchStrategicMerge: { spec: Record<string, { name: string; env: Record<string, string>[] }[]> } };
-type Rule = { name: string; match: { any: { resources: { kinds: string[]; namespaces: string[] } }[] }; mutate?: { foreach: ForEach[] }; validate?: Record<string, unknown> };
+type ForEach = {
+  list: string;
+  preconditions: unknown;
+  patchStrategicMerge: { spec: Record<string, { name: string; env: Record<string, string>[] }[]> };
+};
+type Rule = {
+  name: string;
+  match: { any: { resources: { kinds: string[]; namespaces: string[] } }[] };
+  mutate?: { foreach: ForEach[] };
+  validate?: Record<string, unknown>;
+};
 type ClusterPolicy = { spec: { rules: Rule[] } };
 type Peer = { namespaceSelector: { matchLabels: Record<string, string> } };
-type NetPol = { spec: { podSelector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; values: string[] }[] }; policyTypes: string[]; ingress?: { from: Peer[]; ports: { port: number }[] }[] } };
+type NetPol = {
+  spec: {
+    podSelector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; values: string[] }[] };
+    policyTypes: string[];
+    ingress?: { from: Peer[]; ports: { port: number }[] }[];
+  };
+};
 
 let rendered: RenderedManifests;
 beforeAll(() => {
@@ -18,7 +33,8 @@ describe('header stripping', () => {
   const policy = () => findObject<ClusterPolicy>(rendered, 'ClusterPolicy', 'metaflow-jobs-strip-service-headers');
 
   it('mutates pods of the jobs namespace only', () => {
-    for (const rule of policy().spec.rules) expect(rule.match.any).toEqual([{ resources: { kinds: ['Pod'], namespaces: [NAMESPACES.jobs] } }]);
+    for (const rule of policy().spec.rules)
+      expect(rule.match.any).toEqual([{ resources: { kinds: ['Pod'], namespaces: [NAMESPACES.jobs] } }]);
   });
 
   it('deletes METAFLOW_SERVICE_HEADERS from every container and every init container', () => {
@@ -26,7 +42,9 @@ describe('header stripping', () => {
     expect(foreach.map((f) => f.list).sort()).toEqual(['request.object.spec.containers', 'request.object.spec.initContainers']);
     for (const f of foreach) {
       const field = f.list.split('.').pop()!;
-      expect(f.patchStrategicMerge.spec[field]).toEqual([{ name: '{{ element.name }}', env: [{ name: 'METAFLOW_SERVICE_HEADERS', $patch: 'delete' }] }]);
+      expect(f.patchStrategicMerge.spec[field]).toEqual([
+        { name: '{{ element.name }}', env: [{ name: 'METAFLOW_SERVICE_HEADERS', $patch: 'delete' }] },
+      ]);
       expect(JSON.stringify(f.preconditions)).toContain("element.env[?name=='METAFLOW_SERVICE_HEADERS']");
     }
   });
@@ -40,19 +58,33 @@ if (!hasKubectl) console.warn('policy.test: kubectl is not installed: the header
   type Env = { name: string; value: string };
   type PodSpec = { containers: { name: string; env?: Env[] }[]; initContainers?: { name: string; env?: Env[] }[] };
   const pod = (spec: PodSpec) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'step', namespace: NAMESPACES.jobs }, spec });
-  const rules = () => findObject<{ spec: { rules: MutateRule[] } }>(rendered, 'ClusterPolicy', 'metaflow-jobs-strip-service-headers').spec.rules;
+  const rules = () =>
+    findObject<{ spec: { rules: MutateRule[] } }>(rendered, 'ClusterPolicy', 'metaflow-jobs-strip-service-headers').spec.rules;
   const headers = { name: 'METAFLOW_SERVICE_HEADERS', value: token };
 
   it('removes the headers from every container and init container, keeping every other variable', () => {
-    const result = mutate(rules(), pod({
-      initContainers: [{ name: 'init', env: [headers, { name: 'X', value: '1' }] }],
-      containers: [
-        { name: 'main', env: [{ name: 'METAFLOW_SERVICE_URL', value: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080' }, headers, { name: 'B', value: '2' }] },
-        { name: 'wait', env: [headers] },
-      ],
-    })) as { spec: PodSpec };
+    const result = mutate(
+      rules(),
+      pod({
+        initContainers: [{ name: 'init', env: [headers, { name: 'X', value: '1' }] }],
+        containers: [
+          {
+            name: 'main',
+            env: [
+              { name: 'METAFLOW_SERVICE_URL', value: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080' },
+              headers,
+              { name: 'B', value: '2' },
+            ],
+          },
+          { name: 'wait', env: [headers] },
+        ],
+      }),
+    ) as { spec: PodSpec };
     expect(JSON.stringify(result)).not.toContain('eyJ.user.token');
-    expect(result.spec.containers[0].env).toEqual([{ name: 'METAFLOW_SERVICE_URL', value: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080' }, { name: 'B', value: '2' }]);
+    expect(result.spec.containers[0].env).toEqual([
+      { name: 'METAFLOW_SERVICE_URL', value: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080' },
+      { name: 'B', value: '2' },
+    ]);
     expect(result.spec.initContainers![0].env).toEqual([{ name: 'X', value: '1' }]);
     expect(result.spec.containers.map((c) => c.name)).toEqual(['main', 'wait']);
   });
@@ -64,10 +96,16 @@ if (!hasKubectl) console.warn('policy.test: kubectl is not installed: the header
 
   type Template = { name: string; container?: { image: string; env?: Env[] }; dag?: { tasks: unknown[] } };
   const workflowRules = (kind: string) =>
-    findObject<{ spec: { rules: (MutateRule & { match: { any: { resources: { kinds: string[] } }[] } })[] } }>(rendered, 'ClusterPolicy', 'metaflow-jobs-strip-workflow-service-headers')
-      .spec.rules.filter((r) => r.match.any[0].resources.kinds.includes(`argoproj.io/v1alpha1/${kind}`));
+    findObject<{ spec: { rules: (MutateRule & { match: { any: { resources: { kinds: string[] } }[] } })[] } }>(
+      rendered,
+      'ClusterPolicy',
+      'metaflow-jobs-strip-workflow-service-headers',
+    ).spec.rules.filter((r) => r.match.any[0].resources.kinds.includes(`argoproj.io/v1alpha1/${kind}`));
   const templates = (): Template[] => [
-    { name: 'start', container: { image: 'python:3.12', env: [headers, { name: 'A', value: '1' }, { name: 'METAFLOW_SERVICE_HEADERS', value: token }] } },
+    {
+      name: 'start',
+      container: { image: 'python:3.12', env: [headers, { name: 'A', value: '1' }, { name: 'METAFLOW_SERVICE_HEADERS', value: token }] },
+    },
     { name: 'dag', dag: { tasks: [] } },
     { name: 'end', container: { image: 'python:3.12', env: [{ name: 'B', value: '2' }, headers] } },
   ];
@@ -75,9 +113,18 @@ if (!hasKubectl) console.warn('policy.test: kubectl is not installed: the header
   it.each([
     ['WorkflowTemplate', (t: Template[]) => ({ spec: { templates: t } }), (o: { spec: { templates: Template[] } }) => o.spec.templates],
     ['Workflow', (t: Template[]) => ({ spec: { templates: t } }), (o: { spec: { templates: Template[] } }) => o.spec.templates],
-    ['CronWorkflow', (t: Template[]) => ({ spec: { schedule: '0 * * * *', workflowSpec: { templates: t } } }), (o: { spec: { workflowSpec: { templates: Template[] } } }) => o.spec.workflowSpec.templates],
+    [
+      'CronWorkflow',
+      (t: Template[]) => ({ spec: { schedule: '0 * * * *', workflowSpec: { templates: t } } }),
+      (o: { spec: { workflowSpec: { templates: Template[] } } }) => o.spec.workflowSpec.templates,
+    ],
   ])('removes the headers from every container template of a %s', (kind, build, read) => {
-    const object = { apiVersion: 'argoproj.io/v1alpha1', kind, metadata: { name: 'flow', namespace: NAMESPACES.jobs }, ...build(templates()) };
+    const object = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind,
+      metadata: { name: 'flow', namespace: NAMESPACES.jobs },
+      ...build(templates()),
+    };
     const result = read(mutate(workflowRules(kind), object) as never);
     expect(JSON.stringify(result)).not.toContain('eyJ.user.token');
     expect(result.map((t) => t.container?.env ?? null)).toEqual([[{ name: 'A', value: '1' }], null, [{ name: 'B', value: '2' }]]);
@@ -104,8 +151,11 @@ describe('workload namespace rules', () => {
 });
 
 describe('network policies', () => {
-  const podLabels = (name: string) => findObject<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>(rendered, 'Deployment', name).spec.template.metadata.labels;
-  const fromNamespaces = (p: NetPol) => p.spec.ingress!.flatMap((i) => i.from.map((f) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']));
+  const podLabels = (name: string) =>
+    findObject<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>(rendered, 'Deployment', name).spec.template
+      .metadata.labels;
+  const fromNamespaces = (p: NetPol) =>
+    p.spec.ingress!.flatMap((i) => i.from.map((f) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']));
 
   it('open the metadata service to the jobs namespace and the gateway only, on its port', () => {
     const p = findObject<NetPol>(rendered, 'NetworkPolicy', 'metaflow-metadata-ingress');
@@ -124,22 +174,27 @@ describe('network policies', () => {
   });
 
   it('select every Metaflow pod with an ingress policy', () => {
-    const policies = allObjects(rendered).filter((o) => o.kind === 'NetworkPolicy') as unknown as (NetPol & { metadata: { namespace: string } })[];
+    const policies = allObjects(rendered).filter((o) => o.kind === 'NetworkPolicy') as unknown as (NetPol & {
+      metadata: { namespace: string };
+    })[];
     const selected = (labels: Record<string, string>) =>
       policies.some((p) => {
         const sel = p.spec.podSelector;
         if (sel.matchLabels) return Object.entries(sel.matchLabels).every(([k, v]) => labels[k] === v);
         return sel.matchExpressions!.every((e) => e.values.includes(labels[e.key]));
       });
-    const pods = allObjects(rendered).filter((o) => (o.kind === 'Deployment' || o.kind === 'Job') && o.metadata.namespace === NAMESPACES.metaflow);
+    const pods = allObjects(rendered).filter(
+      (o) => (o.kind === 'Deployment' || o.kind === 'Job') && o.metadata.namespace === NAMESPACES.metaflow,
+    );
     expect(pods.length).toBe(4);
-    for (const pod of pods) expect(selected((pod.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels)).toBe(true);
+    for (const pod of pods)
+      expect(selected((pod.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels)).toBe(true);
   });
 
   it('are enforced: the VPC CNI network policy controller is switched on', () => {
     const cm = findObject<{ data: Record<string, string> }>(rendered, 'ConfigMap', 'amazon-vpc-cni');
     expect(cm.metadata.namespace).toBe('kube-system');
     expect(cm.data['enable-network-policy-controller']).toBe('true');
-    expect((findObject<{ spec: { networkPolicy: string } }>(rendered, 'NodeClass', 'metaflow')).spec.networkPolicy).toBe('DefaultAllow');
+    expect(findObject<{ spec: { networkPolicy: string } }>(rendered, 'NodeClass', 'metaflow').spec.networkPolicy).toBe('DefaultAllow');
   });
 });

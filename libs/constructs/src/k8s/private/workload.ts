@@ -53,14 +53,24 @@ export function addHttpWorkload(scope: Construct, props: HttpWorkloadProps): voi
     spec: {
       replicas: props.replicas,
       selector: { matchLabels: labels },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
+      },
       template: {
         metadata: { labels },
         spec: {
           serviceAccountName: props.serviceAccountName,
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
           // Replicas spread over the stage's zones when they can (a zone outage keeps one serving).
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: labels },
+            },
+          ],
           containers: [
             {
               name: props.name,

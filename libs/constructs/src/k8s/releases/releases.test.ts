@@ -10,7 +10,10 @@ const devOutputs = sampleOutputs('dev');
 
 beforeAll(() => {
   dev = renderStageManifests(makeStageConfig({ name: 'dev' }), devOutputs);
-  prod = renderStageManifests(makeStageConfig({ name: 'prod', isProd: true, region: 'eu-west-1' }), sampleOutputs('prod', '222222222222', 'eu-west-1'));
+  prod = renderStageManifests(
+    makeStageConfig({ name: 'prod', isProd: true, region: 'eu-west-1' }),
+    sampleOutputs('prod', '222222222222', 'eu-west-1'),
+  );
 });
 
 const release = (r: RenderedManifests, name: string): HelmRelease => {
@@ -22,7 +25,14 @@ const values = (r: RenderedManifests, name: string) => release(r, name).values a
 
 describe('release list', () => {
   it('installs the controllers in dependency order', () => {
-    expect(dev.releases.map((r) => r.name)).toEqual(['kyverno', 'external-secrets', 'envoy-gateway', 'external-dns', 'argo-workflows', 'argo-events']);
+    expect(dev.releases.map((r) => r.name)).toEqual([
+      'kyverno',
+      'external-secrets',
+      'envoy-gateway',
+      'external-dns',
+      'argo-workflows',
+      'argo-events',
+    ]);
   });
 
   it('installs the Gateway API CRDs (Envoy Gateway) before ExternalDNS watches HTTPRoutes', () => {
@@ -39,7 +49,11 @@ describe('release list', () => {
       'kyverno.io': 'kyverno',
       'argoproj.io': 'argo-events',
     };
-    const groups = new Set(allObjects(dev).map((o) => o.apiVersion.split('/')[0]).filter((g) => g.includes('.') && !g.endsWith('k8s.io')));
+    const groups = new Set(
+      allObjects(dev)
+        .map((o) => o.apiVersion.split('/')[0])
+        .filter((g) => g.includes('.') && !g.endsWith('k8s.io')),
+    );
     groups.add('gateway.networking.k8s.io');
     // karpenter.sh and eks.amazonaws.com come with EKS Auto Mode itself.
     groups.delete('karpenter.sh');
@@ -56,7 +70,11 @@ describe('release list', () => {
       expect(r.repository).toMatch(/^(https|oci):\/\//);
     }
     expect(release(dev, 'envoy-gateway')).toMatchObject({ chart: 'gateway-helm', repository: 'oci://docker.io/envoyproxy' });
-    expect(release(dev, 'argo-workflows')).toMatchObject({ chart: 'argo-workflows', repository: 'https://argoproj.github.io/argo-helm', version: '1.0.19' });
+    expect(release(dev, 'argo-workflows')).toMatchObject({
+      chart: 'argo-workflows',
+      repository: 'https://argoproj.github.io/argo-helm',
+      version: '1.0.19',
+    });
   });
 
   it('installs into the platform namespaces', () => {
@@ -74,9 +92,17 @@ describe('release list', () => {
 describe('per-stage values', () => {
   it('let ExternalDNS own only this stage records, in this stage zone', () => {
     const v = values(dev, 'external-dns');
-    expect(v).toMatchObject({ sources: ['gateway-httproute'], domainFilters: ['dev.metaflow.example.com'], txtOwnerId: 'metaflow-gitops-dev', provider: { name: 'aws' } });
+    expect(v).toMatchObject({
+      sources: ['gateway-httproute'],
+      domainFilters: ['dev.metaflow.example.com'],
+      txtOwnerId: 'metaflow-gitops-dev',
+      provider: { name: 'aws' },
+    });
     expect(v.extraArgs).toContain(`--zone-id-filter=${devOutputs.hostedZoneId}`);
-    expect(values(prod, 'external-dns')).toMatchObject({ domainFilters: ['prod.metaflow.example.com'], txtOwnerId: 'metaflow-gitops-prod' });
+    expect(values(prod, 'external-dns')).toMatchObject({
+      domainFilters: ['prod.metaflow.example.com'],
+      txtOwnerId: 'metaflow-gitops-prod',
+    });
   });
 
   it('run the controllers as the ServiceAccounts that have Pod Identity roles', () => {
@@ -89,7 +115,9 @@ describe('per-stage values', () => {
   });
 
   it('create, with the rendered ServiceAccounts, every account the Eks stack gives a Pod Identity role', () => {
-    const rendered = allObjects(dev).filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    const rendered = allObjects(dev)
+      .filter((o) => o.kind === 'ServiceAccount')
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
     const fromReleases: string[] = [];
     const collect = (namespace: string, v: unknown): void => {
       if (Array.isArray(v)) v.forEach((x) => collect(namespace, x));
@@ -103,14 +131,18 @@ describe('per-stage values', () => {
     };
     for (const r of dev.releases) collect(r.namespace, r.values);
     const created = new Set([...rendered, ...fromReleases]);
-    const missing = Object.values(SERVICE_ACCOUNTS).map((sa) => `${sa.namespace}/${sa.name}`).filter((sa) => !created.has(sa));
+    const missing = Object.values(SERVICE_ACCOUNTS)
+      .map((sa) => `${sa.namespace}/${sa.name}`)
+      .filter((sa) => !created.has(sa));
     expect(missing).toEqual([]);
   });
 
   it('point Argo Workflows at the jobs namespace and the stage bucket', () => {
     expect(values(dev, 'argo-workflows')).toMatchObject({
       controller: { workflowNamespaces: [NAMESPACES.jobs] },
-      artifactRepository: { s3: { bucket: devOutputs.artifactBucketName, keyPrefix: 'argo-artifacts', region: 'us-west-2', useSDKCreds: true } },
+      artifactRepository: {
+        s3: { bucket: devOutputs.artifactBucketName, keyPrefix: 'argo-artifacts', region: 'us-west-2', useSDKCreds: true },
+      },
     });
   });
 
@@ -121,7 +153,8 @@ describe('per-stage values', () => {
   it('list the EventBus JetStream version in the Argo Events controller config, with pinned images', () => {
     const bus = allObjects(dev).find((o) => o.kind === 'EventBus')!;
     const version = (bus.spec as { jetstream: { version: string } }).jetstream.version;
-    const versions = (values(dev, 'argo-events') as unknown as { configs: { jetstream: { versions: Record<string, string>[] } } }).configs.jetstream.versions;
+    const versions = (values(dev, 'argo-events') as unknown as { configs: { jetstream: { versions: Record<string, string>[] } } }).configs
+      .jetstream.versions;
     expect(versions.map((v) => v.version)).toEqual([version]);
     for (const image of ['natsImage', 'metricsExporterImage', 'configReloaderImage']) expect(versions[0][image]).toMatch(/:\d+\.\d+\.\d+$/);
   });

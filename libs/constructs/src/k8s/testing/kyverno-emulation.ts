@@ -14,7 +14,11 @@ import * as jmespath from 'jmespath';
 
 type Json = unknown;
 type Context = Record<string, Json>;
-interface Condition { key: Json; operator: string; value: Json }
+interface Condition {
+  key: Json;
+  operator: string;
+  value: Json;
+}
 export interface ForEach {
   list: string;
   order?: 'Ascending' | 'Descending';
@@ -23,7 +27,11 @@ export interface ForEach {
   patchesJson6902?: string;
   foreach?: ForEach[];
 }
-export interface MutateRule { name: string; preconditions?: { all: Condition[] }; mutate: { foreach: ForEach[] } }
+export interface MutateRule {
+  name: string;
+  preconditions?: { all: Condition[] };
+  mutate: { foreach: ForEach[] };
+}
 
 export function kubectlAvailable(): boolean {
   return spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -63,7 +71,9 @@ function kubectlPatch(object: Json, type: 'strategic' | 'json', patch: Json): Js
   try {
     const file = path.join(dir, 'object.json');
     fs.writeFileSync(file, JSON.stringify(object));
-    const run = spawnSync('kubectl', ['patch', '--local', '-f', file, '--type', type, '-p', JSON.stringify(patch), '-o', 'json'], { encoding: 'utf8' });
+    const run = spawnSync('kubectl', ['patch', '--local', '-f', file, '--type', type, '-p', JSON.stringify(patch), '-o', 'json'], {
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`kubectl patch failed: ${run.stderr}`);
     return JSON.parse(run.stdout);
   } finally {

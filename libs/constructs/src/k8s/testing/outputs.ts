@@ -32,7 +32,9 @@ export function sampleOutputs(stage: string, accountId = '111111111111', region 
     federateKillSwitchRoleArn: `arn:aws:iam::${accountId}:role/metaflow-${stage}-killswitch`,
     clusterName: `metaflow-${stage}`,
     clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com',
-    clusterCertificateAuthorityData: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n').toString('base64'),
+    clusterCertificateAuthorityData: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n').toString(
+      'base64',
+    ),
     clusterArn: `arn:aws:eks:${region}:${accountId}:cluster/metaflow-${stage}`,
     nodeRoleArn: `arn:aws:iam::${accountId}:role/metaflow-${stage}-node`,
     uiUrl: `https://${stage}.metaflow.example.com/`,

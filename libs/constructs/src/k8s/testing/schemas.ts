@@ -30,12 +30,28 @@ interface ModelClass {
 }
 
 const MODELS: readonly ModelClass[] = [
-  Namespace, ServiceAccount, Service, ConfigMap, Deployment, Job, PodDisruptionBudget,
-  Role, RoleBinding, ClusterRole, ClusterRoleBinding, NetworkPolicy,
-  ExternalSecret, ClusterSecretStore,
-  Gateway, GatewayClass, HTTPRoute,
-  EnvoyProxy, SecurityPolicy, HTTPRouteFilter,
-  NodePool, ClusterPolicy,
+  Namespace,
+  ServiceAccount,
+  Service,
+  ConfigMap,
+  Deployment,
+  Job,
+  PodDisruptionBudget,
+  Role,
+  RoleBinding,
+  ClusterRole,
+  ClusterRoleBinding,
+  NetworkPolicy,
+  ExternalSecret,
+  ClusterSecretStore,
+  Gateway,
+  GatewayClass,
+  HTTPRoute,
+  EnvoyProxy,
+  SecurityPolicy,
+  HTTPRouteFilter,
+  NodePool,
+  ClusterPolicy,
 ] as unknown as ModelClass[];
 
 /**
