@@ -1,5 +1,5 @@
 import { main } from './main';
-import { captureIo } from './testing';
+import { captureIo } from '@metaflow-gitops/testing/cli';
 
 describe('mfctl', () => {
   it('prints help and exits 0', async () => {

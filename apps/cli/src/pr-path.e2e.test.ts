@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { COMMENT_MARKER, DiffReport } from '@metaflow-gitops/gitops';
-import { copyRepository, GitHubDouble } from '@metaflow-gitops/gitops/testing';
+import { copyRepository, GitHubDouble } from '@metaflow-gitops/testing/gitops';
 
 /**
  * The PR path end to end, with the commands the pr workflow runs (`.github/workflows/pr.yml`),

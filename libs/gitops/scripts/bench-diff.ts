@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyRepository } from '../src/testing/repo-copy';
+import { copyRepository } from '@metaflow-gitops/testing/gitops';
 
 const root = path.resolve(__dirname, '../../..');
 const runs = Number(process.argv[2] ?? 2);

@@ -6,8 +6,6 @@ export * from './deploy/outputs-file';
 export * from './teardown/retained';
 export * from './teardown/teardown';
 export * from './bootstrap/cdk-bootstrap';
-export * from './rehearsal/moto';
-export * from './rehearsal/emulator-fixtures';
 export * from './teardown/live';
 export { s3Client, clusterSnapshotExists } from './teardown/purge';
 export * from './sync/plan';

@@ -9,7 +9,7 @@ import {
   placeholderOutputs,
   type StageOutputs,
 } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { validateDiscovery } from './discovery';
 import { stageEntries } from './kubeconfig';
 import { buildProfile } from './profile';

@@ -13,7 +13,7 @@ import {
   placeholderOutputs,
   type StageOutputs,
 } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 
 export const PACKAGE_DIR = resolve(__dirname, '..');
 export const BIN = join(PACKAGE_DIR, 'bin', 'metaflow-login.js');

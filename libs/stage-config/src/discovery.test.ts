@@ -1,7 +1,7 @@
 import { buildDiscoveryDocument, discoveryUrl } from './discovery';
 import { readStageOutputs, OUTPUTS, RawStackOutputs, placeholderOutputs } from './stage-outputs';
 import { CLI_REDIRECT_PORTS, stackName } from './naming';
-import { makeStageConfig } from './testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 
 function outputsFor(stage: string) {
   const raw: RawStackOutputs = {};

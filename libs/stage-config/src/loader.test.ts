@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatDiagnostic, StageConfigError } from './diagnostics';
 import { loadStage, loadStages, parseStageText } from './loader';
-import { makeStageConfig } from './testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 
 /** A minimal valid stage; cases edit it, so line numbers below count from this text. */
 const BASE = [

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GitHubDouble, TempRepo } from '@metaflow-gitops/gitops/testing';
+import { GitHubDouble, TempRepo } from '@metaflow-gitops/testing/gitops';
 import { main } from '../main';
-import { captureIo } from '../testing';
+import { captureIo } from '@metaflow-gitops/testing/cli';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const example = fs.readFileSync(path.join(ROOT, 'environments/example.yaml'), 'utf8');

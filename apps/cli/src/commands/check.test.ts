@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../main';
-import { captureIo } from '../testing';
+import { captureIo } from '@metaflow-gitops/testing/cli';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const HAS_CFN_LINT = spawnSync('cfn-lint', ['--version']).status === 0;

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main';
-import { captureIo } from '../testing';
+import { captureIo } from '@metaflow-gitops/testing/cli';
 
 // The flows themselves are tested in libs/login against a real OpenID Provider; here: the delegation.
 describe('mfctl login', () => {

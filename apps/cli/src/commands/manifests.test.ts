@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OUTPUTS, RawStackOutputs, stackName } from '@metaflow-gitops/stage-config';
-import { sampleOutputs } from '@metaflow-gitops/constructs/k8s/testing';
+import { sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 import { main } from '../main';
-import { captureIo } from '../testing';
+import { captureIo } from '@metaflow-gitops/testing/cli';
 
 const repo = path.resolve(__dirname, '../../../..');
 const environments = path.join(repo, 'environments');

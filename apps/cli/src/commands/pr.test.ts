@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { COMMENT_MARKER, DiffReport } from '@metaflow-gitops/gitops';
-import { GitHubDouble, sampleReport, sampleStage, seedFakeRepo, TempRepo } from '@metaflow-gitops/gitops/testing';
+import { GitHubDouble, sampleReport, sampleStage, seedFakeRepo, TempRepo } from '@metaflow-gitops/testing/gitops';
 import { main } from '../main';
-import { captureIo } from '../testing';
+import { captureIo } from '@metaflow-gitops/testing/cli';
 
 const BIN = path.resolve(__dirname, '../../bin/mfctl.js');
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadStage } from '@metaflow-gitops/stage-config';
 import { main } from '../main';
-import { captureIo } from '../testing';
+import { captureIo } from '@metaflow-gitops/testing/cli';
 
 const REPO = path.resolve(__dirname, '../../../..');
 

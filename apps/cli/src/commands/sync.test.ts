@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Manifests } from '@metaflow-gitops/gitops';
 import { OUTPUTS, StageOutputs, stackName } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { DeliveryDeps } from '../delivery-deps';
-import { captureIo } from '../testing';
+import { captureIo } from '@metaflow-gitops/testing/cli';
 import { syncCommand } from './sync';
 
 describe('mfctl sync --dry-run', () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OUTPUTS } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { NAG_REPORT_FILE, NagReport, synthStage } from './stage-app';
 
 /** docs/infra.md must say what the code does: its outputs table and its acknowledgement list. */

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { OUTPUTS, STACK_KINDS, STAGE_TAG, outputsOfStack, stackName } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { assertHermetic, HermeticSynthError, NAG_REPORT_FILE, NagReport, synthStage } from './stage-app';
-import { buildTestStage, BuiltStage } from './private/testing';
+import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 
 let dev: BuiltStage;
 let prod: BuiltStage;

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { NAMESPACES, SERVICE_ACCOUNTS, loadStages, placeholderOutputs } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { KubeObject, RenderedManifests, renderStageManifests } from './render';
-import { KINDS_WITHOUT_SCHEMA, hasSchema, kindKey, sampleOutputs, schemaErrors } from './testing';
+import { KINDS_WITHOUT_SCHEMA, hasSchema, kindKey, sampleOutputs, schemaErrors } from '@metaflow-gitops/testing/constructs/k8s';
 
 const config = makeStageConfig({ name: 'dev' });
 let deployed: RenderedManifests;

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { placeholderOutputs } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { Yaml } from 'cdk8s';
 import { RenderedManifests, renderStageManifests, writeManifests } from './render';
-import { sampleOutputs } from './testing';
+import { sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 
 const config = makeStageConfig({ name: 'dev' });
 let deployed: RenderedManifests;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthStage } from '@metaflow-gitops/constructs';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { deployOrder, readAssemblyStacks } from './assembly';
 import { planDeployWaves } from '../deploy/waves';
 import { cfnLintVersion } from './cfn-lint';

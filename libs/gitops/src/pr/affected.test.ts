@@ -1,5 +1,5 @@
 import { affectedStages, classifyPath, findAffected } from './affected';
-import { TempRepo } from '../testing';
+import { TempRepo } from '@metaflow-gitops/testing/gitops';
 
 describe('classifyPath', () => {
   it.each([

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GitHubDouble } from '../testing';
+import { GitHubDouble } from '@metaflow-gitops/testing/gitops';
 import { upsertStickyComment, writeStepSummary } from './comment';
 import { githubClient, githubContext, readPullRequestEvent } from './github';
 import { COMMENT_MARKER } from './report';

@@ -1,4 +1,4 @@
-import { GitHubDouble, TempRepo } from '../testing';
+import { GitHubDouble, TempRepo } from '@metaflow-gitops/testing/gitops';
 import { lastSuccessfulDeploy } from './deploy-base';
 import { githubClient, githubContext } from './github';
 import { deploySummaryMarkdown } from './deploy-summary';

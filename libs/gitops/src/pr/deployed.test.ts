@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { seedFakeRepo, TempRepo } from '../testing';
+import { seedFakeRepo, TempRepo } from '@metaflow-gitops/testing/gitops';
 import { awsDeployedTemplates } from './deployed';
 import { computePrDiff } from './pr-diff';
 

@@ -1,4 +1,4 @@
-import { sampleReport, sampleStage } from '../testing';
+import { sampleReport, sampleStage } from '@metaflow-gitops/testing/gitops';
 import { evaluateGate } from './gate';
 
 describe('evaluateGate', () => {

@@ -1,4 +1,4 @@
-import { sampleReport, sampleStage } from '../testing';
+import { sampleReport, sampleStage } from '@metaflow-gitops/testing/gitops';
 import { renderMarkdown } from './markdown';
 import { diffStack } from './template-diff';
 import { COMMENT_MARKER } from './report';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { seedFakeRepo as seed, TempRepo } from '../testing';
+import { seedFakeRepo as seed, TempRepo } from '@metaflow-gitops/testing/gitops';
 import { computePrDiff } from './pr-diff';
 
 /**

@@ -1,4 +1,4 @@
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import type { SynthesizedStack } from '../synth/stage-assembly';
 import { finalSnapshotId, findRetained, removalCommands, sortForRemoval } from './retained';
 import { teardownRefusal } from './teardown';

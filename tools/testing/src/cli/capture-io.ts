@@ -1,4 +1,4 @@
-import { Io } from './io';
+import { Io } from '@metaflow-gitops/cli/src/io';
 
 /** An Io that records what a command prints, for in-process command tests. */
 export function captureIo(env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Io & { out: () => string; err: () => string } {

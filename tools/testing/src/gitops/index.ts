@@ -1,5 +1,5 @@
-export * from './github-double';
-export * from './temp-repo';
-export * from './sample-report';
-export * from './fake-repo';
-export * from './repo-copy';
+export { GitHubDouble } from './github-double';
+export { TempRepo } from './temp-repo';
+export { sampleReport, sampleStage } from './sample-report';
+export { seedFakeRepo } from './fake-repo';
+export { copyRepository } from './repo-copy';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { linkNodeModules } from '../pr/worktree';
+import { linkNodeModules } from '@metaflow-gitops/gitops';
 
 /**
  * Copies a repository's files (tracked and new, not ignored; regular files only) into `dest` as a

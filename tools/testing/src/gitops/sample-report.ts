@@ -1,6 +1,14 @@
-import { diffManifests, ManifestObject } from '../pr/manifest-diff';
-import { DiffReport, REPORT_SCHEMA_VERSION, StageReport } from '../pr/report';
-import { addCounts, diffStack, emptyCounts, CfnTemplate } from '../pr/template-diff';
+import {
+  addCounts,
+  CfnTemplate,
+  diffManifests,
+  diffStack,
+  DiffReport,
+  emptyCounts,
+  ManifestObject,
+  REPORT_SCHEMA_VERSION,
+  StageReport,
+} from '@metaflow-gitops/gitops';
 
 const DB: CfnTemplate['Resources'] = {
   DatabaseCluster5B53A178: {

@@ -8,7 +8,7 @@ import {
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../teardown/purge';
+import { s3Client } from '@metaflow-gitops/gitops';
 
 /**
  * What the deploy rehearsal sets up and inspects in the emulator besides the mfctl commands: the

@@ -108,7 +108,9 @@ class VpcCidrBlock(CloudFormationModel):
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         props = cloudformation_json["Properties"]
         backend = ec2_backends[account_id][region_name]
-        association = backend.associate_vpc_cidr_block(props["VpcId"], props.get("CidrBlock"), bool(props.get("AmazonProvidedIpv6CidrBlock")))
+        association = backend.associate_vpc_cidr_block(
+            props["VpcId"], props.get("CidrBlock"), bool(props.get("AmazonProvidedIpv6CidrBlock"))
+        )
         return cls(association["association_id"])
 
     @classmethod
@@ -178,7 +180,9 @@ class Unmodeled(CloudFormationModel):
         if attribute_name.endswith("SecurityGroupId"):
             if attribute_name not in self.security_groups:
                 backend = ec2_backends[self.account_id][self.region_name]
-                group = backend.create_security_group(f"{self.resource_name}-{attribute_name}", f"stand-in for {self.logical_id}.{attribute_name}")
+                group = backend.create_security_group(
+                    f"{self.resource_name}-{attribute_name}", f"stand-in for {self.logical_id}.{attribute_name}"
+                )
                 self.security_groups[attribute_name] = group.id
             return self.security_groups[attribute_name]
         if self.resource_type == "AWS::EKS::Cluster" and attribute_name in EKS_CLUSTER_ATTRIBUTES:

@@ -1,6 +1,6 @@
-import { motoUnavailable } from '@metaflow-gitops/gitops';
+import { motoUnavailable } from './moto';
 import * as path from 'node:path';
-import { defaultDeliveryDeps } from '../delivery-deps';
+import { defaultDeliveryDeps } from '@metaflow-gitops/cli/src/delivery-deps';
 import { RehearsalReport, rehearse } from './scenario';
 
 // The deploy rehearsal (issue 5) on moto_server. Skipped, visibly, where moto is not installed.

@@ -1,7 +1,8 @@
 // `npm run rehearse`: the deploy rehearsal on moto for a human (the same scenario the jest test runs).
 import * as path from 'node:path';
-import { formatWaves, motoUnavailable } from '@metaflow-gitops/gitops';
-import { defaultDeliveryDeps } from '../delivery-deps';
+import { formatWaves } from '@metaflow-gitops/gitops';
+import { defaultDeliveryDeps } from '@metaflow-gitops/cli/src/delivery-deps';
+import { motoUnavailable } from './moto';
 import { rehearse } from './scenario';
 
 async function run(): Promise<number> {

@@ -4,15 +4,11 @@ import * as path from 'node:path';
 import {
   BootstrapStageResult,
   DeployStageResult,
-  EmulatorFixtures,
-  MotoServer,
   StageAws,
   TeardownResult,
   clusterSnapshotExists,
   finalSnapshotId,
   formatWaves,
-  startMoto,
-  useEnv,
 } from '@metaflow-gitops/gitops';
 import { contextName, stageEntries, validateDiscovery } from '@metaflow-gitops/login';
 import {
@@ -26,11 +22,13 @@ import {
   readStageOutputs,
   stackName,
 } from '@metaflow-gitops/stage-config';
-import { bootstrapCommand } from '../commands/bootstrap';
-import { deployCommand } from '../commands/deploy';
-import { teardownCommand } from '../commands/teardown';
-import { DeliveryDeps } from '../delivery-deps';
-import { captureIo } from '../testing';
+import { bootstrapCommand } from '@metaflow-gitops/cli/src/commands/bootstrap';
+import { deployCommand } from '@metaflow-gitops/cli/src/commands/deploy';
+import { teardownCommand } from '@metaflow-gitops/cli/src/commands/teardown';
+import { DeliveryDeps } from '@metaflow-gitops/cli/src/delivery-deps';
+import { captureIo } from '../cli/capture-io';
+import { EmulatorFixtures } from './emulator-fixtures';
+import { MotoServer, startMoto, useEnv } from './moto';
 
 /** The repository the rehearsal bootstraps the stage for. */
 const REHEARSAL_REPO = 'example-org/metaflow-platform';

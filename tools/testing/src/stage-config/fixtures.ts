@@ -1,5 +1,4 @@
-import { normalizeStage } from '../normalize';
-import { StageConfig } from '../stage-config';
+import { normalizeStage, StageConfig } from '@metaflow-gitops/stage-config';
 
 type DeepPartial<T> = {
   -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];

@@ -1,1 +1,1 @@
-export * from './fixtures';
+export { makeStageConfig } from './fixtures';

@@ -1,8 +1,8 @@
 import * as vm from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
 import { GATEWAY_GROUPS_CLAIM, cliRedirectUris, gatewayClientSecretName, idpClientSecretName } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
-import { buildTestStage, BuiltStage } from '../private/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
+import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 import { IDP_CLIENT_SECRET_PLACEHOLDER } from './auth-stack';
 import { groupGateSource } from './private/group-gate-source';
 

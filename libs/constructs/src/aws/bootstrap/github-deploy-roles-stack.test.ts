@@ -1,6 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { GitHubDeployRolesStack, bootstrapStackName } from './github-deploy-roles-stack';
 
 const stage = makeStageConfig({ name: 'dev', accountId: '123456789012', region: 'eu-west-1', deploy: { githubEnvironment: 'dev-env' } });

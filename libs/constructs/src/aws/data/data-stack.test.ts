@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { databaseSecretName } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
-import { buildTestStage, BuiltStage } from '../private/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
+import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 import { DATA_LOGICAL_IDS } from './data-stack';
 
 let dev: BuiltStage;

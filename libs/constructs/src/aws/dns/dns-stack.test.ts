@@ -1,5 +1,5 @@
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
-import { buildTestStage, BuiltStage } from '../private/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
+import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 
 let same: BuiltStage;
 let cross: BuiltStage;

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
-import { buildTestStage, BuiltStage } from '../private/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
+import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 
 let dev: BuiltStage;
 let prod: BuiltStage;

@@ -1,7 +1,7 @@
 import { ARGO_EVENTS, METAFLOW_USERS_GROUP, NAMESPACES, SERVICE_ACCOUNTS } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { findObject, sampleOutputs } from '../testing';
+import { findObject, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 
 type PolicyRule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 type Role = { rules: PolicyRule[] };

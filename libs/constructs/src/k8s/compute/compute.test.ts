@@ -1,6 +1,6 @@
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { component, findObject, sampleOutputs } from '../testing';
+import { component, findObject, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 import { roleNameFromArn } from './node-class';
 
 type Pool = {

@@ -1,7 +1,7 @@
 import { DISCOVERY_PATH, buildDiscoveryDocument } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { findObject, sampleOutputs } from '../testing';
+import { findObject, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 
 type Claim = { name: string; values: string[]; valueType?: string };
 type Policy = {

@@ -1,7 +1,7 @@
 import { NAMESPACES, SERVICE_ACCOUNTS, databaseSecretName, metadataServiceInternalUrl } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { component, findObject, sampleOutputs } from '../testing';
+import { component, findObject, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 import { SYNC_WAIT_ANNOTATION } from './migration-job';
 
 type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };

@@ -1,7 +1,7 @@
 import { NAMESPACES } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { MutateRule, allObjects, findObject, kubectlAvailable, mutate, sampleOutputs } from '../testing';
+import { MutateRule, allObjects, findObject, kubectlAvailable, mutate, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 
 type ForEach = {
   list: string;

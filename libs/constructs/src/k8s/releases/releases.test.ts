@@ -1,7 +1,7 @@
 import { NAMESPACES, SERVICE_ACCOUNTS } from '@metaflow-gitops/stage-config';
-import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
+import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { allObjects, sampleOutputs } from '../testing';
+import { allObjects, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 import { HelmRelease } from './helm-release';
 
 let dev: RenderedManifests;

@@ -1,7 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { StackKind, StageConfig } from '@metaflow-gitops/stage-config';
-import { buildStage, StageStacks } from '../stage-app';
+import { buildStage, StageStacks } from '@metaflow-gitops/constructs';
 
 /** Test helper: one stage built into a fresh app, with a lazily synthesized Template per stack. */
 export interface BuiltStage {

@@ -1,4 +1,4 @@
-import { KubeObject, RenderedManifests } from '../render';
+import { KubeObject, RenderedManifests } from '@metaflow-gitops/constructs/k8s';
 
 /** Every rendered object of a stage, in apply order. */
 export function allObjects(rendered: RenderedManifests): KubeObject[] {

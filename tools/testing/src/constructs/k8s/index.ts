@@ -1,4 +1,5 @@
-export * from './schemas';
-export * from './outputs';
-export * from './find';
-export * from './kyverno-emulation';
+export { KINDS_WITHOUT_SCHEMA, hasSchema, kindKey, schemaErrors } from './schemas';
+export { sampleOutputs } from './outputs';
+export { allObjects, component, findObject } from './find';
+export { kubectlAvailable, mutate } from './kyverno-emulation';
+export type { MutateRule } from './kyverno-emulation';

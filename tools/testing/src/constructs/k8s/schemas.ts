@@ -20,7 +20,7 @@ import { SecurityPolicy } from '@kubernetes-models/envoy-gateway/gateway.envoypr
 import { HTTPRouteFilter } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/HTTPRouteFilter';
 import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import { ClusterPolicy } from '@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy';
-import { KubeObject } from '../render';
+import { KubeObject } from '@metaflow-gitops/constructs/k8s';
 
 /** A model class of `kubernetes-models` / `@kubernetes-models/*`: its `validate()` runs the kind's JSON schema. */
 interface ModelClass {
