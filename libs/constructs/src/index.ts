@@ -1,2 +1,5 @@
-export * from './aws';
-export * from './k8s';
+// The CDK side of the constructs library: a stage's six stacks (mfctl synth, the infra app) and the
+// bootstrap stack (mfctl bootstrap). The cdk8s side is `@metaflow-gitops/constructs/k8s`.
+export { buildStage, stageAssemblyDir, synthStage } from './aws/stage-app';
+export type { StageStacks } from './aws/stage-app';
+export { GITHUB_OIDC_HOST, GitHubDeployRolesStack } from './aws/bootstrap/github-deploy-roles-stack';

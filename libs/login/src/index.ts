@@ -1,9 +1,5 @@
-export * from './errors';
-export * from './discovery';
-export * from './files';
-export * from './profile';
-export * from './tokens';
-export * from './kubeconfig';
-export * from './oidc';
-export * from './session';
-export { main, run } from './main';
+// What the repository uses of metaflow-login: mfctl's `login` command delegates to `main`; the
+// deploy rehearsal (tools/testing) checks a deployed stage's discovery document and kubeconfig entry.
+export { main } from './main';
+export { validateDiscovery } from './discovery';
+export { contextName, stageEntries } from './kubeconfig';

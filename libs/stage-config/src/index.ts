@@ -1,15 +1,65 @@
-export * from './stage-config';
-export * from './naming';
-export * from './stage-outputs';
-export * from './discovery';
-export { formatDiagnostic, StageConfigError } from './diagnostics';
+// The stage configuration's public surface: what the apps, the other libraries and the test support
+// import. Everything else is internal to the library.
+export type {
+  AccessPrincipal,
+  ClusterConfig,
+  DatabaseConfig,
+  DomainConfig,
+  IngressConfig,
+  NetworkConfig,
+  NodePoolConfig,
+  OidcConfig,
+  StageConfig,
+} from './stage-config';
+export {
+  ARGO_EVENTS,
+  BUCKET_PREFIXES,
+  CLI_REDIRECT_PATH,
+  CLI_REDIRECT_PORTS,
+  DATABASE_NAME,
+  DISCOVERY_PATH,
+  GATEWAY_GROUPS_CLAIM,
+  METAFLOW_USERS_GROUP,
+  NAMESPACES,
+  NAME_PREFIX,
+  OAUTH2_CALLBACK_PATH,
+  SERVICE_ACCOUNTS,
+  STACK_KINDS,
+  STAGE_PATHS,
+  STAGE_TAG,
+  cliRedirectUris,
+  clusterName,
+  cognitoDomainPrefix,
+  databaseSecretName,
+  defaultOidcName,
+  deployRoleName,
+  diffRoleName,
+  externalDnsOwnerId,
+  gatewayClientSecretName,
+  idpClientSecretName,
+  metadataServiceInternalUrl,
+  stackName,
+  stageHost,
+} from './naming';
+export type { ServiceAccountKey, ServiceAccountRef, StackKind } from './naming';
+export {
+  MissingOutputsError,
+  OUTPUTS,
+  PLACEHOLDER_PREFIX,
+  isPlaceholder,
+  outputsFilePath,
+  outputsOfStack,
+  placeholderOutputs,
+  readStageOutputs,
+} from './stage-outputs';
+export type { OutputName, RawStackOutputs, StageOutputs } from './stage-outputs';
+export { DISCOVERY_SCHEMA_VERSION, buildDiscoveryDocument, discoveryUrl } from './discovery';
+export type { DiscoveryDocument } from './discovery';
+export { StageConfigError, formatDiagnostic } from './diagnostics';
 export type { Diagnostic } from './diagnostics';
-export { loadStages, loadStage, parseStageText, stageFiles } from './loader';
-export type { LoadResult, LoadOptions } from './loader';
-export { normalizeStage, defaultAvailabilityZones } from './normalize';
-export { STAGE_SCHEMA } from './schema';
-export type { JsonSchema } from './schema';
-export { MAX_STAGE_NAME_LENGTH, STAGE_NAME_BOUNDS, STAGE_NAME_PATTERN, stageNameProblem, stageNameBudget } from './stage-name';
-export { REGIONS, REGION_AZ_LETTERS, EKS_RESTRICTED_AZ_IDS, KUBERNETES_VERSIONS, VPC_ENDPOINTS } from './facts';
-export { renderStageFile, createStageFile } from './scaffold';
-export type { NewStageOptions, CreateStageResult } from './scaffold';
+export { loadStage, loadStages } from './loader';
+export { normalizeStage } from './normalize';
+export { stageNameProblem } from './stage-name';
+export { EKS_RESTRICTED_AZ_IDS } from './facts';
+export { createStageFile, renderStageFile } from './scaffold';
+export type { NewStageOptions } from './scaffold';

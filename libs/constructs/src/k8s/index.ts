@@ -1,5 +1,3 @@
-export * from './render';
-export * from './releases/helm-release';
-export { CHARTS, stageReleases } from './releases/releases';
-export type { StageContext } from './context';
-export { stageContext } from './context';
+// The cdk8s side of the constructs library: a stage's cluster manifests, rendered and written.
+export { renderStageManifests, writeManifests } from './render';
+export type { KubeObject, RenderedManifests } from './render';

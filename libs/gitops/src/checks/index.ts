@@ -1,7 +1,4 @@
-export * from './types';
-export * from './assembly';
-export * from './nag';
-export * from './cfn-lint';
-export * from './limits';
-export * from './custom-resources';
-export * from './run-checks';
+// The checks as the rest of the library uses them: run them all, read a synthesized assembly.
+export { deployOrder, readAssemblyStacks, readTemplate } from './assembly';
+export { runChecks } from './run-checks';
+export type { ChecksReport } from './types';
