@@ -36,8 +36,10 @@ export async function buildStandalone(outDir) {
     description: pkg.description,
     license: pkg.license,
     main: 'dist/main.js',
+    // The entry (`main` and `run`, as bin/ uses them) and package.json, nothing else by import.
+    exports: { '.': './dist/main.js', './package.json': './package.json' },
     bin: pkg.bin,
-    files: ['bin', 'dist', 'README.md'],
+    files: ['bin/metaflow-login.js', 'dist/main.js', 'README.md'],
     engines: pkg.engines,
     dependencies: pkg.dependencies,
   };

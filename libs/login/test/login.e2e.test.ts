@@ -732,6 +732,8 @@ describe('standalone package (dist/ built by scripts/standalone.mjs, no tsx)', (
     execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'standalone.mjs'), outDir]);
     const manifest = JSON.parse(readFileSync(join(outDir, 'package.json'), 'utf8'));
     expect(manifest.main).toBe('dist/main.js');
+    expect(manifest.exports).toEqual({ '.': './dist/main.js', './package.json': './package.json' });
+    for (const file of manifest.files) expect(existsSync(join(outDir, file))).toBe(true);
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['jose', 'js-yaml', 'openid-client']);
     expect(manifest.devDependencies).toBeUndefined();
     const bundle = readFileSync(join(outDir, 'dist', 'main.js'), 'utf8');

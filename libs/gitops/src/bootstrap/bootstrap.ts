@@ -2,7 +2,7 @@ import { IAMClient, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-ia
 import { GITHUB_OIDC_HOST, GitHubDeployRolesStack } from '@metaflow-gitops/constructs';
 import type { StageConfig } from '@metaflow-gitops/stage-config';
 import { DeployStageResult, deployStage } from '../deploy/deploy';
-import { bootstrapCdk } from './cdk-bootstrap';
+import { bootstrapCdk } from './private/cdk-bootstrap';
 
 /**
  * `org/name` from a GitHub remote URL (`git@github.com:org/name.git`, `https://github.com/org/name`,

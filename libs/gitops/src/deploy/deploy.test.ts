@@ -1,5 +1,5 @@
 import type { IoMessage } from '@aws-cdk/toolkit-lib';
-import { DeliveryIoHost } from '../toolkit/io-host';
+import { DeliveryIoHost } from '../private/io-host';
 import { StackReport, describeFailure } from './deploy';
 
 const report = (stackName: string, wave: number, outcome: StackReport['outcome']): StackReport => ({

@@ -1,6 +1,6 @@
 import { StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import type { RawStackOutputs, StageConfig } from '@metaflow-gitops/stage-config';
-import { DeliveryIoHost, StackProgress } from '../toolkit/io-host';
+import { DeliveryIoHost, StackProgress } from '../private/io-host';
 import { StageBuilder, synthStage } from '../synth/stage-assembly';
 import { planDeployWaves, formatWaves } from './waves';
 import { writeOutputsFile } from './outputs-file';

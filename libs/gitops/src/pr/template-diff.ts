@@ -1,5 +1,5 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
-import { isStateful, STATEFUL_RESOURCE_TYPES } from './stateful';
+import { isStateful, STATEFUL_RESOURCE_TYPES } from './private/stateful';
 
 /** A CloudFormation template as JSON. */
 export type CfnTemplate = { Resources?: Record<string, { Type: string; [k: string]: unknown }>; [k: string]: unknown };

@@ -2,7 +2,7 @@ import { StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { StageConfig, clusterName } from '@metaflow-gitops/stage-config';
 import { planDestroyWaves, formatWaves } from '../deploy/waves';
 import { StageBuilder, synthStage } from '../synth/stage-assembly';
-import { DeliveryIoHost } from '../toolkit/io-host';
+import { DeliveryIoHost } from '../private/io-host';
 import { StageAws } from './live';
 import { PurgeOutcome, purgeRetained } from './purge';
 import { RetainedResource, findRetained, removalCommands, sortForRemoval } from './retained';

@@ -1,6 +1,6 @@
 import { BootstrapEnvironments, Toolkit } from '@aws-cdk/toolkit-lib';
 import type { StageConfig } from '@metaflow-gitops/stage-config';
-import { DeliveryIoHost } from '../toolkit/io-host';
+import { DeliveryIoHost } from '../../private/io-host';
 
 /** Bootstraps the stage's account and region for the CDK (the CDKToolkit stack): a no-op when current. */
 export async function bootstrapCdk(config: StageConfig, print: (line: string) => void): Promise<'success' | 'no-op'> {
