@@ -12,7 +12,7 @@ import {
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { validateDiscovery } from './discovery';
 import { stageEntries } from './kubeconfig';
-import { buildProfile } from './profile';
+import { buildProfile } from './private/profile';
 
 test('the document the manifests publish validates and yields the profile', () => {
   const config = makeStageConfig({ name: 'dev' });

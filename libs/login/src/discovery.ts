@@ -1,5 +1,5 @@
 import { DISCOVERY_PATH, DISCOVERY_SCHEMA_VERSION, type DiscoveryDocument } from '@metaflow-gitops/stage-config';
-import { LoginError } from './errors';
+import { LoginError } from './private/errors';
 
 /**
  * The discovery document is defined once, in @metaflow-gitops/stage-config (the manifests render it

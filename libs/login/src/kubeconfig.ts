@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import * as yaml from 'js-yaml';
 import type { DiscoveryDocument } from './discovery';
-import { LoginError } from './errors';
+import { LoginError } from './private/errors';
 
 /** The kubeconfig file to write: the first entry of `KUBECONFIG` (as kubectl does), else `~/.kube/config`. */
 export function kubeconfigPath(env: NodeJS.ProcessEnv): string {

@@ -4,9 +4,9 @@ import { loginCommand } from './commands/login';
 import { logoutCommand } from './commands/logout';
 import { statusCommand } from './commands/status';
 import { tokenCommand } from './commands/token';
-import { EXIT, LoginError, UsageError } from './errors';
-import { DEFAULT_CLOCK_TOLERANCE_S } from './oidc';
-import type { Runtime } from './session';
+import { EXIT, LoginError, UsageError } from './private/errors';
+import { DEFAULT_CLOCK_TOLERANCE_S } from './private/oidc';
+import type { Runtime } from './private/session';
 
 const VERSION: string = require('../package.json').version;
 

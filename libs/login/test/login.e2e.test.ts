@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as yaml from 'js-yaml';
 import { main } from '../src/main';
-import { verifyTokens } from '../src/oidc';
+import { verifyTokens } from '../src/private/oidc';
 import {
   BIN,
   CLI_CLIENT,

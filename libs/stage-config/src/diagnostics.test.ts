@@ -1,4 +1,4 @@
-import { cidrsOverlap, parseCidr } from './cidr';
+import { cidrsOverlap, parseCidr } from './private/cidr';
 import { Diagnostic, didYouMean, editDistance, formatDiagnostic, StageConfigError } from './diagnostics';
 
 const d: Diagnostic = {

@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic, StageConfigError } from './diagnostics';
-import { FileContext } from './file-context';
+import { FileContext } from './private/file-context';
 import { stageHost } from './naming';
 import { normalizeStage } from './normalize';
 import { STAGE_RULES } from './rules';
-import { checkAgainstSchema } from './schema-check';
+import { checkAgainstSchema } from './private/schema-check';
 import { STAGE_SCHEMA } from './schema';
 import type { StageConfig } from './stage-config';
 import { stageNameProblem } from './stage-name';
-import { isPlainObject, parseYamlWithPositions, YamlSyntaxError } from './yaml-positions';
-import { parseCidr, cidrsOverlap } from './cidr';
+import { isPlainObject, parseYamlWithPositions, YamlSyntaxError } from './private/yaml-positions';
+import { parseCidr, cidrsOverlap } from './private/cidr';
 
 export interface LoadResult {
   /** The valid stages (no errors), sorted by name. */

@@ -9,7 +9,7 @@ import type {
   StageConfig,
   VpcEndpointName,
 } from './stage-config';
-import { isPlainObject } from './yaml-positions';
+import { isPlainObject } from './private/yaml-positions';
 
 type Raw = Record<string, unknown>;
 

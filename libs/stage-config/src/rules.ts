@@ -1,9 +1,9 @@
-import { Cidr, cidrsOverlap, isPrivate, parseCidr } from './cidr';
+import { Cidr, cidrsOverlap, isPrivate, parseCidr } from './private/cidr';
 import { AUTO_PAUSE_MIN_ENGINE, AWS_NAME_LIMITS, EKS_RESTRICTED_AZ_IDS, REGION_AZ_LETTERS, TAG_LIMITS } from './facts';
-import { FileContext } from './file-context';
+import { FileContext } from './private/file-context';
 import { stageHost, STAGE_TAG } from './naming';
 import type { StageConfig } from './stage-config';
-import { isPlainObject } from './yaml-positions';
+import { isPlainObject } from './private/yaml-positions';
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
 const IAM_ROLE_ARN = /^arn:aws:iam::([0-9]{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]+)$/;

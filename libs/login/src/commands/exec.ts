@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { EXIT, LoginError } from '../errors';
-import { metaflowHome } from '../files';
-import { startAuthProxy } from '../proxy';
-import { freshTokens, type Runtime } from '../session';
-import { requireTokens } from '../tokens';
+import { EXIT, LoginError } from '../private/errors';
+import { metaflowHome } from '../private/files';
+import { startAuthProxy } from '../private/proxy';
+import { freshTokens, type Runtime } from '../private/session';
+import { requireTokens } from '../private/tokens';
 
 export interface ExecOptions {
   readonly stage: string;

@@ -1,12 +1,12 @@
 import { fetchDiscovery, stageDiscoveryUrl } from '../discovery';
-import { EXIT, LoginError } from '../errors';
-import { metaflowHome, stagePaths } from '../files';
+import { EXIT, LoginError } from '../private/errors';
+import { metaflowHome, stagePaths } from '../private/files';
 import { kubeconfigPath, mergeKubeconfig } from '../kubeconfig';
-import { discoverIssuer, refresh, type ExchangeContext } from '../oidc';
-import { writeProfile } from '../profile';
-import { browserLogin, toStored, type Runtime } from '../session';
-import { stageUrlFromRepo } from '../stage-url';
-import { readTokens, withTokenLock, writeTokens, type StoredTokens } from '../tokens';
+import { discoverIssuer, refresh, type ExchangeContext } from '../private/oidc';
+import { writeProfile } from '../private/profile';
+import { browserLogin, toStored, type Runtime } from '../private/session';
+import { stageUrlFromRepo } from '../private/stage-url';
+import { readTokens, withTokenLock, writeTokens, type StoredTokens } from '../private/tokens';
 
 export interface LoginOptions {
   /** `https://<stage host>`; or `stage` inside the repository. */

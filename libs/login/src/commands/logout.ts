@@ -1,8 +1,8 @@
-import { EXIT } from '../errors';
-import { metaflowHome } from '../files';
-import { discoverIssuer, revocationEndpoint, revoke } from '../oidc';
-import type { Runtime } from '../session';
-import { readTokens, removeTokens } from '../tokens';
+import { EXIT } from '../private/errors';
+import { metaflowHome } from '../private/files';
+import { discoverIssuer, revocationEndpoint, revoke } from '../private/oidc';
+import type { Runtime } from '../private/session';
+import { readTokens, removeTokens } from '../private/tokens';
 
 export interface LogoutOptions {
   readonly stage: string;

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { EXIT } from '../errors';
-import { metaflowHome, stagePaths } from '../files';
-import type { Runtime } from '../session';
-import { listTokenStages, readTokens } from '../tokens';
+import { EXIT } from '../private/errors';
+import { metaflowHome, stagePaths } from '../private/files';
+import type { Runtime } from '../private/session';
+import { listTokenStages, readTokens } from '../private/tokens';
 
 export interface StatusOptions {
   readonly json: boolean;

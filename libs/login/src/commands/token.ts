@@ -1,6 +1,6 @@
-import { EXIT } from '../errors';
-import { metaflowHome } from '../files';
-import { freshTokens, type Runtime } from '../session';
+import { EXIT } from '../private/errors';
+import { metaflowHome } from '../private/files';
+import { freshTokens, type Runtime } from '../private/session';
 
 export interface TokenOptions {
   readonly stage: string;

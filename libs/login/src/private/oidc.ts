@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { isLoopbackUrl } from './discovery';
+import { isLoopbackUrl } from '../discovery';
 import { LoginError } from './errors';
 
 /** Default allowed difference between this machine's clock and the issuer's, in seconds. */

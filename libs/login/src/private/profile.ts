@@ -1,4 +1,4 @@
-import type { DiscoveryDocument } from './discovery';
+import type { DiscoveryDocument } from '../discovery';
 import { stagePaths, writePrivateFile } from './files';
 
 /**

@@ -1,5 +1,5 @@
 import { openBrowser } from './browser';
-import type { DiscoveryDocument } from './discovery';
+import type { DiscoveryDocument } from '../discovery';
 import { LoginError } from './errors';
 import { finishPage, listenLoopback } from './loopback';
 import {

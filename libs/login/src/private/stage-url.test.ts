@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findRepoRoot, stageUrlFromRepo } from './stage-url';
 
-const repoRoot = resolve(__dirname, '../../..');
+const repoRoot = resolve(__dirname, '../../../..');
 
 describe('stageUrlFromRepo (--stage)', () => {
   test('resolves the stage URL from environments/<name>.yaml through the loader, from any subdirectory', () => {

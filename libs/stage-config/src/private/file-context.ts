@@ -1,4 +1,4 @@
-import { Diagnostic } from './diagnostics';
+import { Diagnostic } from '../diagnostics';
 import { FieldPath, formatPath, ParsedYaml } from './yaml-positions';
 
 export interface ReportOptions {

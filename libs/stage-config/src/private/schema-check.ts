@@ -1,6 +1,6 @@
-import { didYouMean } from './diagnostics';
+import { didYouMean } from '../diagnostics';
 import { FileContext } from './file-context';
-import { JsonSchema } from './schema';
+import { JsonSchema } from '../schema';
 import { FieldPath, formatPath, isPlainObject } from './yaml-positions';
 
 function describe(value: unknown): string {
