@@ -17,6 +17,7 @@ export {
   stageNameProblem,
   stageNameBudget,
 } from './stage-name';
+export { splitCidr } from './cidr';
 export { REGIONS, REGION_AZ_LETTERS, EKS_RESTRICTED_AZ_IDS, KUBERNETES_VERSIONS, VPC_ENDPOINTS } from './facts';
 export { renderStageFile, createStageFile } from './scaffold';
 export type { NewStageOptions, CreateStageResult } from './scaffold';

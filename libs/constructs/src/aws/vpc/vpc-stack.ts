@@ -2,9 +2,8 @@ import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NetworkConfig } from '@metaflow-gitops/stage-config';
+import { NetworkConfig, splitCidr } from '@metaflow-gitops/stage-config';
 import { StageStack, StageStackProps } from '../private/stage-stack';
-import { splitCidr } from './private/cidr';
 import { PodSubnets } from './pod-subnets';
 
 export interface VpcStackProps extends StageStackProps {
