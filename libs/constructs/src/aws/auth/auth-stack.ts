@@ -10,6 +10,7 @@ import {
   OAUTH2_CALLBACK_PATH,
   OidcConfig,
   cliRedirectUris,
+  cognitoClientName,
   cognitoDomainPrefix,
   gatewayClientSecretName,
   idpClientSecretName,
@@ -141,7 +142,7 @@ export class AuthStack extends StageStack {
 
     const gatewayClient = new cognito.UserPoolClient(this, 'GatewayClient', {
       ...common,
-      userPoolClientName: `${stage.name}-gateway`,
+      userPoolClientName: cognitoClientName(stage.name, 'gateway'),
       generateSecret: true,
       oAuth: {
         flows: { authorizationCodeGrant: true },
@@ -153,7 +154,7 @@ export class AuthStack extends StageStack {
 
     const cliClient = new cognito.UserPoolClient(this, 'CliClient', {
       ...common,
-      userPoolClientName: `${stage.name}-cli`,
+      userPoolClientName: cognitoClientName(stage.name, 'cli'),
       generateSecret: false,
       oAuth: { flows: { authorizationCodeGrant: true }, scopes, callbackUrls: cliRedirectUris() },
     });
