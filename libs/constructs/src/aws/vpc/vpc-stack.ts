@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NetworkConfig, splitCidr } from '@metaflow-gitops/stage-config';
+import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { PodSubnets } from './pod-subnets';
 
@@ -86,20 +87,16 @@ export class VpcStack extends StageStack {
       }
     }
 
-    new cdk.CfnOutput(this, 'VpcId', { value: vpc.vpcId, description: 'VPC id' });
-    new cdk.CfnOutput(this, 'PrivateSubnetIds', {
-      value: cdk.Fn.join(
+    addStackOutputs(this, 'vpc', {
+      vpcId: vpc.vpcId,
+      privateSubnetIds: cdk.Fn.join(
         ',',
         this.privateSubnets.map((s) => s.subnetId),
       ),
-      description: 'Private subnet ids (comma-separated)',
-    });
-    new cdk.CfnOutput(this, 'PodSubnetIds', {
-      value: cdk.Fn.join(
+      podSubnetIds: cdk.Fn.join(
         ',',
         pods.subnets.map((s) => s.subnetId),
       ),
-      description: 'Pod subnet ids in the secondary CIDR (comma-separated)',
     });
   }
 }
