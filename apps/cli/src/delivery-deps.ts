@@ -1,4 +1,5 @@
-import type { Manifests, StageBuilder } from '@metaflow-gitops/gitops';
+import type { RenderedManifests } from '@metaflow-gitops/constructs/k8s';
+import type { StageBuilder } from '@metaflow-gitops/gitops';
 import { buildStage } from '@metaflow-gitops/constructs';
 import { renderStageManifests } from '@metaflow-gitops/constructs/k8s';
 import { StageConfig, StageConfigError, StageOutputs, loadStage } from '@metaflow-gitops/stage-config';
@@ -11,7 +12,7 @@ export interface DeliveryDeps {
   /** Builds the stage's six stacks into an app. */
   buildStage: StageBuilder;
   /** Renders the stage's cluster manifests and pinned releases from its config and deployed outputs. */
-  renderManifests(config: StageConfig, outputs: StageOutputs): Manifests;
+  renderManifests(config: StageConfig, outputs: StageOutputs): RenderedManifests;
 }
 
 export function defaultDeliveryDeps(): DeliveryDeps {

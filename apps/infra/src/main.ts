@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildStage } from '@metaflow-gitops/constructs';
-import { formatDiagnostic, loadStages } from '@metaflow-gitops/stage-config';
+import { formatDiagnostic, loadStages, stageNameOfFile } from '@metaflow-gitops/stage-config';
 
 /** Thrown when a stage file is invalid: the message lists every located diagnostic. */
 export class InvalidStagesError extends Error {}
@@ -14,9 +14,7 @@ export class InvalidStagesError extends Error {}
  */
 export function buildInfraApp(app: cdk.App, environmentsDir: string, onlyStage?: string): string[] {
   const { stages, diagnostics } = loadStages(environmentsDir);
-  const relevant = diagnostics.filter(
-    (d) => d.severity === 'error' && (!onlyStage || path.basename(d.file).replace(/\.ya?ml$/, '') === onlyStage),
-  );
+  const relevant = diagnostics.filter((d) => d.severity === 'error' && (!onlyStage || stageNameOfFile(d.file) === onlyStage));
   if (relevant.length > 0) throw new InvalidStagesError(relevant.map(formatDiagnostic).join('\n'));
   const selected = onlyStage ? stages.filter((s) => s.name === onlyStage) : stages;
   if (onlyStage && selected.length === 0) throw new InvalidStagesError(`no stage '${onlyStage}' in ${environmentsDir}`);

@@ -16,6 +16,9 @@ const pkgDir = resolve(here, '..');
 
 export async function buildStandalone(outDir) {
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  // Workspace packages (`@metaflow-gitops/*`, listed so the workspace knows what login ships) are
+  // bundled; only the npm dependencies stay external and in the package's manifest.
+  const npmDependencies = Object.fromEntries(Object.entries(pkg.dependencies).filter(([name]) => !name.startsWith('@metaflow-gitops/')));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   await build({
@@ -25,7 +28,7 @@ export async function buildStandalone(outDir) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: Object.keys(pkg.dependencies),
+    external: Object.keys(npmDependencies),
     logLevel: 'warning',
   });
   cpSync(join(pkgDir, 'bin'), join(outDir, 'bin'), { recursive: true });
@@ -41,7 +44,7 @@ export async function buildStandalone(outDir) {
     bin: pkg.bin,
     files: ['bin/metaflow-login.js', 'dist/main.js', 'README.md'],
     engines: pkg.engines,
-    dependencies: pkg.dependencies,
+    dependencies: npmDependencies,
   };
   writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return outDir;

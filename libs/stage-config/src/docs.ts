@@ -35,6 +35,7 @@ function constraints(s: JsonSchema): string {
 function defaultOf(s: JsonSchema, required: boolean): string {
   if (required) return '**required**';
   if (s['x-defaultText']) return s['x-defaultText'];
+  if (s['x-prodDefault'] !== undefined) return `${JSON.stringify(s.default)} (prod: ${JSON.stringify(s['x-prodDefault'])})`;
   if (s.default !== undefined) return `\`${JSON.stringify(s.default)}\``;
   return '';
 }

@@ -8,9 +8,9 @@ import { STAGE_RULES } from './rules';
 import { checkAgainstSchema } from './private/schema-check';
 import { STAGE_SCHEMA } from './schema';
 import type { StageConfig } from './stage-config';
-import { stageNameProblem } from './stage-name';
+import { stageNameOfFile, stageNameProblem } from './stage-name';
 import { isPlainObject, parseYamlWithPositions, YamlSyntaxError } from './private/yaml-positions';
-import { parseCidr, cidrsOverlap } from './private/cidr';
+import { parseCidr, cidrsOverlap } from './cidr';
 
 export interface LoadResult {
   /** The valid stages (no errors), sorted by name. */
@@ -38,7 +38,7 @@ interface ParsedStage {
 export function stageFiles(environmentsDir: string): string[] {
   return fs
     .readdirSync(environmentsDir, { withFileTypes: true })
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .filter((e) => e.isFile() && stageNameOfFile(e.name) !== undefined)
     .map((e) => e.name)
     .sort();
 }
@@ -98,7 +98,7 @@ export function loadStages(environmentsDir: string, options: LoadOptions = {}): 
   for (const entry of stageFiles(environmentsDir)) {
     const abs = path.join(environmentsDir, entry);
     const file = relative(base, abs);
-    const name = entry.replace(/\.ya?ml$/, '');
+    const name = stageNameOfFile(entry) as string;
     const stage = parseStage(name, file, fs.readFileSync(abs, 'utf8'));
     if (byName.has(name)) {
       // Reported once here; left out of the cross-stage rules, which would only repeat it.
@@ -127,7 +127,7 @@ export function loadStages(environmentsDir: string, options: LoadOptions = {}): 
 export function loadStage(environmentsDir: string, name: string, options: LoadOptions = {}): StageConfig {
   const result = loadStages(environmentsDir, options);
   const stage = result.stages.find((s) => s.name === name);
-  const own = result.diagnostics.filter((d) => path.basename(d.file).replace(/\.ya?ml$/, '') === name);
+  const own = result.diagnostics.filter((d) => stageNameOfFile(d.file) === name);
   if (stage && !own.some((d) => d.severity === 'error')) return stage;
   if (own.length === 0) {
     const known = result.stages.map((s) => s.name).join(', ') || 'none';

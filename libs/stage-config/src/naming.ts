@@ -131,9 +131,31 @@ export const BUCKET_PREFIXES = {
   argo: 'argo-artifacts',
 } as const;
 
+/** The metadata service: name of its Deployment and Service, and the port it listens on. */
+export const METADATA_SERVICE = { name: 'metaflow-metadata', port: 8080 } as const;
+
 /** In-cluster URL of the metadata service (what pods use; never carries a user's token). */
 export function metadataServiceInternalUrl(): string {
-  return `http://metaflow-metadata.${NAMESPACES.metaflow}.svc.cluster.local:8080`;
+  return `http://${METADATA_SERVICE.name}.${NAMESPACES.metaflow}.svc.cluster.local:${METADATA_SERVICE.port}`;
+}
+
+/** Names of the gateway objects, shared by the charts and the network policies. */
+export const GATEWAY = {
+  className: 'metaflow',
+  envoyProxy: 'metaflow-nlb',
+  name: 'metaflow',
+  namespace: NAMESPACES.metaflow,
+  /** Plain HTTP listener behind the NLB's TLS listener (TLS is terminated on the NLB with ACM). */
+  tlsListener: 'https',
+  routes: { ui: 'metaflow-ui', cli: 'metaflow-cli', discovery: 'metaflow-discovery' },
+  policies: { browser: 'metaflow-browser-oidc', cli: 'metaflow-cli-jwt' },
+  /** Secret (synced by External Secrets) holding the gateway's Cognito client secret under `client-secret`. */
+  oidcClientSecret: 'metaflow-gateway-oidc',
+} as const;
+
+/** Cognito app client name: the gateway's confidential client (browser logins) or the CLI's public one. */
+export function cognitoClientName(stage: string, client: 'gateway' | 'cli'): string {
+  return `${stage}-${client}`;
 }
 
 /** Tag key carrying the stage name on every resource. */

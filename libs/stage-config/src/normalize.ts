@@ -9,6 +9,7 @@ import type {
   StageConfig,
   VpcEndpointName,
 } from './stage-config';
+import { schemaDefault, schemaDefaults } from './schema-default';
 import { isPlainObject } from './private/yaml-positions';
 
 type Raw = Record<string, unknown>;
@@ -26,20 +27,6 @@ export function defaultAvailabilityZones(region: string): string[] {
   return [...letters.slice(0, 3)].map((l) => `${region}${l}`);
 }
 
-const CPU_POOL_DEFAULTS: NodePoolConfig = {
-  instanceFamilies: ['m7i', 'c7i', 'r7i'],
-  capacityTypes: ['on-demand', 'spot'],
-  maxCpu: 256,
-  maxMemoryGiB: 1024,
-};
-const GPU_POOL_DEFAULTS: GpuNodePoolConfig = {
-  instanceFamilies: ['g6', 'g5'],
-  capacityTypes: ['on-demand'],
-  maxCpu: 192,
-  maxMemoryGiB: 1536,
-  maxGpus: 8,
-};
-
 function nodePool<T extends NodePoolConfig>(raw: Raw, defaults: T): T {
   const out: Record<string, unknown> = { ...(defaults as object) };
   for (const key of Object.keys(defaults)) if (raw[key] !== undefined && raw[key] !== null) out[key] = raw[key];
@@ -48,19 +35,20 @@ function nodePool<T extends NodePoolConfig>(raw: Raw, defaults: T): T {
 
 /**
  * Fills the defaults of a stage file (already checked against the schema: values of the wrong type
- * have been removed) and returns the typed `StageConfig`. The defaults are the ones documented in
- * the schema (schema.ts) and in `StageConfig`'s doc comments. Required fields that are missing come
- * out empty; the caller has reported them and does not hand such a stage out.
+ * have been removed) and returns the typed `StageConfig`. The defaults are read from the schema
+ * (schema.ts, `schemaDefault`); only those computed from other fields (the stage name, the region,
+ * the zones) are written here, and the schema's `x-defaultText` describes them. Required fields that
+ * are missing come out empty; the caller has reported them and does not hand such a stage out.
  */
 export function normalizeStage(name: string, sourceFile: string, input: unknown): StageConfig {
   const raw = obj(input);
   const accountId = pick(raw.accountId, '');
   const region = pick(raw.region, '');
-  const isProd = pick(raw.isProd, false);
+  const isProd = pick(raw.isProd, schemaDefault<boolean>('isProd'));
 
   const domainRaw = obj(raw.domain);
   const delegationRaw = obj(domainRaw.delegation);
-  const mode = pick<DomainConfig['delegation']['mode']>(delegationRaw.mode, 'manual');
+  const mode = pick(delegationRaw.mode, schemaDefault<DomainConfig['delegation']['mode']>('domain.delegation.mode'));
   const delegation: DomainConfig['delegation'] =
     mode === 'same-account'
       ? { mode, parentHostedZoneId: pick(delegationRaw.parentHostedZoneId, '') }
@@ -78,14 +66,20 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
   const database = obj(raw.database);
   const computeRaw = obj(raw.compute);
   const compute: ComputeConfig = {
-    cpu: nodePool(obj(computeRaw.cpu), CPU_POOL_DEFAULTS),
-    ...(isPlainObject(computeRaw.gpu) ? { gpu: nodePool(computeRaw.gpu, GPU_POOL_DEFAULTS) } : {}),
+    cpu: nodePool(obj(computeRaw.cpu), schemaDefaults<NodePoolConfig>('compute.cpu')),
+    ...(isPlainObject(computeRaw.gpu) ? { gpu: nodePool(computeRaw.gpu, schemaDefaults<GpuNodePoolConfig>('compute.gpu')) } : {}),
   };
   const cluster = obj(raw.cluster);
-  const accessPrincipals = pick<unknown[]>(cluster.accessPrincipals, []).map((p): AccessPrincipal => {
-    const r = obj(p);
-    return { arn: pick(r.arn, ''), access: pick(r.access, 'view'), namespaces: pick(r.namespaces, []) };
-  });
+  const accessPrincipals = pick(cluster.accessPrincipals, schemaDefault<unknown[]>('cluster.accessPrincipals')).map(
+    (p): AccessPrincipal => {
+      const r = obj(p);
+      return {
+        arn: pick(r.arn, ''),
+        access: pick(r.access, 'view'),
+        namespaces: pick(r.namespaces, schemaDefault<string[]>('cluster.accessPrincipals[].namespaces')),
+      };
+    },
+  );
   const deploy = obj(raw.deploy);
 
   return {
@@ -99,35 +93,35 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
       clientId: pick(oidc.clientId, defaultOidcName(name)),
       idpProviderName: pick(oidc.idpProviderName, defaultOidcName(name)),
       issuerUrl: pick(oidc.issuerUrl, ''),
-      allowedGroups: pick(oidc.allowedGroups, []),
-      groupsClaim: pick(oidc.groupsClaim, 'groups'),
-      scopes: pick(oidc.scopes, ['openid', 'email', 'profile']),
+      allowedGroups: pick(oidc.allowedGroups, schemaDefault<string[]>('oidcConfig.allowedGroups')),
+      groupsClaim: pick(oidc.groupsClaim, schemaDefault<string>('oidcConfig.groupsClaim')),
+      scopes: pick(oidc.scopes, schemaDefault<string[]>('oidcConfig.scopes')),
     },
     network: {
-      vpcCidr: pick(network.vpcCidr, '10.0.0.0/16'),
-      podCidr: pick(network.podCidr, '100.64.0.0/16'),
+      vpcCidr: pick(network.vpcCidr, schemaDefault<string>('network.vpcCidr')),
+      podCidr: pick(network.podCidr, schemaDefault<string>('network.podCidr')),
       availabilityZones,
-      natGateways: pick(network.natGateways, isProd ? availabilityZones.length : 1),
-      vpcEndpoints: pick<VpcEndpointName[]>(network.vpcEndpoints, ['s3']),
+      natGateways: pick(network.natGateways, isProd ? availabilityZones.length : schemaDefault<number>('network.natGateways')),
+      vpcEndpoints: pick(network.vpcEndpoints, schemaDefault<VpcEndpointName[]>('network.vpcEndpoints')),
     },
     database: {
-      minCapacity: pick(database.minCapacity, isProd ? 0.5 : 0),
-      maxCapacity: pick(database.maxCapacity, 4),
-      secondsUntilAutoPause: pick(database.secondsUntilAutoPause, 600),
-      backupRetentionDays: pick(database.backupRetentionDays, isProd ? 30 : 7),
-      engineVersion: pick(database.engineVersion, '16.6'),
+      minCapacity: pick(database.minCapacity, schemaDefault<number>('database.minCapacity', isProd)),
+      maxCapacity: pick(database.maxCapacity, schemaDefault<number>('database.maxCapacity')),
+      secondsUntilAutoPause: pick(database.secondsUntilAutoPause, schemaDefault<number>('database.secondsUntilAutoPause')),
+      backupRetentionDays: pick(database.backupRetentionDays, schemaDefault<number>('database.backupRetentionDays', isProd)),
+      engineVersion: pick(database.engineVersion, schemaDefault<string>('database.engineVersion')),
     },
     compute,
     cluster: {
-      kubernetesVersion: pick(cluster.kubernetesVersion, '1.34'),
+      kubernetesVersion: pick(cluster.kubernetesVersion, schemaDefault<string>('cluster.kubernetesVersion')),
       accessPrincipals,
-      publicEndpoint: pick(cluster.publicEndpoint, !isProd),
+      publicEndpoint: pick(cluster.publicEndpoint, schemaDefault<boolean>('cluster.publicEndpoint', isProd)),
     },
-    ingress: { allowedCidrs: pick(obj(raw.ingress).allowedCidrs, ['0.0.0.0/0']) },
+    ingress: { allowedCidrs: pick(obj(raw.ingress).allowedCidrs, schemaDefault<string[]>('ingress.allowedCidrs')) },
     deploy: {
       roleArn: pick(deploy.roleArn, `arn:aws:iam::${accountId}:role/${deployRoleName(name)}`),
       githubEnvironment: pick(deploy.githubEnvironment, name),
     },
-    tags: pick(raw.tags, {}),
+    tags: pick(raw.tags, schemaDefault<Record<string, string>>('tags')),
   };
 }

@@ -1,4 +1,4 @@
-import { Cidr, cidrsOverlap, isPrivate, parseCidr } from './private/cidr';
+import { Cidr, cidrsOverlap, isPrivate, parseCidr } from './cidr';
 import { AUTO_PAUSE_MIN_ENGINE, AWS_NAME_LIMITS, EKS_RESTRICTED_AZ_IDS, REGION_AZ_LETTERS, TAG_LIMITS } from './facts';
 import { FileContext } from './private/file-context';
 import { stageHost, STAGE_TAG } from './naming';

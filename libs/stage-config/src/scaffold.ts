@@ -5,6 +5,7 @@ import { Diagnostic, formatDiagnostic } from './diagnostics';
 import { loadStages, stageFiles } from './loader';
 import { defaultOidcName, stageHost } from './naming';
 import { defaultAvailabilityZones } from './normalize';
+import { stageNameOfFile } from './stage-name';
 
 /** What `mfctl stage new` asks for; everything else takes the documented defaults. */
 export interface NewStageOptions {
@@ -161,7 +162,7 @@ export function createStageFile(environmentsDir: string, name: string, text: str
     fs.writeFileSync(path.join(scratchDir, `${name}.yaml`), text);
     const after = loadStages(scratchDir);
     const fresh = after.diagnostics.filter((d) => !(d.severity === 'error' && before.has(formatDiagnostic(d))));
-    const own = fresh.filter((d) => d.severity === 'error' || path.basename(d.file) === `${name}.yaml`);
+    const own = fresh.filter((d) => d.severity === 'error' || stageNameOfFile(d.file) === name);
     if (own.some((d) => d.severity === 'error'))
       return { ok: false, reason: `the new stage "${name}" is not valid; nothing was written`, diagnostics: own };
 

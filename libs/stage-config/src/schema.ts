@@ -1,9 +1,10 @@
 import { KUBERNETES_VERSIONS, REGIONS, VPC_ENDPOINTS } from './facts';
 
 /**
- * The subset of JSON Schema (draft 2020-12) the stage schema uses. `x-defaultText` documents a
- * default that depends on other fields (the stage name, `isProd`), which JSON Schema's `default`
- * cannot express; `x-required-when` documents a conditional requirement the rules enforce.
+ * The subset of JSON Schema (draft 2020-12) the stage schema uses. `default` is the default the
+ * loader fills in (normalize.ts reads it from here); `x-prodDefault` replaces it on prod stages.
+ * `x-defaultText` documents a default computed from other fields (the stage name, the region),
+ * which JSON Schema's `default` cannot express.
  */
 export interface JsonSchema {
   readonly $schema?: string;
@@ -28,6 +29,7 @@ export interface JsonSchema {
   readonly maximum?: number;
   readonly multipleOf?: number;
   readonly default?: unknown;
+  readonly 'x-prodDefault'?: unknown;
   readonly examples?: readonly unknown[];
   readonly 'x-defaultText'?: string;
 }
@@ -208,7 +210,7 @@ export const STAGE_SCHEMA: JsonSchema = {
           multipleOf: 0.5,
           description: 'Minimum ACUs (0 lets the cluster auto-pause; prod needs > 0).',
           default: 0,
-          'x-defaultText': '0 (prod: 0.5)',
+          'x-prodDefault': 0.5,
         },
         maxCapacity: {
           type: 'number',
@@ -231,7 +233,7 @@ export const STAGE_SCHEMA: JsonSchema = {
           maximum: 35,
           description: 'Automated backup retention in days (prod: at least 14).',
           default: 7,
-          'x-defaultText': '7 (prod: 30)',
+          'x-prodDefault': 30,
         },
         engineVersion: str('Aurora PostgreSQL engine version (`major.minor`).', { pattern: '^[0-9]{2}\\.[0-9]{1,2}$', default: '16.6' }),
       },
@@ -277,7 +279,7 @@ export const STAGE_SCHEMA: JsonSchema = {
           type: 'boolean',
           description: 'EKS API endpoint reachable from the internet (prod: false unless `allowPublicEndpointOnProd`).',
           default: true,
-          'x-defaultText': 'true (prod: false)',
+          'x-prodDefault': false,
         },
         allowPublicEndpointOnProd: {
           type: 'boolean',

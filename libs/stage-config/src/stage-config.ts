@@ -4,8 +4,8 @@
  * (optional fields of the file are resolved to their defaults), so consumers never re-apply
  * defaults. Constructs take narrow slices of it (`StageConfig['network']`, ...).
  *
- * The file format (what a platform engineer writes) is documented in docs/stage-file.md, generated
- * from the schema.
+ * The file format (what a platform engineer writes) and every default are stated once, in the
+ * schema (schema.ts); docs/stage-file.md is generated from it.
  */
 export interface StageConfig {
   /** Stage name: the file name of `environments/<name>.yaml`. Lowercase letters, digits, hyphens. */
@@ -58,17 +58,17 @@ export interface ManualDelegation {
 }
 
 export interface OidcConfig {
-  /** Client id registered with the company IdP. @default `metaflow-<stage>` */
+  /** Client id registered with the company IdP. */
   readonly clientId: string;
-  /** Cognito identity provider name (3-32 characters). @default `metaflow-<stage>` */
+  /** Cognito identity provider name (3-32 characters). */
   readonly idpProviderName: string;
   /** The company IdP's issuer URL (https). */
   readonly issuerUrl: string;
   /** IdP groups whose members may log in. Empty means every authenticated user of the IdP. */
   readonly allowedGroups: readonly string[];
-  /** Claim of the IdP's ID token that carries the groups. @default `groups` */
+  /** Claim of the IdP's ID token that carries the groups. */
   readonly groupsClaim: string;
-  /** Scopes requested from the IdP. @default ['openid', 'email', 'profile'] */
+  /** Scopes requested from the IdP. */
   readonly scopes: readonly string[];
 }
 
@@ -76,28 +76,28 @@ export type VpcEndpointName =
   's3' | 'ecr.api' | 'ecr.dkr' | 'sts' | 'logs' | 'secretsmanager' | 'eks' | 'eks-auth' | 'ec2' | 'elasticloadbalancing';
 
 export interface NetworkConfig {
-  /** Primary VPC CIDR (nodes, load balancers, database). @default `10.0.0.0/16` */
+  /** Primary VPC CIDR (nodes, load balancers, database). */
   readonly vpcCidr: string;
-  /** Secondary CIDR for pod addresses. @default `100.64.0.0/16` */
+  /** Secondary CIDR for pod addresses. */
   readonly podCidr: string;
   /** Availability zones (2-3, in the stage's region). */
   readonly availabilityZones: readonly string[];
-  /** NAT gateways (0 = no egress to the internet, 1 = shared, one per AZ for HA). @default 1 */
+  /** NAT gateways (0 = no egress to the internet, 1 = shared, one per AZ for HA). */
   readonly natGateways: number;
-  /** VPC endpoints to create. The S3 gateway endpoint is always present. @default ['s3'] */
+  /** VPC endpoints to create. The S3 gateway endpoint is always present. */
   readonly vpcEndpoints: readonly VpcEndpointName[];
 }
 
 export interface DatabaseConfig {
-  /** Aurora Serverless v2 minimum ACUs; 0 lets the cluster auto-pause. @default 0 (prod: 0.5) */
+  /** Aurora Serverless v2 minimum ACUs; 0 lets the cluster auto-pause. */
   readonly minCapacity: number;
-  /** Aurora Serverless v2 maximum ACUs. @default 4 */
+  /** Aurora Serverless v2 maximum ACUs. */
   readonly maxCapacity: number;
-  /** Seconds of inactivity before auto-pause, when `minCapacity` is 0. @default 600 */
+  /** Seconds of inactivity before auto-pause, when `minCapacity` is 0. */
   readonly secondsUntilAutoPause: number;
-  /** Backup retention in days. @default 7 (prod: 30) */
+  /** Backup retention in days. */
   readonly backupRetentionDays: number;
-  /** Aurora PostgreSQL engine version. @default `16.6` */
+  /** Aurora PostgreSQL engine version. */
   readonly engineVersion: string;
 }
 
@@ -136,22 +136,22 @@ export interface AccessPrincipal {
 }
 
 export interface ClusterConfig {
-  /** EKS Kubernetes version. @default `1.34` */
+  /** EKS Kubernetes version. */
   readonly kubernetesVersion: string;
   /** Principals given access entries (the deploy role is always admin). */
   readonly accessPrincipals: readonly AccessPrincipal[];
-  /** Whether the EKS API endpoint is reachable from the internet. @default true (prod: false) */
+  /** Whether the EKS API endpoint is reachable from the internet. */
   readonly publicEndpoint: boolean;
 }
 
 export interface IngressConfig {
-  /** Source CIDRs allowed to reach the stage's load balancer. @default ['0.0.0.0/0'] */
+  /** Source CIDRs allowed to reach the stage's load balancer. */
   readonly allowedCidrs: readonly string[];
 }
 
 export interface DeployConfig {
-  /** Role GitHub Actions assumes through OIDC. @default `arn:aws:iam::<account>:role/metaflow-gitops-deploy-<stage>` */
+  /** Role GitHub Actions assumes through OIDC. */
   readonly roleArn: string;
-  /** GitHub environment the deploy job runs in. @default the stage name */
+  /** GitHub environment the deploy job runs in. */
   readonly githubEnvironment: string;
 }

@@ -1,6 +1,6 @@
 import { AWS_NAME_LIMITS } from './facts';
 import { defaultOidcName } from './naming';
-import { MAX_STAGE_NAME_LENGTH, STAGE_NAME_BOUNDS, stageNameBudget, stageNameProblem } from './stage-name';
+import { MAX_STAGE_NAME_LENGTH, STAGE_NAME_BOUNDS, stageNameBudget, stageNameOfFile, stageNameProblem } from './stage-name';
 
 describe('stage name bound', () => {
   it('is computed from the tightest derived name: the default Cognito IdP name metaflow-<stage> (32)', () => {
@@ -38,4 +38,18 @@ describe('stage name bound', () => {
     if (problem) expect(stageNameProblem(name)).toMatch(problem);
     else expect(stageNameProblem(name)).toBeUndefined();
   });
+});
+
+describe('stageNameOfFile', () => {
+  it.each([
+    ['environments/dev.yaml', 'dev'],
+    ['environments/prod-eu.yml', 'prod-eu'],
+    ['/abs/repo/environments/team-a.yaml', 'team-a'],
+    ['dev.yaml', 'dev'],
+    ['environments/Dev.yaml', 'Dev'],
+    ['environments/README.md', undefined],
+    ['environments/dev.yaml.bak', undefined],
+    ['environments/.yaml', undefined],
+    ['environments.yaml/notes.txt', undefined],
+  ])('%s -> %s', (file, stage) => expect(stageNameOfFile(file)).toBe(stage));
 });

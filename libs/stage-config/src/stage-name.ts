@@ -66,3 +66,12 @@ export function stageNameProblem(name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The stage a stage file defines: the file name without its `.yaml` (or `.yml`) extension, whatever
+ * the directory; undefined for any other file. Whether it is a valid stage name is `stageNameProblem`'s
+ * question.
+ */
+export function stageNameOfFile(file: string): string | undefined {
+  return /^(.+)\.ya?ml$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[1];
+}

@@ -85,6 +85,9 @@ export const OUTPUTS = {
 
 export type OutputName = keyof typeof OUTPUTS;
 
+/** The output names of one stack (`StackOutputName<'dns'>` is `'hostedZoneId' | ...`). */
+export type StackOutputName<K extends StackKind> = { [N in OutputName]: (typeof OUTPUTS)[N]['stack'] extends K ? N : never }[OutputName];
+
 /** The deployed outputs of one stage as a typed object. */
 export type StageOutputs = { readonly [K in OutputName]: string };
 

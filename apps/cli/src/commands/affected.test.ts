@@ -18,6 +18,7 @@ describe('mfctl affected', () => {
     gh = await new GitHubDouble().start();
     repo = new TempRepo();
     repo
+      .write('package.json', '{}\n')
       .write('nx.json', '{}\n')
       .write('environments/example.yaml', example)
       .write('environments/prod-example.yaml', prodExample)

@@ -9,7 +9,7 @@ import {
   splitRepository,
   stagesAt,
 } from '@metaflow-gitops/gitops';
-import { clusterName, formatDiagnostic, loadStages } from '@metaflow-gitops/stage-config';
+import { clusterName, formatDiagnostic, loadStages, stageNameOfFile } from '@metaflow-gitops/stage-config';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
@@ -99,7 +99,9 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
     for (const s of deployable) {
       const c = loaded.stages.find((x) => x.name === s.stage);
       if (!c) {
-        problems.push(...loaded.diagnostics.filter((d) => d.severity === 'error' && d.file.includes(`${s.stage}.`)).map(formatDiagnostic));
+        problems.push(
+          ...loaded.diagnostics.filter((d) => d.severity === 'error' && stageNameOfFile(d.file) === s.stage).map(formatDiagnostic),
+        );
         if (!problems.length) problems.push(`stage ${s.stage} could not be loaded`);
         continue;
       }

@@ -1,5 +1,4 @@
-import * as path from 'node:path';
-import { formatDiagnostic, loadStages, StageConfig } from '@metaflow-gitops/stage-config';
+import { formatDiagnostic, loadStages, StageConfig, stageNameOfFile } from '@metaflow-gitops/stage-config';
 import { CliError, UsageError } from '../errors';
 import { Io } from '../io';
 
@@ -12,8 +11,7 @@ export function selectStages(io: Io, environmentsDir: string, stage: string | un
   if (stage && all) throw new UsageError('give a stage name or --all, not both');
   if (!stage && !all) throw new UsageError('missing stage: give a stage name or --all');
   const result = loadStages(environmentsDir);
-  const stageOf = (file: string) => path.basename(file).replace(/\.ya?ml$/, '');
-  const mine = result.diagnostics.filter((d) => all || stageOf(d.file) === stage);
+  const mine = result.diagnostics.filter((d) => all || stageNameOfFile(d.file) === stage);
   for (const d of mine) io.stderr(`${formatDiagnostic(d)}\n`);
   const errors = mine.filter((d) => d.severity === 'error');
   if (errors.length > 0) {

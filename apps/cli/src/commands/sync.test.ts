@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Manifests } from '@metaflow-gitops/gitops';
+import type { RenderedManifests } from '@metaflow-gitops/constructs/k8s';
 import { OUTPUTS, StageOutputs, stackName } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { DeliveryDeps } from '../delivery-deps';
@@ -30,7 +30,7 @@ describe('mfctl sync --dry-run', () => {
   const deps: DeliveryDeps = {
     loadStage: () => config,
     buildStage: () => ({}),
-    renderManifests: (_c, outputs): Manifests => {
+    renderManifests: (_c, outputs): RenderedManifests => {
       seen = outputs;
       return {
         releases: [

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Diagnostic, formatDiagnostic, loadStages, StageConfig } from '@metaflow-gitops/stage-config';
+import { Diagnostic, formatDiagnostic, loadStages, StageConfig, stageNameOfFile } from '@metaflow-gitops/stage-config';
 import { EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir } from '../repo';
@@ -46,7 +46,7 @@ export async function validate(opts: ValidateOptions, io: Io): Promise<number> {
   const files = new Set(diagnostics.map((d) => d.file));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const warnings = diagnostics.length - errors.length;
-  const total = new Set([...stages.map((s) => s.name), ...[...files].map((f) => f.replace(/^.*\//, '').replace(/\.ya?ml$/, ''))]).size;
+  const total = new Set([...stages.map((s) => s.name), ...[...files].map(stageNameOfFile)]).size;
 
   if (opts.json) {
     io.stdout(`${JSON.stringify({ ok: ok && total > 0, environmentsDir: dir, stages, diagnostics }, null, 2)}\n`);

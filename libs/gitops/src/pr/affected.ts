@@ -1,4 +1,6 @@
+import { stageNameOfFile } from '@metaflow-gitops/stage-config';
 import { git, mergeBase, resolveCommit } from './git';
+import { shippedFiles, workspaceAt } from './shipped-files';
 
 export type FileStatus = 'added' | 'modified' | 'deleted';
 
@@ -27,33 +29,32 @@ export interface AffectedResult {
   readonly unaffected: readonly string[];
 }
 
-const STAGE_FILE = /^environments\/([a-z0-9][a-z0-9-]*)\.ya?ml$/;
+/** The directory of the stage files, relative to the repository root. */
+const ENVIRONMENTS = 'environments';
 
-/**
- * Paths whose change can alter what any stage synthesizes or renders (the code and its dependency
- * set). Markdown and test files inside them cannot, so they do not count.
- */
-const SHARED_PREFIXES = ['libs/', 'apps/'];
-const SHARED_FILES = [/^package\.json$/, /^package-lock\.json$/, /^nx\.json$/, /^tsconfig[^/]*\.json$/];
-const INERT_IN_CODE = [/\.md$/, /\.test\.ts$/, /\/__fixtures__\//, /\/test\//];
+/** The stage a repo-relative path defines: a stage file directly under `environments/`, named as the loader names it. */
+function stageOfPath(path: string): string | undefined {
+  return path.startsWith(`${ENVIRONMENTS}/`) && !path.slice(ENVIRONMENTS.length + 1).includes('/') ? stageNameOfFile(path) : undefined;
+}
 
 export type FileEffect = { kind: 'stage'; stage: string } | { kind: 'shared' } | { kind: 'none' };
 
-/** What changing one repo-relative path affects. */
-export function classifyPath(path: string): FileEffect {
-  const stage = STAGE_FILE.exec(path);
-  if (stage) return { kind: 'stage', stage: stage[1] };
-  if (SHARED_FILES.some((re) => re.test(path))) return { kind: 'shared' };
-  if (SHARED_PREFIXES.some((p) => path.startsWith(p)) && !INERT_IN_CODE.some((re) => re.test(path))) return { kind: 'shared' };
-  return { kind: 'none' };
+/**
+ * What changing one repo-relative path affects: its stage for a stage file, every stage for a file
+ * the product ships (`ships`, see `shippedFiles`), nothing otherwise (docs, tests, tools, workflows).
+ */
+export function classifyPath(path: string, ships: (path: string) => boolean): FileEffect {
+  const stage = stageOfPath(path);
+  if (stage) return { kind: 'stage', stage };
+  return ships(path) ? { kind: 'shared' } : { kind: 'none' };
 }
 
 /** Stage names defined by the `environments/*.yaml` files at `commit`. */
 export function stagesAt(repoDir: string, commit: string): string[] {
-  const out = git(repoDir, ['ls-tree', '--name-only', `${commit}`, 'environments/']);
+  const out = git(repoDir, ['ls-tree', '--name-only', `${commit}`, `${ENVIRONMENTS}/`]);
   return out
     .split('\n')
-    .map((p) => STAGE_FILE.exec(p.trim())?.[1])
+    .map((p) => stageOfPath(p.trim()))
     .filter((s): s is string => !!s)
     .sort();
 }
@@ -78,14 +79,16 @@ function summarizePaths(paths: readonly string[], max = 3): string {
 
 /**
  * The pure part: which stages a set of changed files affects, and why. `headStages` are the stages
- * that exist after the change; deleted stage files add their stage as `removed`.
+ * that exist after the change; deleted stage files add their stage as `removed`. `ships` tells the
+ * files the product ships (see `shippedFiles`).
  */
 export function affectedStages(
   files: readonly ChangedFile[],
   headStages: readonly string[],
+  ships: (path: string) => boolean,
   requested: readonly string[] = [],
 ): { stages: AffectedStage[]; unaffected: string[] } {
-  const shared = files.filter((f) => classifyPath(f.path).kind === 'shared').map((f) => f.path);
+  const shared = files.filter((f) => classifyPath(f.path, ships).kind === 'shared').map((f) => f.path);
   const byStage = new Map<string, { change: AffectedStage['change']; reasons: string[] }>();
   const entry = (stage: string) => {
     let e = byStage.get(stage);
@@ -93,7 +96,7 @@ export function affectedStages(
     return e;
   };
   for (const f of files) {
-    const effect = classifyPath(f.path);
+    const effect = classifyPath(f.path, ships);
     if (effect.kind !== 'stage') continue;
     const e = entry(effect.stage);
     if (f.status === 'deleted') {
@@ -129,7 +132,10 @@ export function findAffected(
   const baseSha = mergeBase(repoDir, baseRef, headSha);
   const changedFiles = changedFilesBetween(repoDir, baseSha, headSha);
   const headStages = stagesAt(repoDir, headSha);
-  const { stages, unaffected } = affectedStages(changedFiles, headStages, opts.stages ?? []);
+  // A file counts when it ships before or after the change (a change to nx.json can move it).
+  const [before, after] = [baseSha, headSha].map((sha) => shippedFiles(workspaceAt(repoDir, sha)));
+  const ships = (path: string) => before(path) || after(path);
+  const { stages, unaffected } = affectedStages(changedFiles, headStages, ships, opts.stages ?? []);
   return { baseRef, baseSha, headSha, changedFiles, stages, unaffected };
 }
 

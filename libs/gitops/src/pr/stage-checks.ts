@@ -1,17 +1,13 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { Diagnostic, loadStages } from '@metaflow-gitops/stage-config';
+import { Diagnostic, loadStages, stageNameOfFile } from '@metaflow-gitops/stage-config';
 import { runChecks } from '../checks';
 import { StageChecker } from './pr-diff';
 import { CheckOutcome, ReportFinding, StageChecks } from './report';
 
-function stageOfFile(file: string): string {
-  return path.basename(file).replace(/\.ya?ml$/, '');
-}
-
 export function validationFindings(diagnostics: readonly Diagnostic[], stage: string): ReportFinding[] {
   return diagnostics
-    .filter((d) => stageOfFile(d.file) === stage)
+    .filter((d) => stageNameOfFile(d.file) === stage)
     .map((d) => ({
       severity: d.severity,
       source: 'validate',

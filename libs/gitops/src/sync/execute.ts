@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIELD_MANAGER, INVENTORY, Inventory, KubeObject, ObjectRef, SyncPlan, formatRef, parseInventory, refKey } from './plan';
+import type { KubeObject } from '@metaflow-gitops/constructs/k8s';
+import { FIELD_MANAGER, INVENTORY, Inventory, ObjectRef, SyncPlan, formatRef, parseInventory, refKey } from './plan';
 
 export interface CommandResult {
   readonly code: number;

@@ -1,6 +1,7 @@
 import { CommandResult } from './execute';
 import { executeSync } from './execute';
-import { INVENTORY, Inventory, KubeObject, Manifests, formatPlan, parseInventory, planSync, refKey } from './plan';
+import type { KubeObject, RenderedManifests } from '@metaflow-gitops/constructs/k8s';
+import { INVENTORY, Inventory, formatPlan, parseInventory, planSync, refKey } from './plan';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, annotations?: Record<string, string>): KubeObject => ({
   apiVersion,
@@ -8,7 +9,7 @@ const obj = (apiVersion: string, kind: string, name: string, namespace?: string,
   metadata: { name, ...(namespace ? { namespace } : {}), ...(annotations ? { annotations } : {}) },
 });
 
-const manifests: Manifests = {
+const manifests: RenderedManifests = {
   releases: [
     {
       name: 'external-secrets',

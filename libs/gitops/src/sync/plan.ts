@@ -1,36 +1,11 @@
+import type { HelmRelease, KubeObject, RenderedManifests } from '@metaflow-gitops/constructs/k8s';
+
 /**
  * The sync plan: what `mfctl sync` does to a stage's cluster, computed without a cluster so that
  * `--dry-run` shows it and tests check it. The input is the manifests renderer's output
- * (`renderStageManifests` in libs/constructs/src/k8s/render.ts); the types below are the structural
- * shape of that output, so the planner does not depend on cdk8s.
+ * (`renderStageManifests`, libs/constructs/src/k8s/render.ts), typed by the renderer's own types;
+ * the imports are type-only, so the planner does not load cdk8s.
  */
-
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly annotations?: Readonly<Record<string, string>>;
-    readonly [key: string]: unknown;
-  };
-  readonly [key: string]: unknown;
-}
-
-export interface HelmReleaseSpec {
-  readonly name: string;
-  readonly namespace: string;
-  readonly chart: string;
-  readonly repository: string;
-  readonly version: string;
-  readonly values: unknown;
-  readonly crds?: boolean;
-}
-
-export interface Manifests {
-  readonly components: readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
-  readonly releases: readonly HelmReleaseSpec[];
-}
 
 /** Identity of an applied object, as kept in the inventory. */
 export interface ObjectRef {
@@ -71,7 +46,7 @@ export const SYNC_WAIT_ANNOTATION = 'metaflow-gitops/sync-wait';
 
 export type SyncStep =
   | { readonly kind: 'apply'; readonly phase: string; readonly objects: readonly ObjectRef[] }
-  | { readonly kind: 'helm'; readonly release: HelmReleaseSpec }
+  | { readonly kind: 'helm'; readonly release: HelmRelease }
   | { readonly kind: 'job'; readonly job: ObjectRef }
   | { readonly kind: 'prune'; readonly objects: readonly ObjectRef[]; readonly releases: readonly ReleaseRef[] }
   | { readonly kind: 'rollout'; readonly workloads: readonly ObjectRef[] }
@@ -111,7 +86,7 @@ const PRUNE_LAST = ['CustomResourceDefinition', 'Namespace'];
  * pruning what the previous inventory has and this render does not, then the rollouts, then the new
  * inventory.
  */
-export function planSync(stage: string, manifests: Manifests, previous: Inventory | undefined, now: Date = new Date()): SyncPlan {
+export function planSync(stage: string, manifests: RenderedManifests, previous: Inventory | undefined, now: Date = new Date()): SyncPlan {
   const bodies = new Map<string, KubeObject>();
   const all = manifests.components.flatMap((c) => c.objects.map((o) => ({ component: c.name, o })));
   for (const { o } of all) {

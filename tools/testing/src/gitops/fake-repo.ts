@@ -33,9 +33,13 @@ if (cmd === 'synth') {
 export function seedFakeRepo(repo: TempRepo): void {
   repo
     .write('.gitignore', 'node_modules/\n')
-    .write('package.json', '{"name":"fake","private":true}\n')
+    .write('package.json', '{"name":"fake","private":true,"workspaces":["apps/*","libs/*"]}\n')
     .write('package-lock.json', '{}\n')
-    .write('nx.json', '{}\n')
+    .write('nx.json', '{"namedInputs":{"production":["{projectRoot}/**/*","{workspaceRoot}/package-lock.json"]}}\n')
+    .write(
+      'apps/cli/package.json',
+      '{"name":"@metaflow-gitops/cli","dependencies":{"@metaflow-gitops/lib":"*"},"nx":{"tags":["type:app"]}}\n',
+    )
     .write('apps/cli/bin/mfctl.js', FAKE_MFCTL)
     .write('libs/lib/package.json', '{"name":"@metaflow-gitops/lib","main":"index.js"}\n')
     .write('libs/lib/index.js', "exports.dbId = 'DatabaseCluster5B53A178';\n")

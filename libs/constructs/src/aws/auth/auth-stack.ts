@@ -10,11 +10,13 @@ import {
   OAUTH2_CALLBACK_PATH,
   OidcConfig,
   cliRedirectUris,
+  cognitoClientName,
   cognitoDomainPrefix,
   gatewayClientSecretName,
   idpClientSecretName,
   stageHost,
 } from '@metaflow-gitops/stage-config';
+import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { acknowledge } from '../private/nag';
 import { pinLogicalId } from '../private/pin';
@@ -141,7 +143,7 @@ export class AuthStack extends StageStack {
 
     const gatewayClient = new cognito.UserPoolClient(this, 'GatewayClient', {
       ...common,
-      userPoolClientName: `${stage.name}-gateway`,
+      userPoolClientName: cognitoClientName(stage.name, 'gateway'),
       generateSecret: true,
       oAuth: {
         flows: { authorizationCodeGrant: true },
@@ -153,7 +155,7 @@ export class AuthStack extends StageStack {
 
     const cliClient = new cognito.UserPoolClient(this, 'CliClient', {
       ...common,
-      userPoolClientName: `${stage.name}-cli`,
+      userPoolClientName: cognitoClientName(stage.name, 'cli'),
       generateSecret: false,
       oAuth: { flows: { authorizationCodeGrant: true }, scopes, callbackUrls: cliRedirectUris() },
     });
@@ -214,33 +216,27 @@ export class AuthStack extends StageStack {
       '"}',
     ]);
 
-    const out = (id: string, value: string, description: string) => new cdk.CfnOutput(this, id, { value, description });
-    out('UserPoolId', userPool.userPoolId, 'Cognito user pool id');
-    out('IssuerUrl', issuer, 'OIDC issuer of the user pool');
-    out('JwksUri', `${issuer}/.well-known/jwks.json`, 'JWKS of the user pool');
-    out('CognitoDomain', baseUrl, 'Hosted-UI base URL');
-    out('GatewayClientId', gatewayClient.userPoolClientId, 'Confidential client used by the gateway for browser logins');
-    out('GatewayClientSecretArn', gatewaySecret.secretArn, 'Secrets Manager ARN holding the gateway client secret');
-    out('CliClientId', cliClient.userPoolClientId, 'Public PKCE client used by metaflow-login');
-    out('FederateClientId', oidc.clientId, 'Client id to register with the company IdP');
-    out('FederateRedirectUri', redirectUri, 'Redirect URI to register with the company IdP');
-    out(
-      'FederateSecretStoreCommand',
-      `aws secretsmanager put-secret-value --secret-id ${idpClientSecretName(oidc.clientId)} ` +
+    addStackOutputs(this, 'auth', {
+      userPoolId: userPool.userPoolId,
+      issuerUrl: issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      cognitoDomain: baseUrl,
+      gatewayClientId: gatewayClient.userPoolClientId,
+      gatewayClientSecretArn: gatewaySecret.secretArn,
+      cliClientId: cliClient.userPoolClientId,
+      federateClientId: oidc.clientId,
+      federateRedirectUri: redirectUri,
+      federateSecretStoreCommand:
+        `aws secretsmanager put-secret-value --secret-id ${idpClientSecretName(oidc.clientId)} ` +
         `--secret-string '{"FEDERATE_CLIENT_SECRET": "<YOUR_SECRET>"}' --region ${stage.region}`,
-      'Stores the IdP client secret (substitute <YOUR_SECRET>)',
-    );
-    out(
-      'FederateCognitoUpdateCommand',
-      cdk.Fn.join('', [
+      federateCognitoUpdateCommand: cdk.Fn.join('', [
         'aws cognito-idp update-identity-provider --user-pool-id ',
         userPool.userPoolId,
         ` --provider-name ${oidc.idpProviderName} --provider-details '`,
         providerDetails,
         `' --region ${stage.region}`,
       ]),
-      'Updates the Cognito IdP with the secret (substitute <YOUR_SECRET>)',
-    );
-    out('FederateKillSwitchRoleArn', killSwitch.roleArn, "Role for the IdP's logout configuration");
+      federateKillSwitchRoleArn: killSwitch.roleArn,
+    });
   }
 }

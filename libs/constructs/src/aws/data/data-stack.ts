@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DATABASE_NAME, DatabaseConfig, databaseSecretName } from '@metaflow-gitops/stage-config';
+import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { acknowledge } from '../private/nag';
 import { pinLogicalId } from '../private/pin';
@@ -145,17 +146,13 @@ export class DataStack extends StageStack {
     pinLogicalId(bucket, DATA_LOGICAL_IDS.artifactBucket);
     this.bucket = bucket;
 
-    new cdk.CfnOutput(this, 'DatabaseEndpoint', { value: cluster.clusterEndpoint.hostname, description: 'Aurora cluster writer endpoint' });
-    new cdk.CfnOutput(this, 'DatabasePort', { value: cdk.Token.asString(cluster.clusterEndpoint.port), description: 'Aurora port' });
-    new cdk.CfnOutput(this, 'DatabaseName', { value: DATABASE_NAME, description: 'Database name' });
-    new cdk.CfnOutput(this, 'DatabaseSecretArn', {
-      value: secret.secretArn,
-      description: 'Secrets Manager ARN of the database credentials',
+    addStackOutputs(this, 'data', {
+      databaseEndpoint: cluster.clusterEndpoint.hostname,
+      databasePort: cdk.Token.asString(cluster.clusterEndpoint.port),
+      databaseName: DATABASE_NAME,
+      databaseSecretArn: secret.secretArn,
+      databaseClusterIdentifier: cluster.clusterIdentifier,
+      artifactBucketName: bucket.bucketName,
     });
-    new cdk.CfnOutput(this, 'DatabaseClusterIdentifier', {
-      value: cluster.clusterIdentifier,
-      description: 'Aurora cluster identifier (retained on teardown)',
-    });
-    new cdk.CfnOutput(this, 'ArtifactBucketName', { value: bucket.bucketName, description: 'S3 artifact bucket (retained on teardown)' });
   }
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { DomainConfig, stageHost } from '@metaflow-gitops/stage-config';
+import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { pinLogicalId } from '../private/pin';
 
@@ -67,18 +68,18 @@ export class DnsStack extends StageStack {
     });
     this.certificate = certificate;
 
-    new cdk.CfnOutput(this, 'HostedZoneId', { value: zone.hostedZoneId, description: 'Stage hosted zone id' });
-    new cdk.CfnOutput(this, 'HostedZoneName', { value: host, description: 'Stage hosted zone name (the stage host)' });
-    new cdk.CfnOutput(this, 'NameServers', {
-      value: cdk.Fn.join(',', nameServers),
-      description:
+    addStackOutputs(this, 'dns', {
+      hostedZoneId: zone.hostedZoneId,
+      hostedZoneName: host,
+      // With manual delegation the operator acts on this output: its description says what to do.
+      nameServers:
         delegation.mode === 'manual'
-          ? `Add these as NS records for ${host} in the parent zone (manual delegation)`
-          : 'Name servers of the stage zone (comma-separated)',
-    });
-    new cdk.CfnOutput(this, 'CertificateArn', {
-      value: certificate.certificateArn,
-      description: 'ACM certificate for the stage host and its wildcard',
+          ? {
+              value: cdk.Fn.join(',', nameServers),
+              description: `Add these as NS records for ${host} in the parent zone (manual delegation)`,
+            }
+          : cdk.Fn.join(',', nameServers),
+      certificateArn: certificate.certificateArn,
     });
   }
 }

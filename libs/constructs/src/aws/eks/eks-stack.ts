@@ -15,6 +15,7 @@ import {
   ServiceAccountKey,
   clusterName,
 } from '@metaflow-gitops/stage-config';
+import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { acknowledge } from '../private/nag';
 import { PodIdentity } from './pod-identity';
@@ -113,16 +114,15 @@ export class EksStack extends StageStack {
 
     this.podRoles = this.addPodIdentities(props);
 
-    new cdk.CfnOutput(this, 'ClusterName', { value: cluster.clusterName, description: 'EKS cluster name' });
-    new cdk.CfnOutput(this, 'ClusterEndpoint', { value: cluster.clusterEndpoint, description: 'EKS API endpoint' });
-    // Native Fn::GetAtt of the AWS::EKS::Cluster (aws-eks-v2 has no custom resource). Public: every
-    // kubeconfig of the cluster holds it; the discovery document publishes it for metaflow-login.
-    new cdk.CfnOutput(this, 'ClusterCertificateAuthorityData', {
-      value: cluster.clusterCertificateAuthorityData,
-      description: 'Base64 CA certificate of the EKS API (public, for kubeconfig)',
+    addStackOutputs(this, 'eks', {
+      clusterName: cluster.clusterName,
+      clusterEndpoint: cluster.clusterEndpoint,
+      // Native Fn::GetAtt of the AWS::EKS::Cluster (aws-eks-v2 has no custom resource). Public: every
+      // kubeconfig of the cluster holds it; the discovery document publishes it for metaflow-login.
+      clusterCertificateAuthorityData: cluster.clusterCertificateAuthorityData,
+      clusterArn: cluster.clusterArn,
+      nodeRoleArn: nodeRole.roleArn,
     });
-    new cdk.CfnOutput(this, 'ClusterArn', { value: cluster.clusterArn, description: 'EKS cluster ARN' });
-    new cdk.CfnOutput(this, 'NodeRoleArn', { value: nodeRole.roleArn, description: 'Auto Mode node role' });
 
     this.acknowledgeClusterDefaults(cluster, nodeRole);
   }

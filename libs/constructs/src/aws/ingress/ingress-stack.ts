@@ -1,8 +1,8 @@
-import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { DISCOVERY_PATH, IngressConfig, STAGE_PATHS, stageHost } from '@metaflow-gitops/stage-config';
+import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { acknowledge } from '../private/nag';
 
@@ -57,12 +57,13 @@ export class IngressStack extends StageStack {
     });
 
     const url = (path: string) => `https://${host}${path}`;
-    const out = (id: string, value: string, description: string) => new cdk.CfnOutput(this, id, { value, description });
-    out('UiUrl', url(STAGE_PATHS.ui), 'Metaflow UI');
-    out('ApiUrl', url(STAGE_PATHS.api), 'UI backend API');
-    out('ServiceUrl', url(STAGE_PATHS.cli), 'Metadata service for the Metaflow CLI');
-    out('DiscoveryUrl', url(DISCOVERY_PATH), 'Discovery document read by metaflow-login');
-    out('AllowedCidrs', ingress.allowedCidrs.join(','), 'Source CIDRs allowed at the load balancer (comma-separated)');
-    out('LoadBalancerSecurityGroupId', sg.securityGroupId, "Security group of the gateway's NLB");
+    addStackOutputs(this, 'ingress', {
+      uiUrl: url(STAGE_PATHS.ui),
+      apiUrl: url(STAGE_PATHS.api),
+      serviceUrl: url(STAGE_PATHS.cli),
+      discoveryUrl: url(DISCOVERY_PATH),
+      allowedCidrs: ingress.allowedCidrs.join(','),
+      loadBalancerSecurityGroupId: sg.securityGroupId,
+    });
   }
 }

@@ -2,9 +2,9 @@ import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NetworkConfig } from '@metaflow-gitops/stage-config';
+import { NetworkConfig, splitCidr } from '@metaflow-gitops/stage-config';
+import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
-import { splitCidr } from './private/cidr';
 import { PodSubnets } from './pod-subnets';
 
 export interface VpcStackProps extends StageStackProps {
@@ -87,20 +87,16 @@ export class VpcStack extends StageStack {
       }
     }
 
-    new cdk.CfnOutput(this, 'VpcId', { value: vpc.vpcId, description: 'VPC id' });
-    new cdk.CfnOutput(this, 'PrivateSubnetIds', {
-      value: cdk.Fn.join(
+    addStackOutputs(this, 'vpc', {
+      vpcId: vpc.vpcId,
+      privateSubnetIds: cdk.Fn.join(
         ',',
         this.privateSubnets.map((s) => s.subnetId),
       ),
-      description: 'Private subnet ids (comma-separated)',
-    });
-    new cdk.CfnOutput(this, 'PodSubnetIds', {
-      value: cdk.Fn.join(
+      podSubnetIds: cdk.Fn.join(
         ',',
         pods.subnets.map((s) => s.subnetId),
       ),
-      description: 'Pod subnet ids in the secondary CIDR (comma-separated)',
     });
   }
 }

@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import type { IHTTPRouteFilter } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/HTTPRouteFilter';
-import { DISCOVERY_PATH, buildDiscoveryDocument } from '@metaflow-gitops/stage-config';
+import { DISCOVERY_PATH, GATEWAY, buildDiscoveryDocument } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { typedObject } from '../private/api-object';
-import { GATEWAY } from '../gateway/names';
 import { stageRoute } from '../gateway/routes';
 
 const FILTER = 'metaflow-discovery-document';

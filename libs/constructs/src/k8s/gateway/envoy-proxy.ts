@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import type { IEnvoyProxy } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/EnvoyProxy';
-import { NAMESPACES } from '@metaflow-gitops/stage-config';
+import { GATEWAY, NAMESPACES } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { typedObject } from '../private/api-object';
-import { GATEWAY } from './names';
 
 const LB = 'service.beta.kubernetes.io/aws-load-balancer-';
 

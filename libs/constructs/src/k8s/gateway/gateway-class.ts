@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import type { IGatewayClass } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass';
-import { NAMESPACES } from '@metaflow-gitops/stage-config';
+import { GATEWAY, NAMESPACES } from '@metaflow-gitops/stage-config';
 import { typedObject } from '../private/api-object';
-import { GATEWAY } from './names';
 
 /** The Envoy Gateway class, parameterized by the NLB EnvoyProxy. */
 export function addGatewayClass(scope: Construct): void {

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import type { IGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
+import { GATEWAY } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { typedObject } from '../private/api-object';
-import { GATEWAY } from './names';
 
 /**
  * The stage's Gateway: one listener, port 443, plain HTTP here because the NLB terminated TLS in

@@ -1,12 +1,10 @@
 import { Construct } from 'constructs';
 import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
-import { STAGE_PATHS } from '@metaflow-gitops/stage-config';
+import { GATEWAY, METADATA_SERVICE, STAGE_PATHS } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { typedObject } from '../private/api-object';
-import { METADATA_SERVICE, METADATA_SERVICE_PORT } from '../metaflow/metadata-service';
 import { UI_BACKEND, UI_BACKEND_PORT } from '../metaflow/ui-backend';
 import { UI_STATIC, UI_STATIC_PORT } from '../metaflow/ui-static';
-import { GATEWAY } from './names';
 
 /** The Gateway's TLS-offloaded listener, which every route attaches to. */
 export function parentRef() {
@@ -51,7 +49,7 @@ export function addRoutes(scope: Construct, ctx: StageContext): void {
     {
       matches: [{ path: { type: 'PathPrefix', value: STAGE_PATHS.cli } }],
       filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
-      backendRefs: [{ name: METADATA_SERVICE, port: METADATA_SERVICE_PORT }],
+      backendRefs: [{ name: METADATA_SERVICE.name, port: METADATA_SERVICE.port }],
     },
   ]);
 }

@@ -2,10 +2,9 @@ import { Construct } from 'constructs';
 import type { ISecurityPolicy } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/SecurityPolicy';
 import type { IAuthorization } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/Authorization';
 import type { IJWTClaim } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/JWTClaim';
-import { GATEWAY_GROUPS_CLAIM, OAUTH2_CALLBACK_PATH } from '@metaflow-gitops/stage-config';
+import { GATEWAY, GATEWAY_GROUPS_CLAIM, OAUTH2_CALLBACK_PATH } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { typedObject } from '../private/api-object';
-import { GATEWAY } from './names';
 
 export const JWT_PROVIDER = 'cognito';
 

@@ -1,8 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { NAMESPACES } from '@metaflow-gitops/stage-config';
-import { METADATA_SERVICE, METADATA_SERVICE_PORT } from '../metaflow/metadata-service';
+import { METADATA_SERVICE, NAMESPACES } from '@metaflow-gitops/stage-config';
 import { UI_BACKEND, UI_BACKEND_PORT } from '../metaflow/ui-backend';
 import { UI_STATIC, UI_STATIC_PORT } from '../metaflow/ui-static';
 
@@ -20,11 +19,11 @@ const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k
 export function addNetworkPolicies(scope: Construct): void {
   const namespace = NAMESPACES.metaflow;
   new k8s.KubeNetworkPolicy(scope, 'netpol-metadata', {
-    metadata: { name: `${METADATA_SERVICE}-ingress`, namespace },
+    metadata: { name: `${METADATA_SERVICE.name}-ingress`, namespace },
     spec: {
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': METADATA_SERVICE } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': METADATA_SERVICE.name } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [fromNamespace(NAMESPACES.jobs), fromNamespace(NAMESPACES.envoyGateway)], ports: [tcp(METADATA_SERVICE_PORT)] }],
+      ingress: [{ from: [fromNamespace(NAMESPACES.jobs), fromNamespace(NAMESPACES.envoyGateway)], ports: [tcp(METADATA_SERVICE.port)] }],
     },
   });
   new k8s.KubeNetworkPolicy(scope, 'netpol-ui', {

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import { GATEWAY } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { typedObject } from '../private/api-object';
-import { GATEWAY } from '../gateway/names';
 import { CLUSTER_SECRET_STORE } from './cluster-secret-store';
 
 /**

@@ -22,6 +22,20 @@ export function formatCidr(c: Cidr): string {
   return `${[24, 16, 8, 0].map((s) => (c.base >>> s) & 255).join('.')}/${c.prefix}`;
 }
 
+/**
+ * Splits `text` into `count` equal blocks, each as large as possible (a /16 into 3 gives three /18s,
+ * leaving the fourth /18 free for later). Throws naming the block when it is invalid or too small.
+ */
+export function splitCidr(text: string, count: number): string[] {
+  const cidr = parseCidr(text);
+  if (typeof cidr === 'string') throw new Error(cidr);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`cannot split "${text}" into ${count} blocks`);
+  const prefix = cidr.prefix + Math.ceil(Math.log2(count));
+  if (prefix > 28) throw new Error(`"${text}" is too small for ${count} subnets (each would be smaller than /28)`);
+  const size = 2 ** (32 - prefix);
+  return Array.from({ length: count }, (_, i) => formatCidr({ base: cidr.base + i * size, prefix }));
+}
+
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const prefix = Math.min(a.prefix, b.prefix);
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
