@@ -2,6 +2,7 @@ export * from './stage-config';
 export * from './naming';
 export * from './stage-outputs';
 export * from './discovery';
+export * from './errors';
 export { formatDiagnostic, StageConfigError } from './diagnostics';
 export type { Diagnostic } from './diagnostics';
 export { loadStages, loadStage, parseStageText, stageFiles } from './loader';
