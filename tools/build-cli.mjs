@@ -1,0 +1,67 @@
+// Compiles a command-line package (apps/cli, libs/login) into <package>/dist/main.js with esbuild:
+// src/main.ts and the workspace libraries it imports in one CommonJS file, npm packages left
+// external. A module loaded with `import()` (every mfctl command) stays lazy: esbuild wraps it so it
+// initializes, and requires its npm packages, on first use. dist/inputs.json lists the bundled
+// sources with their SHA-1, so the package's bin (libs/stage-config/launcher.js) can tell when the
+// bundle no longer matches them.
+// Type checking stays with `tsc --noEmit`.
+//
+//   node tools/build-cli.mjs <package-dir>...
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Workspace libraries are bundled; every other bare import (npm packages, node: builtins) stays a require(). */
+const npmPackagesExternal = {
+  name: 'npm-packages-external',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@metaflow-gitops/') ? undefined : { external: true }));
+  },
+};
+
+/** Bundles `<pkgDir>/src/main.ts` into `<outDir>/main.js`; returns the bundled source files (relative to `pkgDir`) and their SHA-1. */
+export async function buildCli(pkgDir, outDir = join(pkgDir, 'dist')) {
+  const result = await build({
+    entryPoints: { main: join(pkgDir, 'src/main.ts') },
+    outdir: outDir,
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    plugins: [npmPackagesExternal],
+    // Stack traces point at the TypeScript sources with NODE_OPTIONS=--enable-source-maps.
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const sources = Object.keys(result.metafile.inputs)
+    .filter((file) => !file.includes('node_modules/'))
+    .sort();
+  return Object.fromEntries(
+    sources.map((file) => [
+      relative(pkgDir, resolve(root, file)),
+      createHash('sha1')
+        .update(readFileSync(resolve(root, file)))
+        .digest('hex'),
+    ]),
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const packages = process.argv.slice(2);
+  if (packages.length === 0) {
+    process.stderr.write('usage: node tools/build-cli.mjs <package-dir>...\n');
+    process.exit(2);
+  }
+  for (const pkg of packages) {
+    const pkgDir = resolve(root, pkg);
+    const inputs = await buildCli(pkgDir);
+    mkdirSync(join(pkgDir, 'dist'), { recursive: true });
+    writeFileSync(join(pkgDir, 'dist', 'inputs.json'), `${JSON.stringify(inputs, null, 2)}\n`);
+  }
+}
