@@ -8,20 +8,51 @@
 //
 //   node tools/build-cli.mjs <package-dir>...
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Workspace libraries are bundled; every other bare import (npm packages, node: builtins) stays a require(). */
-const npmPackagesExternal = {
-  name: 'npm-packages-external',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@metaflow-gitops/') ? undefined : { external: true }));
-  },
-};
+/** The installed directory of package `name` as Node resolves it from `fromDir`, or undefined. */
+function packageDir(name, fromDir) {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(candidate)) return realpathSync(candidate);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+const versionOf = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+
+/**
+ * Workspace libraries are bundled; every other bare import (npm packages, node builtins) stays a
+ * require(). A library with its own nested copy of a package (npm installs libs/<lib>/node_modules/x
+ * when its version differs from the root's) keeps that copy: its require() points at it.
+ */
+function npmPackagesExternal(outDir) {
+  return {
+    name: 'npm-packages-external',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('@metaflow-gitops/')) return undefined;
+        const parts = args.path.split('/');
+        const name = parts.slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
+        const own = packageDir(name, args.resolveDir);
+        const bundled = packageDir(name, outDir);
+        if (!own || !bundled || own === bundled || versionOf(own) === versionOf(bundled)) return { external: true };
+        const subpath = parts.slice(name.split('/').length);
+        return {
+          path: relative(outDir, join(own, ...subpath))
+            .split(sep)
+            .join('/'),
+          external: true,
+        };
+      });
+    },
+  };
+}
 
 /** Bundles `<pkgDir>/src/main.ts` into `<outDir>/main.js`; returns the bundled source files (relative to `pkgDir`) and their SHA-1. */
 export async function buildCli(pkgDir, outDir = join(pkgDir, 'dist')) {
@@ -33,7 +64,7 @@ export async function buildCli(pkgDir, outDir = join(pkgDir, 'dist')) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    plugins: [npmPackagesExternal],
+    plugins: [npmPackagesExternal(outDir)],
     // Stack traces point at the TypeScript sources with NODE_OPTIONS=--enable-source-maps.
     sourcemap: true,
     metafile: true,
