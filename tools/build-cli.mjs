@@ -1,6 +1,6 @@
 // Compiles a command-line package (apps/cli, libs/login) into <package>/dist/main.js with esbuild:
 // src/main.ts and the workspace libraries it imports in one CommonJS file, npm packages left
-// external. A module loaded with `import()` (every mfctl command) stays lazy: esbuild wraps it so it
+// external. A module required inside a function (every mfctl command) stays lazy: esbuild wraps it so it
 // initializes, and requires its npm packages, on first use. dist/inputs.json lists the bundled
 // sources with their SHA-1, so the package's bin (libs/stage-config/launcher.js) can tell when the
 // bundle no longer matches them.

@@ -26,7 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'validate',
     description: 'Check every stage file: exit 0 when all are valid (warnings allowed), 1 when any is not, 2 on usage errors',
     options: [OPTIONS.environments, jsonOption('{ ok, stages, diagnostics }')],
-    load: () => import('./commands/validate.js'),
+    load: async () => require('./commands/validate') as typeof import('./commands/validate'),
     run: (m, _args, opts: ValidateOptions, io) => m.validateCommand(opts, io),
   }),
   {
@@ -67,14 +67,14 @@ export const COMMANDS: readonly CommandSpec[] = [
           },
           OPTIONS.environments,
         ],
-        load: () => import('./commands/stage.js'),
+        load: async () => require('./commands/stage') as typeof import('./commands/stage'),
         run: (m, [name], opts: StageNewOptions, io) => m.stageNewCommand(name, opts, io),
       }),
       defineCommand({
         name: 'list',
         description: 'List the stages: name, account, region, prod flag, host',
         options: [jsonOption('the list'), OPTIONS.environments],
-        load: () => import('./commands/stage.js'),
+        load: async () => require('./commands/stage') as typeof import('./commands/stage'),
         run: (m, _args, opts: StageListOptions, io) => m.stageListCommand(opts, io),
       }),
     ],
@@ -84,7 +84,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: 'Synthesize a stage (or --all) into cdk.out/<stage>/ with no AWS access; prints the stacks in deploy order',
     arguments: [ARGUMENTS.optionalStage],
     options: [OPTIONS.all, OPTIONS.assemblyRoot, OPTIONS.environments, jsonOption('the stages and their stacks')],
-    load: () => import('./commands/synth.js'),
+    load: async () => require('./commands/synth') as typeof import('./commands/synth'),
     run: (m, [stage], opts: WithoutStage<SynthOptions>, io) => m.synthCommand({ stage, ...opts }, io),
   }),
   defineCommand({
@@ -92,7 +92,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: 'Synthesize a stage and run cdk-nag, cfn-lint, template limits and the custom-resource listing; exit 1 on any finding',
     arguments: [ARGUMENTS.optionalStage],
     options: [OPTIONS.all, OPTIONS.assemblyRoot, OPTIONS.environments, jsonOption('the report')],
-    load: () => import('./commands/check.js'),
+    load: async () => require('./commands/check') as typeof import('./commands/check'),
     run: (m, [stage], opts: WithoutStage<CheckOptions>, io) => m.checkCommand({ stage, ...opts }, io),
   }),
   defineCommand({
@@ -108,7 +108,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       OPTIONS.environments,
       jsonOption('the summary (files, object counts, releases)'),
     ],
-    load: () => import('./commands/manifests.js'),
+    load: async () => require('./commands/manifests') as typeof import('./commands/manifests'),
     run: (m, [stage], opts: ManifestsOptions, io) => m.manifestsCommand(stage, opts, io),
   }),
   defineCommand({
@@ -121,7 +121,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       OPTIONS.environments,
       jsonOption('the result', { progressOnStderr: true }),
     ],
-    load: () => import('./commands/bootstrap.js'),
+    load: async () => require('./commands/bootstrap') as typeof import('./commands/bootstrap'),
     run: (m, [stage], opts: WithoutStage<BootstrapOptions>, io) => m.bootstrapCommand({ stage, ...opts }, io),
   }),
   defineCommand({
@@ -140,7 +140,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       jsonOption('the result', { progressOnStderr: true }),
       OPTIONS.verbose,
     ],
-    load: () => import('./commands/deploy.js'),
+    load: async () => require('./commands/deploy') as typeof import('./commands/deploy'),
     run: (m, [stage], opts: WithoutStage<DeployOptions>, io) => m.deployCommand({ stage, ...opts }, io),
   }),
   defineCommand({
@@ -156,7 +156,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       OPTIONS.environments,
       jsonOption('the plan'),
     ],
-    load: () => import('./commands/sync.js'),
+    load: async () => require('./commands/sync') as typeof import('./commands/sync'),
     run: (m, [stage], opts: WithoutStage<SyncOptions>, io) => m.syncCommand({ stage, ...opts }, io),
   }),
   defineCommand({
@@ -174,7 +174,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       jsonOption('the result', { progressOnStderr: true }),
       OPTIONS.verbose,
     ],
-    load: () => import('./commands/teardown.js'),
+    load: async () => require('./commands/teardown') as typeof import('./commands/teardown'),
     run: (m, [stage], opts: WithoutStage<TeardownCommandOptions>, io) => m.teardownCommand({ stage, ...opts }, io),
   }),
   defineCommand({
@@ -193,7 +193,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       OPTIONS.environments,
     ],
-    load: () => import('./commands/affected.js'),
+    load: async () => require('./commands/affected') as typeof import('./commands/affected'),
     run: (m, _args, opts: AffectedOptions, io) => m.affectedCommand(opts, io),
   }),
   defineCommand({
@@ -217,7 +217,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'skip the template checks (cdk-nag, cfn-lint, limits) on the head; stage validation still runs',
       },
     ],
-    load: () => import('./commands/diff.js'),
+    load: async () => require('./commands/diff') as typeof import('./commands/diff'),
     run: (m, _args, opts: DiffOptions, io) => m.diffCommand(opts, io),
   }),
   defineCommand({
@@ -233,7 +233,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: "cut the comment at a section boundary under this many characters (default and maximum: GitHub's 65536)",
       },
     ],
-    load: () => import('./commands/comment.js'),
+    load: async () => require('./commands/comment') as typeof import('./commands/comment'),
     run: (m, _args, opts: CommentOptions, io) => m.commentCommand(opts, io),
   }),
   defineCommand({
@@ -244,7 +244,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       OPTIONS.ackLabel,
       OPTIONS.pr,
     ],
-    load: () => import('./commands/gate.js'),
+    load: async () => require('./commands/gate') as typeof import('./commands/gate'),
     run: (m, _args, opts: GateOptions, io) => m.gateCommand(opts, io),
   }),
   defineCommand({
@@ -252,7 +252,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: "Markdown summary of a deployed stage's URLs and outputs (appended to GITHUB_STEP_SUMMARY in Actions)",
     arguments: [ARGUMENTS.stage],
     options: [OPTIONS.outputs],
-    load: () => import('./commands/deploy-summary.js'),
+    load: async () => require('./commands/deploy-summary') as typeof import('./commands/deploy-summary'),
     run: (m, [stage], opts: DeploySummaryOptions, io) => m.deploySummaryCommand(stage, opts, io),
   }),
   defineCommand({
@@ -261,7 +261,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     // Everything after `login` goes to metaflow-login verbatim, including `exec <stage> -- <cmd>`.
     passThrough: true,
     arguments: [{ name: '[args...]', description: 'metaflow-login arguments' }],
-    load: () => import('./commands/login.js'),
+    load: async () => require('./commands/login') as typeof import('./commands/login'),
     run: (m, args, _opts, io) => m.loginCommand(args, io),
   }),
 ];
