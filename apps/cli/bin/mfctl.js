@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-// Thin shim: load the TypeScript sources through tsx, then hand over to main().
-require('tsx/cjs');
-require('../src/main.ts').run(process.argv.slice(2));
+// Runs the compiled bundle (dist/main.js), or the TypeScript sources when it is missing or stale.
+require('@metaflow-gitops/stage-config/launcher').launch(require('node:path').join(__dirname, '..'), 'mfctl');

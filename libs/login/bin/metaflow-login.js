@@ -1,13 +1,9 @@
 #!/usr/bin/env node
-// Thin shim. The packed package ships compiled JavaScript in dist/; a repository checkout has only
-// the TypeScript sources and runs them through tsx (as mfctl does).
+// The packed package ships only the compiled dist/. A repository checkout runs dist/main.js when it
+// is current, else the TypeScript sources (as mfctl does).
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const dist = join(__dirname, '..', 'dist', 'main.js');
-if (existsSync(dist)) {
-  require(dist).run(process.argv.slice(2));
-} else {
-  require('tsx/cjs');
-  require('../src/main.ts').run(process.argv.slice(2));
-}
+const root = join(__dirname, '..');
+if (existsSync(join(root, 'src'))) require('@metaflow-gitops/stage-config/launcher').launch(root, 'metaflow-login');
+else require('../dist/main.js').run(process.argv.slice(2));

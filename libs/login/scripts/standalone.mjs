@@ -1,7 +1,7 @@
 // Builds the standalone `@metaflow-gitops/login` package: the TypeScript sources bundled with the
-// parts of @metaflow-gitops/stage-config they use (naming, loader) into dist/ by esbuild (already
-// in the workspace through tsx; type checking stays with `tsc --noEmit`), the npm dependencies left
-// external, and a package.json whose entry points are the compiled files.
+// parts of @metaflow-gitops/stage-config they use (naming, loader, errors) into dist/ by the
+// workspace's CLI build (tools/build-cli.mjs: esbuild, the npm dependencies left external), and a
+// package.json whose entry points are the compiled files.
 //
 //   node scripts/standalone.mjs <staging-dir>            build the package directory
 //   node scripts/standalone.mjs <staging-dir> --pack     ...and `npm pack` it next to the staging directory
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildCli } from '../../../tools/build-cli.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = resolve(here, '..');
@@ -21,16 +21,7 @@ export async function buildStandalone(outDir) {
   const npmDependencies = Object.fromEntries(Object.entries(pkg.dependencies).filter(([name]) => !name.startsWith('@metaflow-gitops/')));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: { main: join(pkgDir, 'src/main.ts') },
-    outdir: join(outDir, 'dist'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: Object.keys(npmDependencies),
-    logLevel: 'warning',
-  });
+  await buildCli(pkgDir, join(outDir, 'dist'));
   cpSync(join(pkgDir, 'bin'), join(outDir, 'bin'), { recursive: true });
   cpSync(join(pkgDir, 'README.md'), join(outDir, 'README.md'));
   const manifest = {

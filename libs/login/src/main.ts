@@ -4,7 +4,8 @@ import { loginCommand } from './commands/login';
 import { logoutCommand } from './commands/logout';
 import { statusCommand } from './commands/status';
 import { tokenCommand } from './commands/token';
-import { EXIT, LoginError, UsageError } from './private/errors';
+import { errorReport, isUsageError } from '@metaflow-gitops/stage-config/errors';
+import { EXIT, UsageError } from './private/errors';
 import { DEFAULT_CLOCK_TOLERANCE_S } from './private/oidc';
 import type { Runtime } from './private/session';
 
@@ -216,15 +217,10 @@ export async function main(argv: readonly string[], rt: Runtime = processRuntime
   try {
     return await dispatch([...argv], rt);
   } catch (err) {
-    if (err instanceof LoginError) {
-      rt.stderr(`error: ${err.message}\n`);
-      if (err instanceof UsageError) rt.stderr('(run metaflow-login --help for usage)\n');
-      return err.exitCode;
-    }
-    rt.stderr(
-      `error: ${rt.env.METAFLOW_LOGIN_DEBUG && err instanceof Error ? err.stack : String(err instanceof Error ? err.message : err)}\n`,
-    );
-    return EXIT.failure;
+    const report = errorReport(err, Boolean(rt.env.METAFLOW_LOGIN_DEBUG));
+    rt.stderr(report.text);
+    if (isUsageError(err)) rt.stderr('(run metaflow-login --help for usage)\n');
+    return report.exitCode;
   }
 }
 

@@ -56,6 +56,8 @@ export type { OutputName, RawStackOutputs, StageOutputs } from './stage-outputs'
 export { DISCOVERY_SCHEMA_VERSION, buildDiscoveryDocument, discoveryUrl } from './discovery';
 export type { DiscoveryDocument } from './discovery';
 export { StageConfigError, formatDiagnostic } from './diagnostics';
+export { EXIT, CliError, UsageError, errorReport, isCliError, isUsageError } from './errors';
+export type { CliErrorOptions } from './errors';
 export type { Diagnostic } from './diagnostics';
 export { loadStage, loadStages } from './loader';
 export { normalizeStage } from './normalize';

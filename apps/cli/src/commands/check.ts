@@ -1,4 +1,4 @@
-import { ChecksReport, runChecks } from '@metaflow-gitops/gitops';
+import { ChecksReport, runChecks } from '@metaflow-gitops/gitops/checks';
 import { EXIT } from '../errors';
 import { Io } from '../io';
 import { environmentsDir } from '../repo';

@@ -76,7 +76,7 @@ function readOutputs(io: Io, stage: string, file: string): StageOutputs {
  * the object count of each component. Without `--outputs` every stack output is a marked
  * placeholder, so a pull request can show the manifests a stage that is not deployed would get.
  */
-export async function manifests(stage: string, opts: ManifestsOptions, io: Io): Promise<number> {
+export async function manifestsCommand(stage: string, opts: ManifestsOptions, io: Io): Promise<number> {
   const config = readStage(io, stage, opts.environments);
   const placeholders = opts.outputs === undefined;
   const outputs = opts.outputs === undefined ? placeholderOutputs() : readOutputs(io, stage, opts.outputs);

@@ -38,7 +38,7 @@ const splitList = (text: string | undefined) =>
     .filter(Boolean);
 
 /** `mfctl stage new <name>`: writes a valid, commented `environments/<name>.yaml`; never overwrites. */
-export async function stageNew(name: string, opts: StageNewOptions, io: Io): Promise<number> {
+export async function stageNewCommand(name: string, opts: StageNewOptions, io: Io): Promise<number> {
   const problem = stageNameProblem(name);
   if (problem) throw new UsageError(problem);
   if (!/^[0-9]{12}$/.test(opts.account)) throw new UsageError(`--account "${opts.account}" is not a 12-digit AWS account id`);
@@ -87,7 +87,7 @@ export interface StageListOptions {
 }
 
 /** `mfctl stage list`: the valid stages with account, region, prod flag and host; exit 1 if some file is invalid. */
-export async function stageList(opts: StageListOptions, io: Io): Promise<number> {
+export async function stageListCommand(opts: StageListOptions, io: Io): Promise<number> {
   const { stages, ok, diagnostics } = readStages(io, opts.environments);
   const rows = stages.map((s) => ({
     name: s.name,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { STACK_KINDS, StageConfig, stackName } from '@metaflow-gitops/stage-config';
 import { synthStage, stageAssemblyDir } from '@metaflow-gitops/constructs';
-import { deployOrder, readAssemblyStacks, readTemplate } from '@metaflow-gitops/gitops';
+import { deployOrder, readAssemblyStacks, readTemplate } from '@metaflow-gitops/gitops/checks';
 import { EXIT } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';

@@ -41,7 +41,7 @@ export function githubAnnotation(d: Diagnostic): string {
 }
 
 /** `mfctl validate`: checks every stage file; exit 0 when all are valid (warnings allowed), 1 otherwise. */
-export async function validate(opts: ValidateOptions, io: Io): Promise<number> {
+export async function validateCommand(opts: ValidateOptions, io: Io): Promise<number> {
   const { dir, stages, diagnostics, ok } = readStages(io, opts.environments);
   const files = new Set(diagnostics.map((d) => d.file));
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -1,26 +1,12 @@
-/** Exit codes of metaflow-login (`exec` passes its child's code through instead). */
-export const EXIT = {
-  ok: 0,
-  /** Login failed, a token could not be obtained, files could not be written. */
-  failure: 1,
-  /** Bad command line: unknown option, missing argument, malformed URL. */
-  usage: 2,
-} as const;
+import { CliError, EXIT } from '@metaflow-gitops/stage-config/errors';
 
-/** An expected failure with a message for the user; turned into an exit code in one place (main). */
-export class LoginError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.failure,
-  ) {
-    super(message);
+// Exit codes and the usage error are the ones both CLIs share; `exec` passes its child's code through instead.
+export { EXIT, UsageError } from '@metaflow-gitops/stage-config/errors';
+
+/** A login failure with a message for the user (IdP unreachable, session expired, file errors); exit 1 unless told. */
+export class LoginError extends CliError {
+  constructor(message: string, exitCode: number = EXIT.failure) {
+    super(message, { code: 'login', exitCode });
     this.name = 'LoginError';
-  }
-}
-
-export class UsageError extends LoginError {
-  constructor(message: string) {
-    super(message, EXIT.usage);
-    this.name = 'UsageError';
   }
 }
