@@ -23,7 +23,7 @@ export async function buildStandalone(outDir) {
     outdir: join(outDir, 'dist'),
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     external: Object.keys(pkg.dependencies),
     logLevel: 'warning',
