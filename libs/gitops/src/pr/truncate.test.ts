@@ -1,26 +1,13 @@
 import { createHash } from 'node:crypto';
-import { COMMENT_LIMIT, cutAtSections, sectionBoundary, SUMMARY_LIMIT_BYTES, utf8Bytes } from './truncate';
-
-/** A 5 MB body shaped like a big diff comment: 400 stages of 12 resource sections, non-ASCII text. */
-function fiveMegabyteBody(): string {
-  const parts = ['<!-- marker -->\n## Diff\n\n'];
-  for (let s = 0; s < 400; s++) {
-    parts.push(sectionBoundary(0), `<details><summary>stage-${s} ✅ ${s % 7} changes</summary>\n\n`);
-    for (let r = 0; r < 12; r++) {
-      const line = `| \`Res${s}x${r}\` | AWS::IAM::Role | ${r % 3 === 0 ? 'é' : 'e'}${'-'.repeat(40 + ((s * 12 + r) % 29))} |\n`;
-      parts.push(sectionBoundary(1), `#### resource ${r}\n\n${line.repeat(17)}\n`);
-    }
-    parts.push('</details>\n\n');
-  }
-  return parts.join('');
-}
+import { fiveMegabyteCommentBody } from '../testing';
+import { COMMENT_LIMIT, cutAtSections, SUMMARY_LIMIT_BYTES, utf8Bytes } from './truncate';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 // The expected cuts were recorded with the earlier implementation (which rebuilt and measured the
 // whole candidate text for every boundary); the linear one must cut at exactly the same place.
 describe('cutting a 5 MB body', () => {
-  const body = fiveMegabyteBody();
+  const body = fiveMegabyteCommentBody();
 
   it('is a 5 MB body with thousands of sections', () => {
     expect(body.length).toBeGreaterThan(5_000_000);

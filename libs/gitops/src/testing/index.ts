@@ -3,3 +3,4 @@ export * from './temp-repo';
 export * from './sample-report';
 export * from './fake-repo';
 export * from './repo-copy';
+export * from './big-comment-body';
