@@ -8,7 +8,7 @@
  * --compare REF checks REF out into a temporary git worktree, runs `npm ci` there and prints its
  * figures next to this checkout's.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,16 +47,15 @@ interface Command {
 // the child processes too); the bin itself is untouched.
 const RSS_PRELOAD = `process.on('exit', () => require('node:fs').appendFileSync(process.env.MFG_BENCH_RSS_FILE, process.resourceUsage().maxRSS * 1024 + '\\n'));\n`;
 
-function runOnce(root: string, cmd: Command, tmp: string): Run {
+/** Runs the command once. Asynchronous: the GitHub double answers from this process meanwhile. */
+async function runOnce(root: string, cmd: Command, tmp: string): Promise<Run> {
   const rssFile = path.join(tmp, `rss-${process.hrtime.bigint()}`);
   const preload = path.join(tmp, 'rss-preload.js');
   if (!fs.existsSync(preload)) fs.writeFileSync(preload, RSS_PRELOAD);
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [path.join(root, 'apps/cli/bin/mfctl.js'), ...cmd.args], {
+  const child = spawn(process.execPath, [path.join(root, 'apps/cli/bin/mfctl.js'), ...cmd.args], {
     cwd: cmd.cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
       ...cmd.env,
@@ -64,9 +63,14 @@ function runOnce(root: string, cmd: Command, tmp: string): Run {
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim(),
     },
   });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (!(cmd.ok ?? [0]).includes(r.status ?? -1))
-    throw new Error(`mfctl ${cmd.args.join(' ')} exited ${r.status ?? r.signal}:\n${r.stderr.slice(-4000)}`);
+  if (!(cmd.ok ?? [0]).includes(status ?? -1)) throw new Error(`mfctl ${cmd.args.join(' ')} exited ${status}:\n${stderr}`);
   const rss = fs.existsSync(rssFile) ? Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) : NaN;
   fs.rmSync(rssFile, { force: true });
   return { seconds, rss };
@@ -154,8 +158,10 @@ async function measure(root: string, scenario: Scenario, runs: number): Promise<
   try {
     const cmd = await scenario.setup(root, tmp);
     try {
-      if (scenario.warmUp) runOnce(root, cmd, tmp);
-      return Array.from({ length: runs }, () => runOnce(root, cmd, tmp));
+      if (scenario.warmUp) await runOnce(root, cmd, tmp);
+      const results: Run[] = [];
+      for (let i = 0; i < runs; i++) results.push(await runOnce(root, cmd, tmp));
+      return results;
     } finally {
       await cmd.teardown?.();
     }
