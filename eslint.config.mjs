@@ -19,6 +19,7 @@ export default [
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: heavy },
             { sourceTag: 'scope:login', onlyDependOnLibsWithTags: ['scope:config'], bannedExternalImports: heavy },
             { sourceTag: 'scope:constructs', onlyDependOnLibsWithTags: ['scope:config'] },
