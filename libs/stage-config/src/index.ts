@@ -18,6 +18,8 @@ export {
   CLI_REDIRECT_PORTS,
   DATABASE_NAME,
   DISCOVERY_PATH,
+  GATEWAY,
+  METADATA_SERVICE,
   GATEWAY_GROUPS_CLAIM,
   METAFLOW_USERS_GROUP,
   NAMESPACES,
@@ -29,6 +31,7 @@ export {
   STAGE_TAG,
   cliRedirectUris,
   clusterName,
+  cognitoClientName,
   cognitoDomainPrefix,
   databaseSecretName,
   defaultOidcName,
@@ -52,7 +55,7 @@ export {
   placeholderOutputs,
   readStageOutputs,
 } from './stage-outputs';
-export type { OutputName, RawStackOutputs, StageOutputs } from './stage-outputs';
+export type { OutputName, RawStackOutputs, StackOutputName, StageOutputs } from './stage-outputs';
 export { DISCOVERY_SCHEMA_VERSION, buildDiscoveryDocument, discoveryUrl } from './discovery';
 export type { DiscoveryDocument } from './discovery';
 export { StageConfigError, formatDiagnostic } from './diagnostics';

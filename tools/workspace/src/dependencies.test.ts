@@ -4,8 +4,20 @@ import * as path from 'node:path';
 // Version traps from FIELD-NOTES, pinned in the lockfile the repo commits.
 const root = path.resolve(__dirname, '../../..');
 const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
-  packages: Record<string, { version?: string; link?: boolean; optionalDependencies?: Record<string, string> }>;
+  packages: Record<
+    string,
+    {
+      version?: string;
+      link?: boolean;
+      optionalDependencies?: Record<string, string>;
+    }
+  >;
 };
+const manifest = (dir: string) =>
+  JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as {
+    engines?: { node?: string };
+    allowScripts?: Record<string, boolean>;
+  };
 
 function installed(name: string): string[] {
   return Object.entries(lock.packages)
@@ -57,5 +69,40 @@ describe('dependency pins', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  describe('Node', () => {
+    const pinned = fs.readFileSync(path.join(root, '.node-version'), 'utf8').trim();
+
+    it('pins a Node 24 (LTS) release in .node-version', () => {
+      expect(pinned).toMatch(/^24\.\d+\.\d+$/);
+    });
+
+    it('types Node with the @types/node of the pinned major', () => {
+      expect(lock.packages['node_modules/@types/node'].version!.split('.')[0]).toBe(pinned.split('.')[0]);
+    });
+
+    it('asks for Node 22.12 or newer (both current LTS lines) in every published package', () => {
+      expect(manifest('.').engines).toEqual({ node: '>=22.12' });
+      expect(manifest('libs/login').engines).toEqual({ node: '>=22.12' });
+    });
+
+    // npm 11 warns on every install about dependencies whose install scripts the project has not
+    // allowed or denied (package.json `allowScripts`); the lockfile does not flag them all, so the
+    // installed manifests are read.
+    it('decides on the install script of every installed package that has one (allowScripts)', () => {
+      const decided = new Set(Object.keys(manifest('.').allowScripts ?? {}));
+      const undecided = Object.keys(lock.packages)
+        .filter((key) => key.includes('node_modules/') && fs.existsSync(path.join(root, key, 'package.json')))
+        .filter((key) => {
+          const { scripts = {} } = JSON.parse(fs.readFileSync(path.join(root, key, 'package.json'), 'utf8')) as {
+            scripts?: Record<string, string>;
+          };
+          return ['preinstall', 'install', 'postinstall'].some((s) => s in scripts);
+        })
+        .map((key) => key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length))
+        .filter((name) => !decided.has(name));
+      expect(undecided).toEqual([]);
+    });
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classifyPath } from './affected';
 import { shippedFiles, WorkspaceReader, workspaceAt } from './shipped-files';
-import { TempRepo } from '../testing';
+import { TempRepo } from '@metaflow-gitops/testing/gitops';
 
 /** A workspace held in memory: file path -> text. */
 function memory(files: Record<string, unknown>): WorkspaceReader {

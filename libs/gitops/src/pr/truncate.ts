@@ -24,7 +24,9 @@ export interface Cut {
 /**
  * Cuts `body` at the last section boundary that leaves room for `note(omitted)`, measured with
  * `size` (characters by default). A body that fits is returned unchanged (boundary markers kept:
- * they are invisible).
+ * they are invisible). `size` must add up over concatenation (characters and UTF-8 bytes do: the
+ * body is only split where a boundary marker starts), so each section is measured once and the
+ * cut is linear in the body's length.
  */
 export function cutAtSections(
   body: string,
@@ -34,11 +36,20 @@ export function cutAtSections(
 ): Cut {
   if (size(body) <= limit) return { text: body, truncated: false, omittedSections: 0 };
   const boundaries = [...body.matchAll(BOUNDARY)].map((m) => ({ at: m.index, depth: Number(m[1]) }));
+  // headSize[i]: size of the body before boundary i.
+  const headSize: number[] = [];
+  let from = 0;
+  let measured = 0;
+  for (const { at } of boundaries) {
+    measured += size(body.slice(from, at));
+    headSize.push(measured);
+    from = at;
+  }
   for (let i = boundaries.length - 1; i >= 0; i--) {
     const { at, depth } = boundaries[i];
     const omitted = boundaries.length - i;
-    const text = `${body.slice(0, at)}${'</details>\n'.repeat(depth)}\n${note(omitted)}\n`;
-    if (size(text) <= limit) return { text, truncated: true, omittedSections: omitted };
+    const close = `${'</details>\n'.repeat(depth)}\n${note(omitted)}\n`;
+    if (headSize[i] + size(close) <= limit) return { text: `${body.slice(0, at)}${close}`, truncated: true, omittedSections: omitted };
   }
   // Not even the first section fits: keep what fits of the head, cut on a line boundary.
   const tail = `\n${note(boundaries.length)}\n`;

@@ -161,6 +161,17 @@ describe('pr.yml', () => {
   });
 });
 
+describe('Node version', () => {
+  it.each(FILES)('%s sets up the Node release pinned in .node-version (the one .ci/run and tools/node-lts.sh use)', (file) => {
+    const setups = Object.values(wf(file).jobs).flatMap((job) => job.steps.filter((s) => s.uses?.startsWith('actions/setup-node@')));
+    expect(setups.length).toBeGreaterThan(0);
+    for (const step of setups) {
+      expect(step.with).toMatchObject({ 'node-version-file': '.node-version' });
+      expect(step.with).not.toHaveProperty('node-version');
+    }
+  });
+});
+
 describe('deploy.yml', () => {
   const w = wf('deploy.yml');
 

@@ -3,3 +3,4 @@ export { TempRepo } from './temp-repo';
 export { sampleReport, sampleStage } from './sample-report';
 export { seedFakeRepo } from './fake-repo';
 export { copyRepository } from './repo-copy';
+export { fiveMegabyteCommentBody } from './big-comment-body';
