@@ -1,4 +1,4 @@
-import { sectionBoundary } from '../pr/truncate';
+import { sectionBoundary } from '@metaflow-gitops/gitops';
 
 /**
  * A 5 MB body shaped like a big diff comment, to cut: 400 stages of 12 resource sections (5,200
