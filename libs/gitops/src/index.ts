@@ -1,5 +1,6 @@
 export * from './toolkit/io-host';
 export * from './synth/stage-assembly';
+export * from './synth/deployable-assembly';
 export * from './deploy/waves';
 export * from './deploy/deploy';
 export * from './deploy/outputs-file';

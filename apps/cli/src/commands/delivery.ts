@@ -28,15 +28,21 @@ export function registerDeliveryCommands(program: Command, io: Io, setExit: (cod
   program
     .command('deploy <stage>')
     .description(
-      'Synthesize the stage and deploy its stacks in dependency order (independent ones in parallel), no prompts; writes dist/outputs/<stage>.json',
+      'Synthesize the stage (or take --assembly) and deploy its stacks in dependency order (independent ones in parallel), no prompts; writes dist/outputs/<stage>.json',
     )
     .option('--concurrency <n>', 'stacks deployed at the same time when dependencies allow', positiveInt, 4)
+    .option(
+      '--assembly <dir>',
+      "deploy this assembly of `mfctl synth`/`check --out <dir>` (checked to be the stage's) instead of synthesizing",
+    )
     .option('--environments <dir>', 'directory of stage files (default: environments/)')
     .option('--json', 'print the result as JSON (progress goes to stderr)')
     .option('--verbose', 'print every CloudFormation resource event')
-    .action(async (stage: string, o: { concurrency: number; environments?: string; json?: boolean; verbose?: boolean }) => {
-      setExit(await deployCommand({ stage, ...o }, io));
-    });
+    .action(
+      async (stage: string, o: { concurrency: number; assembly?: string; environments?: string; json?: boolean; verbose?: boolean }) => {
+        setExit(await deployCommand({ stage, ...o }, io));
+      },
+    );
 
   program
     .command('sync <stage>')

@@ -83,8 +83,8 @@ describe('mfctl synth', () => {
     expect(result.stacks.map((s: { stackName: string }) => s.stackName)).toEqual([
       'example-vpc',
       'example-dns',
-      'example-data',
       'example-auth',
+      'example-data',
       'example-eks',
       'example-ingress',
     ]);

@@ -11,6 +11,7 @@ import {
   clusterSnapshotExists,
   finalSnapshotId,
   formatWaves,
+  readAssembly,
   startMoto,
   useEnv,
 } from '@metaflow-gitops/gitops';
@@ -367,20 +368,10 @@ async function conflictingExport(
   config: StageConfig,
   waves: string[][],
 ): Promise<{ stackName: string; exportName: string; wave: number } | undefined> {
-  const dir = path.join(root, 'cdk.out', config.name);
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string; properties?: { stackName?: string; templateFile?: string } }>;
-  };
+  const stacks = new Map(readAssembly(path.join(root, 'cdk.out', config.name)).map((s) => [s.name, s]));
   for (let w = 1; w < waves.length - 1; w++) {
     for (const name of waves[w]) {
-      const art = Object.entries(manifest.artifacts).find(
-        ([id, a]) => a.type === 'aws:cloudformation:stack' && (a.properties?.stackName ?? id) === name,
-      )?.[1];
-      if (!art?.properties?.templateFile) continue;
-      const template = JSON.parse(fs.readFileSync(path.join(dir, art.properties.templateFile), 'utf8')) as {
-        Outputs?: Record<string, { Export?: { Name?: unknown } }>;
-      };
-      const exportName = Object.values(template.Outputs ?? {})
+      const exportName = Object.values(stacks.get(name)?.template.Outputs ?? {})
         .map((o) => o.Export?.Name)
         .find((n): n is string => typeof n === 'string');
       if (exportName) return { stackName: name, exportName, wave: w + 1 };

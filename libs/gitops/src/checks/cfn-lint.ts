@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { AssemblyStack } from './assembly';
+import { AssemblyStack } from '../synth/stage-assembly';
 import { CheckFinding, CheckResult } from './types';
 
 export interface CfnLintOptions {
@@ -62,7 +62,7 @@ export function checkCfnLint(stacks: readonly AssemblyStack[], options: CfnLintO
     }
     matches.push(...(JSON.parse(r.stdout || '[]') as CfnLintMatch[]));
   }
-  const stackOf = (file: string) => stacks.find((s) => s.templatePath === file || file.endsWith(s.templateFile))?.stackName;
+  const stackOf = (file: string) => stacks.find((s) => s.templatePath === file || file.endsWith(s.templateFile))?.name;
   const where = (m: CfnLintMatch) => `${m.Filename}:${m.Location?.Start?.LineNumber ?? 0}`;
   const findings: CheckFinding[] = matches
     .filter((m) => m.Level === 'Error')

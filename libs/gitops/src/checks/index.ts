@@ -1,5 +1,4 @@
 export * from './types';
-export * from './assembly';
 export * from './nag';
 export * from './cfn-lint';
 export * from './limits';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthStage } from '@metaflow-gitops/constructs';
 import { makeStageConfig } from '@metaflow-gitops/stage-config/testing';
-import { deployOrder, readAssemblyStacks } from './assembly';
+import { readAssembly } from '../synth/stage-assembly';
 import { planDeployWaves } from '../deploy/waves';
 import { cfnLintVersion } from './cfn-lint';
 import { runChecks } from './run-checks';
@@ -68,17 +68,20 @@ describe('a freshly synthesized stage', () => {
     expect(result.notes).toEqual([expect.stringMatching(/^prod-dns\/Delegation\S+ \(Custom::CrossAccountZoneDelegation\): unavoidable: /)]);
   });
 
-  test('deploy order and waves from the manifest', () => {
-    const stacks = readAssemblyStacks(same);
-    const seed = ['vpc', 'dns', 'data', 'auth', 'eks', 'ingress'].map((k) => `dev-${k}`);
-    expect(deployOrder(stacks, seed).map((s) => s.stackName)).toEqual(seed);
-    const nodes = stacks.map((s) => ({ name: s.stackName, dependsOn: s.dependencies }));
-    expect(planDeployWaves(nodes).map((wave) => [...wave].sort())).toEqual([
-      ['dev-auth', 'dev-dns', 'dev-vpc'],
-      ['dev-data'],
-      ['dev-eks'],
-      ['dev-ingress'],
-    ]);
+  test('the assembly reader: stacks wave by wave, dependencies by stack name, templates parsed', () => {
+    const stacks = readAssembly(same);
+    expect(planDeployWaves(stacks)).toEqual([['dev-vpc', 'dev-dns', 'dev-auth'], ['dev-data'], ['dev-eks'], ['dev-ingress']]);
+    expect(stacks.map((s) => s.name)).toEqual(['dev-vpc', 'dev-dns', 'dev-auth', 'dev-data', 'dev-eks', 'dev-ingress']);
+    expect(stacks.find((s) => s.name === 'dev-ingress')!.dependsOn).toEqual(['dev-eks', 'dev-vpc']);
+    for (const s of stacks) {
+      const text = fs.readFileSync(path.join(same, `${s.name}.template.json`), 'utf8');
+      expect([s.id, s.templatePath, s.templateBytes, s.template]).toEqual([
+        s.name,
+        path.join(same, s.templateFile),
+        Buffer.byteLength(text),
+        JSON.parse(text),
+      ]);
+    }
   });
 });
 

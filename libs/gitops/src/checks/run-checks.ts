@@ -1,4 +1,4 @@
-import { readAssemblyStacks } from './assembly';
+import { readAssembly } from '../synth/stage-assembly';
 import { checkCfnLint, CfnLintOptions } from './cfn-lint';
 import { checkCustomResources } from './custom-resources';
 import { checkTemplateLimits } from './limits';
@@ -14,7 +14,7 @@ export interface RunChecksOptions {
 
 /** Runs every stage check on a synthesized assembly. `ok` is false when any check failed. */
 export function runChecks(options: RunChecksOptions): ChecksReport {
-  const stacks = readAssemblyStacks(options.assemblyDir);
+  const stacks = readAssembly(options.assemblyDir);
   const checks = [
     checkNag(options.assemblyDir),
     options.cfnLint === false

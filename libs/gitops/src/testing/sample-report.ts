@@ -1,6 +1,7 @@
 import { diffManifests, ManifestObject } from '../pr/manifest-diff';
 import { DiffReport, REPORT_SCHEMA_VERSION, StageReport } from '../pr/report';
-import { addCounts, diffStack, emptyCounts, CfnTemplate } from '../pr/template-diff';
+import type { CfnTemplate } from '../synth/stage-assembly';
+import { addCounts, diffStack, emptyCounts } from '../pr/template-diff';
 
 const DB: CfnTemplate['Resources'] = {
   DatabaseCluster5B53A178: {
