@@ -22,6 +22,10 @@ describeMoto('deploy rehearsal on moto', () => {
 
   const passes = (name: string) => expect(report.checks.find((c) => c.name === name)).toMatchObject({ ok: true });
 
+  it('deploys the assembly mfctl synth wrote (the one mfctl check checks): the deployed templates are its files, byte for byte', () => {
+    passes('the deployed templates are the synthesized (checked) ones, byte for byte');
+  });
+
   it('bootstraps the account: CDK toolkit, OIDC provider, deploy role scoped to the stage environment; again a no-op', () => {
     passes('bootstrap: CDK toolkit, OIDC provider, deploy role trusted by the stage environment only');
     passes('bootstrap again is a no-op');

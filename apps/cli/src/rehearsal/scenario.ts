@@ -29,6 +29,7 @@ import {
 } from '@metaflow-gitops/stage-config';
 import { bootstrapCommand } from '../commands/bootstrap';
 import { deployCommand } from '../commands/deploy';
+import { synthesize } from '../commands/synth';
 import { teardownCommand } from '../commands/teardown';
 import { DeliveryDeps } from '../delivery-deps';
 import { captureIo } from '../testing';
@@ -157,9 +158,27 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       `exit ${again.code}, cdk ${again.json?.cdkBootstrap}, roles ${again.json?.roles.stacks.map((s) => s.outcome).join(',')}`,
     );
 
-    // 1. Deploy.
-    const d1 = await run<DeployStageResult>(`deploy ${options.stage} --json`, (io) => deployCommand(common, io, deps));
+    // 1. Deploy what was checked: the synthesis `mfctl synth` and `mfctl check` run (`synthesize`,
+    // into `checked/`), then `mfctl deploy --assembly checked`.
+    const synth = await run(`synth ${options.stage} --out checked`, async (io) => {
+      synthesize(io, [config], path.join(root, 'checked'));
+      return 0;
+    });
+    const d1 = await run<DeployStageResult>(`deploy ${options.stage} --assembly checked --json`, (io) =>
+      deployCommand({ ...common, assembly: 'checked' }, io, deps),
+    );
     report.deploy = d1.json;
+    const checkedStacks = synth.code === 0 ? readAssembly(path.join(root, 'checked', options.stage)) : [];
+    const notAsChecked: string[] = [];
+    for (const s of checkedStacks) {
+      const body = await fixtures.templateBody(s.name).catch((err: Error) => `(${err.message})`);
+      if (body !== fs.readFileSync(s.templatePath, 'utf8')) notAsChecked.push(s.name);
+    }
+    check(
+      'the deployed templates are the synthesized (checked) ones, byte for byte',
+      checkedStacks.length === 6 && notAsChecked.length === 0,
+      `${checkedStacks.length} stacks synthesized${synth.code === 0 ? '' : ` (${synth.err.trim()})`}; differing from the deployed template: ${notAsChecked.join(', ') || 'none'}`,
+    );
     const stacks = d1.json?.stacks ?? [];
     check('deploy exits 0', d1.code === 0, `exit ${d1.code}${d1.json?.failure ? `: ${d1.json.failure.reason}` : ''}`);
     check(
@@ -368,7 +387,7 @@ async function conflictingExport(
   config: StageConfig,
   waves: string[][],
 ): Promise<{ stackName: string; exportName: string; wave: number } | undefined> {
-  const stacks = new Map(readAssembly(path.join(root, 'cdk.out', config.name)).map((s) => [s.name, s]));
+  const stacks = new Map(readAssembly(path.join(root, 'checked', config.name)).map((s) => [s.name, s]));
   for (let w = 1; w < waves.length - 1; w++) {
     for (const name of waves[w]) {
       const exportName = Object.values(stacks.get(name)?.template.Outputs ?? {})
