@@ -37,7 +37,7 @@ describeMoto('deploy rehearsal on moto', () => {
     passes('six stacks deployed');
     passes('dependency order');
     // buildStage's dependencies: Vpc, Dns and Auth have none; Data needs Vpc; Eks needs the four; Ingress needs Eks.
-    expect(report.waves).toEqual([['example-auth', 'example-dns', 'example-vpc'], ['example-data'], ['example-eks'], ['example-ingress']]);
+    expect(report.waves).toEqual([['example-vpc', 'example-dns', 'example-auth'], ['example-data'], ['example-eks'], ['example-ingress']]);
     for (const s of report.deploy!.stacks) {
       for (const d of s.dependsOn)
         expect(s.startedAt!).toBeGreaterThanOrEqual(report.deploy!.stacks.find((x) => x.stackName === d)!.finishedAt!);

@@ -160,9 +160,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
 
     // 1. Deploy what was checked: the synthesis `mfctl synth` and `mfctl check` run (`synthesize`,
     // into `checked/`), then `mfctl deploy --assembly checked`.
-    const synth = await run(`synth ${options.stage} --out checked`, async (io) => {
+    const synth = await run(`synth ${options.stage} --out checked`, (io) => {
       synthesize(io, [config], path.join(root, 'checked'));
-      return 0;
+      return Promise.resolve(0);
     });
     const d1 = await run<DeployStageResult>(`deploy ${options.stage} --assembly checked --json`, (io) =>
       deployCommand({ ...common, assembly: 'checked' }, io, deps),
