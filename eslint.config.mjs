@@ -1,6 +1,6 @@
 import nx from '@nx/eslint-plugin';
 
-// Module boundaries (STYLE.md rule 10): libs never import apps; the login library and the stage
+// Module boundaries: libs never import apps; the login library and the stage
 // configuration never pull in the CDK or cdk8s, so `metaflow-login` stays small.
 const heavy = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk8s', 'cdk8s-plus-*', '@aws-cdk/*', 'cdk-nag'];
 

@@ -127,7 +127,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: 'deploy',
     description:
-      'Synthesize the stage and deploy its stacks in dependency order (independent ones in parallel), no prompts; writes dist/outputs/<stage>.json',
+      'Synthesize the stage (or take --assembly) and deploy its stacks in dependency order (independent ones in parallel), no prompts; writes dist/outputs/<stage>.json',
     arguments: [ARGUMENTS.stage],
     options: [
       {
@@ -135,6 +135,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'stacks deployed at the same time when dependencies allow',
         parse: positiveInt,
         default: 4,
+      },
+      {
+        flags: '--assembly <dir>',
+        description: "deploy this assembly of `mfctl synth`/`check --out <dir>` (checked to be the stage's) instead of synthesizing",
       },
       OPTIONS.environments,
       jsonOption('the result', { progressOnStderr: true }),

@@ -1,6 +1,5 @@
 import type { RenderedManifests } from '@metaflow-gitops/constructs/k8s';
-import type { StageBuilder } from '@metaflow-gitops/gitops';
-import { buildStage } from '@metaflow-gitops/constructs';
+import { deployableAssembly, type DeployableAssemblyOptions } from '@metaflow-gitops/gitops';
 import { renderStageManifests } from '@metaflow-gitops/constructs/k8s';
 import { StageConfig, StageConfigError, StageOutputs, loadStage } from '@metaflow-gitops/stage-config';
 import { CliError } from './errors';
@@ -9,8 +8,8 @@ import { CliError } from './errors';
 export interface DeliveryDeps {
   /** Loads and validates `environments/<name>.yaml` (throws with located diagnostics). */
   loadStage(environmentsDir: string, name: string): StageConfig;
-  /** Builds the stage's six stacks into an app. */
-  buildStage: StageBuilder;
+  /** The stage's cloud assembly directory to deploy or tear down: the given one, checked, or a fresh synthesis. */
+  assembly(config: StageConfig, options: DeployableAssemblyOptions): string;
   /** Renders the stage's cluster manifests and pinned releases from its config and deployed outputs. */
   renderManifests(config: StageConfig, outputs: StageOutputs): RenderedManifests;
 }
@@ -26,7 +25,7 @@ export function defaultDeliveryDeps(): DeliveryDeps {
         throw err;
       }
     },
-    buildStage,
+    assembly: deployableAssembly,
     renderManifests: renderStageManifests,
   };
 }

@@ -124,8 +124,8 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(ex.stacks.map((s) => s.stack)).toEqual([
       'example-vpc',
       'example-dns',
-      'example-data',
       'example-auth',
+      'example-data',
       'example-eks',
       'example-ingress',
     ]);

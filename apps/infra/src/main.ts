@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildStage } from '@metaflow-gitops/constructs';
+import { buildStage, createStageApp } from '@metaflow-gitops/constructs';
 import { formatDiagnostic, loadStages, stageNameOfFile } from '@metaflow-gitops/stage-config';
 
 /** Thrown when a stage file is invalid: the message lists every located diagnostic. */
@@ -25,7 +25,7 @@ export function buildInfraApp(app: cdk.App, environmentsDir: string, onlyStage?:
 
 if (require.main === module) {
   // Entry point: the only place here that reads context (`-c stage=<name>`, `-c environments=<dir>`).
-  const app = new cdk.App({ builtinCloudFormationValidation: false });
+  const app = createStageApp();
   const dir = (app.node.tryGetContext('environments') as string | undefined) ?? path.resolve(__dirname, '../../../environments');
   try {
     buildInfraApp(app, dir, app.node.tryGetContext('stage') as string | undefined);

@@ -1,5 +1,5 @@
 // The CDK side of the constructs library: a stage's six stacks (mfctl synth, the infra app) and the
 // bootstrap stack (mfctl bootstrap). The cdk8s side is `@metaflow-gitops/constructs/k8s`.
-export { buildStage, stageAssemblyDir, synthStage } from './aws/stage-app';
+export { buildStage, createStageApp, stageAssemblyDir, synthStage } from './aws/stage-app';
 export type { StageStacks } from './aws/stage-app';
 export { GITHUB_OIDC_HOST, GitHubDeployRolesStack } from './aws/bootstrap/github-deploy-roles-stack';

@@ -2,11 +2,11 @@
 // import. Everything else is internal to the library.
 export { bootstrapStage, parseGitHubRepository } from './bootstrap/bootstrap';
 export type { BootstrapStageResult } from './bootstrap/bootstrap';
-export { deployOrder, readAssemblyStacks, readTemplate, runChecks } from './checks';
+export { runChecks } from './checks';
 export type { ChecksReport } from './checks';
 export { deployStage } from './deploy/deploy';
 export type { DeployStageResult } from './deploy/deploy';
-export { formatWaves } from './deploy/waves';
+export { deployOrder, formatWaves } from './deploy/waves';
 export { allStagesAt, findAffected, stagesAt } from './pr/affected';
 export type { AffectedStage } from './pr/affected';
 export { upsertStickyComment, writeStepSummary } from './pr/comment';
@@ -26,10 +26,12 @@ export { COMMENT_MARKER, DEFAULT_ACK_LABEL, REPORT_SCHEMA_VERSION, parseReport }
 export type { DiffReport, StageReport } from './pr/report';
 export { headStageChecker } from './pr/stage-checks';
 export { addCounts, diffStack, emptyCounts } from './pr/template-diff';
-export type { CfnTemplate } from './pr/template-diff';
 export { COMMENT_LIMIT, sectionBoundary } from './pr/truncate';
 export { linkNodeModules } from './pr/worktree';
-export type { StageBuilder } from './synth/stage-assembly';
+export { readAssembly } from './synth/stage-assembly';
+export type { AssemblyStack, CfnTemplate } from './synth/stage-assembly';
+export { deployableAssembly } from './synth/deployable-assembly';
+export type { DeployableAssemblyOptions } from './synth/deployable-assembly';
 export { checkTools, executeSync, readClusterInventory, spawnRunner } from './sync/execute';
 export type { ToolRunner } from './sync/execute';
 export { formatPlan, parseInventory, planSync } from './sync/plan';

@@ -45,7 +45,7 @@ export async function bootstrapCommand(opts: BootstrapOptions, io: Io, deps: Del
     result = await bootstrapStage({
       config,
       repository,
-      outdir: path.join(root, 'cdk.out', `${config.name}-bootstrap`),
+      outdir: path.join(root, 'cdk.out', 'bootstrap'),
       outputsFile: path.join(root, 'dist', 'bootstrap', `${config.name}.json`),
       print: (line) => progress(`${line}\n`),
       printError: (line) => io.stderr(`${line}\n`),

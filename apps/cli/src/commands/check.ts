@@ -21,10 +21,11 @@ export interface CheckOptions {
 export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> {
   const stages = selectStages(io, environmentsDir(io.cwd, opts.environments), opts.stage, opts.all);
   const synthesized = synthesize(io, stages, defaultOutDir(io, opts.out));
-  const reports: (ChecksReport & { stage: string })[] = synthesized.map((s) => {
+  const reports: (ChecksReport & { stage: string })[] = [];
+  for (const s of synthesized) {
     io.stderr(`checking ${s.stage} ...\n`);
-    return { stage: s.stage, ...runChecks({ assemblyDir: s.assemblyDir, cfnLint: { env: io.env } }) };
-  });
+    reports.push({ stage: s.stage, ...(await runChecks({ assemblyDir: s.assemblyDir, cfnLint: { env: io.env } })) });
+  }
   const ok = reports.every((r) => r.ok);
   if (opts.json) {
     io.stdout(`${JSON.stringify({ ok, stages: reports }, undefined, 2)}\n`);

@@ -10,13 +10,15 @@ export interface DeployOptions {
   readonly stage: string;
   /** Stacks deployed at once when their dependencies allow it. */
   readonly concurrency?: number;
+  /** An assembly `mfctl synth`/`check` wrote (its `--out` root or the stage's directory): deployed instead of a fresh synthesis. */
+  readonly assembly?: string;
   readonly environments?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }
 
 /**
- * `mfctl deploy <stage>`: synthesizes the stage and deploys its stacks in dependency order,
+ * `mfctl deploy <stage> [--assembly DIR]`: synthesizes the stage (or takes the assembly `mfctl check` wrote) and deploys its stacks in dependency order,
  * independent ones in parallel, without prompts; writes the outputs file after success.
  * Exit 0 deployed (or nothing to do), 1 a stack failed (later stacks not attempted).
  */
@@ -27,10 +29,13 @@ export async function deployCommand(opts: DeployOptions, io: Io, deps: DeliveryD
   const config = deps.loadStage(environmentsDir(io.cwd, opts.environments), opts.stage);
   const root = findRepoRoot(io.cwd);
   const progress = opts.json ? io.stderr : io.stdout;
+  const assemblyDir = deps.assembly(config, {
+    assembly: opts.assembly === undefined ? undefined : path.resolve(io.cwd, opts.assembly),
+    outdir: path.join(root, 'cdk.out'),
+  });
   const result = await deployStage({
     config,
-    build: deps.buildStage,
-    outdir: path.join(root, 'cdk.out', config.name),
+    assemblyDir,
     outputsFile: path.join(root, outputsFilePath(config.name)),
     concurrency,
     print: (line) => progress(`${line}\n`),

@@ -29,7 +29,9 @@ describe('mfctl sync --dry-run', () => {
   let seen: StageOutputs | undefined;
   const deps: DeliveryDeps = {
     loadStage: () => config,
-    buildStage: () => ({}),
+    assembly: () => {
+      throw new Error('sync synthesizes nothing');
+    },
     renderManifests: (_c, outputs): RenderedManifests => {
       seen = outputs;
       return {

@@ -44,12 +44,12 @@ describe('mfctl synth', () => {
     expect(rows.map((r) => r.trim().split(/\s+/).slice(0, 2))).toEqual([
       ['1.', 'example-vpc'],
       ['2.', 'example-dns'],
-      ['3.', 'example-data'],
-      ['4.', 'example-auth'],
+      ['3.', 'example-auth'],
+      ['4.', 'example-data'],
       ['5.', 'example-eks'],
       ['6.', 'example-ingress'],
     ]);
-    expect(rows[2]).toMatch(/example-data\s+\d+ resources {2}after example-vpc$/);
+    expect(rows[3]).toMatch(/example-data\s+\d+ resources {2}after example-vpc$/);
     expect(rows[5]).toMatch(/example-ingress\s+\d+ resources {2}after example-vpc, example-eks$/);
   });
 
@@ -83,8 +83,8 @@ describe('mfctl synth', () => {
     expect(result.stacks.map((s: { stackName: string }) => s.stackName)).toEqual([
       'example-vpc',
       'example-dns',
-      'example-data',
       'example-auth',
+      'example-data',
       'example-eks',
       'example-ingress',
     ]);

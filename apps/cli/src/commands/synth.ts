@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { STACK_KINDS, StageConfig, stackName } from '@metaflow-gitops/stage-config';
-import { synthStage, stageAssemblyDir } from '@metaflow-gitops/constructs';
-import { deployOrder, readAssemblyStacks, readTemplate } from '@metaflow-gitops/gitops/checks';
+import { StageConfig } from '@metaflow-gitops/stage-config';
+import { synthStage } from '@metaflow-gitops/constructs';
+import { readAssembly } from '@metaflow-gitops/gitops/checks';
 import { EXIT } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
@@ -34,13 +34,13 @@ export function synthesize(io: Io, stages: readonly StageConfig[], outRoot: stri
   return stages.map((config) => {
     io.stderr(`synthesizing ${config.name} ...\n`);
     const started = Date.now();
-    synthStage(config, { outdir: outRoot });
-    const assemblyDir = stageAssemblyDir(outRoot, config.name);
-    const seedOrder = STACK_KINDS.map((kind) => stackName(config.name, kind));
-    const stacks = deployOrder(readAssemblyStacks(assemblyDir), seedOrder).map((s) => ({
-      stackName: s.stackName,
-      resources: Object.keys(readTemplate(s).template.Resources ?? {}).length,
-      dependsOn: [...s.dependencies].sort((a, b) => seedOrder.indexOf(a) - seedOrder.indexOf(b)),
+    const assemblyDir = synthStage(config, { outdir: outRoot }).directory;
+    const assembly = readAssembly(assemblyDir);
+    const order = assembly.map((s) => s.name);
+    const stacks = assembly.map((s) => ({
+      stackName: s.name,
+      resources: Object.keys(s.template.Resources ?? {}).length,
+      dependsOn: [...s.dependsOn].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
     }));
     return { stage: config.name, assemblyDir, milliseconds: Date.now() - started, stacks };
   });

@@ -29,8 +29,7 @@ export async function teardownCommand(opts: TeardownCommandOptions, io: Io, deps
   const progress = opts.json ? io.stderr : io.stdout;
   const result = await teardownStage({
     config,
-    build: deps.buildStage,
-    outdir: path.join(root, 'cdk.out', config.name),
+    assemblyDir: deps.assembly(config, { outdir: path.join(root, 'cdk.out') }),
     confirm: opts.confirm,
     allowProd: opts.allowProd,
     purgeRetained: opts.purgeRetained,

@@ -5,7 +5,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { OUTPUTS, STACK_KINDS, STAGE_TAG, outputsOfStack, stackName } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
-import { assertHermetic, HermeticSynthError, NAG_REPORT_FILE, NagReport, synthStage } from './stage-app';
+import { assertHermetic, createStageApp, HermeticSynthError, NAG_REPORT_FILE, NagReport, synthStage } from './stage-app';
 import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 
 let dev: BuiltStage;
@@ -178,7 +178,7 @@ describe('hermetic synth (no credentials, no network, no lookups)', () => {
   });
 
   test('a lookup fails synthesis with a clear message', () => {
-    const app = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'lookup-')), builtinCloudFormationValidation: false });
+    const app = createStageApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'lookup-')) });
     const stack = new cdk.Stack(app, 'lookup', { env: { account: '111111111111', region: 'us-west-2' } });
     ec2.Vpc.fromLookup(stack, 'Vpc', { vpcId: 'vpc-123' });
     const assembly = app.synth();

@@ -57,11 +57,40 @@ export function buildStage(app: cdk.App, config: StageConfig): StageStacks {
   return { vpc, dns, data, auth, eks, ingress };
 }
 
+/** Builds stacks into a stage app: `buildStage` for a stage's six stacks, another builder for e.g. the bootstrap roles stack. */
+export type StageAppBuilder = (app: cdk.App, config: StageConfig) => unknown;
+
+export interface StageAppOptions {
+  /** Where `app.synth()` writes the cloud assembly. @default the CDK's (`CDK_OUTDIR`, else a temporary directory) */
+  readonly outdir?: string;
+}
+
+/**
+ * The one CDK app every synthesis goes through (synth, check, diff, deploy, teardown, apps/infra,
+ * benchmarks, tests), so what is checked and diffed is byte for byte what is deployed: no version
+ * reporting resource (`AWS::CDK::Metadata`), no construct-path metadata, no stack traces, no
+ * context beyond what `cdk` itself passes (the stage file is the only input), and no built-in
+ * template validation (a subset of cfn-lint; `mfctl check` runs the real cfn-lint instead).
+ */
+export function createStageApp(options: StageAppOptions = {}): cdk.App {
+  return new cdk.App({
+    outdir: options.outdir,
+    context: {},
+    // Wins over context the cdk CLI passes (apps/infra), which turns path metadata on.
+    postCliContext: { [cxapi.PATH_METADATA_ENABLE_CONTEXT]: false },
+    analyticsReporting: false,
+    builtinCloudFormationValidation: false,
+    stackTraces: false,
+  });
+}
+
 export interface SynthStageOptions {
   /** Root directory of cloud assemblies; the stage's assembly is `<outdir>/<stage>/`. @default `cdk.out` */
   readonly outdir?: string;
   /** Run the cdk-nag AwsSolutions pack and write `nag-report.json` into the assembly. @default true */
   readonly nag?: boolean;
+  /** What goes into the app. @default `buildStage` (the stage's six stacks) */
+  readonly build?: StageAppBuilder;
 }
 
 /** A synthesis that would need an AWS lookup (context provider): refused, synth must stay hermetic. */
@@ -91,16 +120,8 @@ export function stageAssemblyDir(outdir: string, stage: string): string {
 export function synthStage(config: StageConfig, options: SynthStageOptions = {}): cxapi.CloudAssembly {
   const outdir = stageAssemblyDir(options.outdir ?? 'cdk.out', config.name);
   fs.rmSync(outdir, { recursive: true, force: true });
-  const app = new cdk.App({
-    outdir,
-    // Never read cdk.json/cdk.context.json or CDK_CONTEXT_JSON from the environment: the stage file is the only input.
-    context: {},
-    analyticsReporting: false,
-    // The built-in validator is a subset of cfn-lint; `mfctl check` runs the real cfn-lint instead.
-    builtinCloudFormationValidation: false,
-    stackTraces: false,
-  });
-  buildStage(app, config);
+  const app = createStageApp({ outdir });
+  (options.build ?? buildStage)(app, config);
   const assembly = app.synth();
   if (options.nag ?? true) {
     fs.writeFileSync(path.join(assembly.directory, NAG_REPORT_FILE), JSON.stringify(nagReport(app), undefined, 2));

@@ -1,5 +1,5 @@
 import { IAMClient, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
-import { GITHUB_OIDC_HOST, GitHubDeployRolesStack } from '@metaflow-gitops/constructs';
+import { GITHUB_OIDC_HOST, GitHubDeployRolesStack, synthStage } from '@metaflow-gitops/constructs';
 import type { StageConfig } from '@metaflow-gitops/stage-config';
 import { DeployStageResult, deployStage } from '../deploy/deploy';
 import { bootstrapCdk } from './private/cdk-bootstrap';
@@ -25,6 +25,7 @@ export interface BootstrapStageOptions {
   readonly config: StageConfig;
   /** `org/name` of the repository that deploys the stage. */
   readonly repository: string;
+  /** Root of the cloud assemblies: the roles stack's is `<outdir>/<stage>/`. */
   readonly outdir: string;
   readonly outputsFile: string;
   readonly print: (line: string) => void;
@@ -52,10 +53,14 @@ export async function bootstrapStage(options: BootstrapStageOptions): Promise<Bo
   const cdkBootstrap = await bootstrapCdk(config, print);
   const existing = await findGitHubOidcProvider(config.region);
   print(`${config.name}: GitHub OIDC provider ${existing ? `exists (${existing})` : 'absent: the roles stack creates it'}`);
+  const assembly = synthStage(config, {
+    outdir: options.outdir,
+    nag: false,
+    build: (app, c) => new GitHubDeployRolesStack(app, { stage: c, repository, existingOidcProviderArn: existing }),
+  });
   const roles = await deployStage({
     config,
-    build: (app, c) => ({ bootstrap: new GitHubDeployRolesStack(app, { stage: c, repository, existingOidcProviderArn: existing }) }),
-    outdir: options.outdir,
+    assemblyDir: assembly.directory,
     outputsFile: options.outputsFile,
     concurrency: 1,
     print,

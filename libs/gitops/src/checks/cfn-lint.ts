@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { AssemblyStack } from './assembly';
+import { execFile, spawnSync } from 'node:child_process';
+import { AssemblyStack } from '../synth/stage-assembly';
 import { CheckFinding, CheckResult } from './types';
 
 export interface CfnLintOptions {
@@ -24,13 +24,31 @@ export function cfnLintVersion(options: CfnLintOptions = {}): string | undefined
   return r.stdout.trim() || r.stderr.trim();
 }
 
+/** Runs `command args` without blocking; resolves with the exit status (null: killed or not started). */
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      const status = error === null ? 0 : typeof code === 'number' ? code : null;
+      resolve({ status, stdout, stderr, error: status === null ? (error ?? undefined) : undefined });
+    });
+  });
+}
+
 /**
- * Runs the real cfn-lint on every template: errors are findings, warnings are notes. A missing
- * cfn-lint skips the check visibly (status `skipped` with the reason).
+ * Runs the real cfn-lint once over all templates of the assembly (one run per region when stacks
+ * deploy to several): errors are findings, warnings are notes. Asynchronous, so the other checks
+ * run meanwhile. A missing cfn-lint skips the check visibly (status `skipped` with the reason).
  */
-export function checkCfnLint(stacks: readonly AssemblyStack[], options: CfnLintOptions = {}): CheckResult {
+export async function checkCfnLint(stacks: readonly AssemblyStack[], options: CfnLintOptions = {}): Promise<CheckResult> {
   const command = options.command ?? options.env?.CFN_LINT ?? 'cfn-lint';
-  const version = cfnLintVersion(options);
+  const env = options.env ?? process.env;
+  const probe = await run(command, ['--version'], env);
+  const version = probe.status === 0 ? probe.stdout.trim() || probe.stderr.trim() : undefined;
   if (!version) {
     return {
       name: 'cfn-lint',
@@ -46,11 +64,7 @@ export function checkCfnLint(stacks: readonly AssemblyStack[], options: CfnLintO
   for (const s of stacks) byRegion.set(s.region ?? 'us-east-1', [...(byRegion.get(s.region ?? 'us-east-1') ?? []), s.templatePath]);
   const matches: CfnLintMatch[] = [];
   for (const [region, regionFiles] of byRegion) {
-    const r = spawnSync(command, ['--format', 'json', '--regions', region, '--', ...regionFiles], {
-      encoding: 'utf8',
-      env: options.env ?? process.env,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const r = await run(command, ['--format', 'json', '--regions', region, '--', ...regionFiles], env);
     // cfn-lint exits with a bit mask (2 errors, 4 warnings, 8 informational); 1 or a signal is a crash.
     if (r.error || r.status === null || (r.status & 1) === 1) {
       return {
@@ -62,7 +76,7 @@ export function checkCfnLint(stacks: readonly AssemblyStack[], options: CfnLintO
     }
     matches.push(...(JSON.parse(r.stdout || '[]') as CfnLintMatch[]));
   }
-  const stackOf = (file: string) => stacks.find((s) => s.templatePath === file || file.endsWith(s.templateFile))?.stackName;
+  const stackOf = (file: string) => stacks.find((s) => s.templatePath === file || file.endsWith(s.templateFile))?.name;
   const where = (m: CfnLintMatch) => `${m.Filename}:${m.Location?.Start?.LineNumber ?? 0}`;
   const findings: CheckFinding[] = matches
     .filter((m) => m.Level === 'Error')

@@ -1,4 +1,4 @@
-import { AssemblyStack, readTemplate } from './assembly';
+import { AssemblyStack } from '../synth/stage-assembly';
 import { CheckFinding, CheckResult } from './types';
 
 /**
@@ -19,14 +19,14 @@ export function checkCustomResources(stacks: readonly AssemblyStack[]): CheckRes
   const findings: CheckFinding[] = [];
   const notes: string[] = [];
   for (const stack of stacks) {
-    const { template } = readTemplate(stack);
+    const { template } = stack;
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       if (!isCustom(resource.Type)) continue;
       const why = UNAVOIDABLE_CUSTOM_RESOURCES[resource.Type];
-      if (why) notes.push(`${stack.stackName}/${logicalId} (${resource.Type}): unavoidable: ${why}`);
+      if (why) notes.push(`${stack.name}/${logicalId} (${resource.Type}): unavoidable: ${why}`);
       else {
         findings.push({
-          stack: stack.stackName,
+          stack: stack.name,
           rule: 'custom-resource',
           message: `${resource.Type} is a Lambda-backed custom resource: use a native resource`,
           location: logicalId,

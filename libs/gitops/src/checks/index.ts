@@ -1,4 +1,6 @@
-// The checks as the rest of the library uses them: run them all, read a synthesized assembly.
-export { deployOrder, readAssemblyStacks, readTemplate } from './assembly';
+// What `mfctl synth` and `mfctl check` need, without the toolkit, the AWS SDK or the PR code:
+// run the checks, read a synthesized assembly in deploy order.
 export { runChecks } from './run-checks';
 export type { ChecksReport } from './types';
+export { readAssembly } from '../synth/stage-assembly';
+export type { AssemblyStack, CfnTemplate } from '../synth/stage-assembly';

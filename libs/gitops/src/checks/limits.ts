@@ -1,4 +1,4 @@
-import { AssemblyStack, readTemplate } from './assembly';
+import { AssemblyStack } from '../synth/stage-assembly';
 import { CheckFinding, CheckResult } from './types';
 
 /** CloudFormation quotas a template must stay under (AWS CloudFormation quotas page). */
@@ -15,7 +15,7 @@ export function checkTemplateLimits(stacks: readonly AssemblyStack[]): CheckResu
   const findings: CheckFinding[] = [];
   const notes: string[] = [];
   for (const stack of stacks) {
-    const { template, bytes } = readTemplate(stack);
+    const { template, templateBytes: bytes } = stack;
     const counts = {
       bodyBytes: bytes,
       resources: Object.keys(template.Resources ?? {}).length,
@@ -25,14 +25,14 @@ export function checkTemplateLimits(stacks: readonly AssemblyStack[]): CheckResu
     for (const key of Object.keys(TEMPLATE_LIMITS) as (keyof typeof TEMPLATE_LIMITS)[]) {
       if (counts[key] > TEMPLATE_LIMITS[key]) {
         findings.push({
-          stack: stack.stackName,
+          stack: stack.name,
           rule: `max-${key}`,
           message: `${counts[key]} exceeds CloudFormation's limit of ${TEMPLATE_LIMITS[key]}`,
           location: stack.templateFile,
         });
       }
     }
-    notes.push(`${stack.stackName}: ${counts.resources} resources, ${(bytes / 1024).toFixed(1)} KiB`);
+    notes.push(`${stack.name}: ${counts.resources} resources, ${(bytes / 1024).toFixed(1)} KiB`);
   }
   return { name: 'template-limits', status: findings.length > 0 ? 'fail' : 'pass', findings, notes };
 }

@@ -1,9 +1,9 @@
-import { readAssemblyStacks } from './assembly';
+import { readAssembly } from '../synth/stage-assembly';
 import { checkCfnLint, CfnLintOptions } from './cfn-lint';
 import { checkCustomResources } from './custom-resources';
 import { checkTemplateLimits } from './limits';
 import { checkNag } from './nag';
-import { ChecksReport } from './types';
+import { CheckResult, ChecksReport } from './types';
 
 export interface RunChecksOptions {
   /** A synthesized stage: `cdk.out/<stage>/` (manifest.json, templates, nag-report.json). */
@@ -12,16 +12,19 @@ export interface RunChecksOptions {
   readonly cfnLint?: CfnLintOptions | false;
 }
 
-/** Runs every stage check on a synthesized assembly. `ok` is false when any check failed. */
-export function runChecks(options: RunChecksOptions): ChecksReport {
-  const stacks = readAssemblyStacks(options.assemblyDir);
-  const checks = [
-    checkNag(options.assemblyDir),
+/**
+ * Runs every stage check on a synthesized assembly: cfn-lint (a subprocess) runs while the cdk-nag
+ * report, the limits and the custom resources are read. `ok` is false when any check failed.
+ */
+export async function runChecks(options: RunChecksOptions): Promise<ChecksReport> {
+  const stacks = readAssembly(options.assemblyDir);
+  const cfnLint: Promise<CheckResult> =
     options.cfnLint === false
-      ? { name: 'cfn-lint' as const, status: 'skipped' as const, findings: [], notes: [], reason: 'disabled by the caller' }
-      : checkCfnLint(stacks, options.cfnLint),
-    checkTemplateLimits(stacks),
-    checkCustomResources(stacks),
-  ];
+      ? Promise.resolve({ name: 'cfn-lint', status: 'skipped', findings: [], notes: [], reason: 'disabled by the caller' })
+      : checkCfnLint(stacks, options.cfnLint);
+  const nag = checkNag(options.assemblyDir);
+  const limits = checkTemplateLimits(stacks);
+  const custom = checkCustomResources(stacks);
+  const checks = [nag, await cfnLint, limits, custom];
   return { assemblyDir: options.assemblyDir, checks, ok: checks.every((c) => c.status !== 'fail') };
 }

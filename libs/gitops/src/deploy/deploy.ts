@@ -1,15 +1,14 @@
 import { StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import type { RawStackOutputs, StageConfig } from '@metaflow-gitops/stage-config';
 import { DeliveryIoHost, StackProgress } from '../private/io-host';
-import { StageBuilder, synthStage } from '../synth/stage-assembly';
+import { readAssembly } from '../synth/stage-assembly';
 import { planDeployWaves, formatWaves } from './waves';
 import { writeOutputsFile } from './outputs-file';
 
 export interface DeployStageOptions {
   readonly config: StageConfig;
-  readonly build: StageBuilder;
-  /** Cloud assembly directory, e.g. `cdk.out/<stage>`. */
-  readonly outdir: string;
+  /** The stage's cloud assembly as `synthStage` wrote it (e.g. `cdk.out/<stage>`): deployed as is, never synthesized again. */
+  readonly assemblyDir: string;
   /** Where the outputs go after success (`outputsFilePath(stage)` under the repo root). */
   readonly outputsFile: string;
   /** Stacks deployed at the same time when their dependencies allow it. @default 4 */
@@ -56,70 +55,66 @@ export interface DeployStageResult {
 }
 
 /**
- * Synthesizes the stage and deploys its stacks through the CDK toolkit: dependency order,
+ * Deploys the stacks of a synthesized stage (the assembly directory `mfctl synth`/`check` wrote,
+ * byte for byte) through the CDK toolkit: dependency order,
  * independent stacks in parallel, no prompts. Direct deployment (CreateStack/UpdateStack, no
  * change sets): the PR diff already showed and reviewed the change, executing a change set would
  * only add a round trip per stack; and the deploy rehearsal's emulator registers cross-stack
- * exports only on direct deployment (DESIGN.md "What real means").
+ * exports only on direct deployment.
  */
 export async function deployStage(options: DeployStageOptions): Promise<DeployStageResult> {
   const { config, print } = options;
   const host = new DeliveryIoHost({ print, printError: options.printError, verbose: options.verbose });
   const toolkit = new Toolkit({ ioHost: host, color: false, emojis: false });
 
-  host.line(`${config.name}: synthesizing (account ${config.accountId}, region ${config.region})`);
-  const assembly = await synthStage(toolkit, config, options.build, options.outdir);
+  host.line(`${config.name}: deploying ${options.assemblyDir} (account ${config.accountId}, region ${config.region})`);
+  const assembly = readAssembly(options.assemblyDir);
+  const source = await toolkit.fromAssemblyDirectory(options.assemblyDir);
+  const waves = planDeployWaves(assembly);
+  const concurrency = options.concurrency ?? 4;
+  host.line(`${config.name}: ${assembly.length} stacks in ${waves.length} waves (concurrency ${concurrency}): ${formatWaves(waves)}`);
+
+  let error: unknown;
+  let outputs: RawStackOutputs | undefined;
   try {
-    const waves = planDeployWaves(assembly.stacks);
-    const concurrency = options.concurrency ?? 4;
-    host.line(
-      `${config.name}: ${assembly.stacks.length} stacks in ${waves.length} waves (concurrency ${concurrency}): ${formatWaves(waves)}`,
-    );
-
-    let error: unknown;
-    let outputs: RawStackOutputs | undefined;
-    try {
-      const result = await toolkit.deploy(assembly.source, {
-        stacks: { strategy: StackSelectionStrategy.ALL_STACKS },
-        deploymentMethod: { method: 'direct' },
-        concurrency,
-        // Keep the deployed values of parameters the templates declare (the CDK's
-        // BootstrapVersion); without it an unchanged stack is never skipped.
-        parameters: StackParameters.onlyExisting(),
-      });
-      outputs = {};
-      for (const s of result.stacks) outputs[s.stackName] = { ...s.outputs };
-    } catch (err) {
-      error = err;
-    }
-
-    const deps = new Map(assembly.stacks.map((s) => [s.name, s.dependsOn]));
-    const stacks = waves.flatMap((wave, i) =>
-      wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), error !== undefined)),
-    );
-    const seconds = host.elapsed();
-    if (error !== undefined || !outputs) {
-      const failure = describeFailure(error, stacks, host);
-      host.line(
-        `${config.name}: FAILED at ${failure.stackName}${failure.logicalId ? ` (${failure.logicalId}, ${failure.resourceType})` : ''}: ${failure.reason}`,
-      );
-      const skipped = stacks.filter((s) => s.outcome === 'not-attempted').map((s) => s.stackName);
-      if (skipped.length > 0) host.line(`${config.name}: not attempted: ${skipped.join(', ')}`);
-      return { ok: false, stage: config.name, waves, stacks, noOp: false, seconds, failure };
-    }
-
-    writeOutputsFile(options.outputsFile, outputs);
-    const noOp = stacks.every((s) => s.outcome === 'no-op');
-    host.line(
-      noOp
-        ? `${config.name}: nothing changed: all ${stacks.length} stacks up to date (no-op)`
-        : `${config.name}: deployed ${stacks.filter((s) => s.outcome === 'deployed').length} of ${stacks.length} stacks`,
-    );
-    host.line(`${config.name}: outputs written to ${options.outputsFile}`);
-    return { ok: true, stage: config.name, waves, stacks, noOp, seconds, outputsFile: options.outputsFile, outputs };
-  } finally {
-    await assembly.source.dispose();
+    const result = await toolkit.deploy(source, {
+      stacks: { strategy: StackSelectionStrategy.ALL_STACKS },
+      deploymentMethod: { method: 'direct' },
+      concurrency,
+      // Keep the deployed values of parameters the templates declare (the CDK's
+      // BootstrapVersion); without it an unchanged stack is never skipped.
+      parameters: StackParameters.onlyExisting(),
+    });
+    outputs = {};
+    for (const s of result.stacks) outputs[s.stackName] = { ...s.outputs };
+  } catch (err) {
+    error = err;
   }
+
+  const deps = new Map(assembly.map((s) => [s.name, s.dependsOn]));
+  const stacks = waves.flatMap((wave, i) =>
+    wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), error !== undefined)),
+  );
+  const seconds = host.elapsed();
+  if (error !== undefined || !outputs) {
+    const failure = describeFailure(error, stacks, host);
+    host.line(
+      `${config.name}: FAILED at ${failure.stackName}${failure.logicalId ? ` (${failure.logicalId}, ${failure.resourceType})` : ''}: ${failure.reason}`,
+    );
+    const skipped = stacks.filter((s) => s.outcome === 'not-attempted').map((s) => s.stackName);
+    if (skipped.length > 0) host.line(`${config.name}: not attempted: ${skipped.join(', ')}`);
+    return { ok: false, stage: config.name, waves, stacks, noOp: false, seconds, failure };
+  }
+
+  writeOutputsFile(options.outputsFile, outputs);
+  const noOp = stacks.every((s) => s.outcome === 'no-op');
+  host.line(
+    noOp
+      ? `${config.name}: nothing changed: all ${stacks.length} stacks up to date (no-op)`
+      : `${config.name}: deployed ${stacks.filter((s) => s.outcome === 'deployed').length} of ${stacks.length} stacks`,
+  );
+  host.line(`${config.name}: outputs written to ${options.outputsFile}`);
+  return { ok: true, stage: config.name, waves, stacks, noOp, seconds, outputsFile: options.outputsFile, outputs };
 }
 
 function stackReport(name: string, wave: number, dependsOn: readonly string[], p: StackProgress | undefined, failed: boolean): StackReport {

@@ -1,4 +1,4 @@
-/** A stack and the stacks it depends on (by name), as read from the cloud assembly. */
+/** A stack and the stacks it depends on (by name): what the ordering needs of an `AssemblyStack`. */
 export interface StackNode {
   readonly name: string;
   readonly dependsOn: readonly string[];
@@ -28,6 +28,12 @@ export function planDeployWaves(stacks: readonly StackNode[]): string[][] {
     waves.push(wave);
   }
   return waves;
+}
+
+/** Stacks in one flat deploy order: wave by wave (`planDeployWaves`), input order within a wave. */
+export function deployOrder<T extends StackNode>(stacks: readonly T[]): T[] {
+  const rank = new Map(planDeployWaves(stacks).flatMap((wave, i) => wave.map((name): [string, number] => [name, i])));
+  return [...stacks].sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0));
 }
 
 /** Waves for a teardown: the deploy waves reversed (dependents go first). */

@@ -1,7 +1,7 @@
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import * as yaml from 'js-yaml';
 import { DeployedTemplates } from './pr-diff';
-import { CfnTemplate } from './template-diff';
+import type { CfnTemplate } from '../synth/stage-assembly';
 
 /**
  * `--against deployed`: the templates CloudFormation holds for the head's stacks (GetTemplate,

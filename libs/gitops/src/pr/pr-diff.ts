@@ -1,19 +1,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { STACK_KINDS } from '@metaflow-gitops/stage-config';
 import { AffectedStage, findAffected } from './affected';
 import { diffManifests, ManifestDiff, readManifestDir } from './manifest-diff';
-import { mfctlRenderer, readStacks, RenderedStage, StageRenderer, TreeStack } from './render-tree';
+import { AssemblyStack, CfnTemplate } from '../synth/stage-assembly';
+import { mfctlRenderer, readStacks, RenderedStage, StageRenderer } from './render-tree';
 import { DiffReport, REPORT_SCHEMA_VERSION, StageChecks, StageRemoval, StageReport } from './report';
-import { addCounts, diffStack, emptyCounts, StackDiff, CfnTemplate } from './template-diff';
+import { addCounts, diffStack, emptyCounts, StackDiff } from './template-diff';
 import { BaseTree, createBaseTree, credentialFreeEnv } from './worktree';
 
 /** Runs the checks for one stage of the head tree (validation, cdk-nag, cfn-lint, limits). */
 export type StageChecker = (stage: string, head: RenderedStage) => Promise<StageChecks>;
 
 /** Where deployed templates come from for `--against deployed` (stack name -> template, absent = not deployed). */
-export type DeployedTemplates = (stage: string, head: ReadonlyMap<string, TreeStack>) => Promise<Map<string, CfnTemplate>>;
+export type DeployedTemplates = (stage: string, head: ReadonlyMap<string, AssemblyStack>) => Promise<Map<string, CfnTemplate>>;
 
 export interface PrDiffOptions {
   readonly repoDir: string;
@@ -31,12 +31,6 @@ export interface PrDiffOptions {
 }
 
 const NO_CHECKS: StageChecks = { errors: 0, warnings: 0, findings: [], skipped: ['no checks configured'] };
-
-/** Deploy order first (`<stage>-vpc` ... `<stage>-ingress`), then anything else by name. */
-function stackOrder(stage: string, name: string): number {
-  const i = STACK_KINDS.findIndex((k) => name === `${stage}-${k}`);
-  return i === -1 ? STACK_KINDS.length : i;
-}
 
 function removal(stage: string): StageRemoval {
   return {
@@ -150,9 +144,11 @@ async function diffOneStage(
   if (headErr) errors.push(`head: ${headErr.message}`);
   if (baseErr) warnings.push(`base could not be synthesized, so everything is compared with nothing: ${baseErr.message}`);
 
-  const headStacks = headErr ? new Map<string, TreeStack>() : readStacks(headOut.cdkDir);
+  const headStacks = headErr ? new Map<string, AssemblyStack>() : readStacks(headOut.cdkDir);
   const headTemplates = new Map([...headStacks].map(([name, st]) => [name, st.template]));
   let before = new Map<string, CfnTemplate>();
+  // Stacks in the head's deploy order, then the ones only the base has (removed) in the base's.
+  let baseOrder: string[] = [];
   if (opts.deployed && !headErr) {
     try {
       before = await opts.deployed(s.stage, headStacks);
@@ -160,13 +156,13 @@ async function diffOneStage(
       errors.push(`deployed stacks: ${(err as Error).message}`);
     }
   } else if (base && !baseErr && s.change !== 'added') {
-    before = new Map([...readStacks(baseOut.cdkDir)].map(([name, st]) => [name, st.template]));
+    const baseStacks = readStacks(baseOut.cdkDir);
+    baseOrder = [...baseStacks.keys()];
+    before = new Map([...baseStacks].map(([name, st]) => [name, st.template]));
   }
   const stacks: StackDiff[] = [];
   if (!headErr) {
-    const names = [...new Set([...before.keys(), ...headTemplates.keys()])].sort(
-      (a, b) => stackOrder(s.stage, a) - stackOrder(s.stage, b) || a.localeCompare(b),
-    );
+    const names = [...new Set([...headTemplates.keys(), ...baseOrder])];
     for (const name of names) stacks.push(diffStack(name, before.get(name), headTemplates.get(name)));
   }
   let manifests: ManifestDiff | undefined;

@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { readAssemblyStacks, readTemplate } from '../checks/assembly';
-import { CfnTemplate } from './template-diff';
+import { AssemblyStack, readAssembly } from '../synth/stage-assembly';
 
 const execFileAsync = promisify(execFile);
 
@@ -46,37 +45,13 @@ function walk(dir: string): string[] {
     .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
-/** One synthesized stack: its template and, when the assembly says, the region it deploys to. */
-export interface TreeStack {
-  readonly template: CfnTemplate;
-  readonly region?: string;
-}
-
 /**
- * The stacks of a synth output directory, by CloudFormation stack name: from each cloud assembly's
- * `manifest.json` (stack name, template file, `aws://account/region`), or, without a manifest, from
- * the `<stack>.template.json` file names.
+ * The stacks of a synth output directory (one cloud assembly per stage below it), by
+ * CloudFormation stack name, each assembly's stacks in deploy order.
  */
-export function readStacks(dir: string): Map<string, TreeStack> {
-  const out = new Map<string, TreeStack>();
-  const files = walk(dir).sort();
-  const manifests = files.filter((f) => path.basename(f) === 'manifest.json');
-  for (const m of manifests) {
-    for (const stack of readAssemblyStacks(path.dirname(m))) {
-      const region = stack.region && stack.region !== 'unknown-region' ? stack.region : undefined;
-      out.set(stack.stackName, { template: readTemplate(stack).template as CfnTemplate, region });
-    }
-  }
-  if (manifests.length > 0) return out;
-  for (const file of files) {
-    const base = path.basename(file);
-    if (base.endsWith('.template.json'))
-      out.set(base.slice(0, -'.template.json'.length), { template: JSON.parse(fs.readFileSync(file, 'utf8')) });
-  }
-  return out;
-}
-
-/** Templates only, by stack name. */
-export function readTemplates(dir: string): Map<string, CfnTemplate> {
-  return new Map([...readStacks(dir)].map(([name, s]) => [name, s.template]));
+export function readStacks(dir: string): Map<string, AssemblyStack> {
+  const manifests = walk(dir)
+    .filter((f) => path.basename(f) === 'manifest.json')
+    .sort();
+  return new Map(manifests.flatMap((m) => readAssembly(path.dirname(m)).map((s): [string, AssemblyStack] => [s.name, s])));
 }

@@ -67,7 +67,7 @@ export function headStageChecker(environmentsDir: string, options: HeadCheckOpti
     if (options.templateChecks === false) skipped.push('template checks: disabled with --no-checks');
     else if (!assemblyDir) skipped.push(`template checks: no cloud assembly (manifest.json) under the synth output`);
     else {
-      const report = runChecks({ assemblyDir, cfnLint: { env: options.env } });
+      const report = await runChecks({ assemblyDir, cfnLint: { env: options.env } });
       for (const c of report.checks) {
         const detail =
           c.status === 'skipped'

@@ -1,4 +1,4 @@
-import type { CfnTemplate } from './template-diff';
+import type { CfnTemplate } from '../synth/stage-assembly';
 
 // Nx runs tasks with FORCE_COLOR set, and cloudformation-diff colours its tables with chalk, which
 // reads the environment when it is loaded: load both with colour forced.

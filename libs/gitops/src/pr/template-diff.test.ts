@@ -1,4 +1,5 @@
-import { diffStack, CfnTemplate } from './template-diff';
+import type { CfnTemplate } from '../synth/stage-assembly';
+import { diffStack } from './template-diff';
 
 const HASH_A = 'a'.repeat(64);
 const HASH_B = '0123456789abcdef'.repeat(4);

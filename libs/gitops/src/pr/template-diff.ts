@@ -1,8 +1,6 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import type { CfnTemplate } from '../synth/stage-assembly';
 import { isStateful, STATEFUL_RESOURCE_TYPES } from './private/stateful';
-
-/** A CloudFormation template as JSON. */
-export type CfnTemplate = { Resources?: Record<string, { Type: string; [k: string]: unknown }>; [k: string]: unknown };
 
 export type ResourceAction = 'add' | 'update' | 'asset-update' | 'replace' | 'may-replace' | 'destroy' | 'orphan' | 'import';
 

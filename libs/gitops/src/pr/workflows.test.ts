@@ -196,7 +196,10 @@ describe('deploy.yml', () => {
     expect(aws.with).toMatchObject({ 'role-to-assume': '${{ matrix.role }}', 'aws-region': '${{ matrix.region }}' });
     const order = d.steps.map((s) => s.run ?? s.uses ?? '');
     const at = (needle: string) => order.findIndex((x) => x.includes(needle));
-    expect(at('configure-aws-credentials')).toBeLessThan(at('mfctl deploy "$STAGE"'));
+    // The assembly checked is the one deployed: check writes it, deploy takes it (no second synthesis).
+    expect(at('mfctl check "$STAGE" --out checked')).toBeGreaterThan(-1);
+    expect(at('mfctl check "$STAGE"')).toBeLessThan(at('configure-aws-credentials'));
+    expect(at('configure-aws-credentials')).toBeLessThan(at('mfctl deploy "$STAGE" --assembly checked'));
     expect(at('mfctl deploy "$STAGE"')).toBeLessThan(at('aws eks update-kubeconfig'));
     expect(at('aws eks update-kubeconfig')).toBeLessThan(at('mfctl sync "$STAGE" --context "$STAGE"'));
     expect(at('mfctl sync "$STAGE"')).toBeLessThan(at('mfctl deploy-summary "$STAGE"'));

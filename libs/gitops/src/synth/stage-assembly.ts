@@ -1,60 +1,91 @@
-import { CachedCloudAssembly, MemoryContext, Toolkit } from '@aws-cdk/toolkit-lib';
-import * as cdk from 'aws-cdk-lib';
-import type { StackKind, StageConfig } from '@metaflow-gitops/stage-config';
-import { StackNode } from '../deploy/waves';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { deployOrder } from '../deploy/waves';
 
-/**
- * Builds a stage's stacks into a CDK app: `buildStage` from `@metaflow-gitops/constructs`
- * (libs/constructs/src/aws/stage-app.ts) in production, a small fixture app in tests.
- */
-export type StageBuilder = (app: cdk.App, config: StageConfig) => Partial<Record<StackKind, cdk.Stack>> | Record<string, cdk.Stack>;
+/** One resource of a CloudFormation template. */
+export interface CfnResource {
+  Type: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Properties?: Record<string, unknown>;
+  [key: string]: unknown;
+}
 
-/** A synthesized stack as the delivery actions need it. */
-export interface SynthesizedStack extends StackNode {
+/** A CloudFormation template as JSON. */
+export interface CfnTemplate {
+  Resources?: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown }; [key: string]: unknown }>;
+  Parameters?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** One stack of a synthesized stage, as its cloud assembly (manifest.json and template file) describes it. */
+export interface AssemblyStack {
+  /** Artifact id: what toolkit stack selection patterns match. */
   readonly id: string;
-  /** The CloudFormation template (parsed). */
-  readonly template: StackTemplate;
+  /** CloudFormation stack name. */
+  readonly name: string;
+  /** Names of the stacks of the same assembly this one depends on. */
+  readonly dependsOn: readonly string[];
+  /** Template file name, relative to the assembly directory. */
+  readonly templateFile: string;
+  /** Absolute path of the template. */
+  readonly templatePath: string;
+  /** Account and region of the stack's environment (`aws://<account>/<region>`), when concrete. */
+  readonly account?: string;
+  readonly region?: string;
   readonly terminationProtection: boolean;
+  /** The template, parsed. */
+  readonly template: CfnTemplate;
+  /** Size of the template file in bytes. */
+  readonly templateBytes: number;
 }
 
-export interface StackTemplate {
-  readonly Resources?: Record<
-    string,
-    { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties?: Record<string, unknown> }
-  >;
-  readonly Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+interface ManifestArtifact {
+  readonly type: string;
+  readonly environment?: string;
+  readonly properties?: { readonly templateFile?: string; readonly stackName?: string; readonly terminationProtection?: boolean };
+  readonly dependencies?: string[];
 }
 
-export interface StageAssembly {
-  /** Pass this to toolkit actions: it holds the synthesized assembly (no second synthesis). */
-  readonly source: CachedCloudAssembly;
-  /** The stage's stacks in assembly order. */
-  readonly stacks: SynthesizedStack[];
-  readonly directory: string;
+/** Whether `dir` holds a cloud assembly (a manifest.json). */
+export function isAssemblyDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'manifest.json'));
 }
 
 /**
- * Synthesizes a stage hermetically (no lookups, in-memory context: DESIGN.md "Hermetic synth")
- * into `outdir` through the toolkit, once; every later action reuses the returned assembly.
+ * The stacks of a cloud assembly directory, in deploy order (`deployOrder`: wave by wave), read
+ * from its manifest.json and template files: no CDK, no second synthesis.
  */
-export async function synthStage(toolkit: Toolkit, config: StageConfig, build: StageBuilder, outdir: string): Promise<StageAssembly> {
-  const cx = await toolkit.fromAssemblyBuilder(
-    async (props) => {
-      const app = new cdk.App({ outdir: props.outdir ?? outdir, context: props.context });
-      build(app, config);
-      return app.synth();
-    },
-    { outdir, lookups: false, contextStore: new MemoryContext(), disposeOutdir: false },
-  );
-  const source = await toolkit.synth(cx);
-  const artifacts = source.cloudAssembly.stacksRecursively;
-  const byId = new Map(artifacts.map((a) => [a.id, a.stackName]));
-  const stacks = artifacts.map((a) => ({
-    id: a.id,
-    name: a.stackName,
-    dependsOn: a.dependencies.map((d) => byId.get(d.id)).filter((n): n is string => n !== undefined),
-    template: a.template as StackTemplate,
-    terminationProtection: a.terminationProtection ?? false,
-  }));
-  return { source, stacks, directory: source.cloudAssembly.directory };
+export function readAssembly(assemblyDir: string): AssemblyStack[] {
+  const dir = path.resolve(assemblyDir);
+  if (!isAssemblyDir(dir)) {
+    throw new Error(`${assemblyDir} is not a cloud assembly (no manifest.json): run 'mfctl synth' first`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+    artifacts?: Record<string, ManifestArtifact>;
+  };
+  const artifacts = manifest.artifacts ?? {};
+  const ids = Object.keys(artifacts).filter((id) => artifacts[id].type === 'aws:cloudformation:stack');
+  const nameOf = (id: string) => artifacts[id].properties?.stackName ?? id;
+  const stacks = ids.map((id): AssemblyStack => {
+    const a = artifacts[id];
+    const templateFile = a.properties?.templateFile ?? `${id}.template.json`;
+    const templatePath = path.join(dir, templateFile);
+    const text = fs.readFileSync(templatePath, 'utf8');
+    const [, account, region] = /^aws:\/\/([^/]+)\/([a-z0-9-]+)$/.exec(a.environment ?? '') ?? [];
+    return {
+      id,
+      name: nameOf(id),
+      dependsOn: (a.dependencies ?? []).filter((d) => ids.includes(d)).map(nameOf),
+      templateFile,
+      templatePath,
+      account: account === 'unknown-account' ? undefined : account,
+      region: region === 'unknown-region' ? undefined : region,
+      terminationProtection: a.properties?.terminationProtection ?? false,
+      template: JSON.parse(text) as CfnTemplate,
+      templateBytes: Buffer.byteLength(text),
+    };
+  });
+  return deployOrder(stacks);
 }

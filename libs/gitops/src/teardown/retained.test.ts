@@ -1,14 +1,11 @@
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
-import type { SynthesizedStack } from '../synth/stage-assembly';
+import type { AssemblyStack } from '../synth/stage-assembly';
 import { finalSnapshotId, findRetained, removalCommands, sortForRemoval } from './retained';
 import { teardownRefusal } from './teardown';
 
-const stacks: SynthesizedStack[] = [
+const stacks: Pick<AssemblyStack, 'name' | 'template'>[] = [
   {
-    id: 'dev-data',
     name: 'dev-data',
-    dependsOn: [],
-    terminationProtection: false,
     template: {
       Resources: {
         Bucket: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain' },
@@ -20,10 +17,7 @@ const stacks: SynthesizedStack[] = [
     },
   },
   {
-    id: 'dev-eks',
     name: 'dev-eks',
-    dependsOn: [],
-    terminationProtection: false,
     template: { Resources: { Logs: { Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain' } } },
   },
 ];

@@ -1,4 +1,4 @@
-import type { SynthesizedStack } from '../synth/stage-assembly';
+import type { AssemblyStack } from '../synth/stage-assembly';
 
 /** A resource CloudFormation leaves behind when its stack is deleted (`DeletionPolicy: Retain`). */
 export interface RetainedResource {
@@ -16,7 +16,7 @@ export interface RetainedResource {
  * deployed are absent and contribute nothing.
  */
 export function findRetained(
-  stacks: readonly SynthesizedStack[],
+  stacks: readonly Pick<AssemblyStack, 'name' | 'template'>[],
   physicalIds: ReadonlyMap<string, ReadonlyMap<string, string>>,
 ): RetainedResource[] {
   const out: RetainedResource[] = [];

@@ -1,7 +1,7 @@
 import { StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { StageConfig, clusterName } from '@metaflow-gitops/stage-config';
 import { planDestroyWaves, formatWaves } from '../deploy/waves';
-import { StageBuilder, synthStage } from '../synth/stage-assembly';
+import { AssemblyStack, readAssembly } from '../synth/stage-assembly';
 import { DeliveryIoHost } from '../private/io-host';
 import { StageAws } from './live';
 import { PurgeOutcome, purgeRetained } from './purge';
@@ -29,8 +29,8 @@ export function teardownRefusal(config: StageConfig, guard: TeardownGuard): stri
 
 export interface TeardownOptions extends TeardownGuard {
   readonly config: StageConfig;
-  readonly build: StageBuilder;
-  readonly outdir: string;
+  /** The stage's cloud assembly as `synthStage` wrote it (e.g. `cdk.out/<stage>`). */
+  readonly assemblyDir: string;
   /** Also remove the retained resources (final database snapshot kept). */
   readonly purgeRetained?: boolean;
   readonly print: (line: string) => void;
@@ -93,101 +93,98 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
   const host = new DeliveryIoHost({ print: options.print, printError: options.printError, verbose: options.verbose });
   const toolkit = new Toolkit({ ioHost: host, color: false, emojis: false });
   const aws = new StageAws(config.region);
-  const assembly = await synthStage(toolkit, config, options.build, options.outdir);
-  try {
-    const waves = planDestroyWaves(assembly.stacks);
-    host.line(`${config.name}: destroy order: ${formatWaves(waves)}`);
+  const stacks = readAssembly(options.assemblyDir);
+  const source = await toolkit.fromAssemblyDirectory(options.assemblyDir);
+  const waves = planDestroyWaves(stacks);
+  host.line(`${config.name}: destroy order: ${formatWaves(waves)}`);
 
-    const deployed = new Map<string, Map<string, string>>();
-    const protectedStacks: string[] = [];
-    for (const s of assembly.stacks) {
-      const live = await aws.describeStack(s.name);
-      if (!live) continue;
-      deployed.set(s.name, await aws.physicalIds(s.name));
-      if (live.EnableTerminationProtection) protectedStacks.push(s.name);
-    }
-    host.line(`${config.name}: deployed stacks: ${[...deployed.keys()].join(', ') || '(none)'}`);
-
-    const retained = sortForRemoval(findRetained(assembly.stacks, deployed));
-    if (retained.length > 0) {
-      host.line(
-        `${config.name}: these survive the teardown (DeletionPolicy Retain)${options.purgeRetained ? ' and are purged as their stacks go (--purge-retained)' : ''}:`,
-      );
-      for (const r of retained) host.line(`  ${r.resourceType} ${r.physicalId} (${r.stackName}/${r.logicalId})`);
-    } else host.line(`${config.name}: no retained resources in the deployed stacks`);
-
-    // A retained database keeps ENIs in the VPC's subnets (and a retained security group belongs to
-    // the VPC): the Vpc stack cannot be deleted while they exist. With --purge-retained each wave's
-    // retained resources go right after its stacks, before the next wave; without, say so now.
-    const inVpc = retained.filter((r) => VPC_BOUND.includes(r.resourceType));
-    if (inVpc.length > 0 && !options.purgeRetained) {
-      host.line(
-        `${config.name}: WARNING: ${inVpc.map((d) => d.physicalId).join(', ')} stay in the VPC: in AWS the Vpc stack cannot be deleted until they are removed (--purge-retained does, keeping a final database snapshot)`,
-      );
-    }
-
-    for (const name of protectedStacks) {
-      host.line(`${name}: disabling termination protection`);
-      await aws.disableTerminationProtection(name);
-    }
-
-    const leftovers = await removeBlockers(aws, config, assembly.stacks, deployed, new Set(retained.map((r) => r.physicalId)), host);
-    const purged = new Map<RetainedResource, PurgeOutcome>();
-    let error: string | undefined;
-    const ids = new Map(assembly.stacks.map((st) => [st.name, st.id]));
-    for (const wave of waves) {
-      const names = wave.filter((n) => deployed.has(n));
-      if (names.length === 0) continue;
-      try {
-        await toolkit.destroy(assembly.source, {
-          stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: names.map((n) => ids.get(n) ?? n) },
-        });
-      } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
-        host.line(`${config.name}: destroy FAILED: ${error}`);
-        break;
-      }
-      if (!options.purgeRetained) continue;
-      for (const r of retained.filter((x) => names.includes(x.stackName))) {
-        host.line(`purging ${r.resourceType} ${r.physicalId} (from ${r.stackName})`);
-        purged.set(r, await safePurge(r, config.region));
-      }
-    }
-
-    const remaining: string[] = [];
-    for (const s of assembly.stacks) if (await aws.describeStack(s.name)) remaining.push(s.name);
-    // The order the toolkit really destroyed them in, as observed.
-    const destroyed = [...host.stacks.values()]
-      .filter((p) => p.status === 'destroyed' && deployed.has(p.stackName))
-      .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0))
-      .map((p) => p.stackName);
-
-    const reports: RetainedReport[] = [];
-    for (const r of retained) {
-      const commands = removalCommands(r, config.region);
-      const outcome: PurgeOutcome =
-        purged.get(r) ??
-        (options.purgeRetained
-          ? { purged: false, note: 'not purged: its stack was not destroyed' }
-          : { purged: false, note: 'kept: remove it with the commands below, or re-run with --purge-retained' });
-      reports.push({ ...r, commands, purged: outcome.purged, note: outcome.note });
-    }
-    const purgeFailed = reports.some((r) => r.note?.startsWith(PURGE_FAILED));
-    const ok = error === undefined && remaining.length === 0 && !purgeFailed;
-    return {
-      ok,
-      stage: config.name,
-      waves,
-      destroyed,
-      remaining,
-      leftoversRemoved: leftovers,
-      retained: reports,
-      error,
-      seconds: (Date.now() - started) / 1000,
-    };
-  } finally {
-    await assembly.source.dispose();
+  const deployed = new Map<string, Map<string, string>>();
+  const protectedStacks: string[] = [];
+  for (const s of stacks) {
+    const live = await aws.describeStack(s.name);
+    if (!live) continue;
+    deployed.set(s.name, await aws.physicalIds(s.name));
+    if (live.EnableTerminationProtection) protectedStacks.push(s.name);
   }
+  host.line(`${config.name}: deployed stacks: ${[...deployed.keys()].join(', ') || '(none)'}`);
+
+  const retained = sortForRemoval(findRetained(stacks, deployed));
+  if (retained.length > 0) {
+    host.line(
+      `${config.name}: these survive the teardown (DeletionPolicy Retain)${options.purgeRetained ? ' and are purged as their stacks go (--purge-retained)' : ''}:`,
+    );
+    for (const r of retained) host.line(`  ${r.resourceType} ${r.physicalId} (${r.stackName}/${r.logicalId})`);
+  } else host.line(`${config.name}: no retained resources in the deployed stacks`);
+
+  // A retained database keeps ENIs in the VPC's subnets (and a retained security group belongs to
+  // the VPC): the Vpc stack cannot be deleted while they exist. With --purge-retained each wave's
+  // retained resources go right after its stacks, before the next wave; without, say so now.
+  const inVpc = retained.filter((r) => VPC_BOUND.includes(r.resourceType));
+  if (inVpc.length > 0 && !options.purgeRetained) {
+    host.line(
+      `${config.name}: WARNING: ${inVpc.map((d) => d.physicalId).join(', ')} stay in the VPC: in AWS the Vpc stack cannot be deleted until they are removed (--purge-retained does, keeping a final database snapshot)`,
+    );
+  }
+
+  for (const name of protectedStacks) {
+    host.line(`${name}: disabling termination protection`);
+    await aws.disableTerminationProtection(name);
+  }
+
+  const leftovers = await removeBlockers(aws, config, stacks, deployed, new Set(retained.map((r) => r.physicalId)), host);
+  const purged = new Map<RetainedResource, PurgeOutcome>();
+  let error: string | undefined;
+  const ids = new Map(stacks.map((st) => [st.name, st.id]));
+  for (const wave of waves) {
+    const names = wave.filter((n) => deployed.has(n));
+    if (names.length === 0) continue;
+    try {
+      await toolkit.destroy(source, {
+        stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: names.map((n) => ids.get(n) ?? n) },
+      });
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+      host.line(`${config.name}: destroy FAILED: ${error}`);
+      break;
+    }
+    if (!options.purgeRetained) continue;
+    for (const r of retained.filter((x) => names.includes(x.stackName))) {
+      host.line(`purging ${r.resourceType} ${r.physicalId} (from ${r.stackName})`);
+      purged.set(r, await safePurge(r, config.region));
+    }
+  }
+
+  const remaining: string[] = [];
+  for (const s of stacks) if (await aws.describeStack(s.name)) remaining.push(s.name);
+  // The order the toolkit really destroyed them in, as observed.
+  const destroyed = [...host.stacks.values()]
+    .filter((p) => p.status === 'destroyed' && deployed.has(p.stackName))
+    .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0))
+    .map((p) => p.stackName);
+
+  const reports: RetainedReport[] = [];
+  for (const r of retained) {
+    const commands = removalCommands(r, config.region);
+    const outcome: PurgeOutcome =
+      purged.get(r) ??
+      (options.purgeRetained
+        ? { purged: false, note: 'not purged: its stack was not destroyed' }
+        : { purged: false, note: 'kept: remove it with the commands below, or re-run with --purge-retained' });
+    reports.push({ ...r, commands, purged: outcome.purged, note: outcome.note });
+  }
+  const purgeFailed = reports.some((r) => r.note?.startsWith(PURGE_FAILED));
+  const ok = error === undefined && remaining.length === 0 && !purgeFailed;
+  return {
+    ok,
+    stage: config.name,
+    waves,
+    destroyed,
+    remaining,
+    leftoversRemoved: leftovers,
+    retained: reports,
+    error,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 const PURGE_FAILED = 'purge FAILED';
@@ -206,7 +203,7 @@ async function safePurge(r: RetainedResource, region: string): Promise<PurgeOutc
 async function removeBlockers(
   aws: StageAws,
   config: StageConfig,
-  stacks: { name: string; template: { Resources?: Record<string, { Type: string }> } }[],
+  stacks: readonly AssemblyStack[],
   deployed: Map<string, Map<string, string>>,
   retainedIds: ReadonlySet<string>,
   host: DeliveryIoHost,

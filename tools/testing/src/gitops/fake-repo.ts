@@ -22,8 +22,14 @@ fs.mkdirSync(out, { recursive: true });
 if (cmd === 'synth') {
   const res = { [dbId]: { Type: 'AWS::RDS::DBCluster', DeletionPolicy: 'Retain', Properties: { Engine: 'aurora-postgresql' } },
                 Bucket: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: {} } };
-  fs.writeFileSync(path.join(out, stage + '-data.template.json'), JSON.stringify({ Resources: res }));
-  fs.writeFileSync(path.join(out, stage + '-vpc.template.json'), JSON.stringify({ Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } } } }));
+  // A cloud assembly in <out>/<stage>/, as the real synth writes it: Data depends on Vpc.
+  const dir = path.join(out, stage);
+  fs.mkdirSync(dir, { recursive: true });
+  const stack = (kind, deps) => ({ type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region',
+    properties: { templateFile: stage + '-' + kind + '.template.json' }, dependencies: deps });
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ artifacts: { [stage + '-vpc']: stack('vpc', []), [stage + '-data']: stack('data', [stage + '-vpc']) } }));
+  fs.writeFileSync(path.join(dir, stage + '-data.template.json'), JSON.stringify({ Resources: res }));
+  fs.writeFileSync(path.join(dir, stage + '-vpc.template.json'), JSON.stringify({ Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } } } }));
 } else if (cmd === 'manifests') {
   fs.writeFileSync(path.join(out, 'nodepools.yaml'), 'apiVersion: karpenter.sh/v1\\nkind: NodePool\\nmetadata:\\n  name: cpu\\nspec:\\n  limits:\\n    cpu: "' + pad(maxCpu) + '"\\n');
 } else process.exit(2);

@@ -1,4 +1,4 @@
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateLoadBalancerCommand,
   DeleteLoadBalancerCommand,
@@ -70,6 +70,14 @@ export class EmulatorFixtures {
     await new CloudFormationClient({ region: this.region }).send(
       new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) }),
     );
+  }
+
+  /** The template body CloudFormation holds for a stack, as it was deployed. */
+  async templateBody(stackName: string): Promise<string | undefined> {
+    const res = await new CloudFormationClient({ region: this.region }).send(
+      new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }),
+    );
+    return res.TemplateBody;
   }
 
   async deleteStack(stackName: string): Promise<void> {

@@ -22,6 +22,10 @@ describeMoto('deploy rehearsal on moto', () => {
 
   const passes = (name: string) => expect(report.checks.find((c) => c.name === name)).toMatchObject({ ok: true });
 
+  it('deploys the assembly mfctl synth wrote (the one mfctl check checks): the deployed templates are its files, byte for byte', () => {
+    passes('the deployed templates are the synthesized (checked) ones, byte for byte');
+  });
+
   it('bootstraps the account: CDK toolkit, OIDC provider, deploy role scoped to the stage environment; again a no-op', () => {
     passes('bootstrap: CDK toolkit, OIDC provider, deploy role trusted by the stage environment only');
     passes('bootstrap again is a no-op');
@@ -33,7 +37,7 @@ describeMoto('deploy rehearsal on moto', () => {
     passes('six stacks deployed');
     passes('dependency order');
     // buildStage's dependencies: Vpc, Dns and Auth have none; Data needs Vpc; Eks needs the four; Ingress needs Eks.
-    expect(report.waves).toEqual([['example-auth', 'example-dns', 'example-vpc'], ['example-data'], ['example-eks'], ['example-ingress']]);
+    expect(report.waves).toEqual([['example-vpc', 'example-dns', 'example-auth'], ['example-data'], ['example-eks'], ['example-ingress']]);
     for (const s of report.deploy!.stacks) {
       for (const d of s.dependsOn)
         expect(s.startedAt!).toBeGreaterThanOrEqual(report.deploy!.stacks.find((x) => x.stackName === d)!.finishedAt!);

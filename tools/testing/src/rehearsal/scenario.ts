@@ -9,6 +9,7 @@ import {
   clusterSnapshotExists,
   finalSnapshotId,
   formatWaves,
+  readAssembly,
 } from '@metaflow-gitops/gitops';
 import { contextName, stageEntries, validateDiscovery } from '@metaflow-gitops/login';
 import {
@@ -24,6 +25,7 @@ import {
 } from '@metaflow-gitops/stage-config';
 import { bootstrapCommand } from '@metaflow-gitops/cli/src/commands/bootstrap';
 import { deployCommand } from '@metaflow-gitops/cli/src/commands/deploy';
+import { synthesize } from '@metaflow-gitops/cli/src/commands/synth';
 import { teardownCommand } from '@metaflow-gitops/cli/src/commands/teardown';
 import { DeliveryDeps } from '@metaflow-gitops/cli/src/delivery-deps';
 import { captureIo } from '../cli/capture-io';
@@ -154,9 +156,27 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       `exit ${again.code}, cdk ${again.json?.cdkBootstrap}, roles ${again.json?.roles.stacks.map((s) => s.outcome).join(',')}`,
     );
 
-    // 1. Deploy.
-    const d1 = await run<DeployStageResult>(`deploy ${options.stage} --json`, (io) => deployCommand(common, io, deps));
+    // 1. Deploy what was checked: the synthesis `mfctl synth` and `mfctl check` run (`synthesize`,
+    // into `checked/`), then `mfctl deploy --assembly checked`.
+    const synth = await run(`synth ${options.stage} --out checked`, (io) => {
+      synthesize(io, [config], path.join(root, 'checked'));
+      return Promise.resolve(0);
+    });
+    const d1 = await run<DeployStageResult>(`deploy ${options.stage} --assembly checked --json`, (io) =>
+      deployCommand({ ...common, assembly: 'checked' }, io, deps),
+    );
     report.deploy = d1.json;
+    const checkedStacks = synth.code === 0 ? readAssembly(path.join(root, 'checked', options.stage)) : [];
+    const notAsChecked: string[] = [];
+    for (const s of checkedStacks) {
+      const body = await fixtures.templateBody(s.name).catch((err: Error) => `(${err.message})`);
+      if (body !== fs.readFileSync(s.templatePath, 'utf8')) notAsChecked.push(s.name);
+    }
+    check(
+      'the deployed templates are the synthesized (checked) ones, byte for byte',
+      checkedStacks.length === 6 && notAsChecked.length === 0,
+      `${checkedStacks.length} stacks synthesized${synth.code === 0 ? '' : ` (${synth.err.trim()})`}; differing from the deployed template: ${notAsChecked.join(', ') || 'none'}`,
+    );
     const stacks = d1.json?.stacks ?? [];
     check('deploy exits 0', d1.code === 0, `exit ${d1.code}${d1.json?.failure ? `: ${d1.json.failure.reason}` : ''}`);
     check(
@@ -365,20 +385,10 @@ async function conflictingExport(
   config: StageConfig,
   waves: string[][],
 ): Promise<{ stackName: string; exportName: string; wave: number } | undefined> {
-  const dir = path.join(root, 'cdk.out', config.name);
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string; properties?: { stackName?: string; templateFile?: string } }>;
-  };
+  const stacks = new Map(readAssembly(path.join(root, 'checked', config.name)).map((s) => [s.name, s]));
   for (let w = 1; w < waves.length - 1; w++) {
     for (const name of waves[w]) {
-      const art = Object.entries(manifest.artifacts).find(
-        ([id, a]) => a.type === 'aws:cloudformation:stack' && (a.properties?.stackName ?? id) === name,
-      )?.[1];
-      if (!art?.properties?.templateFile) continue;
-      const template = JSON.parse(fs.readFileSync(path.join(dir, art.properties.templateFile), 'utf8')) as {
-        Outputs?: Record<string, { Export?: { Name?: unknown } }>;
-      };
-      const exportName = Object.values(template.Outputs ?? {})
+      const exportName = Object.values(stacks.get(name)?.template.Outputs ?? {})
         .map((o) => o.Export?.Name)
         .find((n): n is string => typeof n === 'string');
       if (exportName) return { stackName: name, exportName, wave: w + 1 };

@@ -1,12 +1,12 @@
-import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
+import { createStageApp } from '../stage-app';
 import { GitHubDeployRolesStack, bootstrapStackName } from './github-deploy-roles-stack';
 
 const stage = makeStageConfig({ name: 'dev', accountId: '123456789012', region: 'eu-west-1', deploy: { githubEnvironment: 'dev-env' } });
 
 function synth(existing?: string): Template {
-  const app = new cdk.App();
+  const app = createStageApp();
   return Template.fromStack(
     new GitHubDeployRolesStack(app, { stage, repository: 'acme/metaflow-platform', existingOidcProviderArn: existing }),
   );
@@ -123,7 +123,7 @@ describe('GitHubDeployRolesStack', () => {
   });
 
   it('rejects a repository that is not <org>/<name>', () => {
-    expect(() => new GitHubDeployRolesStack(new cdk.App(), { stage, repository: 'acme' })).toThrow(
+    expect(() => new GitHubDeployRolesStack(createStageApp(), { stage, repository: 'acme' })).toThrow(
       "'repository' must be <org>/<name> (got 'acme')",
     );
   });

@@ -1,7 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { StackKind, StageConfig } from '@metaflow-gitops/stage-config';
-import { buildStage, StageStacks } from '@metaflow-gitops/constructs';
+import { buildStage, createStageApp, StageStacks } from '@metaflow-gitops/constructs';
 
 /** Test helper: one stage built into a fresh app, with a lazily synthesized Template per stack. */
 export interface BuiltStage {
@@ -11,7 +11,7 @@ export interface BuiltStage {
 }
 
 export function buildTestStage(config: StageConfig): BuiltStage {
-  const app = new cdk.App({ builtinCloudFormationValidation: false });
+  const app = createStageApp();
   const stacks = buildStage(app, config);
   const cache = new Map<StackKind, Template>();
   // Synthesize now: cross-stack references (and so stack dependencies) are resolved at synthesis.
