@@ -20,6 +20,9 @@ esmOnly.push('kubernetes-models', '@kubernetes-models', 'is-cidr', 'cidr-regex',
 
 module.exports = {
   testEnvironment: 'node',
+  // Many tests run real tools (cfn-lint, git, synthesis, moto, an OIDC provider) that take seconds, and
+  // longer on a loaded 2-core machine; a hang still fails, after a minute.
+  testTimeout: 60_000,
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
