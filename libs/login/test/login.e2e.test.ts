@@ -167,7 +167,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     expect(profileText).not.toContain(tokens.accessToken);
   });
 
-  test('env.sh selects the profile like seed 000 and holds no token', () => {
+  test('env.sh exports METAFLOW_HOME and METAFLOW_PROFILE and holds no token', () => {
     const envSh = readFileSync(join(s.metaflowHome, 'env.sh'), 'utf8');
     expect(envSh).toContain(`export METAFLOW_HOME='${s.metaflowHome}'\n`);
     expect(envSh).toContain("export METAFLOW_PROFILE='dev'\n");

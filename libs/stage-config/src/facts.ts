@@ -42,8 +42,8 @@ export const REGION_AZ_LETTERS: Readonly<Record<string, string>> = {
 export const REGIONS = Object.keys(REGION_AZ_LETTERS);
 
 /**
- * Regions with an availability zone where EKS cannot place the control plane (seed 000; EKS user
- * guide: use1-az3, usw1-az2, cac1-az3). AZ *names* map to different physical AZ *ids* in every
+ * Regions with an availability zone where EKS cannot place the control plane (use1-az3, usw1-az2,
+ * cac1-az3: https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html). AZ *names* map to different physical AZ *ids* in every
  * account, so no name can be ruled out from here: in these regions the stage file must list its AZs
  * explicitly (checked by the operator against the account's name -> id mapping), no default is guessed.
  */

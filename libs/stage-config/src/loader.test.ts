@@ -230,7 +230,7 @@ const INVALID: readonly Case[] = [
     expected: [{ path: 'oidcConfig.issuerUrl', line: 7, column: 14, message: /has a query, fragment or trailing slash/ }],
   },
   {
-    name: "IdP provider name too long (the seed's synth failure)",
+    name: 'IdP provider name longer than the 32 characters Cognito allows',
     yaml: doc({}, '  idpProviderName: iss-metaflow-a-rather-long-stage-1'),
     expected: [
       {

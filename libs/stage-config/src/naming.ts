@@ -1,10 +1,10 @@
 /**
- * Every name derived from a stage, in one place (STYLE.md rule 5): stack names, hostnames, the
+ * Every name derived from a stage, in one place: stack names, hostnames, the
  * Kubernetes namespaces and ServiceAccounts that the CDK side gives Pod Identity roles and the
  * cdk8s side runs workloads as, and the AWS resource names with length limits.
  */
 
-/** The six stacks of a stage, in the seed's deploy order. */
+/** The six stacks of a stage, in an order that puts every stack after the stacks it depends on. */
 export const STACK_KINDS = ['vpc', 'dns', 'data', 'auth', 'eks', 'ingress'] as const;
 export type StackKind = (typeof STACK_KINDS)[number];
 
@@ -16,7 +16,7 @@ export function stackName(stage: string, kind: StackKind): string {
 /** Prefix of the names this product gives AWS and IdP resources. */
 export const NAME_PREFIX = 'metaflow';
 
-/** Default OIDC client id and Cognito IdP name (the seed's `<prefix>-<stage>` convention). */
+/** Default OIDC client id and Cognito IdP name: `<prefix>-<stage>`. */
 export function defaultOidcName(stage: string): string {
   return `${NAME_PREFIX}-${stage}`;
 }
@@ -46,7 +46,7 @@ export function cognitoDomainPrefix(stage: string, accountId: string): string {
   return `${NAME_PREFIX}-${stage}-${accountId}`;
 }
 
-/** Secrets Manager name the seed gives the IdP client secret: `<clientId>/federate-client-secret`. */
+/** Secrets Manager name of the IdP client secret (filled by the operator): `<clientId>/federate-client-secret`. */
 export function idpClientSecretName(clientId: string): string {
   return `${clientId}/federate-client-secret`;
 }
@@ -67,7 +67,7 @@ export const DATABASE_NAME = 'metaflow';
 /** Well-known path of the public discovery document the login CLI reads. */
 export const DISCOVERY_PATH = '/.well-known/metaflow-gitops.json';
 
-/** URL paths on the stage host (seed 000). */
+/** URL paths on the stage host: the static UI, the UI backend, the metadata service for the CLI. */
 export const STAGE_PATHS = { ui: '/', api: '/api/', cli: '/cli/' } as const;
 
 /** Loopback ports registered as redirect URIs on the CLI's Cognito client; the CLI takes a free one. */
@@ -162,8 +162,8 @@ export function cognitoClientName(stage: string, client: 'gateway' | 'cli'): str
 export const STAGE_TAG = 'metaflow-gitops:stage';
 
 /**
- * Argo Events objects Metaflow's `@trigger`/`@trigger_on_finish` use (FIELD-NOTES "Argo for
- * Metaflow"). They live in the jobs namespace because Metaflow creates its sensors there and a
+ * Argo Events objects Metaflow's `@trigger`/`@trigger_on_finish` use (its `ARGO_EVENTS_*` config keys:
+ * https://github.com/Netflix/metaflow/blob/master/metaflow/metaflow_config.py). They live in the jobs namespace because Metaflow creates its sensors there and a
  * sensor only reads the EventBus of its own namespace.
  */
 export const ARGO_EVENTS = {

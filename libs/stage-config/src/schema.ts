@@ -152,7 +152,8 @@ export const STAGE_SCHEMA: JsonSchema = {
           maxLength: 128,
           'x-defaultText': '`metaflow-<stage>`',
         }),
-        // No minLength/maxLength here: the rule says it in the seed's words ("provider name too long").
+        // No minLength/maxLength here: the rule reports it with the words of the troubleshooting entry in
+        // docs/operator-guide.md ("provider name too long").
         idpProviderName: str('Cognito identity provider name (3-32 characters).', { 'x-defaultText': '`metaflow-<stage>`' }),
         allowedGroups: strList('IdP groups whose members may log in. Empty: every authenticated user of the IdP (not allowed on prod).', {
           uniqueItems: true,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-// Proves the module boundaries in eslint.config.mjs are enforced (STYLE.md rule 10), by linting
+// Proves the module boundaries in eslint.config.mjs are enforced, by linting
 // small sources as if they lived in each project.
 const root = path.resolve(__dirname, '../../..');
 

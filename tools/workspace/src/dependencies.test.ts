@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// Version traps from FIELD-NOTES, pinned in the lockfile the repo commits.
+// Version traps (each test says what breaks), pinned in the lockfile the repo commits.
 const root = path.resolve(__dirname, '../../..');
 const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
   packages: Record<
@@ -35,7 +35,7 @@ describe('dependency pins', () => {
     expect([...versions]).toHaveLength(1);
   });
 
-  it('keeps one copy of cdk8s (duplicates cause the seed\'s "instanceof mismatch")', () => {
+  it('keeps one copy of cdk8s (two copies break its instanceof checks)', () => {
     expect(installed('cdk8s')).toHaveLength(1);
   });
 
@@ -53,7 +53,7 @@ describe('dependency pins', () => {
   });
 
   // `npm ci` refuses a lockfile that lacks an entry for any optional platform binary of a package
-  // (npm/cli#8805); the registry these machines use does not serve every platform build of every
+  // (https://github.com/npm/cli/issues/8805); the registry these machines use does not serve every platform build of every
   // version, so such packages are pinned (root package.json `overrides`) to versions it does serve.
   it('has a lockfile entry for every optional dependency, as npm ci requires', () => {
     const missing: string[] = [];

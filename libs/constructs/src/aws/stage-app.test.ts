@@ -55,7 +55,7 @@ describe('dependencies are the real data dependencies, nothing stricter', () => 
     });
   });
 
-  test('the seed order Vpc -> Dns -> Data -> Auth -> Eks -> Ingress is a valid deploy order', () => {
+  test('STACK_KINDS order Vpc -> Dns -> Data -> Auth -> Eks -> Ingress puts every stack after its dependencies', () => {
     const order = STACK_KINDS as readonly string[];
     const graph = deps(dev);
     for (const [kind, before] of Object.entries(graph)) {

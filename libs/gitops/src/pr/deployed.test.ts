@@ -25,7 +25,8 @@ async function freePort(): Promise<number> {
   beforeAll(async () => {
     const port = await freePort();
     moto = spawn('moto_server', ['-p', String(port)], { stdio: 'ignore' });
-    // localhost, not 127.0.0.1 (FIELD-NOTES: moto misreads template URLs otherwise).
+    // localhost, not 127.0.0.1: moto reads a TemplateURL path-style only when it contains "localhost";
+    // otherwise it takes the host's first label ("127") as the bucket (docs/delivery.md, the rehearsal on moto).
     const endpoint = `http://localhost:${port}`;
     for (let i = 0; i < 100; i++) {
       if (

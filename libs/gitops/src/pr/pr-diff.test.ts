@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { seedFakeRepo as seed, TempRepo } from '@metaflow-gitops/testing/gitops';
+import { seedFakeRepo, TempRepo } from '@metaflow-gitops/testing/gitops';
 import { computePrDiff } from './pr-diff';
 
 /**
@@ -23,7 +23,7 @@ describe('computePrDiff (git worktree, linked dependencies, subprocess synth)', 
 
   beforeEach(() => {
     repo = new TempRepo();
-    seed(repo);
+    seedFakeRepo(repo);
     repo.git('checkout', '-q', '-b', 'feature');
     progress.length = 0;
   });

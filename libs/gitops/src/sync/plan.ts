@@ -34,7 +34,8 @@ export interface Inventory {
 /**
  * Where the inventory lives: a ConfigMap in kube-system (never pruned, exists before any sync),
  * key `inventory` holding the Inventory as JSON. Pruning from an inventory we control, not
- * `kubectl apply --prune` (alpha; FIELD-NOTES).
+ * `kubectl apply --prune`, which is alpha
+ * (https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/).
  */
 export const INVENTORY = { namespace: 'kube-system', name: 'metaflow-gitops-inventory', key: 'inventory' } as const;
 

@@ -35,7 +35,7 @@ function shSingleQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `env.sh`: selects the stage's profile (as seed 000's login does). Never holds a token. */
+/** `env.sh`: selects the stage's profile (`METAFLOW_HOME`, `METAFLOW_PROFILE`). Never holds a token. */
 export function buildEnvSh(home: string, stage: string): string {
   return [
     `# Written by metaflow-login for stage '${stage}'. Selects the Metaflow profile; holds no credential.`,

@@ -1,7 +1,7 @@
 """Starts moto's server for the deploy rehearsal, with CloudFormation gaps of moto 5 filled.
 
 1. Custom resources are acknowledged: moto cannot run the Lambda behind one here, so one would
-   never finish (DESIGN.md, "What real means"); the rehearsal records it as created instead.
+   never finish; the rehearsal records it as created instead (docs/delivery.md, the rehearsal on moto).
 2. Termination protection behaves as in CloudFormation: moto stores the flag but neither implements
    UpdateTerminationProtection nor refuses DeleteStack on a protected stack, so a teardown that
    forgot to lift the protection would pass unnoticed.

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { defaultDeliveryDeps } from '@metaflow-gitops/cli/src/delivery-deps';
 import { RehearsalReport, rehearse } from './scenario';
 
-// The deploy rehearsal (issue 5) on moto_server. Skipped, visibly, where moto is not installed.
+// The deploy rehearsal on moto_server (docs/delivery.md). Skipped, visibly, where moto is not installed.
 const unavailable = motoUnavailable();
 if (unavailable) console.warn(`deploy rehearsal SKIPPED: ${unavailable}`);
 const describeMoto = unavailable ? describe.skip : describe;

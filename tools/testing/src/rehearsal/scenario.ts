@@ -68,7 +68,7 @@ export interface RehearsalReport {
 }
 
 /**
- * The deploy rehearsal (issue 5) on moto: the same command functions `mfctl` runs, against the
+ * The deploy rehearsal on moto (docs/delivery.md): the same command functions `mfctl` runs, against the
  * emulator started on loopback. Bootstrap, deploy, deploy again (no-op), put objects in the
  * artifact bucket, tear down, check what survived; then a forced failure in a middle stack; then a
  * prod teardown without --allow-prod.

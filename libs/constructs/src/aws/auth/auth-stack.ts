@@ -40,7 +40,8 @@ export const IDP_CLIENT_SECRET_PLACEHOLDER = 'replaced-by-FederateCognitoUpdateC
  * Token lifetimes. Access and ID tokens keep Cognito's one hour: they are bearer tokens the CLI
  * sends to the metadata service, and a stolen one stays useful for at most that long. The refresh
  * token lasts 30 days so a data scientist logs in in the browser about once a month, while
- * `metaflow-login` refreshes silently in between (seed 000: "401 after an hour").
+ * `metaflow-login` refreshes silently in between, so a run does not fail with a 401 once the access
+ * token is an hour old. Lifetimes: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html
  */
 export const TOKEN_VALIDITY = {
   accessToken: cdk.Duration.minutes(60),
@@ -51,7 +52,8 @@ export const TOKEN_VALIDITY = {
 /**
  * Identity for the stage: a Cognito user pool federated to the company OIDC IdP (no local sign-up),
  * a confidential client for the gateway's browser login, a public PKCE client for the CLI, the
- * hosted domain, the IdP group gate, and the seed's Federate outputs.
+ * hosted domain, the IdP group gate, and the `Federate*` outputs the operator finishes the IdP
+ * federation with.
  */
 export class AuthStack extends StageStack {
   readonly userPool: cognito.IUserPool;

@@ -36,7 +36,7 @@ const POSTGRES_PORT = 5432;
 
 /**
  * Metaflow's state: the Aurora PostgreSQL Serverless v2 metadata database and the S3 artifact
- * bucket. Everything here is RETAIN (seed 000: the data survives stack deletion); prod adds
+ * bucket. Everything here is RETAIN (the data survives stack deletion); prod adds
  * deletion protection, a reader in another zone and longer backups (from the stage file).
  *
  * The database security group has no ingress here: the Eks stack adds the one rule allowing the

@@ -5,8 +5,9 @@ import { METAFLOW_USERS_GROUP, NAMESPACES } from '@metaflow-gitops/stage-config'
 export const RUN_SUBMITTER_ROLE = 'metaflow-run-submitter';
 
 /**
- * What a data scientist's `--with kubernetes run` and `argo-workflows create/trigger` need
- * (FIELD-NOTES "Argo for Metaflow"), granted in the jobs namespace only, to the Kubernetes group
+ * What a data scientist's `--with kubernetes run` (Jobs, JobSets, reading pods and logs) and
+ * `argo-workflows create/trigger` (Workflows, WorkflowTemplates, CronWorkflows, Sensors) need,
+ * granted in the jobs namespace only, to the Kubernetes group
  * the Eks stack's access entries map users to.
  */
 export function addUserRbac(scope: Construct): void {

@@ -30,7 +30,7 @@ export function stageRoute(scope: Construct, id: string, name: string, ctx: Stag
 }
 
 /**
- * The routes of seed 000: `/` the static UI and `/api/` the UI backend (one route, one browser
+ * The stage host's routes: `/` the static UI and `/api/` the UI backend (one route, one browser
  * login), `/cli/` the metadata service for the Metaflow CLI (its own route: Bearer tokens, no
  * login redirect), with the prefix rewritten so the service sees `/`.
  */

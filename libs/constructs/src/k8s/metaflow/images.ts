@@ -1,6 +1,7 @@
 /**
  * Pinned images of the Metaflow services. The metadata service, the migrations and the UI backend
- * run from ONE image tag (FIELD-NOTES: version drift between them broke the UI before).
+ * run from ONE image tag: they are released together from https://github.com/Netflix/metaflow-service,
+ * and mixing their versions breaks the UI.
  */
 export const METAFLOW_SERVICE_IMAGE = 'public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.0';
 /** nginx serving the static UI on port 3000. */

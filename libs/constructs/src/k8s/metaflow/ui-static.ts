@@ -13,7 +13,8 @@ export const UI_STATIC_PORT = 3000;
  * `/api` (no trailing slash: the UI appends paths that start with `/`), so the browser's gateway
  * session cookie covers both. It runs as its own ServiceAccount, with no AWS role and no API token.
  * nginx does not read the database settings; the SSL mode is carried anyway so that every container
- * of the release has it (FIELD-NOTES: a container without it gave 502s).
+ * of the release has it (a service without it answers 502 when the database requires SSL:
+ * https://github.com/Netflix/metaflow-service/issues/434).
  */
 export function addUiStatic(scope: Construct, ctx: StageContext): void {
   addHttpWorkload(scope, {

@@ -37,7 +37,8 @@ const argoEventsPods = {
  * - every container declares CPU and memory requests (the node pools scale on them);
  * - `METAFLOW_SERVICE_HEADERS` is removed from every container and init container of every pod.
  *   Metaflow's Kubernetes and Argo plugins copy it from the submitting user's environment into the
- *   pods they create (FIELD-NOTES security trap): a user's bearer token must never run inside a
+ *   pods they create (https://github.com/Netflix/metaflow/blob/master/metaflow/plugins/argo/argo_workflows.py):
+ *   a user's bearer token must never run inside a
  *   pod. Pods reach the metadata service through the in-cluster URL, which needs no token.
  * - the same variable is removed from the container templates of Argo Workflows, WorkflowTemplates
  *   and CronWorkflows created there, so a token never lands in a stored workflow definition either

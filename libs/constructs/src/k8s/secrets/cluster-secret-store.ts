@@ -8,7 +8,7 @@ export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
 /**
  * Secrets Manager in the stage's region. No `auth` block: the External Secrets controller's
  * ServiceAccount has a Pod Identity role (Eks stack) scoped to the stage's secrets, and the AWS SDK
- * picks those credentials up by itself (FIELD-NOTES "External Secrets").
+ * picks those credentials up by itself (https://external-secrets.io/latest/provider/aws-secrets-manager/).
  */
 export function addClusterSecretStore(scope: Construct, ctx: StageContext): void {
   typedObject<IClusterSecretStore>(scope, 'cluster-secret-store', {
