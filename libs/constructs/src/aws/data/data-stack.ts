@@ -4,7 +4,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DATABASE_NAME, DatabaseConfig, databaseSecretName } from '@metaflow-gitops/stage-config';
+import { DATABASE_NAME, DatabaseConfig, InternalError, databaseSecretName } from '@metaflow-gitops/stage-config';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { acknowledge } from '../private/nag';
@@ -94,7 +94,7 @@ export class DataStack extends StageStack {
     pinLogicalId(cluster.node.findChild('Subnets'), DATA_LOGICAL_IDS.databaseSubnetGroup);
     // `cluster.secret` is the attachment (secret + host/port); the secret itself is the child 'Secret'.
     const secret = cluster.secret;
-    if (!secret) throw new Error('Aurora cluster without generated credentials: the secret is required');
+    if (!secret) throw new InternalError('Aurora cluster without generated credentials: the secret is required');
     const secretResource = cluster.node.findChild('Secret');
     pinLogicalId(secretResource, DATA_LOGICAL_IDS.databaseSecret);
     // The credentials must outlive a stack deletion together with the database they open.
