@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { DATABASE_NAME, DatabaseConfig, InternalError, databaseSecretName } from '@metaflow-gitops/stage-config';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
+import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 import { pinLogicalId } from '../private/pin';
 
@@ -54,9 +55,10 @@ export class DataStack extends StageStack {
     // stay disabled on both buckets). Set here, on this stack only, so every entry point agrees.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const { database: db, stage } = props;
-    if (db.minCapacity > db.maxCapacity) {
-      throw new Error(`database.minCapacity (${db.minCapacity}) must not exceed database.maxCapacity (${db.maxCapacity})`);
-    }
+    assertStageInvariant(
+      db.minCapacity <= db.maxCapacity,
+      `database.minCapacity (${db.minCapacity}) must not exceed database.maxCapacity (${db.maxCapacity})`,
+    );
     const retain = cdk.RemovalPolicy.RETAIN;
 
     const securityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
