@@ -257,7 +257,9 @@ const INVALID: readonly Case[] = [
   {
     name: 'IdP provider name too short for Cognito',
     yaml: doc({}, '  idpProviderName: ab'),
-    expected: [{ path: 'oidcConfig.idpProviderName', line: 8, column: 20, message: '"ab" is not a valid Cognito identity provider name (3-32' }],
+    expected: [
+      { path: 'oidcConfig.idpProviderName', line: 8, column: 20, message: '"ab" is not a valid Cognito identity provider name (3-32' },
+    ],
   },
   {
     name: 'scopes without openid',
@@ -431,7 +433,8 @@ const INVALID: readonly Case[] = [
         path: 'cluster.accessPrincipals[0].arn',
         line: 10,
         column: 12,
-        message: '"arn:aws:iam::111111111111:role/metaflow-gitops-deploy-dev" is the deploy role, which always gets its own cluster-admin access entry',
+        message:
+          '"arn:aws:iam::111111111111:role/metaflow-gitops-deploy-dev" is the deploy role, which always gets its own cluster-admin access entry',
       },
     ],
   },

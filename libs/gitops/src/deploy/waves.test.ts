@@ -46,7 +46,11 @@ describe('planDeployWaves', () => {
   it('rejects a dependency outside the stage, saying to synthesize again', () => {
     const err = thrownBy(() => planDeployWaves([{ name: 'a', dependsOn: ['zz'] }]));
     expect(isAssemblyError(err)).toBe(true);
-    expect(err).toMatchObject({ code: 'assembly', message: "stack 'a' depends on 'zz', which is not part of the stage", fix: 'synthesize the stage again (mfctl synth)' });
+    expect(err).toMatchObject({
+      code: 'assembly',
+      message: "stack 'a' depends on 'zz', which is not part of the stage",
+      fix: 'synthesize the stage again (mfctl synth)',
+    });
   });
 
   it('formats waves for progress output', () => {

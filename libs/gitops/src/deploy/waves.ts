@@ -14,7 +14,10 @@ export function planDeployWaves(stacks: readonly StackNode[]): string[][] {
   const names = new Set(stacks.map((s) => s.name));
   for (const s of stacks) {
     for (const d of s.dependsOn) {
-      if (!names.has(d)) throw new AssemblyError(`stack '${s.name}' depends on '${d}', which is not part of the stage`, { fix: 'synthesize the stage again (mfctl synth)' });
+      if (!names.has(d))
+        throw new AssemblyError(`stack '${s.name}' depends on '${d}', which is not part of the stage`, {
+          fix: 'synthesize the stage again (mfctl synth)',
+        });
     }
   }
   const waves: string[][] = [];

@@ -30,7 +30,10 @@ export function awsDeployedTemplates(env: NodeJS.ProcessEnv): DeployedTemplates 
     const out = new Map<string, CfnTemplate>();
     for (const [name, st] of head) {
       const region = st.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-      if (!region) throw new AwsError(`no region for stack ${name}: the assembly has none and AWS_REGION is unset`, { fix: "set AWS_REGION to the stage's region" });
+      if (!region)
+        throw new AwsError(`no region for stack ${name}: the assembly has none and AWS_REGION is unset`, {
+          fix: "set AWS_REGION to the stage's region",
+        });
       try {
         const res = await client(region).send(new GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }));
         const body = res.TemplateBody ?? '{}';

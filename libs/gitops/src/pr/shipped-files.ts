@@ -25,7 +25,8 @@ const APP_TAG = 'type:app';
 
 function readJson(reader: WorkspaceReader, path: string): Record<string, unknown> {
   const text = reader.read(path);
-  if (text === undefined) throw new InputError(`${path} not found: the shipped files are computed from nx.json and the projects' package.json`);
+  if (text === undefined)
+    throw new InputError(`${path} not found: the shipped files are computed from nx.json and the projects' package.json`);
   return JSON.parse(text) as Record<string, unknown>;
 }
 

@@ -112,7 +112,8 @@ export class StageAws {
         }
       }
       if (left.length === 0) return;
-      if (Date.now() > deadline) throw new AwsError(`load balancers still present after ${timeoutMs / 1000}s: ${left.join(', ')}`, {
+      if (Date.now() > deadline)
+        throw new AwsError(`load balancers still present after ${timeoutMs / 1000}s: ${left.join(', ')}`, {
           fix: 'run the teardown again once they are gone (EC2 console, Load Balancers)',
         });
       await new Promise((r) => setTimeout(r, 5000));

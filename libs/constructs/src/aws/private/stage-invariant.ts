@@ -7,6 +7,8 @@ import { InternalError } from '@metaflow-gitops/stage-config';
  */
 export function assertStageInvariant(holds: boolean, message: string): asserts holds {
   if (!holds) {
-    throw new InternalError(message, { fix: 'build the stage from loadStage (or run mfctl validate): its rules report this with the file position' });
+    throw new InternalError(message, {
+      fix: 'build the stage from loadStage (or run mfctl validate): its rules report this with the file position',
+    });
   }
 }
