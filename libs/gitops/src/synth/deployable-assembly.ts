@@ -1,5 +1,5 @@
 import { stageAssemblyDir, synthStage } from '@metaflow-gitops/constructs';
-import { AssemblyError, STACK_KINDS, stackName, StageConfig } from '@metaflow-gitops/stage-config';
+import { AssemblyError, STACK_KINDS, StageConfig, stackName } from '@metaflow-gitops/stage-config';
 import { isAssemblyDir, readAssembly } from './stage-assembly';
 
 export interface DeployableAssemblyOptions {
