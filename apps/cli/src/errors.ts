@@ -1,2 +1,2 @@
 // mfctl's exit codes and expected errors are the ones both CLIs share.
-export { CliError, EXIT, UsageError } from '@metaflow-gitops/stage-config/errors';
+export { CliError, EXIT, UsageError, withContext } from '@metaflow-gitops/stage-config/errors';

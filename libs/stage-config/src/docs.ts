@@ -1,4 +1,4 @@
-import { EKS_RESTRICTED_AZ_IDS, REGION_AZ_LETTERS } from './facts';
+import { COGNITO_DOMAIN_RESERVED_WORDS, EKS_RESTRICTED_AZ_IDS, REGION_AZ_LETTERS } from './facts';
 import { JsonSchema, STAGE_SCHEMA } from './schema';
 import { MAX_STAGE_NAME_LENGTH, STAGE_NAME_BOUNDS, stageNameBudget } from './stage-name';
 
@@ -87,7 +87,8 @@ export function renderStageFileDoc(): string {
     '## Stage name',
     '',
     'The file name without `.yaml`: a lowercase letter, then lowercase letters, digits and single hyphens,',
-    `at most **${MAX_STAGE_NAME_LENGTH}** characters. The bound is computed from the names derived from the stage name:`,
+    `at most **${MAX_STAGE_NAME_LENGTH}** characters, and without ${COGNITO_DOMAIN_RESERVED_WORDS.map((w) => `\`${w}\``).join(', ')} anywhere (Cognito`,
+    'refuses them in the domain prefix). The length bound is computed from the names derived from the stage name:',
     '',
     '| Derived name | Form | AWS limit | Longest stage name |',
     '|---|---|---|---|',
@@ -109,7 +110,7 @@ export function renderStageFileDoc(): string {
     '- `database`: `minCapacity <= maxCapacity`; 0 ACUs (auto-pause) needs a recent engine (PostgreSQL 13.15, 14.12, 15.7, 16.3, 17.1 or later).',
     '- `compute.gpu.instanceFamilies` are NVIDIA GPU families (g*, p*); the CPU pool has none; `maxCpu >= 4 x maxGpus`.',
     '- `cluster.accessPrincipals[].arn` is an IAM role or user ARN in any account (not an assumed-role session);',
-    '  `admin` is always cluster-wide (no `namespaces`).',
+    '  `admin` is always cluster-wide (no `namespaces`); the deploy role is not listed (it always has its own admin entry).',
     '- `deploy.roleArn` is a role in the stage account.',
     '- `tags` keys may not start with `metaflow-gitops:` or `aws:` (reserved).',
     '',

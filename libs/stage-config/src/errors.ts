@@ -58,12 +58,93 @@ export function isUsageError(err: unknown): err is UsageError {
   return typeof err === 'object' && err !== null && USAGE_ERROR in err;
 }
 
+/** The kinds of expected failure of the libraries below the CLIs, each with its stable `code`. */
+export const ERROR_CODES = {
+  assembly: 'assembly',
+  aws: 'aws',
+  git: 'git',
+  input: 'input',
+  internal: 'internal',
+} as const;
+
+type LibraryErrorOptions = Omit<CliErrorOptions, 'code' | 'exitCode'>;
+
+/** A cloud assembly or a synthesis that cannot be used: missing, of another stage, with broken stack dependencies. */
+export class AssemblyError extends CliError {
+  constructor(message: string, options: LibraryErrorOptions = {}) {
+    super(message, { ...options, code: ERROR_CODES.assembly });
+    this.name = 'AssemblyError';
+  }
+}
+
+/** An AWS call or an AWS-side wait that failed during a diff, deploy or teardown. */
+export class AwsError extends CliError {
+  constructor(message: string, options: LibraryErrorOptions = {}) {
+    super(message, { ...options, code: ERROR_CODES.aws });
+    this.name = 'AwsError';
+  }
+}
+
+/** git, the repository checkout or the GitHub workflow environment is not as the command needs it. */
+export class GitError extends CliError {
+  constructor(message: string, options: LibraryErrorOptions = {}) {
+    super(message, { ...options, code: ERROR_CODES.git });
+    this.name = 'GitError';
+  }
+}
+
+/** A file or value the command reads is malformed: a diff report, an inventory, rendered manifests, nx.json. */
+export class InputError extends CliError {
+  constructor(message: string, options: LibraryErrorOptions = {}) {
+    super(message, { ...options, code: ERROR_CODES.input });
+    this.name = 'InputError';
+  }
+}
+
+/**
+ * An invariant the code relies on does not hold: a bug, or a library entry point called with input
+ * its documented precondition excludes (e.g. a stage the loader's rules would refuse).
+ */
+export class InternalError extends CliError {
+  constructor(message: string, options: LibraryErrorOptions = {}) {
+    super(message, { ...options, code: ERROR_CODES.internal });
+    this.name = 'InternalError';
+  }
+}
+
+function hasCode<T extends CliError>(code: string) {
+  return (err: unknown): err is T => isCliError(err) && err.code === code;
+}
+
+export const isAssemblyError = hasCode<AssemblyError>(ERROR_CODES.assembly);
+export const isAwsError = hasCode<AwsError>(ERROR_CODES.aws);
+export const isGitError = hasCode<GitError>(ERROR_CODES.git);
+export const isInputError = hasCode<InputError>(ERROR_CODES.input);
+export const isInternalError = hasCode<InternalError>(ERROR_CODES.internal);
+
+/**
+ * `err` with `context` in front of its message (`<context>: <message>`), keeping the code, exit code
+ * and fix of a `CliError`; any other error becomes a `CliError` (exit 1) with it as the cause.
+ */
+export function withContext(context: string, err: unknown): CliError {
+  const message = `${context}: ${err instanceof Error ? err.message : String(err)}`;
+  if (!isCliError(err)) return new CliError(message, { cause: err });
+  const wrapped = new CliError(message, { code: err.code, exitCode: err.exitCode, fix: err.fix, cause: err });
+  wrapped.name = err.name;
+  return wrapped;
+}
+
 /**
  * What a CLI's top-level handler prints on stderr for `err`, and its exit code: `error: <message>`
- * (and the fix) for a `CliError`; for anything else the message, or the stack when `debug` is set.
+ * (and the fix) for a `CliError`; for anything else the message. With `debug` set, the error's code
+ * and stack follow (an internal error is a bug: its stack is what a report needs).
  */
 export function errorReport(err: unknown, debug = false): { readonly text: string; readonly exitCode: number } {
-  if (isCliError(err)) return { text: `error: ${err.message}\n${err.fix ? `fix: ${err.fix}\n` : ''}`, exitCode: err.exitCode };
+  if (isCliError(err)) {
+    const fix = err.fix ? `fix: ${err.fix}\n` : '';
+    const detail = debug ? `code: ${err.code}\n${err.stack}\n` : '';
+    return { text: `error: ${err.message}\n${fix}${detail}`, exitCode: err.exitCode };
+  }
   const detail = err instanceof Error ? (debug ? err.stack : err.message) : String(err);
   return { text: `error: ${detail}\n`, exitCode: EXIT.failure };
 }

@@ -88,5 +88,8 @@ export const AWS_NAME_LIMITS = {
   githubEnvironment: 255,
 } as const;
 
+/** Words Cognito refuses anywhere in a user pool domain prefix (Cognito developer guide, "Using the Cognito domain"). */
+export const COGNITO_DOMAIN_RESERVED_WORDS = ['aws', 'amazon', 'cognito'] as const;
+
 /** Tag limits (AWS tagging rules): keys 1-128 characters, values 0-256, at most 50 tags per resource. */
 export const TAG_LIMITS = { key: 128, value: 256, count: 50 } as const;

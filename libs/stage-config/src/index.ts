@@ -59,7 +59,26 @@ export type { OutputName, RawStackOutputs, StackOutputName, StageOutputs } from 
 export { DISCOVERY_SCHEMA_VERSION, buildDiscoveryDocument, discoveryUrl } from './discovery';
 export type { DiscoveryDocument } from './discovery';
 export { StageConfigError, formatDiagnostic } from './diagnostics';
-export { EXIT, CliError, UsageError, errorReport, isCliError, isUsageError } from './errors';
+export {
+  AssemblyError,
+  AwsError,
+  CliError,
+  ERROR_CODES,
+  EXIT,
+  GitError,
+  InputError,
+  InternalError,
+  UsageError,
+  errorReport,
+  isAssemblyError,
+  isAwsError,
+  isCliError,
+  isGitError,
+  isInputError,
+  isInternalError,
+  isUsageError,
+  withContext,
+} from './errors';
 export type { CliErrorOptions } from './errors';
 export type { Diagnostic } from './diagnostics';
 export { loadStage, loadStages } from './loader';

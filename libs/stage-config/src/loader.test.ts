@@ -77,6 +77,19 @@ const INVALID: readonly Case[] = [
     expected: [{ path: '', line: 1, column: 1, message: 'stage name "Dev_1" (the file name) must start with a lowercase letter' }],
   },
   {
+    name: 'stage name with a word Cognito refuses in the domain prefix',
+    stage: 'aws-lab',
+    yaml: doc(),
+    expected: [
+      {
+        path: '',
+        line: 1,
+        column: 1,
+        message: 'stage name "aws-lab" puts the word "aws" in the Cognito domain prefix "metaflow-aws-lab-<account>"',
+      },
+    ],
+  },
+  {
     name: 'stage name longer than the Cognito IdP name allows',
     stage: 'a-very-long-stage-name-x',
     yaml: doc(),
@@ -242,6 +255,13 @@ const INVALID: readonly Case[] = [
     ],
   },
   {
+    name: 'IdP provider name too short for Cognito',
+    yaml: doc({}, '  idpProviderName: ab'),
+    expected: [
+      { path: 'oidcConfig.idpProviderName', line: 8, column: 20, message: '"ab" is not a valid Cognito identity provider name (3-32' },
+    ],
+  },
+  {
     name: 'scopes without openid',
     yaml: doc({}, '  scopes: [email, profile]'),
     expected: [{ path: 'oidcConfig.scopes', line: 8, column: 11, message: 'does not include "openid"' }],
@@ -398,6 +418,30 @@ const INVALID: readonly Case[] = [
         message: 'is set for admin access, which is always cluster-wide',
       },
     ],
+  },
+  {
+    name: 'the deploy role listed again as an access principal',
+    yaml: doc(
+      {},
+      'cluster:',
+      '  accessPrincipals:',
+      '    - arn: arn:aws:iam::111111111111:role/metaflow-gitops-deploy-dev',
+      '      access: view',
+    ),
+    expected: [
+      {
+        path: 'cluster.accessPrincipals[0].arn',
+        line: 10,
+        column: 12,
+        message:
+          '"arn:aws:iam::111111111111:role/metaflow-gitops-deploy-dev" is the deploy role, which always gets its own cluster-admin access entry',
+      },
+    ],
+  },
+  {
+    name: 'an empty ingress allow-list',
+    yaml: doc({}, 'ingress:', '  allowedCidrs: []'),
+    expected: [{ path: 'ingress.allowedCidrs', line: 9, column: 17, message: 'has 0 item(s), needs at least 1' }],
   },
   {
     name: 'access principal without access',

@@ -359,6 +359,13 @@ const cluster: Check = (ctx, c, file) => {
         `"${principal.arn}" is already listed at cluster.accessPrincipals[${seen.get(principal.arn)}]`,
         'merge the two entries (one access entry per principal)',
       );
+    } else if (principal.arn === c.deploy.roleArn) {
+      ctx.error(
+        [...at, 'arn'],
+        `"${principal.arn}" is the deploy role, which always gets its own cluster-admin access entry (EKS allows one per principal)`,
+        'remove this entry',
+        { involves: [['deploy', 'roleArn']] },
+      );
     }
     seen.set(principal.arn, i);
     if (principal.access === 'admin' && principal.namespaces.length > 0) {

@@ -34,6 +34,10 @@ describe('stage name bound', () => {
     ['dev--x', /single hyphens/],
     ['dev_x', /only lowercase letters, digits and single hyphens/],
     ['a'.repeat(24), /is 24 characters; at most 23 fit/],
+    ['aws-lab', /puts the word "aws" in the Cognito domain prefix "metaflow-aws-lab-<account>"/],
+    ['lawsuit', /puts the word "aws"/],
+    ['amazonia', /puts the word "amazon"/],
+    ['team-cognito', /puts the word "cognito"/],
   ])('%s', (name, problem) => {
     if (problem) expect(stageNameProblem(name)).toMatch(problem);
     else expect(stageNameProblem(name)).toBeUndefined();

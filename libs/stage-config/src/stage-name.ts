@@ -1,4 +1,4 @@
-import { AWS_NAME_LIMITS } from './facts';
+import { AWS_NAME_LIMITS, COGNITO_DOMAIN_RESERVED_WORDS } from './facts';
 import { clusterName, cognitoDomainPrefix, defaultOidcName, deployRoleName, diffRoleName, stackName, STACK_KINDS } from './naming';
 
 /** One AWS name derived from the stage name, with its limit. */
@@ -63,6 +63,11 @@ export function stageNameProblem(name: string): string | undefined {
   }
   if (name.length > MAX_STAGE_NAME_LENGTH) {
     return `stage name "${name}" is ${name.length} characters; at most ${MAX_STAGE_NAME_LENGTH} fit the ${TIGHTEST_STAGE_NAME_BOUND.what} "${TIGHTEST_STAGE_NAME_BOUND.derive(name)}" (limit ${TIGHTEST_STAGE_NAME_BOUND.limit})`;
+  }
+  const domainPrefix = cognitoDomainPrefix(name, '<account>');
+  const reserved = COGNITO_DOMAIN_RESERVED_WORDS.find((word) => domainPrefix.includes(word));
+  if (reserved) {
+    return `stage name "${name}" puts the word "${reserved}" in the Cognito domain prefix "${domainPrefix}", and Cognito refuses ${COGNITO_DOMAIN_RESERVED_WORDS.join(', ')} there`;
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { BootstrapStageResult, bootstrapStage, parseGitHubRepository } from '@metaflow-gitops/gitops';
 import { DeliveryDeps, defaultDeliveryDeps } from '../delivery-deps';
-import { CliError, EXIT, UsageError } from '../errors';
+import { EXIT, UsageError, withContext } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
 
@@ -51,7 +51,7 @@ export async function bootstrapCommand(opts: BootstrapOptions, io: Io, deps: Del
       printError: (line) => io.stderr(`${line}\n`),
     });
   } catch (err) {
-    throw new CliError(`bootstrap of ${config.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw withContext(`bootstrap of ${config.name} failed`, err);
   }
   if (opts.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else {

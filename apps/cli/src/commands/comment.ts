@@ -10,7 +10,7 @@ import {
   upsertStickyComment,
   writeStepSummary,
 } from '@metaflow-gitops/gitops';
-import { CliError, EXIT, UsageError } from '../errors';
+import { EXIT, UsageError, withContext } from '../errors';
 import { Io } from '../io';
 
 export interface CommentOptions {
@@ -69,7 +69,7 @@ export async function commentCommand(opts: CommentOptions, io: Io): Promise<numb
       { runLink: link, warn, limit },
     );
   } catch (err) {
-    throw new CliError(`could not post the PR comment: ${(err as Error).message}`);
+    throw withContext('could not post the PR comment', err);
   }
   if (result.action === 'skipped') io.stderr(`mfctl comment: not posted: ${result.reason}\n`);
   else

@@ -12,7 +12,7 @@ import {
   StageChecker,
   StageRenderer,
 } from '@metaflow-gitops/gitops';
-import { CliError, EXIT, UsageError } from '../errors';
+import { EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
 
@@ -76,22 +76,17 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
   }
   const repoDir = findRepoRoot(io.cwd);
   const baseRef = opts.base ?? defaultBase(io, repoDir);
-  let report;
-  try {
-    report = await computePrDiff({
-      repoDir,
-      baseRef,
-      stages: opts.stage,
-      env: io.env,
-      progress: (m) => io.stderr(`mfctl diff: ${m}\n`),
-      render: deps.render,
-      checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined), { templateChecks: opts.checks !== false, env: io.env }),
-      deployed,
-      keep: opts.keep,
-    });
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+  const report = await computePrDiff({
+    repoDir,
+    baseRef,
+    stages: opts.stage,
+    env: io.env,
+    progress: (m) => io.stderr(`mfctl diff: ${m}\n`),
+    render: deps.render,
+    checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined), { templateChecks: opts.checks !== false, env: io.env }),
+    deployed,
+    keep: opts.keep,
+  });
   const text =
     format === 'json'
       ? `${JSON.stringify(report, null, 2)}\n`

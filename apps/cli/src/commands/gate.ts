@@ -9,7 +9,7 @@ import {
   readPullRequestEvent,
   splitRepository,
 } from '@metaflow-gitops/gitops';
-import { CliError, EXIT, UsageError } from '../errors';
+import { EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 
 export interface GateOptions {
@@ -50,12 +50,7 @@ export async function gateCommand(opts: GateOptions, io: Io): Promise<number> {
     throw new UsageError(
       `report ${path.relative(io.cwd, file)} does not exist: write it with 'mfctl diff --format json --out FILE' (or --json-out FILE)`,
     );
-  let report;
-  try {
-    report = parseReport(fs.readFileSync(file, 'utf8'), path.relative(io.cwd, file));
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+  const report = parseReport(fs.readFileSync(file, 'utf8'), path.relative(io.cwd, file));
   const label = opts.label ?? DEFAULT_ACK_LABEL;
   const event = readPullRequestEvent(githubContext(io.env).eventPath);
   const pr = opts.pr !== undefined ? Number(opts.pr) : event?.number;

@@ -13,7 +13,7 @@ import {
 } from '@metaflow-gitops/gitops';
 import { StageOutputs, outputsFilePath, readStageOutputs } from '@metaflow-gitops/stage-config';
 import { DeliveryDeps, defaultDeliveryDeps } from '../delivery-deps';
-import { CliError, EXIT } from '../errors';
+import { CliError, EXIT, withContext } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
 
@@ -50,7 +50,7 @@ export async function syncCommand(
   try {
     outputs = readStageOutputs(config.name, JSON.parse(fs.readFileSync(outputsFile, 'utf8')));
   } catch (err) {
-    throw new CliError(`${outputsFile}: ${(err as Error).message}`);
+    throw withContext(outputsFile, err);
   }
   const manifests = deps.renderManifests(config, outputs);
 
@@ -59,7 +59,7 @@ export async function syncCommand(
     try {
       previous = parseInventory(fs.readFileSync(path.resolve(io.cwd, opts.previousInventory), 'utf8'));
     } catch (err) {
-      throw new CliError(`--previous-inventory ${opts.previousInventory}: ${(err as Error).message}`);
+      throw withContext(`--previous-inventory ${opts.previousInventory}`, err);
     }
   } else if (!opts.dryRun) {
     checkTools(run);
@@ -82,7 +82,7 @@ export async function syncCommand(
   try {
     executeSync(plan, { run, context: opts.context, print: (line) => (opts.json ? io.stderr : io.stdout)(`${line}\n`) });
   } catch (err) {
-    throw new CliError(`sync of ${config.name} stopped: ${(err as Error).message}`);
+    throw withContext(`sync of ${config.name} stopped`, err);
   }
   (opts.json ? io.stderr : io.stdout)(`stage ${config.name} synced\n`);
   return EXIT.ok;

@@ -1,3 +1,5 @@
+import { isAssemblyError } from '@metaflow-gitops/stage-config';
+import { thrownBy } from '@metaflow-gitops/testing/errors';
 import { planDeployWaves, planDestroyWaves, formatWaves } from './waves';
 
 const stage = [
@@ -29,18 +31,26 @@ describe('planDeployWaves', () => {
     expect(planDestroyWaves(stage).at(-1)).toEqual(['s-vpc', 's-dns']);
   });
 
-  it('names the stacks of a cycle', () => {
-    expect(() =>
+  it('names the stacks of a cycle (an assembly error)', () => {
+    const err = thrownBy(() =>
       planDeployWaves([
         { name: 'a', dependsOn: ['b'] },
         { name: 'b', dependsOn: ['a'] },
         { name: 'c', dependsOn: [] },
       ]),
-    ).toThrow('dependency cycle between stacks: a, b');
+    );
+    expect(isAssemblyError(err)).toBe(true);
+    expect(err.message).toBe('dependency cycle between stacks: a, b');
   });
 
-  it('rejects a dependency outside the stage', () => {
-    expect(() => planDeployWaves([{ name: 'a', dependsOn: ['zz'] }])).toThrow("stack 'a' depends on 'zz', which is not part of the stage");
+  it('rejects a dependency outside the stage, saying to synthesize again', () => {
+    const err = thrownBy(() => planDeployWaves([{ name: 'a', dependsOn: ['zz'] }]));
+    expect(isAssemblyError(err)).toBe(true);
+    expect(err).toMatchObject({
+      code: 'assembly',
+      message: "stack 'a' depends on 'zz', which is not part of the stage",
+      fix: 'synthesize the stage again (mfctl synth)',
+    });
   });
 
   it('formats waves for progress output', () => {

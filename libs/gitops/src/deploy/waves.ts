@@ -1,3 +1,4 @@
+import { AssemblyError } from '@metaflow-gitops/stage-config';
 /** A stack and the stacks it depends on (by name): what the ordering needs of an `AssemblyStack`. */
 export interface StackNode {
   readonly name: string;
@@ -13,7 +14,10 @@ export function planDeployWaves(stacks: readonly StackNode[]): string[][] {
   const names = new Set(stacks.map((s) => s.name));
   for (const s of stacks) {
     for (const d of s.dependsOn) {
-      if (!names.has(d)) throw new Error(`stack '${s.name}' depends on '${d}', which is not part of the stage`);
+      if (!names.has(d))
+        throw new AssemblyError(`stack '${s.name}' depends on '${d}', which is not part of the stage`, {
+          fix: 'synthesize the stage again (mfctl synth)',
+        });
     }
   }
   const waves: string[][] = [];
@@ -22,7 +26,7 @@ export function planDeployWaves(stacks: readonly StackNode[]): string[][] {
     const wave = stacks.filter((s) => !placed.has(s.name) && s.dependsOn.every((d) => placed.has(d))).map((s) => s.name);
     if (wave.length === 0) {
       const left = stacks.filter((s) => !placed.has(s.name)).map((s) => s.name);
-      throw new Error(`dependency cycle between stacks: ${left.join(', ')}`);
+      throw new AssemblyError(`dependency cycle between stacks: ${left.join(', ')}`);
     }
     wave.forEach((n) => placed.add(n));
     waves.push(wave);

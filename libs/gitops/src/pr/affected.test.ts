@@ -1,5 +1,7 @@
 import { affectedStages, classifyPath, findAffected } from './affected';
 import { TempRepo } from '@metaflow-gitops/testing/gitops';
+import { isGitError } from '@metaflow-gitops/stage-config';
+import { thrownBy } from '@metaflow-gitops/testing/errors';
 
 /** Stand-in for `shippedFiles` (this repository's table is in shipped-files.test.ts): code ships, its tests do not. */
 const ships = (p: string) => (/^(libs|apps)\//.test(p) && !p.endsWith('.test.ts')) || p === 'package.json';
@@ -120,6 +122,8 @@ describe('findAffected (git)', () => {
   });
 
   it('names an unknown base ref', () => {
-    expect(() => findAffected(repo.dir, 'origin/nope')).toThrow("'origin/nope' is not a commit in this repository");
+    const err = thrownBy(() => findAffected(repo.dir, 'origin/nope'));
+    expect(isGitError(err)).toBe(true);
+    expect(err.message).toBe("'origin/nope' is not a commit in this repository (fetch it first, e.g. with fetch-depth: 0)");
   });
 });

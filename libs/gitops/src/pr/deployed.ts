@@ -2,6 +2,7 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import * as yaml from 'js-yaml';
 import { DeployedTemplates } from './pr-diff';
 import type { CfnTemplate } from '../synth/stage-assembly';
+import { AwsError } from '@metaflow-gitops/stage-config';
 
 /**
  * `--against deployed`: the templates CloudFormation holds for the head's stacks (GetTemplate,
@@ -29,14 +30,17 @@ export function awsDeployedTemplates(env: NodeJS.ProcessEnv): DeployedTemplates 
     const out = new Map<string, CfnTemplate>();
     for (const [name, st] of head) {
       const region = st.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-      if (!region) throw new Error(`no region for stack ${name}: the assembly has none and AWS_REGION is unset`);
+      if (!region)
+        throw new AwsError(`no region for stack ${name}: the assembly has none and AWS_REGION is unset`, {
+          fix: "set AWS_REGION to the stage's region",
+        });
       try {
         const res = await client(region).send(new GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }));
         const body = res.TemplateBody ?? '{}';
         out.set(name, (body.trimStart().startsWith('{') ? JSON.parse(body) : yaml.load(body)) as CfnTemplate);
       } catch (err) {
         if (/does not exist/i.test((err as Error).message)) continue;
-        throw new Error(`GetTemplate ${name} (${region}): ${(err as Error).message}`);
+        throw new AwsError(`GetTemplate ${name} (${region}): ${(err as Error).message}`, { cause: err });
       }
     }
     return out;

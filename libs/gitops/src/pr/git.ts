@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { GitError } from '@metaflow-gitops/stage-config';
 
 /** Runs git in `cwd` and returns its stdout (trailing newline kept); throws with git's stderr on failure. */
 export function git(cwd: string, args: readonly string[]): string {
@@ -6,7 +7,7 @@ export function git(cwd: string, args: readonly string[]): string {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`git ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim()}`);
+    throw new GitError(`git ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim()}`);
   }
 }
 
@@ -15,7 +16,7 @@ export function resolveCommit(cwd: string, ref: string): string {
   try {
     return git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
   } catch {
-    throw new Error(`'${ref}' is not a commit in this repository (fetch it first, e.g. with fetch-depth: 0)`);
+    throw new GitError(`'${ref}' is not a commit in this repository (fetch it first, e.g. with fetch-depth: 0)`);
   }
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { GitError } from '@metaflow-gitops/stage-config';
 
 /** What Actions provides to a step, read once at the entry point and passed inward. */
 export interface GitHubContext {
@@ -34,7 +35,7 @@ export function runUrl(ctx: GitHubContext): string | undefined {
 
 export function splitRepository(repository: string | undefined): { owner: string; repo: string } {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(repository ?? '');
-  if (!m) throw new Error(`GITHUB_REPOSITORY must be 'owner/name' (got ${repository === undefined ? 'nothing' : `'${repository}'`})`);
+  if (!m) throw new GitError(`GITHUB_REPOSITORY must be 'owner/name' (got ${repository === undefined ? 'nothing' : `'${repository}'`})`);
   return { owner: m[1], repo: m[2] };
 }
 
@@ -51,7 +52,7 @@ export function readPullRequestEvent(eventPath: string | undefined): PullRequest
   try {
     data = JSON.parse(fs.readFileSync(eventPath, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read the event payload GITHUB_EVENT_PATH=${eventPath}: ${(err as Error).message}`);
+    throw new GitError(`cannot read the event payload GITHUB_EVENT_PATH=${eventPath}: ${(err as Error).message}`);
   }
   const pr = (data.pull_request ?? undefined) as
     | { number?: number; labels?: { name?: string }[]; head?: { repo?: { full_name?: string } }; base?: { repo?: { full_name?: string } } }
@@ -72,7 +73,7 @@ export type GitHubClient = InstanceType<typeof RetryingOctokit>;
  * secondary rate limits: wait and retry up to twice, then give up with the error).
  */
 export function githubClient(ctx: GitHubContext, log: (msg: string) => void, opts: { retryBaseMs?: number } = {}): GitHubClient {
-  if (!ctx.token) throw new Error('GITHUB_TOKEN is not set: the workflow passes it with `env: GITHUB_TOKEN: ${{ github.token }}`');
+  if (!ctx.token) throw new GitError('GITHUB_TOKEN is not set: the workflow passes it with `env: GITHUB_TOKEN: ${{ github.token }}`');
   return new RetryingOctokit({
     auth: ctx.token,
     baseUrl: ctx.apiUrl.replace(/\/$/, ''),

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { structuredPatch } from 'diff';
 import * as yaml from 'js-yaml';
+import { InputError } from '@metaflow-gitops/stage-config';
 
 /** A rendered object (Kubernetes object or Helm release) keyed by a stable identity. */
 export interface ManifestObject {
@@ -75,7 +76,7 @@ export function readManifestDir(dir: string): Map<string, ManifestObject> {
     try {
       docs = ext === '.json' ? [JSON.parse(text)] : yaml.loadAll(text);
     } catch (err) {
-      throw new Error(`cannot parse ${path.relative(dir, file)}: ${(err as Error).message}`);
+      throw new InputError(`cannot parse ${path.relative(dir, file)}: ${(err as Error).message}`);
     }
     for (const doc of docs.flatMap((d) => (Array.isArray(d) ? d : [d]))) {
       if (!isObject(doc)) continue;

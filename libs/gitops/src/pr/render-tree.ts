@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { AssemblyStack, readAssembly } from '../synth/stage-assembly';
+import { AssemblyError } from '@metaflow-gitops/stage-config';
 
 const execFileAsync = promisify(execFile);
 
@@ -19,13 +20,13 @@ export type StageRenderer = (tree: string, stage: string, out: RenderedStage, en
 
 async function runMfctl(tree: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const bin = path.join(tree, 'apps', 'cli', 'bin', 'mfctl.js');
-  if (!fs.existsSync(bin)) throw new Error(`this tree has no mfctl (${path.relative(tree, bin)} missing)`);
+  if (!fs.existsSync(bin)) throw new AssemblyError(`this tree has no mfctl (${path.relative(tree, bin)} missing)`);
   try {
     await execFileAsync(process.execPath, [bin, ...args], { cwd: tree, env, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
     const detail = (e.stderr || e.stdout || e.message).trim().split('\n').slice(-15).join('\n');
-    throw new Error(`mfctl ${args.join(' ')} failed:\n${detail}`);
+    throw new AssemblyError(`mfctl ${args.join(' ')} failed:\n${detail}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { ChangeCounts, DestructiveChange, StackDiff } from './template-diff';
 import { ManifestDiff } from './manifest-diff';
+import { InputError } from '@metaflow-gitops/stage-config';
 
 /** Bumped when the JSON shape changes incompatibly (`mfctl gate` checks it). */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -85,7 +86,7 @@ export function parseReport(text: string, source: string): DiffReport {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source} is not JSON (${(err as Error).message}): pass the file written by 'mfctl diff --format json'`);
+    throw new InputError(`${source} is not JSON (${(err as Error).message}): pass the file written by 'mfctl diff --format json'`);
   }
   const r = data as Partial<DiffReport>;
   if (
@@ -95,7 +96,7 @@ export function parseReport(text: string, source: string): DiffReport {
     !Array.isArray(r.stages) ||
     typeof r.destructive !== 'boolean'
   ) {
-    throw new Error(
+    throw new InputError(
       `${source} is not a metaflow-gitops diff report (schemaVersion ${REPORT_SCHEMA_VERSION}): pass the file written by 'mfctl diff --format json'`,
     );
   }

@@ -1,5 +1,6 @@
 import { minimatch } from 'minimatch';
 import { git } from './git';
+import { InputError } from '@metaflow-gitops/stage-config';
 
 /** Reads the workspace as it is at one commit (or on disk): a file's text, and the subdirectories of a directory. */
 export interface WorkspaceReader {
@@ -24,7 +25,8 @@ const APP_TAG = 'type:app';
 
 function readJson(reader: WorkspaceReader, path: string): Record<string, unknown> {
   const text = reader.read(path);
-  if (text === undefined) throw new Error(`${path} not found: the shipped files are computed from nx.json and the projects' package.json`);
+  if (text === undefined)
+    throw new InputError(`${path} not found: the shipped files are computed from nx.json and the projects' package.json`);
   return JSON.parse(text) as Record<string, unknown>;
 }
 
@@ -34,7 +36,7 @@ function projects(reader: WorkspaceReader): Project[] {
   const roots = workspaces.flatMap((w) => {
     if (!w.includes('*')) return [w];
     const m = /^([^*]+)\/\*$/.exec(w);
-    if (!m) throw new Error(`package.json workspaces: "${w}" is not supported here; use "dir/*" or a plain path`);
+    if (!m) throw new InputError(`package.json workspaces: "${w}" is not supported here; use "dir/*" or a plain path`);
     return reader.subdirectories(m[1]).map((d) => `${m[1]}/${d}`);
   });
   const found: Project[] = [];
@@ -75,20 +77,20 @@ function shippedProjects(all: readonly Project[]): Project[] {
 
 /** The file patterns of a named input, expanded through the named inputs it refers to (project ones first). */
 function filePatterns(name: string, project: Project, nxInputs: Record<string, unknown>, trail: string[] = []): string[] {
-  if (trail.includes(name)) throw new Error(`nx.json namedInputs: "${name}" refers to itself (${[...trail, name].join(' -> ')})`);
+  if (trail.includes(name)) throw new InputError(`nx.json namedInputs: "${name}" refers to itself (${[...trail, name].join(' -> ')})`);
   const entries = project.namedInputs[name] ?? nxInputs[name];
   if (!Array.isArray(entries))
-    throw new Error(`nx.json namedInputs: "${name}" is not defined (used by ${trail.join(' -> ') || 'affected'})`);
+    throw new InputError(`nx.json namedInputs: "${name}" is not defined (used by ${trail.join(' -> ') || 'affected'})`);
   return entries.flatMap((entry: unknown) => {
     if (typeof entry !== 'string') {
-      throw new Error(
+      throw new InputError(
         `nx.json namedInputs.${name}: ${JSON.stringify(entry)} is not a file pattern; the shipped files are computed from file patterns only`,
       );
     }
     const negated = entry.startsWith('!');
     const body = negated ? entry.slice(1) : entry;
     if (!body.startsWith('{projectRoot}/') && !body.startsWith('{workspaceRoot}/')) {
-      if (negated) throw new Error(`nx.json namedInputs.${name}: "${entry}" negates a named input; negate file patterns only`);
+      if (negated) throw new InputError(`nx.json namedInputs.${name}: "${entry}" negates a named input; negate file patterns only`);
       return filePatterns(body, project, nxInputs, [...trail, name]);
     }
     const pattern = body.replace('{projectRoot}', project.root).replace('{workspaceRoot}/', '');

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { git } from './git';
+import { GitError } from '@metaflow-gitops/stage-config';
 
 const execFileAsync = promisify(execFile);
 
@@ -29,7 +30,7 @@ export function credentialFreeEnv(env: NodeJS.ProcessEnv, scratchDir: string): N
 export function linkNodeModules(headRoot: string, baseRoot: string): void {
   const src = path.join(headRoot, 'node_modules');
   const dst = path.join(baseRoot, 'node_modules');
-  if (!fs.existsSync(src)) throw new Error(`${src} does not exist: run npm ci first`);
+  if (!fs.existsSync(src)) throw new GitError(`${src} does not exist: run npm ci first`);
   fs.mkdirSync(dst, { recursive: true });
   for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
     if (entry.name === '@metaflow-gitops' || entry.name === '.bin') continue;
@@ -42,7 +43,7 @@ export function linkNodeModules(headRoot: string, baseRoot: string): void {
       const link = path.join(ws, name);
       const target = path.resolve(ws, fs.readlinkSync(link));
       const rel = path.relative(headRoot, target);
-      if (rel.startsWith('..')) throw new Error(`workspace package ${name} links outside the repository (${target})`);
+      if (rel.startsWith('..')) throw new GitError(`workspace package ${name} links outside the repository (${target})`);
       const baseTarget = path.join(baseRoot, rel);
       if (fs.existsSync(baseTarget))
         fs.symlinkSync(path.relative(path.join(dst, '@metaflow-gitops'), baseTarget), path.join(dst, '@metaflow-gitops', name));

@@ -1,6 +1,8 @@
 import { CommandResult } from './execute';
 import { executeSync } from './execute';
 import type { KubeObject, RenderedManifests } from '@metaflow-gitops/constructs/k8s';
+import { isInputError, isInternalError } from '@metaflow-gitops/stage-config';
+import { thrownBy } from '@metaflow-gitops/testing/errors';
 import { INVENTORY, Inventory, formatPlan, parseInventory, planSync, refKey } from './plan';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, annotations?: Record<string, string>): KubeObject => ({
@@ -119,12 +121,16 @@ describe('planSync', () => {
     expect(plan.inventory.objects).toHaveLength(8);
     expect(plan.inventory.releases.map((r) => `${r.name}@${r.version}`)).toEqual(['external-secrets@0.19.2', 'argo-workflows@0.45.0']);
     expect(parseInventory(JSON.stringify(plan.inventory))).toEqual(plan.inventory);
-    expect(() => parseInventory('{"objects": []}')).toThrow('not a metaflow-gitops inventory');
+    const foreign = thrownBy(() => parseInventory('{"objects": []}'));
+    expect(isInputError(foreign)).toBe(true);
+    expect(foreign.message).toMatch(/^not a metaflow-gitops inventory/);
   });
 
   it('rejects an object rendered twice', () => {
     const twice = { releases: [], components: [{ name: 'a', objects: [obj('v1', 'Namespace', 'x'), obj('v1', 'Namespace', 'x')] }] };
-    expect(() => planSync('dev', twice, undefined)).toThrow('object rendered twice: v1 Namespace x');
+    const err = thrownBy(() => planSync('dev', twice, undefined));
+    expect(isInternalError(err)).toBe(true);
+    expect(err.message).toBe('object rendered twice: v1 Namespace x');
   });
 
   it('prints the full plan for humans', () => {

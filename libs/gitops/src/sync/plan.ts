@@ -1,4 +1,5 @@
 import type { HelmRelease, KubeObject, RenderedManifests } from '@metaflow-gitops/constructs/k8s';
+import { InputError, InternalError } from '@metaflow-gitops/stage-config';
 
 /**
  * The sync plan: what `mfctl sync` does to a stage's cluster, computed without a cluster so that
@@ -92,7 +93,7 @@ export function planSync(stage: string, manifests: RenderedManifests, previous: 
   const all = manifests.components.flatMap((c) => c.objects.map((o) => ({ component: c.name, o })));
   for (const { o } of all) {
     const key = refKey(refOf(o));
-    if (bodies.has(key)) throw new Error(`object rendered twice: ${formatRef(refOf(o))}`);
+    if (bodies.has(key)) throw new InternalError(`object rendered twice: ${formatRef(refOf(o))}`);
     bodies.set(key, o);
   }
   const steps: SyncStep[] = [];
@@ -142,7 +143,7 @@ export function planSync(stage: string, manifests: RenderedManifests, previous: 
 export function parseInventory(text: string): Inventory {
   const data = JSON.parse(text) as Partial<Inventory>;
   if (data.version !== 1 || !Array.isArray(data.objects) || !Array.isArray(data.releases)) {
-    throw new Error('not a metaflow-gitops inventory (expected { "version": 1, "objects": [...], "releases": [...] })');
+    throw new InputError('not a metaflow-gitops inventory (expected { "version": 1, "objects": [...], "releases": [...] })');
   }
   return data as Inventory;
 }

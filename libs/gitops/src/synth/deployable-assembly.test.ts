@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { STACK_KINDS, stackName } from '@metaflow-gitops/stage-config';
+import { STACK_KINDS, isAssemblyError, stackName } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
+import { thrownBy } from '@metaflow-gitops/testing/errors';
 import { deployableAssembly } from './deployable-assembly';
 
 const config = makeStageConfig({ name: 'dev', accountId: '111111111111', region: 'eu-west-1' });
@@ -34,7 +35,9 @@ describe('deployableAssembly (--assembly)', () => {
 
   it("refuses another stage's assembly, naming what it holds and what the stage needs", () => {
     const dir = assembly(path.join(root, 'other'), 'prod');
-    expect(() => deployableAssembly(config, { assembly: dir, outdir })).toThrow(
+    const err = thrownBy(() => deployableAssembly(config, { assembly: dir, outdir }));
+    expect(isAssemblyError(err)).toBe(true);
+    expect(err.message).toContain(
       `--assembly ${dir} is not stage 'dev': it holds prod-vpc, prod-dns, prod-data, prod-auth, prod-eks, prod-ingress, the stage needs dev-vpc, dev-dns, dev-data, dev-auth, dev-eks, dev-ingress.`,
     );
   });

@@ -1,5 +1,5 @@
 import { stageAssemblyDir, synthStage } from '@metaflow-gitops/constructs';
-import { STACK_KINDS, StageConfig, stackName } from '@metaflow-gitops/stage-config';
+import { AssemblyError, STACK_KINDS, StageConfig, stackName } from '@metaflow-gitops/stage-config';
 import { isAssemblyDir, readAssembly } from './stage-assembly';
 
 export interface DeployableAssemblyOptions {
@@ -22,7 +22,7 @@ export function deployableAssembly(config: StageConfig, options: DeployableAssem
   const given = options.assembly;
   const dir = isAssemblyDir(given) ? given : stageAssemblyDir(given, config.name);
   if (!isAssemblyDir(dir)) {
-    throw new Error(
+    throw new AssemblyError(
       `--assembly ${given}: neither it nor ${dir} is a cloud assembly (no manifest.json): write one with 'mfctl synth ${config.name} --out ${given}'`,
     );
   }
@@ -30,14 +30,14 @@ export function deployableAssembly(config: StageConfig, options: DeployableAssem
   const stacks = readAssembly(dir);
   const found = stacks.map((s) => s.name);
   if (found.length !== expected.length || !expected.every((name) => found.includes(name))) {
-    throw new Error(
+    throw new AssemblyError(
       `--assembly ${dir} is not stage '${config.name}': it holds ${found.join(', ') || 'no stacks'}, the stage needs ${expected.join(', ')}. ` +
         `Pass the assembly of '${config.name}' (mfctl synth ${config.name} --out DIR writes DIR/${config.name}).`,
     );
   }
   const elsewhere = stacks.find((s) => s.account !== config.accountId || s.region !== config.region);
   if (elsewhere) {
-    throw new Error(
+    throw new AssemblyError(
       `--assembly ${dir}: ${elsewhere.name} deploys to aws://${elsewhere.account}/${elsewhere.region}, but ${config.sourceFile} says aws://${config.accountId}/${config.region}: synthesize it again from the current stage file`,
     );
   }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deployOrder } from '../deploy/waves';
+import { AssemblyError } from '@metaflow-gitops/stage-config';
 
 /** One resource of a CloudFormation template. */
 export interface CfnResource {
@@ -60,7 +61,7 @@ export function isAssemblyDir(dir: string): boolean {
 export function readAssembly(assemblyDir: string): AssemblyStack[] {
   const dir = path.resolve(assemblyDir);
   if (!isAssemblyDir(dir)) {
-    throw new Error(`${assemblyDir} is not a cloud assembly (no manifest.json): run 'mfctl synth' first`);
+    throw new AssemblyError(`${assemblyDir} is not a cloud assembly (no manifest.json): run 'mfctl synth' first`);
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
     artifacts?: Record<string, ManifestArtifact>;

@@ -19,6 +19,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
+import { AwsError } from '@metaflow-gitops/stage-config';
 
 /**
  * The AWS calls teardown makes besides the toolkit's destroy. Clients take the standard SDK
@@ -111,7 +112,10 @@ export class StageAws {
         }
       }
       if (left.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`load balancers still present after ${timeoutMs / 1000}s: ${left.join(', ')}`);
+      if (Date.now() > deadline)
+        throw new AwsError(`load balancers still present after ${timeoutMs / 1000}s: ${left.join(', ')}`, {
+          fix: 'run the teardown again once they are gone (EC2 console, Load Balancers)',
+        });
       await new Promise((r) => setTimeout(r, 5000));
     }
   }

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { RetainedResource, finalSnapshotId } from './retained';
+import { AwsError } from '@metaflow-gitops/stage-config';
 
 export type PurgeOutcome = { readonly purged: true; readonly note?: string } | { readonly purged: false; readonly note: string };
 
@@ -86,7 +87,9 @@ async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
     for (let i = 0; i < objects.length; i += 1000) {
       const res = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects.slice(i, i + 1000), Quiet: true } }));
       if (res.Errors?.length)
-        throw new Error(`could not delete ${res.Errors.length} objects from ${bucket}: ${res.Errors[0].Code} ${res.Errors[0].Message}`);
+        throw new AwsError(`could not delete ${res.Errors.length} objects from ${bucket}: ${res.Errors[0].Code} ${res.Errors[0].Message}`, {
+          fix: 'check that the role may delete object versions in the bucket, then run the teardown again',
+        });
     }
     removed += objects.length;
     if (!page.IsTruncated) break;
@@ -121,7 +124,9 @@ async function waitInstanceGone(rds: RDSClient, id: string, timeoutMs = 1_800_00
     }
     await new Promise((res) => setTimeout(res, 10_000));
   }
-  throw new Error(`database instance ${id} still exists after ${timeoutMs / 60000} minutes`);
+  throw new AwsError(`database instance ${id} still exists after ${timeoutMs / 60000} minutes`, {
+    fix: 'run the teardown again once the instance is deleted (RDS console)',
+  });
 }
 
 /** Path-style addressing when the endpoint is overridden (an emulator on localhost has no bucket subdomains). */

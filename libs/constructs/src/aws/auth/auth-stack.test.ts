@@ -1,6 +1,13 @@
 import * as vm from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
-import { GATEWAY_GROUPS_CLAIM, cliRedirectUris, gatewayClientSecretName, idpClientSecretName } from '@metaflow-gitops/stage-config';
+import {
+  GATEWAY_GROUPS_CLAIM,
+  cliRedirectUris,
+  gatewayClientSecretName,
+  idpClientSecretName,
+  isInternalError,
+} from '@metaflow-gitops/stage-config';
+import { thrownBy } from '@metaflow-gitops/testing/errors';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 import { IDP_CLIENT_SECRET_PLACEHOLDER } from './auth-stack';
@@ -186,8 +193,11 @@ describe('group gate behaviour (the exact Lambda source)', () => {
   });
 });
 
-test('a stage name Cognito refuses in the hosted domain fails synthesis with the reason', () => {
-  expect(() => buildTestStage(makeStageConfig({ name: 'aws-lab' }))).toThrow(
-    "Cognito domain prefix 'metaflow-aws-lab-111111111111' contains the reserved word 'aws': rename the stage",
+test('a stage name Cognito refuses in the hosted domain (which the loader reports) stops the synthesis with the reason', () => {
+  const err = thrownBy(() => buildTestStage(makeStageConfig({ name: 'aws-lab' })));
+  expect(isInternalError(err)).toBe(true);
+  expect(err.message).toBe(
+    'stage name "aws-lab" puts the word "aws" in the Cognito domain prefix "metaflow-aws-lab-<account>", and Cognito refuses aws, amazon, cognito there',
   );
+  expect(err.fix).toMatch(/loadStage/);
 });

@@ -15,9 +15,11 @@ import {
   gatewayClientSecretName,
   idpClientSecretName,
   stageHost,
+  stageNameProblem,
 } from '@metaflow-gitops/stage-config';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
+import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 import { pinLogicalId } from '../private/pin';
 import { groupGateSource } from './private/group-gate-source';
@@ -62,15 +64,14 @@ export class AuthStack extends StageStack {
   constructor(scope: Construct, props: AuthStackProps) {
     super(scope, 'auth', { ...props, description: `Metaflow stage ${props.stage.name}: Cognito federation to the company IdP` });
     const { stage, oidc } = props;
-    if (oidc.idpProviderName.length < 3 || oidc.idpProviderName.length > 32) {
-      throw new Error(`oidcConfig.idpProviderName ('${oidc.idpProviderName}') must be 3-32 characters (a Cognito limit)`);
-    }
+    assertStageInvariant(
+      oidc.idpProviderName.length >= 3 && oidc.idpProviderName.length <= 32,
+      `oidcConfig.idpProviderName ('${oidc.idpProviderName}') must be 3-32 characters (a Cognito limit)`,
+    );
     const host = stageHost(stage.name, props.parentDomain);
+    const namingProblem = stageNameProblem(stage.name);
+    assertStageInvariant(namingProblem === undefined, String(namingProblem));
     const domainPrefix = cognitoDomainPrefix(stage.name, stage.accountId);
-    const reserved = ['aws', 'amazon', 'cognito'].find((word) => domainPrefix.includes(word));
-    if (reserved) {
-      throw new Error(`Cognito domain prefix '${domainPrefix}' contains the reserved word '${reserved}': rename the stage`);
-    }
 
     const userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,

@@ -1,7 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { NAME_PREFIX, StageConfig, clusterName, deployRoleName, diffRoleName } from '@metaflow-gitops/stage-config';
+import { InputError, NAME_PREFIX, StageConfig, clusterName, deployRoleName, diffRoleName } from '@metaflow-gitops/stage-config';
 
 /** GitHub Actions' OIDC issuer (host and URL). */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -47,7 +47,7 @@ export class GitHubDeployRolesStack extends cdk.Stack {
       synthesizer: new cdk.DefaultStackSynthesizer({ qualifier: props.cdkQualifier }),
     });
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-      throw new Error(`'repository' must be <org>/<name> (got '${repository}')`);
+      throw new InputError(`'repository' must be <org>/<name> (got '${repository}')`);
     }
     const qualifier = props.cdkQualifier ?? cdk.DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const { accountId: account, region } = stage;

@@ -4,9 +4,10 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DATABASE_NAME, DatabaseConfig, databaseSecretName } from '@metaflow-gitops/stage-config';
+import { DATABASE_NAME, DatabaseConfig, InternalError, databaseSecretName } from '@metaflow-gitops/stage-config';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
+import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 import { pinLogicalId } from '../private/pin';
 
@@ -54,9 +55,10 @@ export class DataStack extends StageStack {
     // stay disabled on both buckets). Set here, on this stack only, so every entry point agrees.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const { database: db, stage } = props;
-    if (db.minCapacity > db.maxCapacity) {
-      throw new Error(`database.minCapacity (${db.minCapacity}) must not exceed database.maxCapacity (${db.maxCapacity})`);
-    }
+    assertStageInvariant(
+      db.minCapacity <= db.maxCapacity,
+      `database.minCapacity (${db.minCapacity}) must not exceed database.maxCapacity (${db.maxCapacity})`,
+    );
     const retain = cdk.RemovalPolicy.RETAIN;
 
     const securityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
@@ -94,7 +96,7 @@ export class DataStack extends StageStack {
     pinLogicalId(cluster.node.findChild('Subnets'), DATA_LOGICAL_IDS.databaseSubnetGroup);
     // `cluster.secret` is the attachment (secret + host/port); the secret itself is the child 'Secret'.
     const secret = cluster.secret;
-    if (!secret) throw new Error('Aurora cluster without generated credentials: the secret is required');
+    if (!secret) throw new InternalError('Aurora cluster without generated credentials: the secret is required');
     const secretResource = cluster.node.findChild('Secret');
     pinLogicalId(secretResource, DATA_LOGICAL_IDS.databaseSecret);
     // The credentials must outlive a stack deletion together with the database they open.

@@ -17,6 +17,7 @@ import {
 } from '@metaflow-gitops/stage-config';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
+import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 import { PodIdentity } from './pod-identity';
 
@@ -93,11 +94,10 @@ export class EksStack extends StageStack {
 
     const principals = props.cluster.accessPrincipals.map((p) => p.arn);
     const duplicate = [props.deployRoleArn, ...principals].find((arn, i, all) => all.indexOf(arn) !== i);
-    if (duplicate) {
-      throw new Error(
-        `cluster.accessPrincipals: '${duplicate}' is listed twice (or is the deploy role, which is always admin); EKS allows one access entry per principal`,
-      );
-    }
+    assertStageInvariant(
+      duplicate === undefined,
+      `cluster.accessPrincipals: '${duplicate}' is listed twice (or is the deploy role, which is always admin); EKS allows one access entry per principal`,
+    );
     this.addAccessEntry('DeployRole', { arn: props.deployRoleArn, access: 'admin', namespaces: [] });
     props.cluster.accessPrincipals.forEach((p, i) => this.addAccessEntry(`Principal${i + 1}`, p));
 

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { DISCOVERY_PATH } from '@metaflow-gitops/stage-config';
+import { DISCOVERY_PATH, isInternalError } from '@metaflow-gitops/stage-config';
+import { thrownBy } from '@metaflow-gitops/testing/errors';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 
@@ -47,6 +48,8 @@ test('stage URLs and the allow-list as outputs', () => {
   expect(restricted.template('ingress').toJSON().Outputs.AllowedCidrs.Value).toBe('198.51.100.0/24,203.0.113.0/24');
 });
 
-test('an empty allow-list is refused', () => {
-  expect(() => buildTestStage(makeStageConfig({ name: 'x', ingress: { allowedCidrs: [] } }))).toThrow('ingress.allowedCidrs is empty');
+test('an empty allow-list (which the loader reports) is refused', () => {
+  const err = thrownBy(() => buildTestStage(makeStageConfig({ name: 'x', ingress: { allowedCidrs: [] } })));
+  expect(isInternalError(err)).toBe(true);
+  expect(err.message).toBe('ingress.allowedCidrs is empty: nobody could reach the stage');
 });

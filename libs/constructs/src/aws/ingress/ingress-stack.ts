@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DISCOVERY_PATH, IngressConfig, STAGE_PATHS, stageHost } from '@metaflow-gitops/stage-config';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
+import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 
 export interface IngressStackProps extends StageStackProps {
@@ -29,7 +30,7 @@ export class IngressStack extends StageStack {
   constructor(scope: Construct, props: IngressStackProps) {
     super(scope, 'ingress', { ...props, description: `Metaflow stage ${props.stage.name}: load balancer access and URLs` });
     const { ingress, stage } = props;
-    if (ingress.allowedCidrs.length === 0) throw new Error('ingress.allowedCidrs is empty: nobody could reach the stage');
+    assertStageInvariant(ingress.allowedCidrs.length > 0, 'ingress.allowedCidrs is empty: nobody could reach the stage');
     const host = stageHost(stage.name, props.parentDomain);
 
     const sg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {

@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { InternalError } from '@metaflow-gitops/stage-config';
 
 /** One cdk-nag acknowledgement: the rule (or `Rule[finding]`) and why it does not apply here. */
 export interface NagAcknowledgement {
@@ -14,7 +15,7 @@ export interface NagAcknowledgement {
 export function acknowledge(scope: IConstruct, ...acks: NagAcknowledgement[]): void {
   for (const ack of acks) {
     if (ack.reason.trim().length < 20) {
-      throw new Error(`cdk-nag acknowledgement '${ack.id}' on ${scope.node.path} needs a real reason (got '${ack.reason}')`);
+      throw new InternalError(`cdk-nag acknowledgement '${ack.id}' on ${scope.node.path} needs a real reason (got '${ack.reason}')`);
     }
     Validations.of(scope).acknowledge({ id: ack.id, reason: ack.reason });
   }

@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { InternalError } from '@metaflow-gitops/stage-config';
 
 export interface PodSubnetsProps {
   readonly vpc: ec2.Vpc;
@@ -22,7 +23,7 @@ export class PodSubnets extends Construct {
     const { vpc } = props;
     const privateSubnets = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
     if (props.blocks.length !== privateSubnets.length) {
-      throw new Error(`pod subnets: got ${props.blocks.length} CIDR blocks for ${privateSubnets.length} zones`);
+      throw new InternalError(`pod subnets: got ${props.blocks.length} CIDR blocks for ${privateSubnets.length} zones`);
     }
     const association = new ec2.CfnVPCCidrBlock(this, 'CidrBlock', { vpcId: vpc.vpcId, cidrBlock: props.cidr });
 
