@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { errorReport, EXIT } from '@metaflow-gitops/stage-config/errors';
+import { errorReport, EXIT, runMain } from '@metaflow-gitops/stage-config/errors';
 import { COMMANDS } from './cli-config';
 import { CommandSpec } from './cli-options';
 import { Io, processIo } from './io';
@@ -59,11 +59,5 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 export function run(argv: readonly string[]): void {
-  main(argv).then(
-    (code) => (process.exitCode = code),
-    (err) => {
-      process.stderr.write(`internal error: ${String(err)}\n`);
-      process.exitCode = EXIT.failure;
-    },
-  );
+  runMain(main, argv);
 }

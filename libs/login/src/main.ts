@@ -4,7 +4,7 @@ import { loginCommand } from './commands/login';
 import { logoutCommand } from './commands/logout';
 import { statusCommand } from './commands/status';
 import { tokenCommand } from './commands/token';
-import { errorReport, isUsageError } from '@metaflow-gitops/stage-config/errors';
+import { errorReport, isUsageError, runMain } from '@metaflow-gitops/stage-config/errors';
 import { EXIT, UsageError } from './private/errors';
 import { DEFAULT_CLOCK_TOLERANCE_S } from './private/oidc';
 import type { Runtime } from './private/session';
@@ -225,11 +225,5 @@ export async function main(argv: readonly string[], rt: Runtime = processRuntime
 }
 
 export function run(argv: readonly string[]): void {
-  main(argv).then(
-    (code) => (process.exitCode = code),
-    (err) => {
-      process.stderr.write(`internal error: ${String(err)}\n`);
-      process.exitCode = EXIT.failure;
-    },
-  );
+  runMain(main, argv);
 }

@@ -148,3 +148,17 @@ export function errorReport(err: unknown, debug = false): { readonly text: strin
   const detail = err instanceof Error ? (debug ? err.stack : err.message) : String(err);
   return { text: `error: ${detail}\n`, exitCode: EXIT.failure };
 }
+
+/**
+ * The bin's entry: runs a CLI's `main` (which turns every error into an exit code itself) and sets
+ * the process exit code from it; a rejection that escaped `main` is reported as an internal error.
+ */
+export function runMain(main: (argv: readonly string[]) => Promise<number>, argv: readonly string[]): void {
+  main(argv).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      process.stderr.write(`internal error: ${String(err)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}
