@@ -6,6 +6,7 @@ import {
   computePrDiff,
   DeployedTemplates,
   headStageChecker,
+  inProcessRenderer,
   githubContext,
   renderMarkdown,
   runUrl,
@@ -85,6 +86,9 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
       env: io.env,
       progress: (m) => io.stderr(`mfctl diff: ${m}\n`),
       render: deps.render,
+      // The head, and a base shipping the same code, are rendered by this process; rendered bases are kept in tmp/.
+      renderHere: deps.render ? undefined : inProcessRenderer,
+      cacheDir: deps.render ? undefined : path.join(repoDir, 'tmp', 'mfctl-diff'),
       checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined), { templateChecks: opts.checks !== false, env: io.env }),
       deployed,
       keep: opts.keep,
