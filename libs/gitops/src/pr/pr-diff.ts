@@ -185,13 +185,14 @@ async function diffOneStage(
     k8sDir: path.join(scratch, side, s.stage, 'k8s'),
   });
   const headOut = out('head-out');
-  const hasBase = s.change !== 'added' && (base !== undefined || cache?.has(s.stage) === true);
-  const cached = hasBase && cache?.has(s.stage) === true;
-  const baseOut = cached ? cache!.out(s.stage) : out('base-out');
-  opts.progress(`${s.stage}: synthesizing head${hasBase ? (cached ? ' (base from the cache)' : ' and base') : ''}`);
+  const cachedOut = s.change !== 'added' && cache?.has(s.stage) ? cache.out(s.stage) : undefined;
+  const baseTree = s.change !== 'added' && !cachedOut ? base : undefined;
+  const hasBase = cachedOut !== undefined || baseTree !== undefined;
+  const baseOut = cachedOut ?? out('base-out');
+  opts.progress(`${s.stage}: synthesizing head${cachedOut ? ' (base from the cache)' : baseTree ? ' and base' : ''}`);
   const renderBase = async (): Promise<[void, Error | undefined]> => {
-    if (!hasBase || cached) return [undefined, undefined];
-    const [, err] = await settle(() => render.base(base!.dir, s.stage, baseOut, env));
+    if (!baseTree) return [undefined, undefined];
+    const [, err] = await settle(() => render.base(baseTree.dir, s.stage, baseOut, env));
     if (!err) cache?.keep(s.stage, baseOut);
     return [undefined, err];
   };
@@ -199,7 +200,8 @@ async function diffOneStage(
   // the head, while the head's checks (cfn-lint, a subprocess) run.
   const baseFirst = base?.deps !== 'stage-files' ? renderBase() : undefined;
   const [, headErr] = await settle(() => render.head(opts.repoDir, s.stage, headOut, env));
-  const checking = opts.checks && !headErr ? settle(() => opts.checks!(s.stage, headOut)) : undefined;
+  const checker = opts.checks;
+  const checking = checker && !headErr ? settle(() => checker(s.stage, headOut)) : undefined;
   const [, baseErr] = await (baseFirst ?? renderBase());
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -239,7 +241,7 @@ async function diffOneStage(
   if (checking) {
     const [result, err] = await checking;
     if (err) errors.push(`checks: ${err.message}`);
-    else checks = result!;
+    else if (result) checks = result;
   }
   const counts = stacks.reduce((acc, st) => addCounts(acc, st.counts), emptyCounts());
   opts.progress(
