@@ -21,6 +21,7 @@ export type { ManifestObject } from './pr/manifest-diff';
 export { renderMarkdown } from './pr/markdown';
 export { computePrDiff } from './pr/pr-diff';
 export type { DeployedTemplates, StageChecker } from './pr/pr-diff';
+export { inProcessRenderer } from './pr/render-tree';
 export type { StageRenderer } from './pr/render-tree';
 export { COMMENT_MARKER, DEFAULT_ACK_LABEL, REPORT_SCHEMA_VERSION, parseReport } from './pr/report';
 export type { DiffReport, StageReport } from './pr/report';

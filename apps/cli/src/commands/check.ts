@@ -20,12 +20,14 @@ export interface CheckOptions {
  */
 export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> {
   const stages = selectStages(io, environmentsDir(io.cwd, opts.environments), opts.stage, opts.all);
-  const synthesized = synthesize(io, stages, defaultOutDir(io, opts.out));
-  const reports: (ChecksReport & { stage: string })[] = [];
-  for (const s of synthesized) {
+  // Each stage's checks start once it is synthesized: its cfn-lint (a subprocess) runs while the next one synthesizes.
+  const checking: Promise<ChecksReport & { stage: string }>[] = [];
+  for (const config of stages) {
+    const [s] = synthesize(io, [config], defaultOutDir(io, opts.out));
     io.stderr(`checking ${s.stage} ...\n`);
-    reports.push({ stage: s.stage, ...(await runChecks({ assemblyDir: s.assemblyDir, cfnLint: { env: io.env } })) });
+    checking.push(runChecks({ assemblyDir: s.assemblyDir, cfnLint: { env: io.env } }).then((r) => ({ stage: s.stage, ...r })));
   }
+  const reports = await Promise.all(checking);
   const ok = reports.every((r) => r.ok);
   if (opts.json) {
     io.stdout(`${JSON.stringify({ ok, stages: reports }, undefined, 2)}\n`);

@@ -6,6 +6,7 @@ import {
   computePrDiff,
   DeployedTemplates,
   headStageChecker,
+  inProcessRenderer,
   githubContext,
   renderMarkdown,
   runUrl,
@@ -50,6 +51,15 @@ function hasRef(repo: string, ref: string): boolean {
   }
 }
 
+/**
+ * Whether this mfctl is the diffed repository's own (its bundle or sources lie inside it): only then
+ * may it render that repository's trees itself instead of running the tree's own mfctl.
+ */
+function isOwnMfctl(repoDir: string): boolean {
+  const rel = path.relative(fs.realpathSync(repoDir), fs.realpathSync(__dirname));
+  return !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
 function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
   return !!(
     env.AWS_ACCESS_KEY_ID ||
@@ -76,6 +86,7 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
   }
   const repoDir = findRepoRoot(io.cwd);
   const baseRef = opts.base ?? defaultBase(io, repoDir);
+  const renderHere = !deps.render && isOwnMfctl(repoDir);
   const report = await computePrDiff({
     repoDir,
     baseRef,
@@ -83,6 +94,9 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
     env: io.env,
     progress: (m) => io.stderr(`mfctl diff: ${m}\n`),
     render: deps.render,
+    // The head, and a base shipping the same code, are rendered by this process; rendered bases are kept in tmp/.
+    renderHere: renderHere ? inProcessRenderer : undefined,
+    cacheDir: renderHere ? path.join(repoDir, 'tmp', 'mfctl-diff') : undefined,
     checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined), { templateChecks: opts.checks !== false, env: io.env }),
     deployed,
     keep: opts.keep,

@@ -41,13 +41,23 @@ function run(
 
 /**
  * Runs the real cfn-lint once over all templates of the assembly (one run per region when stacks
- * deploy to several): errors are findings, warnings are notes. Asynchronous, so the other checks
- * run meanwhile. A missing cfn-lint skips the check visibly (status `skipped` with the reason).
+ * deploy to several): errors are findings, warnings are notes. The version probe and the runs start
+ * together (cfn-lint takes seconds to start) and run as subprocesses, so the other checks, or a
+ * synthesis, run meanwhile. A missing cfn-lint skips the check visibly (status `skipped` with the reason).
  */
 export async function checkCfnLint(stacks: readonly AssemblyStack[], options: CfnLintOptions = {}): Promise<CheckResult> {
   const command = options.command ?? options.env?.CFN_LINT ?? 'cfn-lint';
   const env = options.env ?? process.env;
-  const probe = await run(command, ['--version'], env);
+  const files = stacks.map((s) => s.templatePath);
+  // Lint each template against its own region's resource specs (cfn-lint defaults to us-east-1).
+  const byRegion = new Map<string, string[]>();
+  for (const s of stacks) byRegion.set(s.region ?? 'us-east-1', [...(byRegion.get(s.region ?? 'us-east-1') ?? []), s.templatePath]);
+  const probing = run(command, ['--version'], env);
+  const linting = [...byRegion].map(([region, regionFiles]) =>
+    run(command, ['--format', 'json', '--regions', region, '--', ...regionFiles], env),
+  );
+  const probe = await probing;
+  const runs = await Promise.all(linting);
   const version = probe.status === 0 ? probe.stdout.trim() || probe.stderr.trim() : undefined;
   if (!version) {
     return {
@@ -58,13 +68,8 @@ export async function checkCfnLint(stacks: readonly AssemblyStack[], options: Cf
       reason: `'${command}' is not installed (pip install cfn-lint); templates were not linted`,
     };
   }
-  const files = stacks.map((s) => s.templatePath);
-  // Lint each template against its own region's resource specs (cfn-lint defaults to us-east-1).
-  const byRegion = new Map<string, string[]>();
-  for (const s of stacks) byRegion.set(s.region ?? 'us-east-1', [...(byRegion.get(s.region ?? 'us-east-1') ?? []), s.templatePath]);
   const matches: CfnLintMatch[] = [];
-  for (const [region, regionFiles] of byRegion) {
-    const r = await run(command, ['--format', 'json', '--regions', region, '--', ...regionFiles], env);
+  for (const r of runs) {
     // cfn-lint exits with a bit mask (2 errors, 4 warnings, 8 informational); 1 or a signal is a crash.
     if (r.error || r.status === null || (r.status & 1) === 1) {
       return {

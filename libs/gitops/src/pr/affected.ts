@@ -27,6 +27,11 @@ export interface AffectedResult {
   readonly stages: readonly AffectedStage[];
   /** Stages present in head that the change does not affect. */
   readonly unaffected: readonly string[];
+  /**
+   * Files the product ships that differ between the base and the working tree (committed or not):
+   * empty when the base's code is the head's, so the base can be synthesized by the head's code.
+   */
+  readonly shippedChanges: readonly string[];
 }
 
 /** The directory of the stage files, relative to the repository root. */
@@ -136,7 +141,19 @@ export function findAffected(
   const [before, after] = [baseSha, headSha].map((sha) => shippedFiles(workspaceAt(repoDir, sha)));
   const ships = (path: string) => before(path) || after(path);
   const { stages, unaffected } = affectedStages(changedFiles, headStages, ships, opts.stages ?? []);
-  return { baseRef, baseSha, headSha, changedFiles, stages, unaffected };
+  const shippedChanges = [...new Set([...changedFiles.map((f) => f.path), ...uncommittedFiles(repoDir)])]
+    .filter((p) => classifyPath(p, ships).kind === 'shared')
+    .sort();
+  return { baseRef, baseSha, headSha, changedFiles, stages, unaffected, shippedChanges };
+}
+
+/** Paths the working tree changes against HEAD: modified, deleted, staged and untracked (not ignored) files. */
+function uncommittedFiles(repoDir: string): string[] {
+  const out = git(repoDir, ['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']);
+  return out
+    .split('\0')
+    .filter((e) => e.length > 3)
+    .map((e) => e.slice(3));
 }
 
 /** Every stage of `commit`, for a first deploy (no earlier successful deploy to diff from). */

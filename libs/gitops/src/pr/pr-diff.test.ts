@@ -3,6 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { seedFakeRepo, TempRepo } from '@metaflow-gitops/testing/gitops';
 import { computePrDiff } from './pr-diff';
+import { StageRenderer } from './render-tree';
+
+// Real git and subprocesses on a shared machine: well above jest's 5 s default.
+jest.setTimeout(60_000);
 
 /**
  * The engine against a small repository whose own `apps/cli/bin/mfctl.js` stands in for the real
@@ -134,4 +138,78 @@ describe('computePrDiff (git worktree, linked dependencies, subprocess synth)', 
     expect(r.stages[0].errors).toEqual([]);
     expect(r.stages[0].destructive.map((d) => d.logicalId)).toEqual(['DatabaseCluster5B53A178']);
   }, 120_000);
+});
+
+describe('computePrDiff with the running code (renderHere) and a cache of rendered bases', () => {
+  let repo: TempRepo;
+  const progress: string[] = [];
+  const trees: string[] = [];
+  // Stands in for the in-process renderer: the head's own mfctl run on another tree's stage files.
+  const renderHere: StageRenderer = async (tree, stage, out, env) => {
+    trees.push(tree);
+    const bin = path.join(repo.dir, 'apps/cli/bin/mfctl.js');
+    for (const [cmd, dir] of [
+      ['synth', out.cdkDir],
+      ['manifests', out.k8sDir],
+    ])
+      execFileSync(process.execPath, [bin, cmd, stage, '--out', dir], { cwd: tree, env, stdio: 'pipe' });
+  };
+  const run = (cacheDir?: string) =>
+    computePrDiff({ repoDir: repo.dir, baseRef: 'main', env: process.env, progress: (m) => progress.push(m), renderHere, cacheDir });
+
+  beforeEach(() => {
+    repo = new TempRepo();
+    seedFakeRepo(repo);
+    repo.git('checkout', '-q', '-b', 'feature');
+    progress.length = 0;
+    trees.length = 0;
+  });
+  afterEach(() => repo.cleanup());
+
+  it('a stage file change: head and base stage files rendered here, no base worktree', async () => {
+    repo.write('environments/dev.yaml', 'compute:\n  cpu:\n    maxCpu: 200\n').commit('bigger pool');
+    const r = await run();
+    expect(trees.map((t) => path.basename(t))).toEqual([path.basename(repo.dir), 'base-stage-files']);
+    expect(progress.some((m) => m.includes('base worktree'))).toBe(false);
+    expect(r.stages[0].manifests!.objects[0].patch).toContain("-    cpu: '100'\n+    cpu: '200'");
+  });
+
+  it('a shared code change: the base still rendered by its own code in a worktree', async () => {
+    repo.write('libs/lib/index.js', "exports.dbId = 'MetadataDatabaseABCD1234';\n").commit('rename the database construct');
+    const r = await run();
+    expect(trees).toEqual([repo.dir, repo.dir]);
+    expect(progress.some((m) => /base worktree at \w+ ready \(dependencies linked\)/.test(m))).toBe(true);
+    expect(r.stages[0].destructive.map((d) => d.logicalId)).toEqual(['DatabaseCluster5B53A178']);
+  });
+
+  it('an uncommitted shipped change counts as shared code: the base gets its own code', async () => {
+    repo.write('environments/dev.yaml', 'compute:\n  cpu:\n    maxCpu: 200\n').commit('bigger pool');
+    repo.write('libs/lib/index.js', "exports.dbId = 'MetadataDatabaseABCD1234';\n");
+    const r = await run();
+    expect(trees).toEqual([repo.dir]);
+    expect(r.stages[0].destructive.map((d) => d.logicalId)).toEqual(['DatabaseCluster5B53A178']);
+  });
+
+  it('a second run against the same base takes the base from the cache; another base commit replaces it', async () => {
+    const cache = path.join(repo.dir, 'tmp', 'diff-cache');
+    repo.write('environments/dev.yaml', 'compute:\n  cpu:\n    maxCpu: 200\n').commit('bigger pool');
+    const first = await run(cache);
+    trees.length = 0;
+    progress.length = 0;
+    const second = await run(cache);
+    expect(trees.map((t) => path.basename(t))).toEqual([path.basename(repo.dir)]);
+    expect(progress).toContain('dev: synthesizing head (base from the cache)');
+    expect(second.stages).toEqual(first.stages);
+    const oldBase = first.base.sha;
+    expect(fs.readdirSync(cache)).toEqual([oldBase]);
+
+    repo.git('checkout', '-q', 'main');
+    repo.write('environments/dev.yaml', 'compute:\n  cpu:\n    maxCpu: 150\n').commit('main moved');
+    repo.git('checkout', '-q', 'feature');
+    repo.git('rebase', '-q', '-X', 'theirs', 'main');
+    const third = await run(cache);
+    expect(third.base.sha).not.toBe(oldBase);
+    expect(third.stages[0].manifests!.objects[0].patch).toContain("-    cpu: '150'\n+    cpu: '200'");
+    expect(fs.readdirSync(cache)).toEqual([third.base.sha]);
+  });
 });

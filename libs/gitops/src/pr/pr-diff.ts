@@ -7,7 +7,7 @@ import { AssemblyStack, CfnTemplate } from '../synth/stage-assembly';
 import { mfctlRenderer, readStacks, RenderedStage, StageRenderer } from './render-tree';
 import { DiffReport, REPORT_SCHEMA_VERSION, StageChecks, StageRemoval, StageReport } from './report';
 import { addCounts, diffStack, emptyCounts, StackDiff } from './template-diff';
-import { BaseTree, createBaseTree, credentialFreeEnv } from './worktree';
+import { BaseTree, buildTreeCli, createBaseTree, credentialFreeEnv, stageFilesTree } from './worktree';
 
 /** Runs the checks for one stage of the head tree (validation, cdk-nag, cfn-lint, limits). */
 export type StageChecker = (stage: string, head: RenderedStage) => Promise<StageChecks>;
@@ -22,7 +22,19 @@ export interface PrDiffOptions {
   readonly stages?: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly progress: (msg: string) => void;
+  /** Renders a tree with that tree's own code. @default `mfctlRenderer` (the tree's mfctl) */
   readonly render?: StageRenderer;
+  /**
+   * Renders a tree's stage files with the running code (`inProcessRenderer`). When given, the head
+   * is rendered with it, and so is the base when it ships the same code as the head (only stage
+   * files, docs or tests changed): no base worktree, no second mfctl.
+   */
+  readonly renderHere?: StageRenderer;
+  /**
+   * Directory keeping rendered bases between runs, by base commit and stage (`<dir>/<sha>/<stage>/`),
+   * so a second diff against the same base skips it. Only the newest base commit is kept.
+   */
+  readonly cacheDir?: string;
   readonly checks?: StageChecker;
   /** Diff against the deployed stacks instead of the base tree's synthesis. */
   readonly deployed?: DeployedTemplates;
@@ -51,8 +63,9 @@ async function settle<T>(fn: () => Promise<T>): Promise<[T | undefined, Error | 
 
 /**
  * `mfctl diff`: which stages the PR affects, and for each the template diff per stack, the
- * manifests diff and the checks. Head is the working tree; base is a temporary git worktree at the
- * merge-base. Both are synthesized without credentials.
+ * manifests diff and the checks. Head is the working tree; base is the merge-base: its stage files
+ * rendered with the running code when it ships the head's code (`renderHere`), else a temporary git
+ * worktree rendered by its own mfctl without credentials. Synthesis is hermetic (no AWS call).
  */
 export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
   const started = Date.now();
@@ -65,19 +78,27 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-diff-'));
   const env = credentialFreeEnv(opts.env, scratch);
-  const render = opts.render ?? mfctlRenderer;
+  const ownCode = opts.render ?? mfctlRenderer;
+  // The base is synthesized by the head's code when it ships the same code.
+  const baseHere = opts.renderHere !== undefined && affected.shippedChanges.length === 0;
+  const renderers: Renderers = { head: opts.renderHere ?? ownCode, base: baseHere ? (opts.renderHere ?? ownCode) : ownCode };
+  const cache = opts.cacheDir ? baseCache(opts.cacheDir, affected.baseSha) : undefined;
   let base: BaseTree | undefined;
   const stages: StageReport[] = [];
   try {
-    const needBase = toDiff.some((s) => s.change !== 'added');
-    if (needBase) {
+    const needBase = toDiff.some((s) => s.change !== 'added' && !cache?.has(s.stage));
+    if (needBase && baseHere) {
+      base = stageFilesTree(opts.repoDir, affected.baseSha, scratch);
+      opts.progress(`base stage files at ${affected.baseSha.slice(0, 7)} rendered with this code (no shipped file changed)`);
+    } else if (needBase) {
       const t0 = Date.now();
       base = await createBaseTree(opts.repoDir, affected.baseSha, scratch, opts.progress);
+      const built = base.deps !== 'none' && (await buildTreeCli(base.dir));
       opts.progress(
-        `base worktree at ${affected.baseSha.slice(0, 7)} ready (dependencies ${base.deps}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+        `base worktree at ${affected.baseSha.slice(0, 7)} ready (dependencies ${base.deps}${built ? ', mfctl bundle built' : ''}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
       );
     }
-    for (const s of toDiff) stages.push(await diffOneStage(s, opts, render, env, scratch, base));
+    for (const s of toDiff) stages.push(await diffOneStage(s, opts, renderers, env, scratch, base, cache));
     for (const s of affected.stages.filter((x) => x.change === 'removed')) {
       stages.push({
         stage: s.stage,
@@ -97,7 +118,7 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
       fs.rmSync(scratch, { recursive: true, force: true });
     } else {
       opts.progress(
-        `scratch directory kept: ${scratch}${base ? ` (remove the base worktree with: git worktree remove --force ${base.dir})` : ''}`,
+        `scratch directory kept: ${scratch}${base && base.deps !== 'stage-files' ? ` (remove the base worktree with: git worktree remove --force ${base.dir})` : ''}`,
       );
     }
   }
@@ -117,13 +138,46 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
   };
 }
 
+interface Renderers {
+  readonly head: StageRenderer;
+  readonly base: StageRenderer;
+}
+
+/** Rendered bases kept between runs: `<dir>/<base sha>/<stage>/{cdk,k8s}`, complete once `done` exists. */
+interface BaseCache {
+  has(stage: string): boolean;
+  out(stage: string): RenderedStage;
+  /** Copies a successful rendering in, dropping the renderings of other base commits. */
+  keep(stage: string, rendered: RenderedStage): void;
+}
+
+function baseCache(dir: string, sha: string): BaseCache {
+  const root = path.join(dir, sha);
+  const out = (stage: string): RenderedStage => ({ cdkDir: path.join(root, stage, 'cdk'), k8sDir: path.join(root, stage, 'k8s') });
+  return {
+    has: (stage) => fs.existsSync(path.join(root, stage, 'done')),
+    out,
+    keep: (stage, rendered) => {
+      for (const other of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+        if (other !== sha) fs.rmSync(path.join(dir, other), { recursive: true, force: true });
+      }
+      const target = out(stage);
+      fs.rmSync(path.join(root, stage), { recursive: true, force: true });
+      fs.cpSync(rendered.cdkDir, target.cdkDir, { recursive: true });
+      fs.cpSync(rendered.k8sDir, target.k8sDir, { recursive: true });
+      fs.writeFileSync(path.join(root, stage, 'done'), '');
+    },
+  };
+}
+
 async function diffOneStage(
   s: AffectedStage,
   opts: PrDiffOptions,
-  render: StageRenderer,
+  render: Renderers,
   env: NodeJS.ProcessEnv,
   scratch: string,
   base: BaseTree | undefined,
+  cache: BaseCache | undefined,
 ): Promise<StageReport> {
   const t0 = Date.now();
   const out = (side: string): RenderedStage => ({
@@ -131,14 +185,24 @@ async function diffOneStage(
     k8sDir: path.join(scratch, side, s.stage, 'k8s'),
   });
   const headOut = out('head-out');
-  const baseOut = out('base-out');
-  opts.progress(`${s.stage}: synthesizing head${base && s.change !== 'added' ? ' and base' : ''}`);
-  const [[, headErr], [, baseErr]] = await Promise.all([
-    settle(() => render(opts.repoDir, s.stage, headOut, env)),
-    base && s.change !== 'added'
-      ? settle(() => render(base.dir, s.stage, baseOut, env))
-      : Promise.resolve([undefined, undefined] as [undefined, undefined]),
-  ]);
+  const cachedOut = s.change !== 'added' && cache?.has(s.stage) ? cache.out(s.stage) : undefined;
+  const baseTree = s.change !== 'added' && !cachedOut ? base : undefined;
+  const hasBase = cachedOut !== undefined || baseTree !== undefined;
+  const baseOut = cachedOut ?? out('base-out');
+  opts.progress(`${s.stage}: synthesizing head${cachedOut ? ' (base from the cache)' : baseTree ? ' and base' : ''}`);
+  const renderBase = async (): Promise<[void, Error | undefined]> => {
+    if (!baseTree) return [undefined, undefined];
+    const [, err] = await settle(() => render.base(baseTree.dir, s.stage, baseOut, env));
+    if (!err) cache?.keep(s.stage, baseOut);
+    return [undefined, err];
+  };
+  // A base rendered by its own mfctl runs while the head renders here; one rendered here runs after
+  // the head, while the head's checks (cfn-lint, a subprocess) run.
+  const baseFirst = base?.deps !== 'stage-files' ? renderBase() : undefined;
+  const [, headErr] = await settle(() => render.head(opts.repoDir, s.stage, headOut, env));
+  const checker = opts.checks;
+  const checking = checker && !headErr ? settle(() => checker(s.stage, headOut)) : undefined;
+  const [, baseErr] = await (baseFirst ?? renderBase());
   const errors: string[] = [];
   const warnings: string[] = [];
   if (headErr) errors.push(`head: ${headErr.message}`);
@@ -155,7 +219,7 @@ async function diffOneStage(
     } catch (err) {
       errors.push(`deployed stacks: ${(err as Error).message}`);
     }
-  } else if (base && !baseErr && s.change !== 'added') {
+  } else if (hasBase && !baseErr) {
     const baseStacks = readStacks(baseOut.cdkDir);
     baseOrder = [...baseStacks.keys()];
     before = new Map([...baseStacks].map(([name, st]) => [name, st.template]));
@@ -168,21 +232,16 @@ async function diffOneStage(
   let manifests: ManifestDiff | undefined;
   if (!headErr) {
     try {
-      manifests = diffManifests(
-        base && !baseErr && s.change !== 'added' ? readManifestDir(baseOut.k8sDir) : new Map(),
-        readManifestDir(headOut.k8sDir),
-      );
+      manifests = diffManifests(hasBase && !baseErr ? readManifestDir(baseOut.k8sDir) : new Map(), readManifestDir(headOut.k8sDir));
     } catch (err) {
       errors.push(`manifests: ${(err as Error).message}`);
     }
   }
   let checks: StageChecks = NO_CHECKS;
-  if (opts.checks && !headErr) {
-    try {
-      checks = await opts.checks(s.stage, headOut);
-    } catch (err) {
-      errors.push(`checks: ${(err as Error).message}`);
-    }
+  if (checking) {
+    const [result, err] = await checking;
+    if (err) errors.push(`checks: ${err.message}`);
+    else if (result) checks = result;
   }
   const counts = stacks.reduce((acc, st) => addCounts(acc, st.counts), emptyCounts());
   opts.progress(

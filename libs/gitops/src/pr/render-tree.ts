@@ -2,6 +2,9 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { synthStage } from '@metaflow-gitops/constructs';
+import { renderStageManifests, writeManifests } from '@metaflow-gitops/constructs/k8s';
+import { loadStage, placeholderOutputs } from '@metaflow-gitops/stage-config';
 import { AssemblyStack, readAssembly } from '../synth/stage-assembly';
 import { AssemblyError } from '@metaflow-gitops/stage-config';
 
@@ -37,6 +40,18 @@ async function runMfctl(tree: string, args: string[], env: NodeJS.ProcessEnv): P
 export const mfctlRenderer: StageRenderer = async (tree, stage, out, env) => {
   await runMfctl(tree, ['synth', stage, '--out', out.cdkDir], env);
   await runMfctl(tree, ['manifests', stage, '--out', out.k8sDir], env);
+};
+
+/**
+ * Renders a tree's stage files (`<tree>/environments/`) with the running code, in this process:
+ * what `mfctl synth <stage> --out` and `mfctl manifests <stage> --out` write, without starting
+ * them. Only for trees whose shipped code is the running code's (the head, or a base that changed
+ * only stage files, docs or tests).
+ */
+export const inProcessRenderer: StageRenderer = async (tree, stage, out) => {
+  const config = loadStage(path.join(tree, 'environments'), stage);
+  synthStage(config, { outdir: out.cdkDir });
+  writeManifests(renderStageManifests(config, placeholderOutputs()), out.k8sDir);
 };
 
 function walk(dir: string): string[] {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -65,8 +65,11 @@ export function linkNodeModules(headRoot: string, baseRoot: string): void {
 
 export interface BaseTree {
   readonly dir: string;
-  /** How dependencies were provided: linked from head (same lockfile) or installed with npm ci. */
-  readonly deps: 'linked' | 'npm-ci' | 'none';
+  /**
+   * How dependencies were provided: linked from head (same lockfile), installed with npm ci, none
+   * (`stage-files`: only `environments/`, rendered with the running code).
+   */
+  readonly deps: 'linked' | 'npm-ci' | 'none' | 'stage-files';
   remove(): void;
 }
 
@@ -114,5 +117,38 @@ export async function createBaseTree(
   } catch (err) {
     remove();
     throw err;
+  }
+}
+
+/**
+ * Only the stage files (`environments/`) of `commit`, extracted under `parent` with `git archive`:
+ * the base tree when the base ships the head's code, so the running code renders it (no worktree,
+ * no dependencies, no second mfctl).
+ */
+export function stageFilesTree(repoDir: string, commit: string, parent: string): BaseTree {
+  const dir = path.join(parent, 'base-stage-files');
+  fs.mkdirSync(dir, { recursive: true });
+  const tar = execFileSync('git', ['archive', '--format=tar', commit, '--', 'environments'], {
+    cwd: repoDir,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar, stdio: ['pipe', 'ignore', 'pipe'] });
+  return { dir, deps: 'stage-files', remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Builds the base tree's mfctl bundle with its own `tools/build-cli.mjs` when it has one, so its
+ * mfctl runs compiled instead of through tsx. Returns false (the bin then falls back to the
+ * sources) when the tree has no build script or the build fails.
+ */
+export async function buildTreeCli(dir: string): Promise<boolean> {
+  const script = path.join(dir, 'tools', 'build-cli.mjs');
+  if (!fs.existsSync(script)) return false;
+  try {
+    await execFileAsync(process.execPath, [script, 'apps/cli'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+    return true;
+  } catch {
+    return false;
   }
 }
