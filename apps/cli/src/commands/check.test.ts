@@ -26,6 +26,7 @@ describe('mfctl check', () => {
   let code: number;
   let text: ReturnType<typeof captureIo>;
 
+  // Three stage checks with the real cfn-lint: minutes on a loaded 2-core machine.
   beforeAll(async () => {
     dir = workspace();
     const io = captureIo({ PATH: process.env.PATH }, dir);
@@ -33,7 +34,7 @@ describe('mfctl check', () => {
     json = JSON.parse(io.out());
     text = captureIo({ PATH: process.env.PATH }, dir);
     await main(['check', 'example'], text);
-  });
+  }, 300_000);
 
   test('both example stages pass every check (exit 0)', () => {
     expect(code).toBe(0);
