@@ -219,9 +219,9 @@ describe('validateDiscovery', () => {
     expect(issuesOf({ ...valid, ...change })).toEqual([issue]);
   });
 
-  test('bound to the stage: EKS endpoints of the stage region (any case, China partition) pass', () => {
+  test('bound to the stage: EKS endpoints of the stage region (commercial partition, the only one stages use; any case) pass', () => {
     expect(issuesOf({ ...valid, clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com' })).toEqual([]);
-    expect(issuesOf({ ...valid, clusterEndpoint: 'https://abc.yl4.us-west-2.eks.amazonaws.com.cn' })).toEqual([]);
+    expect(issuesOf({ ...valid, clusterEndpoint: 'https://abc.yl4.us-west-2.eks.amazonaws.com/' })).toEqual([]);
   });
 
   test('the error message lists every issue and says what to check', () => {

@@ -264,7 +264,7 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
         raw,
         'clusterEndpoint',
         'clusterEndpoint',
-        new RegExp(`^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.${region}\\.eks\\.amazonaws\\.com(\\.cn)?$`, 'i'),
+        new RegExp(`^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.${region}\\.eks\\.amazonaws\\.com$`, 'i'),
         `an EKS API endpoint of ${region} (https://<id>.<suffix>.${region}.eks.amazonaws.com)`,
         false,
       );

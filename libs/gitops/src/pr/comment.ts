@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { COMMENT_MARKER } from './report';
 import { COMMENT_LIMIT, cutAtSections, SUMMARY_LIMIT_BYTES, utf8Bytes } from './truncate';
-import { GitError } from '@metaflow-gitops/stage-config';
+import { GitError, printable } from '@metaflow-gitops/stage-config';
 import { GitHubClient, httpStatus } from './github';
 
 export interface StickyCommentResult {
@@ -86,13 +86,14 @@ export async function upsertStickyComment(
     return { action: 'created', commentId: res.data.id, url: res.data.html_url, truncated: prepared.truncated };
   } catch (err) {
     if (httpStatus(err) !== 403) throw err;
+    const said = printable((err as Error).message);
     if (await isForkPr(octokit, target)) {
-      const reason = `GitHub refused the comment (403: ${(err as Error).message}). A pull request from a fork gets a read-only token: the diff is in the job summary instead.`;
+      const reason = `GitHub refused the comment (403: ${said}). A pull request from a fork gets a read-only token: the diff is in the job summary instead.`;
       opts.warn(reason);
       return { action: 'skipped', truncated: prepared.truncated, reason };
     }
     throw new GitError(
-      `GitHub refused to write the comment on ${target.owner}/${target.repo}#${target.pr} as ${me.login} (403: ${(err as Error).message}), ` +
+      `GitHub refused to write the comment on ${target.owner}/${target.repo}#${target.pr} as ${printable(me.login)} (403: ${said}), ` +
         'and the pull request is not from a fork',
       {
         cause: err,
