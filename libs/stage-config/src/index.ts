@@ -85,6 +85,7 @@ export { loadStage, loadStages } from './loader';
 export { normalizeStage } from './normalize';
 export { stageNameOfFile, stageNameProblem } from './stage-name';
 export { splitCidr } from './cidr';
+export { printable } from './printable';
 export { EKS_RESTRICTED_AZ_IDS } from './facts';
 export { createStageFile, renderStageFile } from './scaffold';
 export type { NewStageOptions } from './scaffold';

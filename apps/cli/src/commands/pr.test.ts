@@ -104,6 +104,7 @@ describe('mfctl comment and gate', () => {
 
   it('comment on a fork PR (403): a warning annotation, exit 0', async () => {
     gh.readOnly = true;
+    gh.forks.add(12);
     const io = captureIo(env(), dir);
     expect(await main(['comment', '--pr', '12', '--body-file', file('c.md', 'x\n')], io)).toBe(0);
     expect(io.out()).toMatch(/^::warning title=PR comment not posted::GitHub refused the comment \(403/);

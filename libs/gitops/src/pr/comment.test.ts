@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GitHubDouble } from '@metaflow-gitops/testing/gitops';
+import { ACTIONS_BOT, GitHubDouble } from '@metaflow-gitops/testing/gitops';
 import { upsertStickyComment, writeStepSummary } from './comment';
 import { githubClient, githubContext, readPullRequestEvent } from './github';
 import { COMMENT_MARKER } from './report';
 import { sectionBoundary } from './truncate';
+import { isGitError, type GitError } from '@metaflow-gitops/stage-config';
 
 describe('sticky comment against a GitHub API double', () => {
   let gh: GitHubDouble;
@@ -55,15 +56,59 @@ describe('sticky comment against a GitHub API double', () => {
     gh.failNext = 1;
     const r = await upsertStickyComment(client(), target, 'x', { warn: () => undefined });
     expect(r.action).toBe('created');
-    expect(gh.requests.filter((q) => q.method === 'GET')).toHaveLength(2);
+    // The first request (the token's account) got the 502 and was sent again.
+    expect(gh.requests.slice(0, 2).map((q) => `${q.method} ${q.path}`)).toEqual(['POST /graphql', 'POST /graphql']);
   });
 
-  it('degrades to a warning on a 403 (fork PR, read-only token)', async () => {
+  it("never takes over another app's bot comment that carries the marker", async () => {
+    const otherApp = { login: 'other-app[bot]', id: 4242, type: 'Bot' as const };
+    gh.seedComments(7, 1, () => `${COMMENT_MARKER}\nother app's plan`, otherApp);
+    const r = await upsertStickyComment(client(), target, `${COMMENT_MARKER}\nreal plan`, { warn: () => undefined });
+    expect(r.action).toBe('created');
+    expect(gh.comments.get(7)!.map((c) => [c.user.login, c.body])).toEqual([
+      ['other-app[bot]', `${COMMENT_MARKER}\nother app's plan`],
+      [ACTIONS_BOT.login, `${COMMENT_MARKER}\nreal plan`],
+    ]);
+    expect(gh.requests.filter((q) => q.method === 'PATCH')).toEqual([]);
+  });
+
+  it("finds its own comment by the token's account, a user's personal token too", async () => {
+    gh.identities.set('ghp_alice', { login: 'alice', id: 77, type: 'User' });
+    const alice = () =>
+      githubClient(githubContext({ GITHUB_TOKEN: 'ghp_alice', GITHUB_API_URL: gh.url }), () => undefined, { retryBaseMs: 1 });
+    // The Actions bot's comment on the same PR is not alice's.
+    await upsertStickyComment(client(), target, `${COMMENT_MARKER}\nbot`, { warn: () => undefined });
+    const first = await upsertStickyComment(alice(), target, `${COMMENT_MARKER}\nv1`, { warn: () => undefined });
+    const second = await upsertStickyComment(alice(), target, `${COMMENT_MARKER}\nv2`, { warn: () => undefined });
+    expect(first.action).toBe('created');
+    expect(second).toMatchObject({ action: 'updated', commentId: first.commentId });
+    expect(gh.comments.get(7)!.map((c) => [c.user.login, c.body])).toEqual([
+      [ACTIONS_BOT.login, `${COMMENT_MARKER}\nbot`],
+      ['alice', `${COMMENT_MARKER}\nv2`],
+    ]);
+  });
+
+  it('degrades to a warning on a 403 for a PR from a fork (read-only token)', async () => {
     gh.readOnly = true;
+    gh.forks.add(7);
     const r = await upsertStickyComment(client(), target, 'x', { warn: (m) => warnings.push(m) });
     expect(r.action).toBe('skipped');
     expect(warnings.join('\n')).toContain('read-only token');
     expect(gh.comments.get(7)).toBeUndefined();
+  });
+
+  it('fails loudly on a 403 for a PR that is not from a fork (token without pull-requests: write)', async () => {
+    gh.readOnly = true;
+    const err = await upsertStickyComment(client(), target, 'x', { warn: (m) => warnings.push(m) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isGitError(err)).toBe(true);
+    expect((err as Error).message).toBe(
+      'GitHub refused to write the comment on acme/platform#7 as github-actions[bot] (403: Resource not accessible by integration), and the pull request is not from a fork',
+    );
+    expect((err as GitError).fix).toContain('pull-requests: write');
+    expect(warnings.join('\n')).not.toContain('read-only token');
   });
 
   it('cuts an oversized body at a section boundary', async () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { COMMENT_MARKER } from './report';
 import { COMMENT_LIMIT, cutAtSections, SUMMARY_LIMIT_BYTES, utf8Bytes } from './truncate';
+import { GitError, printable } from '@metaflow-gitops/stage-config';
 import { GitHubClient, httpStatus } from './github';
 
 export interface StickyCommentResult {
@@ -26,10 +27,30 @@ export function prepareCommentBody(body: string, runLink: string | undefined, li
 }
 
 /**
+ * The account the token acts as. GraphQL `viewer` answers for every kind of token: a user's, and an
+ * app installation's such as the Actions token (`github-actions[bot]`); REST `GET /user` refuses
+ * installation tokens and `GET /app` wants the app's own JWT. `databaseId` is the REST `user.id`.
+ */
+async function tokenAccount(octokit: GitHubClient): Promise<{ login: string; id: number }> {
+  const res = await octokit.graphql<{ viewer: { login: string; databaseId: number } }>('query { viewer { login databaseId } }');
+  return { login: res.viewer.login, id: res.viewer.databaseId };
+}
+
+/** True when the PR's head is in another repository (or in a fork that was deleted). */
+async function isForkPr(octokit: GitHubClient, target: { owner: string; repo: string; pr: number }): Promise<boolean> {
+  const pr = await octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: target.pr });
+  return pr.data.head.repo?.full_name !== pr.data.base.repo.full_name;
+}
+
+/**
  * Creates or updates the one comment of this tool on a PR. The comment is found by its hidden
- * marker among ALL the PR's comments (paged: a busy PR has more than one page) written by a bot
- * (the Actions token's identity); when several carry it, the oldest is kept up to date. A 403 (a fork PR's read-only token) is not an error: the job
- * summary still carries the diff.
+ * marker among ALL the PR's comments (paged: a busy PR has more than one page) written by the
+ * account of the token in use; when several carry it, the oldest is kept up to date. Anyone can
+ * paste the marker (a person, another app's bot), and editing their comment would let them show
+ * "our" plan as theirs, or change it afterwards. A 403 on writing is expected only on a PR from a
+ * fork (its token is read-only): then the job summary carries the diff and this is a warning.
+ * Any other 403 (the workflow's token lacks `pull-requests: write`) is an error: the plan would
+ * silently never be posted.
  */
 export async function upsertStickyComment(
   octokit: GitHubClient,
@@ -38,16 +59,15 @@ export async function upsertStickyComment(
   opts: { runLink?: string; limit?: number; warn: (msg: string) => void },
 ): Promise<StickyCommentResult> {
   const prepared = prepareCommentBody(body, opts.runLink, opts.limit);
+  const me = await tokenAccount(octokit);
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.pr,
+    per_page: 100,
+  });
+  const mine = comments.filter((c) => c.body?.includes(COMMENT_MARKER) && c.user?.id === me.id).sort((a, b) => a.id - b.id)[0];
   try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner: target.owner,
-      repo: target.repo,
-      issue_number: target.pr,
-      per_page: 100,
-    });
-    // Only a bot's comment counts: anyone can paste the marker into a comment of their own, and
-    // updating theirs would let them edit "our" plan afterwards.
-    const mine = comments.filter((c) => c.body?.includes(COMMENT_MARKER) && c.user?.type === 'Bot').sort((a, b) => a.id - b.id)[0];
     if (mine) {
       const res = await octokit.rest.issues.updateComment({
         owner: target.owner,
@@ -65,12 +85,21 @@ export async function upsertStickyComment(
     });
     return { action: 'created', commentId: res.data.id, url: res.data.html_url, truncated: prepared.truncated };
   } catch (err) {
-    if (httpStatus(err) === 403) {
-      const reason = `GitHub refused the comment (403: ${(err as Error).message}). A pull request from a fork gets a read-only token: the diff is in the job summary instead.`;
+    if (httpStatus(err) !== 403) throw err;
+    const said = printable((err as Error).message);
+    if (await isForkPr(octokit, target)) {
+      const reason = `GitHub refused the comment (403: ${said}). A pull request from a fork gets a read-only token: the diff is in the job summary instead.`;
       opts.warn(reason);
       return { action: 'skipped', truncated: prepared.truncated, reason };
     }
-    throw err;
+    throw new GitError(
+      `GitHub refused to write the comment on ${target.owner}/${target.repo}#${target.pr} as ${printable(me.login)} (403: ${said}), ` +
+        'and the pull request is not from a fork',
+      {
+        cause: err,
+        fix: 'give the workflow job `permissions: pull-requests: write` (or use a token that may comment on this repository)',
+      },
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { printable } from '@metaflow-gitops/stage-config';
 import { fetchDiscovery, stageDiscoveryUrl } from '../discovery';
 import { EXIT, LoginError } from '../private/errors';
 import { metaflowHome, stagePaths } from '../private/files';
@@ -5,6 +6,7 @@ import { kubeconfigPath, mergeKubeconfig } from '../kubeconfig';
 import { discoverIssuer, refresh, type ExchangeContext } from '../private/oidc';
 import { writeProfile } from '../private/profile';
 import { browserLogin, toStored, type Runtime } from '../private/session';
+import { confirmStageBinding, stageOrigin } from '../private/stage-binding';
 import { stageUrlFromRepo } from '../private/stage-url';
 import { readTokens, withTokenLock, writeTokens, type StoredTokens } from '../private/tokens';
 
@@ -18,6 +20,8 @@ export interface LoginOptions {
   readonly kubeconfig: boolean;
   /** Skip the silent refresh and log in through the browser. */
   readonly force: boolean;
+  /** Replace a stage of the same name set up from another URL without asking. */
+  readonly replace: boolean;
   readonly clockToleranceS: number;
   readonly json: boolean;
 }
@@ -30,16 +34,18 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
   if (opts.stage && opts.stage !== doc.stage) {
     throw new LoginError(`${stageUrl} serves stage '${doc.stage}', not '${opts.stage}': check the stage file's domain.`);
   }
+  await confirmStageBinding(home, doc.stage, stageUrl, { replace: opts.replace }, rt);
   const issuer = await discoverIssuer(doc.issuer, doc.cliClientId, opts.clockToleranceS);
   const ctx: ExchangeContext = { issuer, clockToleranceS: opts.clockToleranceS, now: rt.now };
 
-  const sameClient = (t: StoredTokens | undefined): t is StoredTokens =>
-    t !== undefined && t.issuer === doc.issuer && t.clientId === doc.cliClientId;
+  // A session is reused only for the stage URL, issuer and client it was made for.
+  const sameSession = (t: StoredTokens | undefined): t is StoredTokens =>
+    t !== undefined && stageOrigin(t.stageUrl) === stageOrigin(stageUrl) && t.issuer === doc.issuer && t.clientId === doc.cliClientId;
   let stored: StoredTokens | undefined;
-  if (!opts.force && sameClient(readTokens(home, doc.stage))) {
+  if (!opts.force && sameSession(readTokens(home, doc.stage))) {
     stored = await withTokenLock(home, doc.stage, async () => {
       const previous = readTokens(home, doc.stage);
-      if (!sameClient(previous) || !previous.refreshToken) return undefined;
+      if (!sameSession(previous) || !previous.refreshToken) return undefined;
       rt.stderr(`Refreshing the session of stage '${doc.stage}' (no browser needed)...\n`);
       const refreshed = await refresh(ctx, previous.refreshToken);
       if (!refreshed) {
@@ -55,7 +61,7 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
   if (!stored) {
     const tokens = await browserLogin(ctx, doc, { browser: opts.browser, timeoutS: opts.timeoutS }, rt);
     const previous = readTokens(home, doc.stage);
-    stored = toStored(doc, stageUrl, tokens, rt.now(), sameClient(previous) ? previous : undefined);
+    stored = toStored(doc, stageUrl, tokens, rt.now(), sameSession(previous) ? previous : undefined);
     writeTokens(home, stored);
   }
   const files = writeProfile(home, doc);
@@ -86,7 +92,7 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
   } else {
     rt.stderr(
       [
-        `Logged in to stage '${doc.stage}' as ${summary.user ?? 'unknown user'} (${method === 'refresh' ? 'refreshed silently' : 'browser login'}); token valid until ${summary.expiresAt}.`,
+        `Logged in to stage '${doc.stage}' as ${printable(summary.user ?? 'unknown user')} (${method === 'refresh' ? 'refreshed silently' : 'browser login'}); token valid until ${summary.expiresAt}.`,
         `  profile: ${files.profile}`,
         `  env:     source ${files.envSh}`,
         `  tokens:  ${summary.tokens} (never printed; metaflow-login token ${doc.stage} prints one for scripts)`,

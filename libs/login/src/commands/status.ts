@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { printable } from '@metaflow-gitops/stage-config';
 import { EXIT } from '../private/errors';
 import { metaflowHome, stagePaths } from '../private/files';
 import type { Runtime } from '../private/session';
@@ -58,7 +59,7 @@ export async function statusCommand(opts: StatusOptions, rt: Runtime): Promise<n
   for (const s of stages) {
     const mins = Math.round((Date.parse(s.expiresAt) - rt.now()) / 60_000);
     rt.stdout(
-      `${s.selected ? '*' : ' '} ${s.stage}  ${s.stageUrl}  ${s.user ?? ''}\n` +
+      `${s.selected ? '*' : ' '} ${s.stage}  ${printable(s.stageUrl)}  ${printable(s.user ?? '')}\n` +
         `    token: ${s.valid ? `valid for ${mins} min` : 'expired'}${s.refreshable ? ', refreshable without a browser' : ''}\n` +
         `    profile: ${s.files.profile ?? '(missing)'}\n    tokens:  ${s.files.tokens}\n`,
     );

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { printable } from '@metaflow-gitops/stage-config';
 import { isLoopbackUrl } from '../discovery';
 import { LoginError } from './errors';
 
@@ -44,12 +45,12 @@ function issuerError(err: unknown, issuer: string): LoginError {
   if (e.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' || /"issuer"/.test(e.message ?? '')) {
     const actual = (e.cause as { body?: { issuer?: string } } | undefined)?.body?.issuer;
     return new LoginError(
-      `wrong issuer: the stage names '${issuer}' but that server's OpenID metadata says '${actual ?? 'something else'}'. ` +
+      `wrong issuer: the stage names '${issuer}' but that server's OpenID metadata says '${printable(actual ?? 'something else')}'. ` +
         'Refusing to log in (the discovery document or the IdP is misconfigured).',
     );
   }
   const cause = (e.cause as { code?: string } | undefined)?.code;
-  return new LoginError(`cannot reach the stage's identity provider at ${issuer} (${cause ?? e.message ?? String(err)}).`);
+  return new LoginError(`cannot reach the stage's identity provider at ${issuer} (${printable(cause ?? e.message ?? String(err))}).`);
 }
 
 /** Verification settings for tokens of one stage. */
@@ -115,20 +116,22 @@ async function verifyJwt(token: string, opts: VerifyOptions, what: string, audie
     if (err instanceof joseErrors.JWTClaimValidationFailed) {
       const claim = err.claim;
       if (claim === 'iss')
-        throw new LoginError(`wrong issuer: the ${what} was issued by '${decodeJwt(token).iss}', expected '${opts.issuer}'. Refusing it.`);
+        throw new LoginError(
+          `wrong issuer: the ${what} was issued by '${printable(String(decodeJwt(token).iss))}', expected '${opts.issuer}'. Refusing it.`,
+        );
       if (claim === 'aud') {
         throw new LoginError(
-          `wrong audience: the ${what} is for ${JSON.stringify(decodeJwt(token).aud)}, not this stage's CLI client '${opts.clientId}'. Refusing it.`,
+          `wrong audience: the ${what} is for ${printable(JSON.stringify(decodeJwt(token).aud))}, not this stage's CLI client '${opts.clientId}'. Refusing it.`,
         );
       }
-      throw new LoginError(`the ${what} failed its '${claim}' check: ${err.message}`);
+      throw new LoginError(`the ${what} failed its '${printable(claim)}' check: ${printable(err.message)}`);
     }
     if (err instanceof joseErrors.JWTExpired)
       throw new LoginError(`the ${what} has expired (exp ${new Date(Number(decodeJwt(token).exp) * 1000).toISOString()}).`);
     if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey) {
       throw new LoginError(`the ${what}'s signature does not verify against the issuer's keys (${opts.jwksUri}). Refusing it.`);
     }
-    throw new LoginError(`cannot verify the ${what}: ${(err as Error).message}`);
+    throw new LoginError(`cannot verify the ${what}: ${printable((err as Error).message)}`);
   }
 }
 
@@ -154,7 +157,7 @@ export async function verifyTokens(tokens: { id_token?: string; access_token: st
     const forUs = cid !== undefined ? cid === opts.clientId : Array.isArray(aud) ? aud.includes(opts.clientId) : aud === opts.clientId;
     if (!forUs) {
       throw new LoginError(
-        `wrong audience: the access token was issued to client '${String(cid ?? aud)}', not this stage's CLI client '${opts.clientId}'. Refusing it.`,
+        `wrong audience: the access token was issued to client '${printable(String(cid ?? aud))}', not this stage's CLI client '${opts.clientId}'. Refusing it.`,
       );
     }
   }
@@ -176,28 +179,33 @@ export function oauthError(err: unknown, during: string): LoginError {
   const detail: Coded = chain.find((e) => typeof e.claim === 'string') ?? {};
   if (oauth?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && detail.claim === 'aud') {
     return new LoginError(
-      `wrong audience: the ID token is for ${JSON.stringify(detail.claims?.aud)}, not this stage's CLI client '${detail.expected}'. Refusing it.`,
+      `wrong audience: the ID token is for ${printable(JSON.stringify(detail.claims?.aud) ?? 'nothing')}, not this stage's CLI client '${detail.expected}'. Refusing it.`,
     );
   }
   if (oauth?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && detail.claim === 'iss') {
     return new LoginError(
-      `wrong issuer: the ID token was issued by '${String(detail.claims?.iss)}', expected '${detail.expected}'. Refusing it.`,
+      `wrong issuer: the ID token was issued by '${printable(String(detail.claims?.iss))}', expected '${detail.expected}'. Refusing it.`,
     );
   }
   if (oauth?.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
     return new LoginError(
-      `clock skew or expired token during ${during}: ${oauth.message}. Synchronize your clock (NTP) and retry, or raise --clock-tolerance.`,
+      `clock skew or expired token during ${during}: ${printable(oauth.message ?? '')}. Synchronize your clock (NTP) and retry, or raise --clock-tolerance.`,
     );
   }
-  if (oauth) return new LoginError(`${during} failed: ${oauth.message} (${oauth.code}).`);
+  if (oauth) return new LoginError(`${during} failed: ${printable(oauth.message ?? '')} (${oauth.code}).`);
   const network = chain.find((e) => /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(e.code ?? ''));
   if (network) return new LoginError(`cannot reach the identity provider during ${during} (${network.code}).`);
-  return new LoginError(`${during} failed: ${(err as Error).message ?? String(err)}`);
+  return new LoginError(`${during} failed: ${printable((err as Error).message ?? String(err))}`);
 }
 
-/** Message for an OAuth error code returned by the IdP (RFC 6749 section 4.1.2.1 and 5.2). */
-export function errorCodeMessage(code: string, description: string | undefined, during: string): LoginError {
-  const detail = description ? ` (${description})` : '';
+/**
+ * Message for an OAuth error code returned by the IdP (RFC 6749 section 4.1.2.1 and 5.2). Code and
+ * description are remote text (a pre-token trigger's error message reaches the user this way):
+ * printed escaped.
+ */
+export function errorCodeMessage(rawCode: string, description: string | undefined, during: string): LoginError {
+  const code = printable(rawCode);
+  const detail = description ? ` (${printable(description)})` : '';
   switch (code) {
     case 'invalid_client':
     case 'unauthorized_client':

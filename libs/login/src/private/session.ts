@@ -23,6 +23,8 @@ export interface Runtime {
   readonly now: () => number;
   /** Where `--stage` looks for the repository. */
   readonly cwd: string;
+  /** Asks the user a yes/no question on the terminal; absent when there is no terminal to ask. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface BrowserLoginOptions {
@@ -34,8 +36,8 @@ export interface BrowserLoginOptions {
 
 /**
  * Authorization code flow with PKCE and a loopback redirect: listens on a free registered port,
- * sends the user to the IdP, waits for the redirect, checks state, exchanges the code, verifies
- * the tokens.
+ * sends the user to the IdP, waits for the redirect that carries this login's state (ignoring any
+ * other request), exchanges the code, verifies the tokens.
  */
 export async function browserLogin(
   ctx: ExchangeContext,
@@ -51,24 +53,28 @@ export async function browserLogin(
   let request: Awaited<ReturnType<typeof authorizationRequest>> | undefined;
   let handled = false;
 
+  // Only the redirect that carries this login's `state` counts: any local process or web page can
+  // reach the loopback port, and a request without the state (an error it made up, a stale tab)
+  // neither ends nor aborts the login. What it says is never printed.
+  let ignored = 0;
   const loopback = await listenLoopback(doc.redirectPorts, doc.redirectPath, (url, res) => {
     if (handled || !request) {
       finishPage(res, false, 'This login was already completed or abandoned; return to the terminal.');
+      return;
+    }
+    if (url.searchParams.get('state') !== request.state) {
+      finishPage(res, false, 'This request does not carry the state of the login in progress: it was ignored.');
+      if (ignored++ === 0) {
+        rt.stderr(
+          `Ignored a request to ${loopback.redirectUri} without this login's state (a stale browser tab, or another program); still waiting.\n`,
+        );
+      }
       return;
     }
     handled = true;
     const error = url.searchParams.get('error');
     if (error) {
       const err = errorCodeMessage(error, url.searchParams.get('error_description') ?? undefined, 'the login');
-      finishPage(res, false, err.message);
-      settle.reject(err);
-      return;
-    }
-    if (url.searchParams.get('state') !== request.state) {
-      const err = new LoginError(
-        'state mismatch: the redirect to this machine does not belong to the login this command started ' +
-          '(a stale browser tab, or someone trying to inject their login). Nothing was saved; run the login again.',
-      );
       finishPage(res, false, err.message);
       settle.reject(err);
       return;

@@ -9,11 +9,21 @@ export interface RecordedRequest {
   readonly authorization?: string;
 }
 
+/** A GitHub account as the REST API shows it on a comment (`user`). */
+export interface DoubleUser {
+  login: string;
+  id: number;
+  type: 'Bot' | 'User';
+}
+
 export interface DoubleComment {
   id: number;
   body: string;
-  user: { login: string; type: string };
+  user: DoubleUser;
 }
+
+/** What the Actions token (an installation token of the GitHub Actions app) acts as. */
+export const ACTIONS_BOT: DoubleUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 
 export interface DoubleRun {
   id: number;
@@ -25,17 +35,24 @@ export interface DoubleRun {
 }
 
 /**
- * A local stand-in for the few GitHub REST endpoints mfctl uses (issue comments, labels, workflow
- * runs), honouring pagination with Link headers as api.github.com does. It records every request.
- * Point `GITHUB_API_URL` at `url`.
+ * A local stand-in for the few GitHub endpoints mfctl uses (issue comments, labels, pull requests,
+ * workflow runs, and GraphQL `viewer` for the token's own account), honouring pagination with Link
+ * headers as api.github.com does. Comments are written as the account of the token that writes
+ * them (`identities`, else the Actions bot). It records every request. Point `GITHUB_API_URL` at `url`.
  */
+const SOMEONE: DoubleUser = { login: 'someone', id: 500, type: 'User' };
+
 export class GitHubDouble {
   readonly requests: RecordedRequest[] = [];
   readonly comments = new Map<number, DoubleComment[]>();
   readonly labels = new Map<number, string[]>();
   runs: DoubleRun[] = [];
-  /** Answer writes with 403 as GitHub does for a fork PR's read-only token. */
+  /** Answer comment writes with 403, as GitHub does for a read-only token (a fork PR's, or a workflow without `pull-requests: write`). */
   readOnly = false;
+  /** Pull requests whose head is in a fork (GET /repos/{owner}/{repo}/pulls/{n} says so). */
+  readonly forks = new Set<number>();
+  /** Accounts of tokens (the value after `token `/`bearer ` in Authorization); any other token is the Actions bot. */
+  readonly identities = new Map<string, DoubleUser>();
   /** Fail the next N requests with a 502 (exercises the retry plugin). */
   failNext = 0;
   private nextId = 1000;
@@ -55,10 +72,15 @@ export class GitHubDouble {
   }
 
   /** Seeds `n` comments from other users on a PR (to force paging). */
-  seedComments(pr: number, n: number, body = (i: number) => `comment ${i}`): void {
+  seedComments(pr: number, n: number, body = (i: number) => `comment ${i}`, user: DoubleUser = SOMEONE): void {
     const list = this.comments.get(pr) ?? [];
-    for (let i = 0; i < n; i++) list.push({ id: this.nextId++, body: body(i), user: { login: 'someone', type: 'User' } });
+    for (let i = 0; i < n; i++) list.push({ id: this.nextId++, body: body(i), user });
     this.comments.set(pr, list);
+  }
+
+  private identity(authorization: string | undefined): DoubleUser {
+    const token = /^(?:token|bearer) (.+)$/i.exec(authorization ?? '')?.[1];
+    return (token && this.identities.get(token)) || ACTIONS_BOT;
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -83,13 +105,24 @@ export class GitHubDouble {
         return send(502, { message: 'Bad Gateway' });
       }
       let m: RegExpExecArray | null;
+      if (u.pathname === '/graphql' && req.method === 'POST') {
+        if (!/\bviewer\b/.test(String(body?.query))) return send(200, { errors: [{ message: 'the double answers only viewer' }] });
+        const me = this.identity(req.headers.authorization);
+        return send(200, { data: { viewer: { login: me.login, databaseId: me.id } } });
+      }
+      if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(u.pathname)) && req.method === 'GET') {
+        const base = `${m[1]}/${m[2]}`;
+        const pr = Number(m[3]);
+        const head = this.forks.has(pr) ? `contributor/${m[2]}` : base;
+        return send(200, { number: pr, head: { repo: { full_name: head } }, base: { repo: { full_name: base } } });
+      }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(u.pathname))) {
         const pr = Number(m[1]);
         const list = this.comments.get(pr) ?? [];
         if (req.method === 'GET') return this.page(u, list, send);
         if (req.method === 'POST') {
           if (this.readOnly) return send(403, { message: 'Resource not accessible by integration' });
-          const c = { id: this.nextId++, body: body.body, user: { login: 'github-actions[bot]', type: 'Bot' } };
+          const c = { id: this.nextId++, body: body.body, user: this.identity(req.headers.authorization) };
           this.comments.set(pr, [...list, c]);
           return send(201, { ...c, html_url: `${this.url}/pr/${pr}#issuecomment-${c.id}` });
         }

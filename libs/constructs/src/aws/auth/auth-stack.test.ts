@@ -172,15 +172,41 @@ describe('group gate behaviour (the exact Lambda source)', () => {
       .groupsToOverride;
 
   test.each([
-    ['[ml-platform, other]', ['ml-platform']],
     ['["ml-platform","ml-research"]', ['ml-platform', 'ml-research']],
-    ['ml-research,x', ['ml-research']],
+    ['["other","ml-research"]', ['ml-research']],
+    ['ml-platform', ['ml-platform']],
+    ['[ml-platform]', ['ml-platform']],
   ])('allowed member %s gets %j in cognito:groups', async (raw, expected) => {
     expect(granted(await load(['ml-platform', 'ml-research'])(event(raw)))).toEqual(expected);
   });
 
-  test.each([['[other]'], [''], [undefined]])('non-member %s is refused', async (raw) => {
+  test.each([['[other]'], ['["other"]'], ['[]'], [''], [undefined]])('non-member %s is refused', async (raw) => {
     await expect(load(['ml-platform'])(event(raw))).rejects.toThrow('Access denied: you are not in a group allowed on this Metaflow stage');
+  });
+
+  // Group names an IdP user may be able to create: none of them is the allowed group.
+  test.each([
+    ['one group named "sales, ml-platform" (OIDC array)', '["sales, ml-platform"]'],
+    ['one group named "sales,ml-platform" (OIDC array)', '["sales,ml-platform"]'],
+    ['one group named "sales, ml-platform" (single-valued claim)', 'sales, ml-platform'],
+    ['one group named "ml-platform, x" (single-valued claim)', 'ml-platform, x'],
+    ['a padded name', '[" ml-platform "]'],
+    ['a name differing in case', '["ML-Platform"]'],
+    ['a name with a control character', '["ml-platform\\u0000"]'],
+    ['a name with quotes and brackets', '["[\\"ml-platform\\"]"]'],
+  ])('hostile group name: %s is refused', async (_what, raw) => {
+    await expect(load(['ml-platform'])(event(raw))).rejects.toThrow('Access denied: you are not in a group allowed on this Metaflow stage');
+  });
+
+  test.each([
+    ['a bracketed list with several elements (cannot tell "[sales, ml-platform]" from one group)', '[sales, ml-platform]'],
+    ['a bracketed list without spaces', '[sales,ml-platform]'],
+    ['a JSON array with a non-string element', '["ml-platform", 1]'],
+    ['unclosed brackets', '["ml-platform"'],
+  ])('ambiguous or malformed groups: %s refuse the login', async (_what, raw) => {
+    await expect(load(['ml-platform'])(event(raw))).rejects.toThrow(
+      'Access denied: your groups from the identity provider cannot be read unambiguously; ask the platform team',
+    );
   });
 
   test('the claim the trigger fills is the one the gateway authorizes on', () => {
@@ -189,7 +215,8 @@ describe('group gate behaviour (the exact Lambda source)', () => {
   });
 
   test('no allowed groups: everyone in, with their groups', async () => {
-    expect(granted(await load([])(event('[a, b]')))).toEqual(['a', 'b']);
+    expect(granted(await load([])(event('["a","b, c"]')))).toEqual(['a', 'b, c']);
+    expect(granted(await load([])(event('[a, b]')))).toEqual([]);
   });
 });
 
