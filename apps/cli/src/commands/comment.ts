@@ -9,7 +9,7 @@ import {
   splitRepository,
   upsertStickyComment,
   writeStepSummary,
-} from '@metaflow-gitops/gitops';
+} from '@metaflow-gitops/gitops/github';
 import { EXIT, UsageError, withContext } from '../errors';
 import { Io } from '../io';
 
