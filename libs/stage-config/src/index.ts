@@ -33,7 +33,6 @@ export {
   clusterName,
   cognitoClientName,
   cognitoDomainPrefix,
-  databaseSecretName,
   defaultOidcName,
   deployRoleName,
   diffRoleName,

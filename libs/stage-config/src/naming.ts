@@ -51,11 +51,6 @@ export function idpClientSecretName(clientId: string): string {
   return `${clientId}/federate-client-secret`;
 }
 
-/** Secrets Manager name of the database credentials. */
-export function databaseSecretName(stage: string): string {
-  return `${NAME_PREFIX}/${stage}/database`;
-}
-
 /** Secrets Manager name of the gateway's confidential Cognito client secret. */
 export function gatewayClientSecretName(stage: string): string {
   return `${NAME_PREFIX}/${stage}/gateway-client`;

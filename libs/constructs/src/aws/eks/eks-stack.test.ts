@@ -241,3 +241,29 @@ test('a principal listed twice (or the deploy role again) is refused: EKS allows
     buildTestStage(makeStageConfig({ name: 'dup', cluster: { accessPrincipals: [{ arn: deployRole, access: 'view', namespaces: [] }] } })),
   ).toThrow(`cluster.accessPrincipals: '${deployRole}' is listed twice (or is the deploy role, which is always admin)`);
 });
+
+test('the cluster role may tag what Auto Mode creates for the NodeClass (its tags), only with this cluster tag', () => {
+  const name = clusterName('dev');
+  const policies = resources(dev).filter((r) => r.Type === 'AWS::IAM::Policy');
+  const tagging = policies.find((p) => JSON.stringify(p.Properties).includes('ec2:CreateAction'));
+  expect(tagging).toBeDefined();
+  const doc = tagging!.Properties.PolicyDocument as {
+    Statement: { Action: string | string[]; Condition: Record<string, Record<string, unknown>> }[];
+  };
+  const actions = doc.Statement.flatMap((s) => [s.Action].flat());
+  expect(actions).toEqual(
+    expect.arrayContaining(['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate', 'ec2:CreateTags', 'ec2:DeleteTags']),
+  );
+  for (const s of doc.Statement) {
+    const tags = { ...s.Condition.StringEquals };
+    expect(tags['aws:RequestTag/eks:eks-cluster-name'] ?? tags['aws:ResourceTag/eks:eks-cluster-name']).toBe(name);
+  }
+  const roles = tagging!.Properties.Roles as { Ref: string }[];
+  const cluster = resources(dev).find((r) => r.Type === 'AWS::EKS::Cluster')!;
+  expect(cluster.Properties.RoleArn).toEqual({ 'Fn::GetAtt': [roles[0].Ref, 'Arn'] });
+});
+
+test('deletion protection on the prod cluster only', () => {
+  prod.template('eks').hasResourceProperties('AWS::EKS::Cluster', { DeletionProtection: true });
+  dev.template('eks').hasResourceProperties('AWS::EKS::Cluster', { DeletionProtection: Match.absent() });
+});

@@ -40,6 +40,16 @@ export interface EksStackProps extends StageStackProps {
   readonly zone: route53.IHostedZone;
 }
 
+/** The EC2 calls through which Auto Mode creates the resources a NodeClass tags. */
+const TAGGED_CREATE_ACTIONS = [
+  'CreateFleet',
+  'RunInstances',
+  'CreateLaunchTemplate',
+  'CreateVolume',
+  'CreateSnapshot',
+  'CreateNetworkInterface',
+] as const;
+
 const ACCESS_POLICY: Record<AccessPrincipal['access'], string> = {
   admin: 'AmazonEKSClusterAdminPolicy',
   edit: 'AmazonEKSEditPolicy',
@@ -90,7 +100,10 @@ export class EksStack extends StageStack {
       bootstrapClusterCreatorAdminPermissions: false,
       outputConfigCommand: false,
     });
+    // Prod: deleting the cluster takes an explicit update first (teardown --allow-prod lifts it).
+    if (stage.isProd) (cluster.node.defaultChild as eks.CfnCluster).deletionProtection = true;
     this.cluster = cluster;
+    this.allowNodeClassTags(cluster);
 
     const principals = props.cluster.accessPrincipals.map((p) => p.arn);
     const duplicate = [props.deployRoleArn, ...principals].find((arn, i, all) => all.indexOf(arn) !== i);
@@ -125,6 +138,45 @@ export class EksStack extends StageStack {
     });
 
     this.acknowledgeClusterDefaults(cluster, nodeRole);
+  }
+
+  /**
+   * The NodeClass puts the stage's tags on the instances, volumes, network interfaces and launch
+   * templates Auto Mode creates; the managed cluster policies do not permit user-defined tags
+   * (https://docs.aws.amazon.com/eks/latest/userguide/auto-cluster-iam-role.html#tag-prop), so
+   * without this nodes never launch. Scoped to requests and resources tagged with this cluster.
+   */
+  private allowNodeClassTags(cluster: eks.Cluster): void {
+    const tag = 'eks:eks-cluster-name';
+    const name = clusterName(this.stageName);
+    const policy = new iam.Policy(this, 'NodeClassTagging', {
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'CreateTagged',
+          actions: TAGGED_CREATE_ACTIONS.map((a) => `ec2:${a}`),
+          resources: ['*'],
+          conditions: { StringEquals: { [`aws:RequestTag/${tag}`]: name } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'TagOnCreate',
+          actions: ['ec2:CreateTags'],
+          resources: ['*'],
+          conditions: { StringEquals: { [`aws:RequestTag/${tag}`]: name, 'ec2:CreateAction': [...TAGGED_CREATE_ACTIONS] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'RetagClusterResources',
+          actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+          resources: ['*'],
+          conditions: { StringEquals: { [`aws:ResourceTag/${tag}`]: name } },
+        }),
+      ],
+    });
+    policy.attachToRole(cluster.role);
+    acknowledge(policy, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Auto Mode names no resource before creating it: every statement is limited to requests or resources tagged eks:eks-cluster-name with this cluster',
+    });
   }
 
   private addAccessEntry(id: string, principal: AccessPrincipal): void {
