@@ -1,6 +1,7 @@
 import { Cidr, cidrsOverlap, isPrivate, parseCidr } from './cidr';
 import { AUTO_PAUSE_MIN_ENGINE, AWS_NAME_LIMITS, EKS_RESTRICTED_AZ_IDS, REGION_AZ_LETTERS, TAG_LIMITS } from './facts';
 import { FileContext } from './private/file-context';
+import { kubernetesSupportWarning, newestKubernetesVersion } from './kubernetes-calendar';
 import { stageHost, STAGE_TAG } from './naming';
 import type { StageConfig } from './stage-config';
 import { isPlainObject } from './private/yaml-positions';
@@ -385,6 +386,10 @@ const cluster: Check = (ctx, c, file) => {
         );
     });
   });
+  const support = kubernetesSupportWarning(c.cluster.kubernetesVersion, new Date());
+  if (support) {
+    ctx.warning([...p, 'kubernetesVersion'], support, `upgrade to Kubernetes ${newestKubernetesVersion()} (docs/operator-guide.md)`);
+  }
   if (c.isProd && c.cluster.publicEndpoint && !(isPlainObject(file.cluster) && file.cluster.allowPublicEndpointOnProd === true)) {
     ctx.error(
       [...p, 'publicEndpoint'],

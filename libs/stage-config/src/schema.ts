@@ -1,4 +1,5 @@
 import { KUBERNETES_VERSIONS, REGIONS, VPC_ENDPOINTS } from './facts';
+import { newestKubernetesVersion } from './kubernetes-calendar';
 
 /**
  * The subset of JSON Schema (draft 2020-12) the stage schema uses. `default` is the default the
@@ -252,7 +253,10 @@ export const STAGE_SCHEMA: JsonSchema = {
       additionalProperties: false,
       'x-defaultText': 'see the fields',
       properties: {
-        kubernetesVersion: str('EKS Kubernetes version.', { enum: KUBERNETES_VERSIONS, default: '1.34' }),
+        kubernetesVersion: str(
+          'EKS Kubernetes version: one EKS offers (its release calendar). `mfctl validate` warns from 60 days before the end of standard support.',
+          { enum: KUBERNETES_VERSIONS, default: newestKubernetesVersion() },
+        ),
         accessPrincipals: {
           type: 'array',
           description: 'IAM principals given EKS access entries (the deploy role is always admin).',

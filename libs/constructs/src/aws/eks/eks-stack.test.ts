@@ -31,7 +31,7 @@ const resources = (s: BuiltStage) => Object.values(s.template('eks').toJSON().Re
 test('Auto Mode cluster: version from the stage file, own node role, API auth, no creator admin', () => {
   dev.template('eks').hasResourceProperties('AWS::EKS::Cluster', {
     Name: clusterName('dev'),
-    Version: '1.34',
+    Version: '1.35',
     AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
     ComputeConfig: {
       Enabled: true,
