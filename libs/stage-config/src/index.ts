@@ -10,6 +10,7 @@ export type {
   NodePoolConfig,
   OidcConfig,
   StageConfig,
+  SyncRunnerConfig,
 } from './stage-config';
 export {
   ARGO_EVENTS,
@@ -31,6 +32,7 @@ export {
   STAGE_TAG,
   cliRedirectUris,
   clusterName,
+  syncRunnerProjectName,
   cognitoClientName,
   cognitoDomainPrefix,
   defaultOidcName,

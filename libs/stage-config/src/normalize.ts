@@ -121,6 +121,9 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
     deploy: {
       roleArn: pick(deploy.roleArn, `arn:aws:iam::${accountId}:role/${deployRoleName(name)}`),
       githubEnvironment: pick(deploy.githubEnvironment, name),
+      ...(isPlainObject(deploy.syncRunner)
+        ? { syncRunner: { repository: pick(deploy.syncRunner.repository, ''), connectionArn: pick(deploy.syncRunner.connectionArn, '') } }
+        : {}),
     },
     tags: pick(raw.tags, schemaDefault<Record<string, string>>('tags')),
   };

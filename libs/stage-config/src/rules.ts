@@ -415,6 +415,16 @@ const ingress: Check = (ctx, c) => {
 };
 
 const deploy: Check = (ctx, c) => {
+  // A private API without a runner is reported by `mfctl check` (the synthesized stage has no sync path).
+  const runner = c.deploy.syncRunner;
+  if (runner && c.network.natGateways === 0) {
+    ctx.error(
+      ['deploy', 'syncRunner'],
+      'needs internet egress (the runner talks to GitHub), but network.natGateways is 0',
+      'set network.natGateways to 1 or more',
+      { involves: [['network', 'natGateways']] },
+    );
+  }
   const m = IAM_ROLE_ARN.exec(c.deploy.roleArn);
   if (!m) {
     ctx.error(['deploy', 'roleArn'], `"${c.deploy.roleArn}" is not an IAM role ARN`, `use arn:aws:iam::${c.accountId}:role/<name>`, {

@@ -321,6 +321,23 @@ export const STAGE_SCHEMA: JsonSchema = {
           maxLength: 255,
           'x-defaultText': 'the stage name',
         }),
+        syncRunner: {
+          type: 'object',
+          description:
+            'A GitHub Actions runner inside the stage VPC (an AWS CodeBuild runner project) for `mfctl sync`, which a GitHub-hosted runner cannot do when the Kubernetes API is private. Needed when `cluster.publicEndpoint` is false.',
+          additionalProperties: false,
+          required: ['repository', 'connectionArn'],
+          'x-defaultText': 'none (sync runs on a GitHub-hosted runner)',
+          properties: {
+            repository: str('The GitHub repository (`owner/name`) whose deploy workflow uses the runner.', {
+              pattern: '^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$',
+              examples: ['example-org/metaflow-platform'],
+            }),
+            connectionArn: str('The AWS CodeConnections connection to GitHub (created once per account: docs/operator-guide.md).', {
+              pattern: '^arn:aws:(codeconnections|codestar-connections):[a-z0-9-]+:[0-9]{12}:connection/[A-Za-z0-9-]+$',
+            }),
+          },
+        },
       },
     },
     tags: {

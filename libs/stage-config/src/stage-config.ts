@@ -154,4 +154,13 @@ export interface DeployConfig {
   readonly roleArn: string;
   /** GitHub environment the deploy job runs in. */
   readonly githubEnvironment: string;
+  /** The in-VPC CodeBuild runner `mfctl sync` runs on (private Kubernetes API); absent: a GitHub-hosted runner. */
+  readonly syncRunner?: SyncRunnerConfig;
+}
+
+export interface SyncRunnerConfig {
+  /** `owner/name` of the GitHub repository whose workflow jobs the runner takes. */
+  readonly repository: string;
+  /** AWS CodeConnections connection to GitHub. */
+  readonly connectionArn: string;
 }

@@ -39,6 +39,7 @@ export function buildStage(app: cdk.App, config: StageConfig): StageStacks {
     stage,
     cluster: config.cluster,
     deployRoleArn: config.deploy.roleArn,
+    syncRunner: config.deploy.syncRunner,
     vpc: vpc.vpc,
     privateSubnets: vpc.privateSubnets,
     bucket: data.bucket,

@@ -10,6 +10,7 @@ import {
   AccessPrincipal,
   BUCKET_PREFIXES,
   ClusterConfig,
+  SyncRunnerConfig,
   METAFLOW_USERS_GROUP,
   SERVICE_ACCOUNTS,
   ServiceAccountKey,
@@ -20,11 +21,14 @@ import { StageStack, StageStackProps } from '../private/stage-stack';
 import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 import { PodIdentity } from './pod-identity';
+import { SyncRunner } from './sync-runner';
 
 const POSTGRES_PORT = 5432;
 
 export interface EksStackProps extends StageStackProps {
   readonly cluster: ClusterConfig;
+  /** The in-VPC runner for `mfctl sync` (private Kubernetes API), when the stage has one. */
+  readonly syncRunner?: SyncRunnerConfig;
   /** Role the deploy workflow assumes: always a cluster admin. */
   readonly deployRoleArn: string;
   readonly vpc: ec2.IVpc;
@@ -126,6 +130,16 @@ export class EksStack extends StageStack {
     });
 
     this.podRoles = this.addPodIdentities(props);
+
+    if (props.syncRunner) {
+      new SyncRunner(this, 'SyncRunner', {
+        stageName: stage.name,
+        runner: props.syncRunner,
+        vpc: props.vpc,
+        subnets: props.privateSubnets,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+      });
+    }
 
     addStackOutputs(this, 'eks', {
       clusterName: cluster.clusterName,
