@@ -78,6 +78,14 @@ export const VPC_ENDPOINTS = [
   'elasticloadbalancing',
 ] as const;
 
+/**
+ * Interface endpoints a stage without NAT gateways (no internet egress) needs besides the S3 gateway
+ * endpoint: image pulls from ECR (API and registry; layers come through S3), STS and EKS Pod
+ * Identity (`eks-auth`) for the workload roles, Secrets Manager for External Secrets
+ * (https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html).
+ */
+export const NO_EGRESS_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'secretsmanager'] as const;
+
 /** AWS resource-name limits of the names derived from a stage name (see `STAGE_NAME_BOUNDS`). */
 export const AWS_NAME_LIMITS = {
   cloudFormationStack: 128,

@@ -1,5 +1,5 @@
 import { Cidr, cidrsOverlap, isPrivate, parseCidr } from './cidr';
-import { AUTO_PAUSE_MIN_ENGINE, AWS_NAME_LIMITS, EKS_RESTRICTED_AZ_IDS, REGION_AZ_LETTERS, TAG_LIMITS } from './facts';
+import { AUTO_PAUSE_MIN_ENGINE, AWS_NAME_LIMITS, EKS_RESTRICTED_AZ_IDS, NO_EGRESS_ENDPOINTS, REGION_AZ_LETTERS, TAG_LIMITS } from './facts';
 import { FileContext } from './private/file-context';
 import { kubernetesSupportWarning, newestKubernetesVersion } from './kubernetes-calendar';
 import { stageHost, STAGE_TAG } from './naming';
@@ -235,11 +235,13 @@ const network: Check = (ctx, c) => {
       { involves: [[...p, 'availabilityZones']] },
     );
   }
-  if (n.natGateways === 0 && !n.vpcEndpoints.includes('ecr.dkr')) {
-    ctx.warning(
+  const missing = NO_EGRESS_ENDPOINTS.filter((e) => !n.vpcEndpoints.includes(e));
+  if (n.natGateways === 0 && missing.length > 0) {
+    ctx.error(
       [...p, 'natGateways'],
-      'is 0 and no ecr.dkr endpoint is listed: nodes cannot pull images',
-      'add NAT gateways, or the ecr.api, ecr.dkr, sts and eks-auth endpoints with images mirrored to ECR',
+      `is 0 (no internet egress) but the VPC endpoints the stage then needs are not listed: ${missing.join(', ')}`,
+      `add ${missing.join(', ')} to network.vpcEndpoints (and mirror the public images into ECR: docs/stage-file.md), or use 1 NAT gateway`,
+      { involves: [[...p, 'vpcEndpoints']] },
     );
   }
 };
@@ -386,6 +388,22 @@ const cluster: Check = (ctx, c, file) => {
         );
     });
   });
+  c.cluster.publicAccessCidrs.forEach((text, i) => {
+    const parsed = parseCidr(text);
+    if (typeof parsed === 'string')
+      ctx.error([...p, 'publicAccessCidrs', i], parsed, 'write a network address with a prefix length, e.g. 203.0.113.0/24');
+  });
+  if (!c.cluster.publicEndpoint && ctx.has([...p, 'publicAccessCidrs'])) {
+    ctx.error(
+      [...p, 'publicAccessCidrs'],
+      'is set but the API endpoint is private (publicEndpoint: false)',
+      'remove it, or set publicEndpoint: true',
+      {
+        at: 'key',
+        involves: [[...p, 'publicEndpoint']],
+      },
+    );
+  }
   const support = kubernetesSupportWarning(c.cluster.kubernetesVersion, new Date());
   if (support) {
     ctx.warning([...p, 'kubernetesVersion'], support, `upgrade to Kubernetes ${newestKubernetesVersion()} (docs/operator-guide.md)`);

@@ -161,6 +161,14 @@ export const STAGE_SCHEMA: JsonSchema = {
           default: [],
         }),
         groupsClaim: str('Claim of the IdP ID token that carries the groups.', { default: 'groups', minLength: 1 }),
+        killSwitchPrincipals: strList(
+          "IAM principals (role, user or account root ARNs) of the company IdP allowed to assume the kill-switch role (`FederateKillSwitchRoleArn`: global sign-out and disabling users of this stage). The stage's own account is always trusted.",
+          {
+            uniqueItems: true,
+            default: [],
+            items: { type: 'string', pattern: '^arn:aws:iam::[0-9]{12}:(root|role/.+|user/.+)$' },
+          },
+        ),
         scopes: strList('Scopes requested from the IdP (must include `openid`).', {
           uniqueItems: true,
           minItems: 1,
@@ -186,7 +194,8 @@ export const STAGE_SCHEMA: JsonSchema = {
           type: 'integer',
           minimum: 0,
           maximum: 3,
-          description: 'NAT gateways: 0 (no internet egress), 1 (shared) or one per AZ (HA, required on prod).',
+          description:
+            'NAT gateways: 0 (no internet egress), 1 (shared) or one per AZ (HA, required on prod). 0 needs the `ecr.api`, `ecr.dkr`, `sts`, `eks-auth` and `secretsmanager` endpoints, and still cannot pull the public chart images (mirror them into ECR), log in through the gateway (it calls Cognito and the company IdP), let ExternalDNS reach Route 53 or run a sync runner (it talks to GitHub).',
           default: 1,
           'x-defaultText': '1 (prod: one per AZ)',
         },
@@ -286,6 +295,10 @@ export const STAGE_SCHEMA: JsonSchema = {
           default: true,
           'x-prodDefault': false,
         },
+        publicAccessCidrs: strList(
+          'Source CIDRs allowed to reach the public API endpoint (`cluster.publicEndpoint: true`). A GitHub-hosted runner has no fixed address: a stage that narrows this list syncs on its in-VPC runner (`deploy.syncRunner`).',
+          { minItems: 1, maxItems: 40, uniqueItems: true, default: ['0.0.0.0/0'] },
+        ),
         allowPublicEndpointOnProd: {
           type: 'boolean',
           description: 'Explicitly accept a public EKS API endpoint on a prod stage.',

@@ -320,3 +320,10 @@ describe('sync runner (private Kubernetes API): a CodeBuild GitHub Actions runne
     dev.template('eks').resourceCountIs('AWS::CodeBuild::Project', 0);
   });
 });
+
+test('public API endpoint only from the stage file CIDRs', () => {
+  const narrowed = buildTestStage(makeStageConfig({ name: 'narrow', cluster: { publicAccessCidrs: ['203.0.113.0/24'] } }));
+  narrowed.template('eks').hasResourceProperties('AWS::EKS::Cluster', {
+    ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: true, PublicAccessCidrs: ['203.0.113.0/24'] }),
+  });
+});

@@ -91,7 +91,9 @@ export class EksStack extends StageStack {
       vpcSubnets: [{ subnets: props.privateSubnets }],
       defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
       compute: { nodePools: ['system', 'general-purpose'], nodeRole },
-      endpointAccess: props.cluster.publicEndpoint ? eks.EndpointAccess.PUBLIC_AND_PRIVATE : eks.EndpointAccess.PRIVATE,
+      endpointAccess: props.cluster.publicEndpoint
+        ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.cluster.publicAccessCidrs)
+        : eks.EndpointAccess.PRIVATE,
       clusterLogging: [
         eks.ClusterLoggingTypes.API,
         eks.ClusterLoggingTypes.AUDIT,
