@@ -127,7 +127,7 @@ export const STAGE_SCHEMA: JsonSchema = {
               enum: ['same-account', 'cross-account', 'manual'],
               default: 'manual',
               description:
-                '`same-account`: the parent zone is in the stage account; `cross-account`: another account owns it and grants `delegationRoleArn`; `manual`: the operator adds the NS records (listed in the Dns stack outputs).',
+                '`same-account`: the parent zone is in the stage account; `cross-account`: another account owns it and grants `delegationRoleArn`; `manual`: the operator adds the NS records, which `mfctl deploy` prints before waiting for the delegation (docs/operator-guide.md).',
             },
             parentHostedZoneId: str('Hosted zone id of the parent zone. Required for `same-account` and `cross-account`.', {
               pattern: '^Z[A-Z0-9]{1,31}$',

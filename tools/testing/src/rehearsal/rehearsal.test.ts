@@ -68,6 +68,13 @@ describeMoto('deploy rehearsal on moto', () => {
     expect(retained).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RDS::DBCluster']));
   });
 
+  it('deploys the same stage again after its teardown (manual delegation: the zone first, then the rest once delegated)', () => {
+    passes('manual delegation: the zone first, its NS records printed, nothing else until public DNS delegates');
+    passes('redeploy after teardown: the stage is created again, with new retained resources beside the old ones');
+    passes('teardown after the redeploy');
+    expect(report.undelegatedDeploy!.stacks.filter((s) => s.outcome !== 'not-attempted').map((s) => s.stackName)).toEqual(['example-dns']);
+  });
+
   it('stops at a failing middle stack with the reason, later stacks not attempted', () => {
     passes('failed deploy exits 1');
     passes('failure names the middle stack and the reason');
