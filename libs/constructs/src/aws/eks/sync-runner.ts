@@ -141,6 +141,7 @@ export class SyncRunner extends Construct {
       encryptionKey: `arn:${stack.partition}:kms:${stack.region}:${stack.account}:alias/aws/s3`,
       timeoutInMinutes: 60,
     });
-    project.node.addDependency(role);
+    // CodeBuild checks the role's VPC permissions when the project is created: the policy first.
+    project.node.addDependency(role.node.findChild('DefaultPolicy'));
   }
 }
