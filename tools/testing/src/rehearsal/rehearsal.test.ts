@@ -100,7 +100,10 @@ describeMoto('deploy rehearsal on moto', () => {
     passes('--purge-retained removes the bucket with its versions');
     passes('--purge-retained keeps a final database snapshot');
     const purged = report.purgeTeardown!.retained.filter((r) => r.purged).map((r) => r.resourceType);
-    expect(purged).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance']));
+    // The database's security group is retained with it and goes once the database is gone.
+    expect(purged).toEqual(
+      expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::EC2::SecurityGroup']),
+    );
   });
 
   it('passes every check', () => {
