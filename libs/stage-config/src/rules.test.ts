@@ -60,6 +60,24 @@ describe('public API endpoint CIDRs', () => {
     ]);
   });
 
+  it('narrowed, need the in-VPC sync runner (GitHub-hosted runners have no fixed addresses)', () => {
+    expect(diagnose('cluster.publicAccessCidrs', 'cluster:', '  publicAccessCidrs: [203.0.113.0/24]')).toEqual([
+      expect.stringMatching(/^error: narrows the public Kubernetes API.*GitHub-hosted runner/),
+    ]);
+    expect(
+      diagnose(
+        'cluster.publicAccessCidrs',
+        'cluster:',
+        '  publicAccessCidrs: [203.0.113.0/24]',
+        'deploy:',
+        '  syncRunner:',
+        '    repository: acme/platform',
+        '    connectionArn: arn:aws:codeconnections:us-west-2:111111111111:connection/abc',
+      ),
+    ).toEqual([]);
+    expect(diagnose('cluster.publicAccessCidrs', 'cluster:', '  publicAccessCidrs: [0.0.0.0/0]')).toEqual([]);
+  });
+
   it('make no sense with a private endpoint', () => {
     expect(diagnose('cluster.publicAccessCidrs', 'cluster:', '  publicEndpoint: false', '  publicAccessCidrs: [203.0.113.0/24]')).toEqual([
       'error: is set but the API endpoint is private (publicEndpoint: false)',

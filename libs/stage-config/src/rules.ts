@@ -404,6 +404,18 @@ const cluster: Check = (ctx, c, file) => {
       },
     );
   }
+  const open = c.cluster.publicAccessCidrs.some((text) => {
+    const parsed = parseCidr(text);
+    return typeof parsed !== 'string' && parsed.prefix === 0;
+  });
+  if (c.cluster.publicEndpoint && !open && !c.deploy.syncRunner) {
+    ctx.error(
+      [...p, 'publicAccessCidrs'],
+      'narrows the public Kubernetes API, which the deploy workflow then cannot reach from a GitHub-hosted runner (no fixed addresses) to run mfctl sync',
+      'add deploy.syncRunner (a runner inside the stage VPC: docs/operator-guide.md), or keep 0.0.0.0/0',
+      { involves: [['deploy']] },
+    );
+  }
   const support = kubernetesSupportWarning(c.cluster.kubernetesVersion, new Date());
   if (support) {
     ctx.warning([...p, 'kubernetesVersion'], support, `upgrade to Kubernetes ${newestKubernetesVersion()} (docs/operator-guide.md)`);
