@@ -1,7 +1,7 @@
 import { StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { OUTPUTS, RawStackOutputs, StageConfig, stackName, stageHost } from '@metaflow-gitops/stage-config';
 import { DeliveryIoHost, StackProgress } from '../private/io-host';
-import { readAssembly } from '../synth/stage-assembly';
+import { AssemblyStack, readAssembly } from '../synth/stage-assembly';
 import { planDeployWaves, formatWaves } from './waves';
 import { writeOutputsFile } from './outputs-file';
 import { DelegationWaitOptions, waitForDelegation } from './delegation';
@@ -83,45 +83,23 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
   const concurrency = options.concurrency ?? 4;
   host.line(`${config.name}: ${assembly.length} stacks in ${waves.length} waves (concurrency ${concurrency}): ${formatWaves(waves)}`);
 
+  const deps = new Map(assembly.map((s) => [s.name, s.dependsOn]));
+  const report = (failed: boolean) =>
+    waves.flatMap((wave, i) => wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), failed)));
+
   let error: unknown;
   let outputs: RawStackOutputs | undefined;
   const dnsStack = stackName(config.name, 'dns');
   let dnsFirst: StackProgress | undefined;
   if (config.domain.delegation.mode === 'manual') {
-    const id = assembly.find((s) => s.name === dnsStack)?.id ?? dnsStack;
-    host.line(`${config.name}: manual delegation: deploying ${dnsStack} first for the zone's name servers`);
     try {
-      const first = await toolkit.deploy(source, {
-        stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [id] },
-        deploymentMethod: { method: 'direct' },
-        parameters: StackParameters.onlyExisting(),
-      });
-      const dnsOutputs = first.stacks.find((s) => s.stackName === dnsStack)?.outputs ?? {};
-      const nameServers = (dnsOutputs[OUTPUTS.nameServers.outputKey] ?? '').split(',').filter(Boolean);
-      const zoneHost = stageHost(config.name, config.domain.parentDomain);
-      const wait = await waitForDelegation(zoneHost, nameServers, (line) => host.line(line), options.delegation);
-      if (!wait.delegated) {
-        const reason =
-          `public DNS does not delegate ${zoneHost} to the stage zone yet (answer: ${wait.answer.join(', ') || 'none'}; waited ${Math.round(wait.seconds)}s). ` +
-          `Add NS records for ${zoneHost} with the name servers ${nameServers.join(', ')} in the parent zone ${config.domain.parentDomain}, then run mfctl deploy ${config.name} again`;
-        const stacks = waves.flatMap((wave, i) =>
-          wave.map((name) =>
-            stackReport(name, i + 1, assembly.find((s) => s.name === name)?.dependsOn ?? [], host.stacks.get(name), false),
-          ),
-        );
-        host.line(`${config.name}: FAILED: ${reason}`);
-        return {
-          ok: false,
-          stage: config.name,
-          waves,
-          stacks,
-          noOp: false,
-          seconds: host.elapsed(),
-          failure: { stackName: dnsStack, reason },
-        };
+      const zone = await deployZoneFirst(toolkit, source, assembly, config, host, options.delegation);
+      if (zone.notDelegated) {
+        host.line(`${config.name}: FAILED: ${zone.notDelegated}`);
+        const failure = { stackName: dnsStack, reason: zone.notDelegated };
+        return { ok: false, stage: config.name, waves, stacks: report(false), noOp: false, seconds: host.elapsed(), failure };
       }
-      const p = host.stacks.get(dnsStack);
-      dnsFirst = p && { ...p };
+      dnsFirst = zone.progress;
     } catch (err) {
       error = err;
     }
@@ -144,10 +122,7 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
 
   // The Dns stack deployed in the first phase shows as such, not as the no-op of the second.
   if (dnsFirst?.status === 'deployed') host.stacks.set(dnsStack, dnsFirst);
-  const deps = new Map(assembly.map((s) => [s.name, s.dependsOn]));
-  const stacks = waves.flatMap((wave, i) =>
-    wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), error !== undefined)),
-  );
+  const stacks = report(error !== undefined);
   const seconds = host.elapsed();
   if (error !== undefined || !outputs) {
     const failure = describeFailure(error, stacks, host);
@@ -168,6 +143,39 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
   );
   host.line(`${config.name}: outputs written to ${options.outputsFile}`);
   return { ok: true, stage: config.name, waves, stacks, noOp, seconds, outputsFile: options.outputsFile, outputs };
+}
+
+/**
+ * Manual delegation, first phase: deploys the Dns stack alone, then waits for public DNS to
+ * delegate the stage host to the zone's name servers (printing the NS records to add). Returns the
+ * Dns stack's progress, or why the deploy must stop (not delegated in time).
+ */
+async function deployZoneFirst(
+  toolkit: Toolkit,
+  source: Awaited<ReturnType<Toolkit['fromAssemblyDirectory']>>,
+  assembly: readonly AssemblyStack[],
+  config: StageConfig,
+  host: DeliveryIoHost,
+  wait: DelegationWaitOptions | undefined,
+): Promise<{ progress?: StackProgress; notDelegated?: string }> {
+  const dnsStack = stackName(config.name, 'dns');
+  host.line(`${config.name}: manual delegation: deploying ${dnsStack} first for the zone's name servers`);
+  const first = await toolkit.deploy(source, {
+    stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [assembly.find((s) => s.name === dnsStack)?.id ?? dnsStack] },
+    deploymentMethod: { method: 'direct' },
+    parameters: StackParameters.onlyExisting(),
+  });
+  const dnsOutputs = first.stacks.find((s) => s.stackName === dnsStack)?.outputs ?? {};
+  const nameServers = (dnsOutputs[OUTPUTS.nameServers.outputKey] ?? '').split(',').filter(Boolean);
+  const zoneHost = stageHost(config.name, config.domain.parentDomain);
+  const result = await waitForDelegation(zoneHost, nameServers, (line) => host.line(line), wait);
+  const progress = host.stacks.get(dnsStack);
+  if (result.delegated) return { progress: progress && { ...progress } };
+  return {
+    notDelegated:
+      `public DNS does not delegate ${zoneHost} to the stage zone yet (answer: ${result.answer.join(', ') || 'none'}; waited ${Math.round(result.seconds)}s). ` +
+      `Add NS records for ${zoneHost} with the name servers ${nameServers.join(', ')} in the parent zone ${config.domain.parentDomain}, then run mfctl deploy ${config.name} again`,
+  };
 }
 
 function stackReport(name: string, wave: number, dependsOn: readonly string[], p: StackProgress | undefined, failed: boolean): StackReport {
