@@ -1,5 +1,5 @@
 import type { RenderedManifests } from '@metaflow-gitops/constructs/k8s';
-import { deployableAssembly, type DeployableAssemblyOptions } from '@metaflow-gitops/gitops';
+import { deployableAssembly, type DelegationWaitOptions, type DeployableAssemblyOptions } from '@metaflow-gitops/gitops';
 import { renderStageManifests } from '@metaflow-gitops/constructs/k8s';
 import { StageConfig, StageConfigError, StageOutputs, loadStage } from '@metaflow-gitops/stage-config';
 import { CliError } from './errors';
@@ -12,6 +12,8 @@ export interface DeliveryDeps {
   assembly(config: StageConfig, options: DeployableAssemblyOptions): string;
   /** Renders the stage's cluster manifests and pinned releases from its config and deployed outputs. */
   renderManifests(config: StageConfig, outputs: StageOutputs): RenderedManifests;
+  /** How deploy waits for a manual delegation (resolver, timeout). @default public DNS through node:dns, 30 minutes */
+  readonly delegation?: DelegationWaitOptions;
 }
 
 export function defaultDeliveryDeps(): DeliveryDeps {

@@ -6,6 +6,8 @@ export { runChecks } from './checks';
 export type { ChecksReport } from './checks';
 export { deployStage } from './deploy/deploy';
 export type { DeployStageResult } from './deploy/deploy';
+export { isDelegated, nsRecordLines, waitForDelegation } from './deploy/delegation';
+export type { DelegationWaitOptions, DelegationResult } from './deploy/delegation';
 export { deployOrder, formatWaves } from './deploy/waves';
 export { allStagesAt, findAffected, stagesAt } from './pr/affected';
 export type { AffectedStage } from './pr/affected';

@@ -1,3 +1,5 @@
+import { KUBERNETES_CALENDAR } from './kubernetes-calendar';
+
 /**
  * AWS facts the stage rules check against. Synthesis is hermetic (no AWS calls), so these live here
  * instead of being looked up; update them when AWS changes (each list says where it comes from).
@@ -53,8 +55,8 @@ export const EKS_RESTRICTED_AZ_IDS: Readonly<Record<string, string>> = {
   'ca-central-1': 'cac1-az3',
 };
 
-/** Kubernetes versions EKS supports that aws-cdk-lib `aws-eks-v2` knows (standard or extended support). */
-export const KUBERNETES_VERSIONS = ['1.31', '1.32', '1.33', '1.34', '1.35'] as const;
+/** Kubernetes versions EKS offers for new clusters (standard or extended support): the release calendar's. */
+export const KUBERNETES_VERSIONS: readonly string[] = KUBERNETES_CALENDAR.versions.map((r) => r.version);
 
 /**
  * Aurora PostgreSQL minor versions from which Serverless v2 may scale to 0 ACUs (auto-pause); lower
@@ -75,6 +77,14 @@ export const VPC_ENDPOINTS = [
   'ec2',
   'elasticloadbalancing',
 ] as const;
+
+/**
+ * Interface endpoints a stage without NAT gateways (no internet egress) needs besides the S3 gateway
+ * endpoint: image pulls from ECR (API and registry; layers come through S3), STS and EKS Pod
+ * Identity (`eks-auth`) for the workload roles, Secrets Manager for External Secrets
+ * (https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html).
+ */
+export const NO_EGRESS_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'secretsmanager'] as const;
 
 /** AWS resource-name limits of the names derived from a stage name (see `STAGE_NAME_BOUNDS`). */
 export const AWS_NAME_LIMITS = {

@@ -10,6 +10,7 @@ export type {
   NodePoolConfig,
   OidcConfig,
   StageConfig,
+  SyncRunnerConfig,
 } from './stage-config';
 export {
   ARGO_EVENTS,
@@ -31,9 +32,9 @@ export {
   STAGE_TAG,
   cliRedirectUris,
   clusterName,
+  syncRunnerProjectName,
   cognitoClientName,
   cognitoDomainPrefix,
-  databaseSecretName,
   defaultOidcName,
   deployRoleName,
   diffRoleName,

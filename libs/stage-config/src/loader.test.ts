@@ -621,7 +621,7 @@ describe('valid stage files', () => {
         vpcEndpoints: ['s3'],
       },
       database: { minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 600, backupRetentionDays: 7, engineVersion: '16.6' },
-      cluster: { kubernetesVersion: '1.34', accessPrincipals: [], publicEndpoint: true },
+      cluster: { kubernetesVersion: '1.35', accessPrincipals: [], publicEndpoint: true },
       ingress: { allowedCidrs: ['0.0.0.0/0'] },
       deploy: { roleArn: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-dev', githubEnvironment: 'dev' },
       tags: {},

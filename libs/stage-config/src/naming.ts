@@ -41,6 +41,14 @@ export function clusterName(stage: string): string {
   return `${NAME_PREFIX}-${stage}`;
 }
 
+/**
+ * The CodeBuild project of the stage's in-VPC GitHub Actions runner. A workflow job runs on it
+ * with `runs-on: codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
+ */
+export function syncRunnerProjectName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-sync`;
+}
+
 /** Cognito hosted-UI domain prefix (must be unique per region across all accounts). */
 export function cognitoDomainPrefix(stage: string, accountId: string): string {
   return `${NAME_PREFIX}-${stage}-${accountId}`;
@@ -49,11 +57,6 @@ export function cognitoDomainPrefix(stage: string, accountId: string): string {
 /** Secrets Manager name of the IdP client secret (filled by the operator): `<clientId>/federate-client-secret`. */
 export function idpClientSecretName(clientId: string): string {
   return `${clientId}/federate-client-secret`;
-}
-
-/** Secrets Manager name of the database credentials. */
-export function databaseSecretName(stage: string): string {
-  return `${NAME_PREFIX}/${stage}/database`;
 }
 
 /** Secrets Manager name of the gateway's confidential Cognito client secret. */

@@ -96,6 +96,7 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
       allowedGroups: pick(oidc.allowedGroups, schemaDefault<string[]>('oidcConfig.allowedGroups')),
       groupsClaim: pick(oidc.groupsClaim, schemaDefault<string>('oidcConfig.groupsClaim')),
       scopes: pick(oidc.scopes, schemaDefault<string[]>('oidcConfig.scopes')),
+      killSwitchPrincipals: pick(oidc.killSwitchPrincipals, schemaDefault<string[]>('oidcConfig.killSwitchPrincipals')),
     },
     network: {
       vpcCidr: pick(network.vpcCidr, schemaDefault<string>('network.vpcCidr')),
@@ -116,11 +117,15 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
       kubernetesVersion: pick(cluster.kubernetesVersion, schemaDefault<string>('cluster.kubernetesVersion')),
       accessPrincipals,
       publicEndpoint: pick(cluster.publicEndpoint, schemaDefault<boolean>('cluster.publicEndpoint', isProd)),
+      publicAccessCidrs: pick(cluster.publicAccessCidrs, schemaDefault<string[]>('cluster.publicAccessCidrs')),
     },
     ingress: { allowedCidrs: pick(obj(raw.ingress).allowedCidrs, schemaDefault<string[]>('ingress.allowedCidrs')) },
     deploy: {
       roleArn: pick(deploy.roleArn, `arn:aws:iam::${accountId}:role/${deployRoleName(name)}`),
       githubEnvironment: pick(deploy.githubEnvironment, name),
+      ...(isPlainObject(deploy.syncRunner)
+        ? { syncRunner: { repository: pick(deploy.syncRunner.repository, ''), connectionArn: pick(deploy.syncRunner.connectionArn, '') } }
+        : {}),
     },
     tags: pick(raw.tags, schemaDefault<Record<string, string>>('tags')),
   };

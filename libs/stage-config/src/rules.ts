@@ -1,6 +1,7 @@
 import { Cidr, cidrsOverlap, isPrivate, parseCidr } from './cidr';
-import { AUTO_PAUSE_MIN_ENGINE, AWS_NAME_LIMITS, EKS_RESTRICTED_AZ_IDS, REGION_AZ_LETTERS, TAG_LIMITS } from './facts';
+import { AUTO_PAUSE_MIN_ENGINE, AWS_NAME_LIMITS, EKS_RESTRICTED_AZ_IDS, NO_EGRESS_ENDPOINTS, REGION_AZ_LETTERS, TAG_LIMITS } from './facts';
 import { FileContext } from './private/file-context';
+import { kubernetesSupportWarning, newestKubernetesVersion } from './kubernetes-calendar';
 import { stageHost, STAGE_TAG } from './naming';
 import type { StageConfig } from './stage-config';
 import { isPlainObject } from './private/yaml-positions';
@@ -234,11 +235,13 @@ const network: Check = (ctx, c) => {
       { involves: [[...p, 'availabilityZones']] },
     );
   }
-  if (n.natGateways === 0 && !n.vpcEndpoints.includes('ecr.dkr')) {
-    ctx.warning(
+  const missing = NO_EGRESS_ENDPOINTS.filter((e) => !n.vpcEndpoints.includes(e));
+  if (n.natGateways === 0 && missing.length > 0) {
+    ctx.error(
       [...p, 'natGateways'],
-      'is 0 and no ecr.dkr endpoint is listed: nodes cannot pull images',
-      'add NAT gateways, or the ecr.api, ecr.dkr, sts and eks-auth endpoints with images mirrored to ECR',
+      `is 0 (no internet egress) but the VPC endpoints the stage then needs are not listed: ${missing.join(', ')}`,
+      `add ${missing.join(', ')} to network.vpcEndpoints (and mirror the public images into ECR: docs/stage-file.md), or use 1 NAT gateway`,
+      { involves: [[...p, 'vpcEndpoints']] },
     );
   }
 };
@@ -385,6 +388,38 @@ const cluster: Check = (ctx, c, file) => {
         );
     });
   });
+  c.cluster.publicAccessCidrs.forEach((text, i) => {
+    const parsed = parseCidr(text);
+    if (typeof parsed === 'string')
+      ctx.error([...p, 'publicAccessCidrs', i], parsed, 'write a network address with a prefix length, e.g. 203.0.113.0/24');
+  });
+  if (!c.cluster.publicEndpoint && ctx.has([...p, 'publicAccessCidrs'])) {
+    ctx.error(
+      [...p, 'publicAccessCidrs'],
+      'is set but the API endpoint is private (publicEndpoint: false)',
+      'remove it, or set publicEndpoint: true',
+      {
+        at: 'key',
+        involves: [[...p, 'publicEndpoint']],
+      },
+    );
+  }
+  const open = c.cluster.publicAccessCidrs.some((text) => {
+    const parsed = parseCidr(text);
+    return typeof parsed !== 'string' && parsed.prefix === 0;
+  });
+  if (c.cluster.publicEndpoint && !open && !c.deploy.syncRunner) {
+    ctx.error(
+      [...p, 'publicAccessCidrs'],
+      'narrows the public Kubernetes API, which the deploy workflow then cannot reach from a GitHub-hosted runner (no fixed addresses) to run mfctl sync',
+      'add deploy.syncRunner (a runner inside the stage VPC: docs/operator-guide.md), or keep 0.0.0.0/0',
+      { involves: [['deploy']] },
+    );
+  }
+  const support = kubernetesSupportWarning(c.cluster.kubernetesVersion, new Date());
+  if (support) {
+    ctx.warning([...p, 'kubernetesVersion'], support, `upgrade to Kubernetes ${newestKubernetesVersion()} (docs/operator-guide.md)`);
+  }
   if (c.isProd && c.cluster.publicEndpoint && !(isPlainObject(file.cluster) && file.cluster.allowPublicEndpointOnProd === true)) {
     ctx.error(
       [...p, 'publicEndpoint'],
@@ -410,6 +445,16 @@ const ingress: Check = (ctx, c) => {
 };
 
 const deploy: Check = (ctx, c) => {
+  // A private API without a runner is reported by `mfctl check` (the synthesized stage has no sync path).
+  const runner = c.deploy.syncRunner;
+  if (runner && c.network.natGateways === 0) {
+    ctx.error(
+      ['deploy', 'syncRunner'],
+      'needs internet egress (the runner talks to GitHub), but network.natGateways is 0',
+      'set network.natGateways to 1 or more',
+      { involves: [['network', 'natGateways']] },
+    );
+  }
   const m = IAM_ROLE_ARN.exec(c.deploy.roleArn);
   if (!m) {
     ctx.error(['deploy', 'roleArn'], `"${c.deploy.roleArn}" is not an IAM role ARN`, `use arn:aws:iam::${c.accountId}:role/<name>`, {

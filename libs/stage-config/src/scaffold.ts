@@ -124,7 +124,7 @@ export function renderStageFile(o: NewStageOptions): string {
       : []),
     '',
     'cluster:',
-    '  kubernetesVersion: "1.34"',
+    '  kubernetesVersion: "1.35"',
     `  publicEndpoint: ${!prod}`,
     '',
     'ingress:',

@@ -1,4 +1,5 @@
 import { KUBERNETES_VERSIONS, REGIONS, VPC_ENDPOINTS } from './facts';
+import { newestKubernetesVersion } from './kubernetes-calendar';
 
 /**
  * The subset of JSON Schema (draft 2020-12) the stage schema uses. `default` is the default the
@@ -126,7 +127,7 @@ export const STAGE_SCHEMA: JsonSchema = {
               enum: ['same-account', 'cross-account', 'manual'],
               default: 'manual',
               description:
-                '`same-account`: the parent zone is in the stage account; `cross-account`: another account owns it and grants `delegationRoleArn`; `manual`: the operator adds the NS records (listed in the Dns stack outputs).',
+                '`same-account`: the parent zone is in the stage account; `cross-account`: another account owns it and grants `delegationRoleArn`; `manual`: the operator adds the NS records, which `mfctl deploy` prints before waiting for the delegation (docs/operator-guide.md).',
             },
             parentHostedZoneId: str('Hosted zone id of the parent zone. Required for `same-account` and `cross-account`.', {
               pattern: '^Z[A-Z0-9]{1,31}$',
@@ -160,6 +161,14 @@ export const STAGE_SCHEMA: JsonSchema = {
           default: [],
         }),
         groupsClaim: str('Claim of the IdP ID token that carries the groups.', { default: 'groups', minLength: 1 }),
+        killSwitchPrincipals: strList(
+          "IAM principals (role, user or account root ARNs) of the company IdP allowed to assume the kill-switch role (`FederateKillSwitchRoleArn`: global sign-out and disabling users of this stage). The stage's own account is always trusted.",
+          {
+            uniqueItems: true,
+            default: [],
+            items: { type: 'string', pattern: '^arn:aws:iam::[0-9]{12}:(root|role/.+|user/.+)$' },
+          },
+        ),
         scopes: strList('Scopes requested from the IdP (must include `openid`).', {
           uniqueItems: true,
           minItems: 1,
@@ -185,7 +194,8 @@ export const STAGE_SCHEMA: JsonSchema = {
           type: 'integer',
           minimum: 0,
           maximum: 3,
-          description: 'NAT gateways: 0 (no internet egress), 1 (shared) or one per AZ (HA, required on prod).',
+          description:
+            'NAT gateways: 0 (no internet egress), 1 (shared) or one per AZ (HA, required on prod). 0 needs the `ecr.api`, `ecr.dkr`, `sts`, `eks-auth` and `secretsmanager` endpoints, and still cannot pull the public chart images (mirror them into ECR), log in through the gateway (it calls Cognito and the company IdP), let ExternalDNS reach Route 53 or run a sync runner (it talks to GitHub).',
           default: 1,
           'x-defaultText': '1 (prod: one per AZ)',
         },
@@ -252,7 +262,10 @@ export const STAGE_SCHEMA: JsonSchema = {
       additionalProperties: false,
       'x-defaultText': 'see the fields',
       properties: {
-        kubernetesVersion: str('EKS Kubernetes version.', { enum: KUBERNETES_VERSIONS, default: '1.34' }),
+        kubernetesVersion: str(
+          'EKS Kubernetes version: one EKS offers (its release calendar). `mfctl validate` warns from 60 days before the end of standard support.',
+          { enum: KUBERNETES_VERSIONS, default: newestKubernetesVersion() },
+        ),
         accessPrincipals: {
           type: 'array',
           description: 'IAM principals given EKS access entries (the deploy role is always admin).',
@@ -282,6 +295,10 @@ export const STAGE_SCHEMA: JsonSchema = {
           default: true,
           'x-prodDefault': false,
         },
+        publicAccessCidrs: strList(
+          'Source CIDRs allowed to reach the public API endpoint (`cluster.publicEndpoint: true`). A GitHub-hosted runner has no fixed address: a stage that narrows this list syncs on its in-VPC runner (`deploy.syncRunner`).',
+          { minItems: 1, maxItems: 40, uniqueItems: true, default: ['0.0.0.0/0'] },
+        ),
         allowPublicEndpointOnProd: {
           type: 'boolean',
           description: 'Explicitly accept a public EKS API endpoint on a prod stage.',
@@ -317,6 +334,23 @@ export const STAGE_SCHEMA: JsonSchema = {
           maxLength: 255,
           'x-defaultText': 'the stage name',
         }),
+        syncRunner: {
+          type: 'object',
+          description:
+            'A GitHub Actions runner inside the stage VPC (an AWS CodeBuild runner project) for `mfctl sync`, which a GitHub-hosted runner cannot do when the Kubernetes API is private. Needed when `cluster.publicEndpoint` is false.',
+          additionalProperties: false,
+          required: ['repository', 'connectionArn'],
+          'x-defaultText': 'none (sync runs on a GitHub-hosted runner)',
+          properties: {
+            repository: str('The GitHub repository (`owner/name`) whose deploy workflow uses the runner.', {
+              pattern: '^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$',
+              examples: ['example-org/metaflow-platform'],
+            }),
+            connectionArn: str('The AWS CodeConnections connection to GitHub (created once per account: docs/operator-guide.md).', {
+              pattern: '^arn:aws:(codeconnections|codestar-connections):[a-z0-9-]+:[0-9]{12}:connection/[A-Za-z0-9-]+$',
+            }),
+          },
+        },
       },
     },
     tags: {

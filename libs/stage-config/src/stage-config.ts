@@ -70,6 +70,8 @@ export interface OidcConfig {
   readonly groupsClaim: string;
   /** Scopes requested from the IdP. */
   readonly scopes: readonly string[];
+  /** The IdP's IAM principals that may assume the kill-switch role (besides the stage account). */
+  readonly killSwitchPrincipals: readonly string[];
 }
 
 export type VpcEndpointName =
@@ -142,6 +144,8 @@ export interface ClusterConfig {
   readonly accessPrincipals: readonly AccessPrincipal[];
   /** Whether the EKS API endpoint is reachable from the internet. */
   readonly publicEndpoint: boolean;
+  /** Source CIDRs allowed to reach the public endpoint. */
+  readonly publicAccessCidrs: readonly string[];
 }
 
 export interface IngressConfig {
@@ -154,4 +158,13 @@ export interface DeployConfig {
   readonly roleArn: string;
   /** GitHub environment the deploy job runs in. */
   readonly githubEnvironment: string;
+  /** The in-VPC CodeBuild runner `mfctl sync` runs on (private Kubernetes API); absent: a GitHub-hosted runner. */
+  readonly syncRunner?: SyncRunnerConfig;
+}
+
+export interface SyncRunnerConfig {
+  /** `owner/name` of the GitHub repository whose workflow jobs the runner takes. */
+  readonly repository: string;
+  /** AWS CodeConnections connection to GitHub. */
+  readonly connectionArn: string;
 }

@@ -29,7 +29,7 @@ describe('stage outputs contract', () => {
 
   it('names every missing output with its stack', () => {
     expect(() => readStageOutputs('dev', rawFor('dev', 'certificateArn'))).toThrow(MissingOutputsError);
-    expect(() => readStageOutputs('dev', rawFor('dev', 'certificateArn'))).toThrow('dev-dns.CertificateArn');
+    expect(() => readStageOutputs('dev', rawFor('dev', 'certificateArn'))).toThrow('dev-ingress.CertificateArn');
   });
 
   it("does not read another stage's outputs", () => {

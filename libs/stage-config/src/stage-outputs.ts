@@ -15,7 +15,6 @@ export const OUTPUTS = {
   hostedZoneId: { stack: 'dns', outputKey: 'HostedZoneId', description: 'Stage hosted zone id' },
   hostedZoneName: { stack: 'dns', outputKey: 'HostedZoneName', description: 'Stage hosted zone name (the stage host)' },
   nameServers: { stack: 'dns', outputKey: 'NameServers', description: 'Name servers of the stage zone (comma-separated)' },
-  certificateArn: { stack: 'dns', outputKey: 'CertificateArn', description: 'ACM certificate for the stage host and its wildcard' },
 
   databaseEndpoint: { stack: 'data', outputKey: 'DatabaseEndpoint', description: 'Aurora cluster writer endpoint' },
   databasePort: { stack: 'data', outputKey: 'DatabasePort', description: 'Aurora port' },
@@ -76,6 +75,7 @@ export const OUTPUTS = {
   serviceUrl: { stack: 'ingress', outputKey: 'ServiceUrl', description: 'Metadata service for the Metaflow CLI' },
   discoveryUrl: { stack: 'ingress', outputKey: 'DiscoveryUrl', description: 'Discovery document read by metaflow-login' },
   allowedCidrs: { stack: 'ingress', outputKey: 'AllowedCidrs', description: 'Source CIDRs allowed at the load balancer (comma-separated)' },
+  certificateArn: { stack: 'ingress', outputKey: 'CertificateArn', description: 'ACM certificate for the stage host and its wildcard' },
   loadBalancerSecurityGroupId: {
     stack: 'ingress',
     outputKey: 'LoadBalancerSecurityGroupId',

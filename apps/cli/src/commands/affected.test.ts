@@ -51,6 +51,7 @@ describe('mfctl affected', () => {
           environment: 'example',
           prod: false,
           cluster: 'metaflow-example',
+          syncRunner: '',
         },
       ],
     });
@@ -81,6 +82,8 @@ describe('mfctl affected', () => {
     let io = captureIo({}, repo.dir);
     expect(await main(['affected', '--stage', 'prod-example', '--matrix'], io)).toBe(0);
     expect(JSON.parse(io.out()).include.map((t: { environment: string }) => t.environment)).toEqual(['prod-example']);
+    // Its Kubernetes API is private: sync runs on its CodeBuild runner in the stage VPC.
+    expect(JSON.parse(io.out()).include[0].syncRunner).toBe('codebuild-metaflow-prod-example-sync');
     io = captureIo({}, repo.dir);
     expect(await main(['affected', '--stage', 'nope', '--matrix'], io)).toBe(2);
     expect(io.err()).toContain("unknown stage 'nope' (stages: example, prod-example)");

@@ -9,7 +9,7 @@ import {
   splitRepository,
   stagesAt,
 } from '@metaflow-gitops/gitops';
-import { clusterName, formatDiagnostic, loadStages, stageNameOfFile } from '@metaflow-gitops/stage-config';
+import { clusterName, formatDiagnostic, loadStages, stageNameOfFile, syncRunnerProjectName } from '@metaflow-gitops/stage-config';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
@@ -35,6 +35,11 @@ export interface DeployTarget {
   prod: boolean;
   /** EKS cluster name, for the kubeconfig `mfctl sync` uses. */
   cluster: string;
+  /**
+   * `runs-on` label prefix of the stage's in-VPC CodeBuild runner (`codebuild-<project>`; the
+   * workflow appends `-<run id>-<run attempt>`), or '' when sync runs on a GitHub-hosted runner.
+   */
+  syncRunner: string;
 }
 
 /**
@@ -113,6 +118,7 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
         environment: c.deploy.githubEnvironment,
         prod: c.isProd,
         cluster: clusterName(c.name),
+        syncRunner: c.deploy.syncRunner ? `codebuild-${syncRunnerProjectName(c.name)}` : '',
       });
     }
     if (problems.length) {

@@ -5,6 +5,7 @@ import { DeliveryDeps, defaultDeliveryDeps } from '../delivery-deps';
 import { EXIT, UsageError, withContext } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
+import { StageConfig, syncRunnerProjectName } from '@metaflow-gitops/stage-config';
 
 export interface BootstrapOptions {
   readonly stage: string;
@@ -35,6 +36,30 @@ export function resolveRepository(flag: string | undefined, cwd: string): string
  * bootstrap, the GitHub OIDC provider when absent, the deploy role and the read-only diff role.
  * Exit 0 done, 1 failed.
  */
+/**
+ * The one-time step a private Kubernetes API needs: the deploy workflow syncs on a CodeBuild
+ * runner in the stage VPC, which reaches GitHub through an AWS CodeConnections connection that
+ * only a person can authorize (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html).
+ * Empty for a stage whose API is public and has no runner.
+ */
+export function syncRunnerSteps(config: StageConfig, repository: string): string {
+  if (config.cluster.publicEndpoint && !config.deploy.syncRunner) return '';
+  const rg = `--region ${config.region}`;
+  const lines = [
+    `\nThe Kubernetes API of ${config.name} is private: mfctl sync runs on the CodeBuild runner ${syncRunnerProjectName(config.name)} in the stage VPC.`,
+    'One-time step per account (a person must authorize it in the browser):',
+    `  1. aws codeconnections create-connection --provider-type GitHub --connection-name metaflow-gitops-github ${rg}`,
+    '  2. AWS console > Developer Tools > Settings > Connections: open the connection (PENDING), "Update pending connection",',
+    `     install the AWS Connector for GitHub app on the organization with access to ${repository}; the status becomes AVAILABLE.`,
+    `  3. Put its ARN in deploy.syncRunner.connectionArn (and repository: ${repository}) of environments/${config.name}.yaml.`,
+  ];
+  if (config.deploy.syncRunner)
+    lines.push(
+      `Configured: ${config.deploy.syncRunner.connectionArn} (check: aws codeconnections get-connection --connection-arn ${config.deploy.syncRunner.connectionArn} ${rg}).`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
 export async function bootstrapCommand(opts: BootstrapOptions, io: Io, deps: DeliveryDeps = defaultDeliveryDeps()): Promise<number> {
   const config = deps.loadStage(environmentsDir(io.cwd, opts.environments), opts.stage);
   const repository = resolveRepository(opts.repo, io.cwd);
@@ -59,7 +84,8 @@ export async function bootstrapCommand(opts: BootstrapOptions, io: Io, deps: Del
     io.stdout(
       result.ok
         ? `\nStage ${config.name} bootstrapped for ${repository}:\n  deploy role  ${out.DeployRoleArn}\n  diff role    ${out.DiffRoleArn}\n  OIDC provider ${out.OidcProviderArn}\n` +
-            `Set the deploy role on the GitHub environment '${config.deploy.githubEnvironment}' (it is the stage file's deploy.roleArn).\n`
+            `Set the deploy role on the GitHub environment '${config.deploy.githubEnvironment}' (it is the stage file's deploy.roleArn).\n` +
+            syncRunnerSteps(config, repository)
         : `\nStage ${config.name}: bootstrap FAILED at ${result.roles.failure?.stackName}: ${result.roles.failure?.reason}\n`,
     );
   }

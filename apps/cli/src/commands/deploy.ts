@@ -41,6 +41,7 @@ export async function deployCommand(opts: DeployOptions, io: Io, deps: DeliveryD
     print: (line) => progress(`${line}\n`),
     printError: (line) => io.stderr(`${line}\n`),
     verbose: opts.verbose,
+    delegation: deps.delegation,
   });
   if (opts.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(summary(result));

@@ -90,7 +90,7 @@ describe('mfctl manifests', () => {
     const file = outputsFile('example', 'certificateArn');
     const r = await run('example', '--out', path.join(tmp, 'x'), '--outputs', file);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${file}: outputs of stage 'example' are incomplete: missing example-dns.CertificateArn`);
+    expect(r.err).toContain(`${file}: outputs of stage 'example' are incomplete: missing example-ingress.CertificateArn`);
     expect(fs.existsSync(path.join(tmp, 'x'))).toBe(false);
   });
 

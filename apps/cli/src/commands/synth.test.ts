@@ -50,7 +50,7 @@ describe('mfctl synth', () => {
       ['6.', 'example-ingress'],
     ]);
     expect(rows[3]).toMatch(/example-data\s+\d+ resources {2}after example-vpc$/);
-    expect(rows[5]).toMatch(/example-ingress\s+\d+ resources {2}after example-vpc, example-eks$/);
+    expect(rows[5]).toMatch(/example-ingress\s+\d+ resources {2}after example-vpc, example-dns, example-eks$/);
   });
 
   test('an invalid stage prints located errors first and synthesizes nothing (exit 1)', async () => {

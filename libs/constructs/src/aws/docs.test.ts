@@ -30,11 +30,18 @@ test('the outputs table is OUTPUTS, row for row', () => {
   expect(rows).toEqual(Object.entries(OUTPUTS).map(([name, o]) => [o.stack, o.outputKey, name, o.description]));
 });
 
+const SYNC_CONNECTION = 'arn:aws:codeconnections:us-west-2:111111111111:connection/00000000-0000-0000-0000-000000000000';
+
 test('the acknowledgement list is what the example and prod-like stages carry, with the same reasons', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-'));
   const stages = [
     makeStageConfig({ name: 'example' }),
-    makeStageConfig({ name: 'prod-example', isProd: true, ingress: { allowedCidrs: ['198.51.100.0/24'] } }),
+    makeStageConfig({
+      name: 'prod-example',
+      isProd: true,
+      ingress: { allowedCidrs: ['198.51.100.0/24'] },
+      deploy: { syncRunner: { repository: 'example-org/metaflow-platform', connectionArn: SYNC_CONNECTION } },
+    }),
   ];
   const actual = new Map<string, string>();
   for (const stage of stages) {

@@ -51,7 +51,7 @@ describe('dependencies are the real data dependencies, nothing stricter', () => 
       data: ['vpc'],
       auth: [],
       eks: ['auth', 'data', 'dns', 'vpc'],
-      ingress: ['eks', 'vpc'],
+      ingress: ['dns', 'eks', 'vpc'],
     });
   });
 

@@ -27,7 +27,7 @@ export interface StageStacks extends Record<StackKind, cdk.Stack> {
  * The six stacks of a stage in `app`. Dependencies are only the real data dependencies (typed
  * objects passed through props; the CDK turns them into exports/imports and stack dependencies):
  * Vpc, Dns and Auth have none and deploy in parallel; Data needs Vpc; Eks needs Vpc, Dns, Data and
- * Auth; Ingress needs Vpc and Eks.
+ * Auth; Ingress needs Vpc, Dns and Eks.
  */
 export function buildStage(app: cdk.App, config: StageConfig): StageStacks {
   const stage = config;
@@ -39,6 +39,7 @@ export function buildStage(app: cdk.App, config: StageConfig): StageStacks {
     stage,
     cluster: config.cluster,
     deployRoleArn: config.deploy.roleArn,
+    syncRunner: config.deploy.syncRunner,
     vpc: vpc.vpc,
     privateSubnets: vpc.privateSubnets,
     bucket: data.bucket,
@@ -53,6 +54,7 @@ export function buildStage(app: cdk.App, config: StageConfig): StageStacks {
     parentDomain: config.domain.parentDomain,
     vpc: vpc.vpc,
     cluster: eks.cluster,
+    zone: dns.zone,
   });
   return { vpc, dns, data, auth, eks, ingress };
 }

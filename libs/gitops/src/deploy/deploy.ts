@@ -1,9 +1,10 @@
 import { StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
-import type { RawStackOutputs, StageConfig } from '@metaflow-gitops/stage-config';
+import { OUTPUTS, RawStackOutputs, StageConfig, stackName, stageHost } from '@metaflow-gitops/stage-config';
 import { DeliveryIoHost, StackProgress } from '../private/io-host';
-import { readAssembly } from '../synth/stage-assembly';
+import { AssemblyStack, readAssembly } from '../synth/stage-assembly';
 import { planDeployWaves, formatWaves } from './waves';
 import { writeOutputsFile } from './outputs-file';
+import { DelegationWaitOptions, waitForDelegation } from './delegation';
 
 export interface DeployStageOptions {
   readonly config: StageConfig;
@@ -17,6 +18,8 @@ export interface DeployStageOptions {
   readonly printError?: (line: string) => void;
   /** Print every CloudFormation resource event. */
   readonly verbose?: boolean;
+  /** Manual delegation: how to wait for public DNS to delegate the stage host (defaults: node:dns, 30 minutes). */
+  readonly delegation?: DelegationWaitOptions;
 }
 
 export type StackOutcome = 'deployed' | 'no-op' | 'failed' | 'not-attempted' | 'interrupted';
@@ -61,6 +64,12 @@ export interface DeployStageResult {
  * change sets): the PR diff already showed and reviewed the change, executing a change set would
  * only add a round trip per stack; and the deploy rehearsal's emulator registers cross-stack
  * exports only on direct deployment.
+ *
+ * Manual delegation (`domain.delegation.mode: manual`): the Dns stack goes first, alone; its name
+ * servers are printed as the NS records to add to the parent zone, and the deploy waits until
+ * public DNS delegates the stage host to them (the certificate in the last wave is validated
+ * through that delegation). When the wait times out, nothing else is deployed and the result says
+ * what to add; running the deploy again resumes.
  */
 export async function deployStage(options: DeployStageOptions): Promise<DeployStageResult> {
   const { config, print } = options;
@@ -74,9 +83,29 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
   const concurrency = options.concurrency ?? 4;
   host.line(`${config.name}: ${assembly.length} stacks in ${waves.length} waves (concurrency ${concurrency}): ${formatWaves(waves)}`);
 
+  const deps = new Map(assembly.map((s) => [s.name, s.dependsOn]));
+  const report = (failed: boolean) =>
+    waves.flatMap((wave, i) => wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), failed)));
+
   let error: unknown;
   let outputs: RawStackOutputs | undefined;
+  const dnsStack = stackName(config.name, 'dns');
+  let dnsFirst: StackProgress | undefined;
+  if (config.domain.delegation.mode === 'manual') {
+    try {
+      const zone = await deployZoneFirst(toolkit, source, assembly, config, host, options.delegation);
+      if (zone.notDelegated) {
+        host.line(`${config.name}: FAILED: ${zone.notDelegated}`);
+        const failure = { stackName: dnsStack, reason: zone.notDelegated };
+        return { ok: false, stage: config.name, waves, stacks: report(false), noOp: false, seconds: host.elapsed(), failure };
+      }
+      dnsFirst = zone.progress;
+    } catch (err) {
+      error = err;
+    }
+  }
   try {
+    if (error !== undefined) throw error;
     const result = await toolkit.deploy(source, {
       stacks: { strategy: StackSelectionStrategy.ALL_STACKS },
       deploymentMethod: { method: 'direct' },
@@ -91,10 +120,9 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
     error = err;
   }
 
-  const deps = new Map(assembly.map((s) => [s.name, s.dependsOn]));
-  const stacks = waves.flatMap((wave, i) =>
-    wave.map((name) => stackReport(name, i + 1, deps.get(name) ?? [], host.stacks.get(name), error !== undefined)),
-  );
+  // The Dns stack deployed in the first phase shows as such, not as the no-op of the second.
+  if (dnsFirst?.status === 'deployed') host.stacks.set(dnsStack, dnsFirst);
+  const stacks = report(error !== undefined);
   const seconds = host.elapsed();
   if (error !== undefined || !outputs) {
     const failure = describeFailure(error, stacks, host);
@@ -115,6 +143,39 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
   );
   host.line(`${config.name}: outputs written to ${options.outputsFile}`);
   return { ok: true, stage: config.name, waves, stacks, noOp, seconds, outputsFile: options.outputsFile, outputs };
+}
+
+/**
+ * Manual delegation, first phase: deploys the Dns stack alone, then waits for public DNS to
+ * delegate the stage host to the zone's name servers (printing the NS records to add). Returns the
+ * Dns stack's progress, or why the deploy must stop (not delegated in time).
+ */
+async function deployZoneFirst(
+  toolkit: Toolkit,
+  source: Awaited<ReturnType<Toolkit['fromAssemblyDirectory']>>,
+  assembly: readonly AssemblyStack[],
+  config: StageConfig,
+  host: DeliveryIoHost,
+  wait: DelegationWaitOptions | undefined,
+): Promise<{ progress?: StackProgress; notDelegated?: string }> {
+  const dnsStack = stackName(config.name, 'dns');
+  host.line(`${config.name}: manual delegation: deploying ${dnsStack} first for the zone's name servers`);
+  const first = await toolkit.deploy(source, {
+    stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [assembly.find((s) => s.name === dnsStack)?.id ?? dnsStack] },
+    deploymentMethod: { method: 'direct' },
+    parameters: StackParameters.onlyExisting(),
+  });
+  const dnsOutputs = first.stacks.find((s) => s.stackName === dnsStack)?.outputs ?? {};
+  const nameServers = (dnsOutputs[OUTPUTS.nameServers.outputKey] ?? '').split(',').filter(Boolean);
+  const zoneHost = stageHost(config.name, config.domain.parentDomain);
+  const result = await waitForDelegation(zoneHost, nameServers, (line) => host.line(line), wait);
+  const progress = host.stacks.get(dnsStack);
+  if (result.delegated) return { progress: progress && { ...progress } };
+  return {
+    notDelegated:
+      `public DNS does not delegate ${zoneHost} to the stage zone yet (answer: ${result.answer.join(', ') || 'none'}; waited ${Math.round(result.seconds)}s). ` +
+      `Add NS records for ${zoneHost} with the name servers ${nameServers.join(', ')} in the parent zone ${config.domain.parentDomain}, then run mfctl deploy ${config.name} again`,
+  };
 }
 
 function stackReport(name: string, wave: number, dependsOn: readonly string[], p: StackProgress | undefined, failed: boolean): StackReport {

@@ -18,6 +18,7 @@ type Job = {
   needs?: string | string[];
   if?: string;
   strategy?: { matrix: unknown };
+  'runs-on'?: string;
 };
 type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
 
@@ -108,7 +109,7 @@ describe.each(FILES)('%s safety', (file) => {
         .map((l) => l.trim())
         .filter(Boolean)) {
         expect(line).toMatch(
-          /npx mfctl|npm (ci|test)|pipx install|^aws eks update-kubeconfig |^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=/,
+          /npx mfctl|npm (ci|test)|pipx install|^aws eks update-kubeconfig |^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=|^curl -fsSLo \/usr\/local\/bin\/kubectl "https:\/\/dl\.k8s\.io\/release\/|^chmod \+x \/usr\/local\/bin\/kubectl$|^curl -fsSL "https:\/\/get\.helm\.sh\//,
         );
       }
     }
@@ -200,12 +201,28 @@ describe('deploy.yml', () => {
     expect(at('mfctl check "$STAGE" --out checked')).toBeGreaterThan(-1);
     expect(at('mfctl check "$STAGE"')).toBeLessThan(at('configure-aws-credentials'));
     expect(at('configure-aws-credentials')).toBeLessThan(at('mfctl deploy "$STAGE" --assembly checked'));
-    expect(at('mfctl deploy "$STAGE"')).toBeLessThan(at('aws eks update-kubeconfig'));
-    expect(at('aws eks update-kubeconfig')).toBeLessThan(at('mfctl sync "$STAGE" --context "$STAGE"'));
-    expect(at('mfctl sync "$STAGE"')).toBeLessThan(at('mfctl deploy-summary "$STAGE"'));
     expect(d.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({
       path: 'dist/outputs/${{ matrix.stage }}.json',
     });
+  });
+
+  it("syncs each stage after its deploy, on the stage's in-VPC runner when its Kubernetes API is private", () => {
+    const j = w.jobs.sync;
+    expect(j.needs).toEqual(['plan', 'deploy']);
+    expect(j.strategy!.matrix).toBe('${{ fromJSON(needs.plan.outputs.matrix) }}');
+    expect(j.environment).toBe('${{ matrix.environment }}');
+    expect(j.concurrency).toEqual({ group: 'deploy-${{ matrix.stage }}', 'cancel-in-progress': false });
+    expect(j.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(j['runs-on']).toBe(
+      "${{ matrix.syncRunner != '' && format('{0}-{1}-{2}', matrix.syncRunner, github.run_id, github.run_attempt) || 'ubuntu-latest' }}",
+    );
+    const order = j.steps.map((s) => s.run ?? s.uses ?? '');
+    const at = (needle: string) => order.findIndex((x) => x.includes(needle));
+    expect(at('actions/download-artifact@')).toBeGreaterThan(-1);
+    expect(at('actions/download-artifact@')).toBeLessThan(at('mfctl sync'));
+    expect(at('configure-aws-credentials')).toBeLessThan(at('aws eks update-kubeconfig'));
+    expect(at('aws eks update-kubeconfig')).toBeLessThan(at('mfctl sync "$STAGE" --context "$STAGE"'));
+    expect(at('mfctl sync "$STAGE"')).toBeLessThan(at('mfctl deploy-summary "$STAGE"'));
   });
 });
 
@@ -235,11 +252,11 @@ describe('teardown.yml', () => {
   });
 });
 
-it('only deploy and teardown jobs get an OIDC token', () => {
+it('only deploy, sync and teardown jobs get an OIDC token', () => {
   const withIdToken = FILES.flatMap((f) =>
     Object.entries(wf(f).jobs)
       .filter(([, j]) => j.permissions?.['id-token'])
       .map(([n]) => `${f}:${n}`),
   );
-  expect(withIdToken).toEqual(['deploy.yml:deploy', 'teardown.yml:teardown']);
+  expect(withIdToken).toEqual(['deploy.yml:deploy', 'deploy.yml:sync', 'teardown.yml:teardown']);
 });

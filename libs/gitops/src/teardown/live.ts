@@ -12,6 +12,7 @@ import {
   DescribeVpcEndpointsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { DescribeUpdateCommand, EKSClient, UpdateClusterConfigCommand } from '@aws-sdk/client-eks';
 import {
   DeleteLoadBalancerCommand,
   DescribeLoadBalancersCommand,
@@ -30,12 +31,40 @@ export class StageAws {
   readonly ec2: EC2Client;
   readonly elb: ElasticLoadBalancingV2Client;
   readonly route53: Route53Client;
+  readonly eks: EKSClient;
 
   constructor(readonly region: string) {
     this.cfn = new CloudFormationClient({ region });
     this.ec2 = new EC2Client({ region });
     this.elb = new ElasticLoadBalancingV2Client({ region });
     this.route53 = new Route53Client({ region });
+    this.eks = new EKSClient({ region });
+  }
+
+  /**
+   * Turns the EKS cluster's deletion protection off (prod clusters have it) and waits for the
+   * update; false when there is no such cluster in EKS.
+   */
+  async disableClusterDeletionProtection(name: string, timeoutMs = 600_000): Promise<boolean> {
+    let updateId: string | undefined;
+    try {
+      const res = await this.eks.send(new UpdateClusterConfigCommand({ name, deletionProtection: false }));
+      updateId = res.update?.id;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ResourceNotFoundException') return false;
+      throw err;
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (updateId) {
+      const { update } = await this.eks.send(new DescribeUpdateCommand({ name, updateId }));
+      if (update?.status === 'Successful') break;
+      if (update?.status === 'Failed' || update?.status === 'Cancelled' || Date.now() > deadline)
+        throw new AwsError(`turning off deletion protection of EKS cluster ${name}: update ${updateId} is ${update?.status}`, {
+          fix: `run: aws eks update-cluster-config --name ${name} --no-deletion-protection --region ${this.region}, then the teardown again`,
+        });
+      await new Promise((res) => setTimeout(res, 10_000));
+    }
+    return true;
   }
 
   /** The stack, or undefined when it does not exist (or is already deleted). */

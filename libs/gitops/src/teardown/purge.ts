@@ -16,6 +16,7 @@ import {
   ResourceRecordSet,
   Route53Client,
 } from '@aws-sdk/client-route-53';
+import { DeleteSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { RetainedResource, finalSnapshotId } from './retained';
 import { AwsError } from '@metaflow-gitops/stage-config';
@@ -25,7 +26,7 @@ export type PurgeOutcome = { readonly purged: true; readonly note?: string } | {
 /**
  * Removes one retained resource the way its removal commands describe: a bucket with every object
  * version and delete marker; an Aurora cluster with deletion protection off, its instances first
- * and a final snapshot kept. Types without an automatic removal are left, with a note.
+ * and a final snapshot kept; the database's security group once the cluster released it. Types without an automatic removal are left, with a note.
  */
 export async function purgeRetained(r: RetainedResource, region: string, now: Date = new Date()): Promise<PurgeOutcome> {
   switch (r.resourceType) {
@@ -45,10 +46,27 @@ export async function purgeRetained(r: RetainedResource, region: string, now: Da
     case 'AWS::RDS::DBSubnetGroup':
       await new RDSClient({ region }).send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: r.physicalId }));
       return { purged: true };
+    case 'AWS::EC2::SecurityGroup':
+      await deleteSecurityGroup(new EC2Client({ region }), r.physicalId);
+      return { purged: true, note: 'deleted once the database had released it' };
     case 'AWS::Route53::HostedZone':
       return { purged: true, note: `${await deleteZone(new Route53Client({ region }), r.physicalId)} records removed with the zone` };
     default:
       return { purged: false, note: 'no automatic removal for this type: run the commands' };
+  }
+}
+
+/** The database's network interfaces go some minutes after the cluster: retry while the group is still in use. */
+async function deleteSecurityGroup(ec2: EC2Client, groupId: string, timeoutMs = 900_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+      return;
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'DependencyViolation' || Date.now() > deadline) throw err;
+      await new Promise((res) => setTimeout(res, 15_000));
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
-import { StageConfig, clusterName } from '@metaflow-gitops/stage-config';
+import { StageConfig, clusterName, stackName } from '@metaflow-gitops/stage-config';
 import { planDestroyWaves, formatWaves } from '../deploy/waves';
 import { AssemblyStack, readAssembly } from '../synth/stage-assembly';
 import { DeliveryIoHost } from '../private/io-host';
@@ -129,6 +129,12 @@ export async function teardownStage(options: TeardownOptions): Promise<TeardownR
   for (const name of protectedStacks) {
     host.line(`${name}: disabling termination protection`);
     await aws.disableTerminationProtection(name);
+  }
+  // Prod clusters carry EKS deletion protection: CloudFormation cannot delete them until it is off.
+  if (config.isProd && deployed.has(stackName(config.name, 'eks'))) {
+    const cluster = clusterName(config.name);
+    host.line(`${config.name}: turning off deletion protection of EKS cluster ${cluster}`);
+    if (!(await aws.disableClusterDeletionProtection(cluster))) host.line(`${config.name}: no EKS cluster ${cluster} to unprotect`);
   }
 
   const leftovers = await removeBlockers(aws, config, stacks, deployed, new Set(retained.map((r) => r.physicalId)), host);

@@ -68,6 +68,13 @@ describeMoto('deploy rehearsal on moto', () => {
     expect(retained).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RDS::DBCluster']));
   });
 
+  it('deploys the same stage again after its teardown (manual delegation: the zone first, then the rest once delegated)', () => {
+    passes('manual delegation: the zone first, its NS records printed, nothing else until public DNS delegates');
+    passes('redeploy after teardown: the stage is created again, with new retained resources beside the old ones');
+    passes('teardown after the redeploy');
+    expect(report.undelegatedDeploy!.stacks.filter((s) => s.outcome !== 'not-attempted').map((s) => s.stackName)).toEqual(['example-dns']);
+  });
+
   it('stops at a failing middle stack with the reason, later stacks not attempted', () => {
     passes('failed deploy exits 1');
     passes('failure names the middle stack and the reason');
@@ -93,7 +100,10 @@ describeMoto('deploy rehearsal on moto', () => {
     passes('--purge-retained removes the bucket with its versions');
     passes('--purge-retained keeps a final database snapshot');
     const purged = report.purgeTeardown!.retained.filter((r) => r.purged).map((r) => r.resourceType);
-    expect(purged).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance']));
+    // The database's security group is retained with it and goes once the database is gone.
+    expect(purged).toEqual(
+      expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::EC2::SecurityGroup']),
+    );
   });
 
   it('passes every check', () => {

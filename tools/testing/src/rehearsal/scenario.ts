@@ -59,6 +59,10 @@ export interface RehearsalReport {
   readonly deploy?: DeployStageResult;
   readonly redeploy?: DeployStageResult;
   readonly teardown?: TeardownResult;
+  /** After the teardown, as a manual-delegation stage: the deploy that stops at the Dns stack (not delegated yet). */
+  readonly undelegatedDeploy?: DeployStageResult;
+  /** Then the deploy once public DNS delegates the stage host: the stage created again. */
+  readonly deployAfterTeardown?: DeployStageResult;
   readonly failedDeploy?: DeployStageResult;
   readonly conflictStack?: string;
   readonly prodRefusal?: { code: number; stderr: string; stacksAfter: string[] };
@@ -70,8 +74,10 @@ export interface RehearsalReport {
 /**
  * The deploy rehearsal on moto (docs/delivery.md): the same command functions `mfctl` runs, against the
  * emulator started on loopback. Bootstrap, deploy, deploy again (no-op), put objects in the
- * artifact bucket, tear down, check what survived; then a forced failure in a middle stack; then a
- * prod teardown without --allow-prod.
+ * artifact bucket, tear down, check what survived; deploy the same stage again after its teardown
+ * (as a manual-delegation stage: it stops at the zone until public DNS delegates it, then creates
+ * the stage next to what the first one retained) and tear it down; then a forced failure in a
+ * middle stack; then a prod teardown without --allow-prod.
  */
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalReport> {
   const t0 = Date.now();
@@ -292,6 +298,71 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       'report names the retained bucket with commands',
       !!named && named.commands.some((c) => c.includes(`delete-bucket --bucket ${bucket}`)),
       named ? named.commands.join(' && ') : 'bucket not in the report',
+    );
+
+    // 4b. The same stage again after its teardown, now with manual delegation: the zone comes
+    // first and the deploy waits for public DNS (a stand-in resolver: first no answer, then the
+    // zone's name servers); the stage is created again beside the resources the first one retained.
+    const manual = (c: StageConfig): StageConfig => ({ ...c, domain: { ...c.domain, delegation: { mode: 'manual' } } });
+    const dnsStack = stackName(config.name, 'dns');
+    const undelegated: DeliveryDeps = {
+      ...deps,
+      loadStage: (dir, name) => manual(deps.loadStage(dir, name)),
+      delegation: { resolveNs: () => Promise.resolve([]), timeoutMs: 0, intervalMs: 1 },
+    };
+    const d4 = await run<DeployStageResult>(
+      `deploy ${options.stage} --json (after the teardown, manual delegation, not delegated yet)`,
+      (io) => deployCommand(common, io, undelegated),
+    );
+    report.undelegatedDeploy = d4.json;
+    const after4: string[] = [];
+    for (const s of stacks) if (await aws.describeStack(s.stackName)) after4.push(s.stackName);
+    const zoneServers = ((await aws.describeStack(dnsStack))?.Outputs ?? []).find(
+      (o) => o.OutputKey === OUTPUTS.nameServers.outputKey,
+    )?.OutputValue;
+    check(
+      'manual delegation: the zone first, its NS records printed, nothing else until public DNS delegates',
+      d4.code === 1 &&
+        d4.json?.failure?.stackName === dnsStack &&
+        /Add NS records/.test(d4.json.failure.reason) &&
+        !!zoneServers &&
+        zoneServers.split(',').every((ns) => d4.err.includes(`IN  NS  ${ns.replace(/\.$/, '')}.`)) &&
+        after4.length === 1 &&
+        after4[0] === dnsStack,
+      `exit ${d4.code}; stacks: ${after4.join(', ') || 'none'}; ${d4.json?.failure?.reason ?? 'no failure'}`,
+    );
+    const delegated: DeliveryDeps = {
+      ...undelegated,
+      delegation: { resolveNs: () => Promise.resolve((zoneServers ?? '').split(',')), timeoutMs: 0, intervalMs: 1 },
+    };
+    const d5 = await run<DeployStageResult>(`deploy ${options.stage} --json (after the teardown, delegated)`, (io) =>
+      deployCommand(common, io, delegated),
+    );
+    report.deployAfterTeardown = d5.json;
+    const secretKey = OUTPUTS.databaseSecretArn.outputKey;
+    const dataStack = stackName(config.name, 'data');
+    const firstSecret = d1.json?.outputs?.[dataStack]?.[secretKey];
+    const secondSecret = d5.json?.outputs?.[dataStack]?.[secretKey];
+    const secondBucket = d5.json?.outputs?.[dataStack]?.[OUTPUTS.artifactBucketName.outputKey];
+    check(
+      'redeploy after teardown: the stage is created again, with new retained resources beside the old ones',
+      d5.code === 0 &&
+        (d5.json?.stacks ?? []).length === 6 &&
+        (d5.json?.stacks ?? []).every((s) => s.outcome === 'deployed' || (s.stackName === dnsStack && s.outcome === 'no-op')) &&
+        !!secondSecret &&
+        secondSecret !== firstSecret &&
+        !!secondBucket &&
+        secondBucket !== bucket &&
+        (await fixtures.bucketVersions(bucket)) === 2,
+      `exit ${d5.code}${d5.json?.failure ? `: ${d5.json.failure.stackName}: ${d5.json.failure.reason}` : ''}; database secret ${firstSecret} -> ${secondSecret}; bucket ${bucket} -> ${secondBucket}`,
+    );
+    const td2 = await run<TeardownResult>(`teardown ${options.stage} --confirm ${options.stage} --json (after the redeploy)`, (io) =>
+      teardownCommand({ ...common, confirm: options.stage }, io, delegated),
+    );
+    check(
+      'teardown after the redeploy',
+      td2.code === 0 && (td2.json?.remaining.length ?? 1) === 0,
+      `exit ${td2.code}${td2.json?.error ? `: ${td2.json.error}` : ''}`,
     );
 
     // 5. A forced failure in a middle stack: another stack already exports a name it exports.

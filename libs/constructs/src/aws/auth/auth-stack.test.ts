@@ -228,3 +228,16 @@ test('a stage name Cognito refuses in the hosted domain (which the loader report
   );
   expect(err.fix).toMatch(/loadStage/);
 });
+
+test("kill-switch role trusts the stage account, plus the IdP's principals the stage file names", () => {
+  const principals = (s: BuiltStage) => {
+    const role = Object.values(resources(s)).find((r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties).includes('revoke'))!;
+    const doc = role.Properties.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: unknown } }[] };
+    return doc.Statement.flatMap((st) => [st.Principal.AWS].flat()).map((p) => JSON.stringify(p));
+  };
+  expect(principals(dev)).toEqual([expect.stringContaining(':root')]);
+  const idp = 'arn:aws:iam::999999999999:role/idp-logout';
+  const withIdp = buildTestStage(makeStageConfig({ name: 'idp', oidcConfig: { killSwitchPrincipals: [idp] } }));
+  expect(principals(withIdp)).toEqual(expect.arrayContaining([expect.stringContaining(':root'), JSON.stringify(idp)]));
+  expect(principals(withIdp)).toHaveLength(2);
+});

@@ -191,10 +191,14 @@ export class AuthStack extends StageStack {
       reason: 'The company IdP issues this secret and shows it once; it is rotated there and stored here by the operator',
     });
 
-    // The IdP's logout configuration assumes this role to sign users out everywhere (kill switch).
+    // The IdP's logout configuration assumes this role to sign users out everywhere (kill switch):
+    // principals of this account, and the IdP's own principals the stage file names.
     const killSwitch = new iam.Role(this, 'KillSwitchRole', {
       description: `Lets the company IdP revoke ${stage.name} sessions (global sign-out, disable user)`,
-      assumedBy: new iam.AccountRootPrincipal(),
+      assumedBy: new iam.CompositePrincipal(
+        new iam.AccountRootPrincipal(),
+        ...oidc.killSwitchPrincipals.map((arn) => new iam.ArnPrincipal(arn)),
+      ),
       inlinePolicies: {
         revoke: new iam.PolicyDocument({
           statements: [

@@ -91,6 +91,15 @@ describe('GitHubDeployRolesStack', () => {
     expect(statements.find((s) => s.Sid === 'PurgeRetainedDatabase')!.Resource).toEqual(
       ['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((t) => `arn:aws:rds:eu-west-1:123456789012:${t}:dev-data-*`),
     );
+    // Teardown: a prod cluster's deletion protection, the database's retained security group.
+    expect(statements.find((s) => s.Sid === 'UnprotectStageCluster')).toMatchObject({
+      Action: ['eks:UpdateClusterConfig', 'eks:DescribeUpdate'],
+      Resource: 'arn:aws:eks:eu-west-1:123456789012:cluster/metaflow-dev',
+    });
+    expect(statements.find((s) => s.Sid === 'PurgeRetainedSecurityGroups')).toMatchObject({
+      Action: 'ec2:DeleteSecurityGroup',
+      Condition: { StringEquals: { 'aws:ResourceTag/metaflow-gitops:stage': 'dev' } },
+    });
   });
 
   it('trusts the read-only diff role to pull requests and lets it assume only the lookup role', () => {

@@ -1,7 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { InputError, NAME_PREFIX, StageConfig, clusterName, deployRoleName, diffRoleName } from '@metaflow-gitops/stage-config';
+import { InputError, NAME_PREFIX, STAGE_TAG, StageConfig, clusterName, deployRoleName, diffRoleName } from '@metaflow-gitops/stage-config';
 
 /** GitHub Actions' OIDC issuer (host and URL). */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -96,6 +96,23 @@ export class GitHubDeployRolesStack extends cdk.Stack {
         sid: 'DescribeStageCluster',
         actions: ['eks:DescribeCluster'],
         resources: [`arn:aws:eks:${region}:${account}:cluster/${clusterName(stage.name)}`],
+      }),
+    );
+    // `mfctl teardown --allow-prod`: a prod cluster's deletion protection goes off before its stack is deleted.
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UnprotectStageCluster',
+        actions: ['eks:UpdateClusterConfig', 'eks:DescribeUpdate'],
+        resources: [`arn:aws:eks:${region}:${account}:cluster/${clusterName(stage.name)}`],
+      }),
+    );
+    // `mfctl teardown --purge-retained`: the database's security group, retained with the database.
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PurgeRetainedSecurityGroups',
+        actions: ['ec2:DeleteSecurityGroup'],
+        resources: [`arn:aws:ec2:${region}:${account}:security-group/*`],
+        conditions: { StringEquals: { [`aws:ResourceTag/${STAGE_TAG}`]: stage.name } },
       }),
     );
     // `mfctl teardown`: the cluster's own load balancers (tagged with the cluster) go before the VPC.

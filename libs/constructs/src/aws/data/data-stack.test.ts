@@ -1,5 +1,4 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { databaseSecretName } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 import { DATA_LOGICAL_IDS } from './data-stack';
@@ -53,6 +52,7 @@ describe('retention: the data survives stack deletion', () => {
     'MetadataDatabaseWriter',
     'MetadataDatabaseSecret',
     'MetadataDatabaseSubnets',
+    'MetadataDatabaseSecurityGroup',
     'ArtifactBucket',
     'AccessLogsBucket',
   ])('%s is retained on delete and replace', (logicalId) => {
@@ -60,6 +60,25 @@ describe('retention: the data survives stack deletion', () => {
       const r = stage.template('data').toJSON().Resources[logicalId];
       expect(r.DeletionPolicy).toBe('Retain');
       expect(r.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  test('whatever a retained resource of the stack uses is retained with it (else its deletion fails and stops the teardown)', () => {
+    const refs = (v: unknown): string[] => {
+      if (Array.isArray(v)) return v.flatMap(refs);
+      if (!v || typeof v !== 'object') return [];
+      const o = v as Record<string, unknown>;
+      if (typeof o.Ref === 'string') return [o.Ref];
+      if (Array.isArray(o['Fn::GetAtt'])) return [String(o['Fn::GetAtt'][0])];
+      return Object.values(o).flatMap(refs);
+    };
+    for (const stage of [dev, prod]) {
+      const resources = stage.template('data').toJSON().Resources as Record<string, { DeletionPolicy?: string; Properties?: unknown }>;
+      const unretained = Object.entries(resources)
+        .filter(([, r]) => r.DeletionPolicy === 'Retain')
+        .flatMap(([id, r]) => refs(r.Properties).map((used) => [id, used]))
+        .filter(([, used]) => resources[used] && resources[used].DeletionPolicy !== 'Retain');
+      expect(unretained).toEqual([]);
     }
   });
 });
@@ -86,9 +105,9 @@ describe('Aurora PostgreSQL Serverless v2', () => {
     dev.template('data').hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false, BackupRetentionPeriod: 7 });
   });
 
-  test('credentials are generated into the named secret, never in the template', () => {
+  test('credentials are generated into a secret with a generated name (a retained fixed name would block the next creation), never in the template', () => {
     dev.template('data').hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: databaseSecretName('dev'),
+      Name: Match.absent(),
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: '{"username":"metaflow"}' }),
     });
     const cluster = dev.template('data').toJSON().Resources.MetadataDatabase.Properties;

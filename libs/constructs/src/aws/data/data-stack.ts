@@ -4,7 +4,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DATABASE_NAME, DatabaseConfig, InternalError, databaseSecretName } from '@metaflow-gitops/stage-config';
+import { DATABASE_NAME, DatabaseConfig, InternalError } from '@metaflow-gitops/stage-config';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { assertStageInvariant } from '../private/stage-invariant';
@@ -67,12 +67,18 @@ export class DataStack extends StageStack {
       allowAllOutbound: false,
     });
     pinLogicalId(securityGroup, DATA_LOGICAL_IDS.databaseSecurityGroup);
+    // The retained cluster keeps using its security group: deleting the group with the stack would
+    // fail (DependencyViolation) and stop the teardown here.
+    securityGroup.applyRemovalPolicy(retain);
     this.databaseSecurityGroup = securityGroup;
 
     const major = db.engineVersion.split('.')[0];
     const cluster = new rds.DatabaseCluster(this, 'Database', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.of(db.engineVersion, major) }),
-      credentials: rds.Credentials.fromGeneratedSecret('metaflow', { secretName: databaseSecretName(stage.name) }),
+      // No fixed secret name: the secret is retained, and a fixed name would make the stage's next
+      // creation collide with it (and stay blocked for the recovery window after a deletion).
+      // CloudFormation generates a unique name; the manifests read the ARN from the outputs.
+      credentials: rds.Credentials.fromGeneratedSecret('metaflow'),
       defaultDatabaseName: DATABASE_NAME,
       port: POSTGRES_PORT,
       vpc: props.vpc,

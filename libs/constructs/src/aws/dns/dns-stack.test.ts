@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 
@@ -35,7 +36,7 @@ test('same account: a native NS record in the parent zone, no custom resource', 
     ResourceRecords: { 'Fn::GetAtt': ['StageHostedZone', 'NameServers'] },
   });
   const types = Object.values(same.template('dns').toJSON().Resources).map((r) => (r as { Type: string }).Type);
-  expect(types.sort()).toEqual(['AWS::CertificateManager::Certificate', 'AWS::Route53::HostedZone', 'AWS::Route53::RecordSet']);
+  expect(types.sort()).toEqual(['AWS::Route53::HostedZone', 'AWS::Route53::RecordSet']);
 });
 
 test('cross account: the delegation custom resource assumes only the parent account role', () => {
@@ -65,11 +66,19 @@ test('manual: no record written anywhere; the name servers are an output with in
   expect(out.Value).toEqual({ 'Fn::Join': [',', { 'Fn::GetAtt': ['StageHostedZone', 'NameServers'] }] });
 });
 
-test('DNS-validated certificate for the host and its wildcard', () => {
-  same.template('dns').hasResourceProperties('AWS::CertificateManager::Certificate', {
-    DomainName: 'dev.metaflow.example.com',
-    SubjectAlternativeNames: ['*.dev.metaflow.example.com'],
+test("nothing in the Dns stack waits on DNS resolution (a DNS-validated certificate would wait for a delegation that, in manual mode, needs this stack's outputs first)", () => {
+  for (const stage of [same, cross, manual]) stage.template('dns').resourceCountIs('AWS::CertificateManager::Certificate', 0);
+});
+
+test('DNS-validated certificate for the host and its wildcard, in the Ingress stack (last wave), validated in the stage zone', () => {
+  const t = manual.template('ingress');
+  t.hasResourceProperties('AWS::CertificateManager::Certificate', {
+    DomainName: 'man.metaflow.example.com',
+    SubjectAlternativeNames: ['*.man.metaflow.example.com'],
     ValidationMethod: 'DNS',
-    DomainValidationOptions: [{ DomainName: 'dev.metaflow.example.com', HostedZoneId: { Ref: 'StageHostedZone' } }],
+    DomainValidationOptions: [
+      { DomainName: 'man.metaflow.example.com', HostedZoneId: { 'Fn::ImportValue': Match.stringLikeRegexp('^man-dns:') } },
+    ],
   });
+  expect(t.toJSON().Outputs.CertificateArn.Value).toEqual({ Ref: expect.stringMatching(/^Certificate/) });
 });

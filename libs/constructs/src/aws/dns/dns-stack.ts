@@ -1,5 +1,4 @@
 import * as cdk from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -17,17 +16,19 @@ export interface DnsStackProps extends StageStackProps {
 const NS_TTL = cdk.Duration.days(2);
 
 /**
- * The stage's hosted zone `<stage>.<parent>`, its NS delegation in the parent zone and the
- * DNS-validated certificate for the stage host and its wildcard.
+ * The stage's hosted zone `<stage>.<parent>` and its NS delegation in the parent zone. Nothing here
+ * waits on DNS resolution: with manual delegation the stack completes at once and its `NameServers`
+ * output says what to add to the parent zone, before anything needs the delegation (the
+ * DNS-validated certificate lives in the Ingress stack, which `mfctl deploy` starts only once the
+ * delegation resolves).
  */
 export class DnsStack extends StageStack {
   readonly zone: route53.IHostedZone;
-  readonly certificate: acm.ICertificate;
   /** Whether the delegation is a Lambda-backed custom resource (cross-account only). */
   readonly usesCustomResource: boolean;
 
   constructor(scope: Construct, props: DnsStackProps) {
-    super(scope, 'dns', { ...props, description: `Metaflow stage ${props.stage.name}: DNS zone and certificate` });
+    super(scope, 'dns', { ...props, description: `Metaflow stage ${props.stage.name}: DNS zone and its delegation` });
     const host = stageHost(props.stage.name, props.domain.parentDomain);
 
     const zone = new route53.PublicHostedZone(this, 'HostedZone', { zoneName: host });
@@ -61,13 +62,6 @@ export class DnsStack extends StageStack {
       });
     }
 
-    const certificate = new acm.Certificate(this, 'Certificate', {
-      domainName: host,
-      subjectAlternativeNames: [`*.${host}`],
-      validation: acm.CertificateValidation.fromDns(zone),
-    });
-    this.certificate = certificate;
-
     addStackOutputs(this, 'dns', {
       hostedZoneId: zone.hostedZoneId,
       hostedZoneName: host,
@@ -79,7 +73,6 @@ export class DnsStack extends StageStack {
               description: `Add these as NS records for ${host} in the parent zone (manual delegation)`,
             }
           : cdk.Fn.join(',', nameServers),
-      certificateArn: certificate.certificateArn,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { BUCKET_PREFIXES, SERVICE_ACCOUNTS, clusterName } from '@metaflow-gitops/stage-config';
+import { BUCKET_PREFIXES, SERVICE_ACCOUNTS, clusterName, syncRunnerProjectName } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
 
@@ -31,7 +31,7 @@ const resources = (s: BuiltStage) => Object.values(s.template('eks').toJSON().Re
 test('Auto Mode cluster: version from the stage file, own node role, API auth, no creator admin', () => {
   dev.template('eks').hasResourceProperties('AWS::EKS::Cluster', {
     Name: clusterName('dev'),
-    Version: '1.34',
+    Version: '1.35',
     AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
     ComputeConfig: {
       Enabled: true,
@@ -240,4 +240,90 @@ test('a principal listed twice (or the deploy role again) is refused: EKS allows
   expect(() =>
     buildTestStage(makeStageConfig({ name: 'dup', cluster: { accessPrincipals: [{ arn: deployRole, access: 'view', namespaces: [] }] } })),
   ).toThrow(`cluster.accessPrincipals: '${deployRole}' is listed twice (or is the deploy role, which is always admin)`);
+});
+
+test('the cluster role may tag what Auto Mode creates for the NodeClass (its tags), only with this cluster tag', () => {
+  const name = clusterName('dev');
+  const policies = resources(dev).filter((r) => r.Type === 'AWS::IAM::Policy');
+  const tagging = policies.find((p) => JSON.stringify(p.Properties).includes('ec2:CreateAction'));
+  expect(tagging).toBeDefined();
+  const doc = tagging!.Properties.PolicyDocument as {
+    Statement: { Action: string | string[]; Condition: Record<string, Record<string, unknown>> }[];
+  };
+  const actions = doc.Statement.flatMap((s) => [s.Action].flat());
+  expect(actions).toEqual(
+    expect.arrayContaining(['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate', 'ec2:CreateTags', 'ec2:DeleteTags']),
+  );
+  for (const s of doc.Statement) {
+    const tags = { ...s.Condition.StringEquals };
+    expect(tags['aws:RequestTag/eks:eks-cluster-name'] ?? tags['aws:ResourceTag/eks:eks-cluster-name']).toBe(name);
+  }
+  const roles = tagging!.Properties.Roles as { Ref: string }[];
+  const cluster = resources(dev).find((r) => r.Type === 'AWS::EKS::Cluster')!;
+  expect(cluster.Properties.RoleArn).toEqual({ 'Fn::GetAtt': [roles[0].Ref, 'Arn'] });
+});
+
+test('deletion protection on the prod cluster only', () => {
+  prod.template('eks').hasResourceProperties('AWS::EKS::Cluster', { DeletionProtection: true });
+  dev.template('eks').hasResourceProperties('AWS::EKS::Cluster', { DeletionProtection: Match.absent() });
+});
+
+describe('sync runner (private Kubernetes API): a CodeBuild GitHub Actions runner in the stage VPC', () => {
+  const connectionArn = 'arn:aws:codeconnections:us-west-2:111111111111:connection/00000000-0000-0000-0000-000000000000';
+  let withRunner: BuiltStage;
+  beforeAll(() => {
+    withRunner = buildTestStage(
+      makeStageConfig({
+        name: 'priv',
+        cluster: { publicEndpoint: false },
+        deploy: { syncRunner: { repository: 'example-org/metaflow-platform', connectionArn } },
+      }),
+    );
+  });
+
+  test('a runner project for the repository, started by queued workflow jobs, in the private subnets, through the connection', () => {
+    const t = withRunner.template('eks');
+    t.hasResourceProperties('AWS::CodeBuild::Project', {
+      Name: syncRunnerProjectName('priv'),
+      Source: {
+        Type: 'GITHUB',
+        Location: 'https://github.com/example-org/metaflow-platform.git',
+        Auth: { Type: 'CODECONNECTIONS', Resource: connectionArn },
+      },
+      Triggers: { Webhook: true, FilterGroups: [[{ Type: 'EVENT', Pattern: 'WORKFLOW_JOB_QUEUED' }]] },
+      VpcConfig: Match.objectLike({ Subnets: Match.anyValue(), SecurityGroupIds: Match.anyValue() }),
+    });
+    const project = resources(withRunner).find((r) => r.Type === 'AWS::CodeBuild::Project')!;
+    const vpc = project.Properties.VpcConfig as { Subnets: unknown[] };
+    const cluster = resources(withRunner).find((r) => r.Type === 'AWS::EKS::Cluster')!;
+    expect(vpc.Subnets).toEqual((cluster.Properties.ResourcesVpcConfig as { SubnetIds: unknown[] }).SubnetIds);
+  });
+
+  test('the runner reaches the private API: HTTPS from its security group into the cluster security group', () => {
+    const ingress = resources(withRunner).filter(
+      (r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.FromPort === 443 && r.Properties.ToPort === 443,
+    );
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0].Properties.GroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'ClusterSecurityGroupId'] });
+    expect(JSON.stringify(ingress[0].Properties.SourceSecurityGroupId)).toContain('SyncRunnerSecurityGroup');
+  });
+
+  test('the runner role may use the connection only, never the cluster (jobs assume the deploy role through OIDC)', () => {
+    const policies = resources(withRunner).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes('codeconnections:'));
+    expect(policies).toHaveLength(1);
+    const text = JSON.stringify(policies[0].Properties);
+    expect(text).toContain(connectionArn);
+    expect(text).not.toMatch(/"eks:|"sts:AssumeRole/);
+  });
+
+  test('no runner without the setting (public API: sync keeps the GitHub-hosted runner)', () => {
+    dev.template('eks').resourceCountIs('AWS::CodeBuild::Project', 0);
+  });
+});
+
+test('public API endpoint only from the stage file CIDRs', () => {
+  const narrowed = buildTestStage(makeStageConfig({ name: 'narrow', cluster: { publicAccessCidrs: ['203.0.113.0/24'] } }));
+  narrowed.template('eks').hasResourceProperties('AWS::EKS::Cluster', {
+    ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: true, PublicAccessCidrs: ['203.0.113.0/24'] }),
+  });
 });

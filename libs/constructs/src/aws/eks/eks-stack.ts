@@ -10,6 +10,7 @@ import {
   AccessPrincipal,
   BUCKET_PREFIXES,
   ClusterConfig,
+  SyncRunnerConfig,
   METAFLOW_USERS_GROUP,
   SERVICE_ACCOUNTS,
   ServiceAccountKey,
@@ -20,11 +21,14 @@ import { StageStack, StageStackProps } from '../private/stage-stack';
 import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 import { PodIdentity } from './pod-identity';
+import { SyncRunner } from './sync-runner';
 
 const POSTGRES_PORT = 5432;
 
 export interface EksStackProps extends StageStackProps {
   readonly cluster: ClusterConfig;
+  /** The in-VPC runner for `mfctl sync` (private Kubernetes API), when the stage has one. */
+  readonly syncRunner?: SyncRunnerConfig;
   /** Role the deploy workflow assumes: always a cluster admin. */
   readonly deployRoleArn: string;
   readonly vpc: ec2.IVpc;
@@ -39,6 +43,16 @@ export interface EksStackProps extends StageStackProps {
   /** Dns stack: the zone ExternalDNS writes to. */
   readonly zone: route53.IHostedZone;
 }
+
+/** The EC2 calls through which Auto Mode creates the resources a NodeClass tags. */
+const TAGGED_CREATE_ACTIONS = [
+  'CreateFleet',
+  'RunInstances',
+  'CreateLaunchTemplate',
+  'CreateVolume',
+  'CreateSnapshot',
+  'CreateNetworkInterface',
+] as const;
 
 const ACCESS_POLICY: Record<AccessPrincipal['access'], string> = {
   admin: 'AmazonEKSClusterAdminPolicy',
@@ -77,7 +91,9 @@ export class EksStack extends StageStack {
       vpcSubnets: [{ subnets: props.privateSubnets }],
       defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
       compute: { nodePools: ['system', 'general-purpose'], nodeRole },
-      endpointAccess: props.cluster.publicEndpoint ? eks.EndpointAccess.PUBLIC_AND_PRIVATE : eks.EndpointAccess.PRIVATE,
+      endpointAccess: props.cluster.publicEndpoint
+        ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.cluster.publicAccessCidrs)
+        : eks.EndpointAccess.PRIVATE,
       clusterLogging: [
         eks.ClusterLoggingTypes.API,
         eks.ClusterLoggingTypes.AUDIT,
@@ -90,7 +106,10 @@ export class EksStack extends StageStack {
       bootstrapClusterCreatorAdminPermissions: false,
       outputConfigCommand: false,
     });
+    // Prod: deleting the cluster takes an explicit update first (teardown --allow-prod lifts it).
+    if (stage.isProd) (cluster.node.defaultChild as eks.CfnCluster).deletionProtection = true;
     this.cluster = cluster;
+    this.allowNodeClassTags(cluster);
 
     const principals = props.cluster.accessPrincipals.map((p) => p.arn);
     const duplicate = [props.deployRoleArn, ...principals].find((arn, i, all) => all.indexOf(arn) !== i);
@@ -114,6 +133,16 @@ export class EksStack extends StageStack {
 
     this.podRoles = this.addPodIdentities(props);
 
+    if (props.syncRunner) {
+      new SyncRunner(this, 'SyncRunner', {
+        stageName: stage.name,
+        runner: props.syncRunner,
+        vpc: props.vpc,
+        subnets: props.privateSubnets,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+      });
+    }
+
     addStackOutputs(this, 'eks', {
       clusterName: cluster.clusterName,
       clusterEndpoint: cluster.clusterEndpoint,
@@ -125,6 +154,45 @@ export class EksStack extends StageStack {
     });
 
     this.acknowledgeClusterDefaults(cluster, nodeRole);
+  }
+
+  /**
+   * The NodeClass puts the stage's tags on the instances, volumes, network interfaces and launch
+   * templates Auto Mode creates; the managed cluster policies do not permit user-defined tags
+   * (https://docs.aws.amazon.com/eks/latest/userguide/auto-cluster-iam-role.html#tag-prop), so
+   * without this nodes never launch. Scoped to requests and resources tagged with this cluster.
+   */
+  private allowNodeClassTags(cluster: eks.Cluster): void {
+    const tag = 'eks:eks-cluster-name';
+    const name = clusterName(this.stageName);
+    const policy = new iam.Policy(this, 'NodeClassTagging', {
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'CreateTagged',
+          actions: TAGGED_CREATE_ACTIONS.map((a) => `ec2:${a}`),
+          resources: ['*'],
+          conditions: { StringEquals: { [`aws:RequestTag/${tag}`]: name } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'TagOnCreate',
+          actions: ['ec2:CreateTags'],
+          resources: ['*'],
+          conditions: { StringEquals: { [`aws:RequestTag/${tag}`]: name, 'ec2:CreateAction': [...TAGGED_CREATE_ACTIONS] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'RetagClusterResources',
+          actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+          resources: ['*'],
+          conditions: { StringEquals: { [`aws:ResourceTag/${tag}`]: name } },
+        }),
+      ],
+    });
+    policy.attachToRole(cluster.role);
+    acknowledge(policy, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Auto Mode names no resource before creating it: every statement is limited to requests or resources tagged eks:eks-cluster-name with this cluster',
+    });
   }
 
   private addAccessEntry(id: string, principal: AccessPrincipal): void {

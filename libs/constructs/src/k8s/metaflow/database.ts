@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
-import { NAMESPACES, databaseSecretName } from '@metaflow-gitops/stage-config';
+import { NAMESPACES } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { typedObject } from '../private/api-object';
 import { CLUSTER_SECRET_STORE } from '../secrets/cluster-secret-store';
@@ -34,7 +34,8 @@ export function databaseEnv(ctx: StageContext): k8s.EnvVar[] {
 
 /**
  * The ExternalSecret that materializes the database credentials (the JSON secret RDS generates:
- * `username`, `password`, ...) as the `metaflow-database` Secret in the Metaflow namespace.
+ * `username`, `password`, ...) as the `metaflow-database` Secret in the Metaflow namespace. The
+ * secret's name is generated (it is retained on teardown), so it is referenced by its ARN.
  */
 export function addDatabaseExternalSecret(scope: Construct, ctx: StageContext): void {
   typedObject<IExternalSecret>(scope, 'database-external-secret', {
@@ -46,8 +47,8 @@ export function addDatabaseExternalSecret(scope: Construct, ctx: StageContext): 
       secretStoreRef: { kind: 'ClusterSecretStore', name: CLUSTER_SECRET_STORE },
       target: { name: DATABASE_SECRET, creationPolicy: 'Owner' },
       data: [
-        { secretKey: 'username', remoteRef: { key: databaseSecretName(ctx.config.name), property: 'username' } },
-        { secretKey: 'password', remoteRef: { key: databaseSecretName(ctx.config.name), property: 'password' } },
+        { secretKey: 'username', remoteRef: { key: ctx.outputs.databaseSecretArn, property: 'username' } },
+        { secretKey: 'password', remoteRef: { key: ctx.outputs.databaseSecretArn, property: 'password' } },
       ],
     },
   });

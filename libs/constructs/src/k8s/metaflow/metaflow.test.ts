@@ -1,4 +1,4 @@
-import { NAMESPACES, SERVICE_ACCOUNTS, databaseSecretName, metadataServiceInternalUrl } from '@metaflow-gitops/stage-config';
+import { NAMESPACES, SERVICE_ACCOUNTS, metadataServiceInternalUrl } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
 import { component, findObject, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
@@ -129,8 +129,8 @@ describe('database settings', () => {
     expect(es.spec.secretStoreRef.kind).toBe('ClusterSecretStore');
     expect(es.spec.target.name).toBe('metaflow-database');
     expect(es.spec.data).toEqual([
-      { secretKey: 'username', remoteRef: { key: databaseSecretName('dev'), property: 'username' } },
-      { secretKey: 'password', remoteRef: { key: databaseSecretName('dev'), property: 'password' } },
+      { secretKey: 'username', remoteRef: { key: outputs.databaseSecretArn, property: 'username' } },
+      { secretKey: 'password', remoteRef: { key: outputs.databaseSecretArn, property: 'password' } },
     ]);
   });
 });
