@@ -174,3 +174,13 @@ describe('stageDiscoveryUrl', () => {
     expect(() => stageDiscoveryUrl('dev')).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
 });
+
+describe('optional fields added after schema version 1', () => {
+  test('argoEvents.publicWebhookUrl: optional (older stages), a public https URL when present', () => {
+    const withPublic = (publicWebhookUrl: unknown) => ({ ...valid, argoEvents: { ...valid.argoEvents, publicWebhookUrl } });
+    expect(issuesOf(withPublic('https://dev.metaflow.example.com/events/metaflow-event'))).toEqual([]);
+    expect(issuesOf(withPublic('http://dev.metaflow.example.com/events/metaflow-event'))).toEqual([
+      'argoEvents.publicWebhookUrl: must use https:, got "http://dev.metaflow.example.com/events/metaflow-event"',
+    ]);
+  });
+});

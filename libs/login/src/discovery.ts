@@ -181,6 +181,7 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
     c.string(raw.argoEvents, 'eventSource', 'argoEvents.eventSource');
     c.string(raw.argoEvents, 'serviceAccount', 'argoEvents.serviceAccount');
     c.url(raw.argoEvents, 'webhookUrl', 'argoEvents.webhookUrl', 'internal');
+    if (raw.argoEvents.publicWebhookUrl !== undefined) c.url(raw.argoEvents, 'publicWebhookUrl', 'argoEvents.publicWebhookUrl', 'public');
     c.string(raw.argoEvents, 'event', 'argoEvents.event');
   }
   c.pattern(raw, 'region', 'region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-west-2');

@@ -154,7 +154,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
       METAFLOW_ARGO_EVENTS_EVENT_SOURCE: 'metaflow-webhook',
       METAFLOW_ARGO_EVENTS_EVENT: 'metaflow-event',
       METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: 'argo-events-sensor',
-      METAFLOW_ARGO_EVENTS_WEBHOOK_URL: 'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
+      METAFLOW_ARGO_EVENTS_WEBHOOK_URL: 'https://dev.metaflow.example.com/events/metaflow-event',
       METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL:
         'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
       METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP: 'METAFLOW_SERVICE_HEADERS',

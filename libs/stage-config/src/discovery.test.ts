@@ -58,6 +58,7 @@ describe('discovery document', () => {
       event: 'metaflow-event',
       serviceAccount: 'argo-events-sensor',
       webhookUrl: 'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
+      publicWebhookUrl: 'https://dev.metaflow.example.com/events/metaflow-event',
     });
   });
 

@@ -8,6 +8,7 @@ import {
   NAMESPACES,
   SERVICE_ACCOUNTS,
   STAGE_PATHS,
+  argoEventsPublicWebhookUrl,
   argoEventsWebhookUrl,
   metadataServiceInternalUrl,
   stageHost,
@@ -71,8 +72,14 @@ export interface DiscoveryDocument {
     readonly event: string;
     /** `METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT`. */
     readonly serviceAccount: string;
-    /** `METAFLOW_ARGO_EVENTS_WEBHOOK_URL` (in-cluster). */
+    /** `METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL`: the in-cluster URL pods publish to. */
     readonly webhookUrl: string;
+    /**
+     * `METAFLOW_ARGO_EVENTS_WEBHOOK_URL` on laptops: `https://<host>/events/metaflow-event`, through the
+     * gateway, Bearer token required like `serviceUrl`. Optional in the type because stages deployed
+     * before it was published do not serve it.
+     */
+    readonly publicWebhookUrl?: string;
   };
   /**
    * EKS API endpoint (`https://<id>.<suffix>.<region>.eks.amazonaws.com`), for the kubeconfig context
@@ -123,6 +130,7 @@ export function buildDiscoveryDocument(config: StageConfig, outputs: StageOutput
       event: ARGO_EVENTS.event,
       serviceAccount: SERVICE_ACCOUNTS.argoEventsSensor.name,
       webhookUrl: argoEventsWebhookUrl(),
+      publicWebhookUrl: argoEventsPublicWebhookUrl(host),
     },
     // Published whatever cluster.publicEndpoint says: a private endpoint is reachable over VPN.
     clusterEndpoint: outputs.clusterEndpoint,

@@ -29,6 +29,7 @@ export {
   STACK_KINDS,
   STAGE_PATHS,
   STAGE_TAG,
+  argoEventsWebhookService,
   cliRedirectUris,
   clusterName,
   cognitoClientName,
