@@ -43,6 +43,11 @@ test('the document the manifests publish validates and yields the profile', () =
   expect(profile).not.toHaveProperty('METAFLOW_SERVICE_HEADERS');
   // argo-workflows create leaves the headers out of every template and @parallel JobSet manifest.
   expect(profile.METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP.split(',')).toContain('METAFLOW_SERVICE_HEADERS');
+  // Steps run the stage's cached task image, pulled from the stage account's own registry.
+  expect(profile.METAFLOW_KUBERNETES_CONTAINER_IMAGE).toBe(doc.taskImage);
+  expect(profile.METAFLOW_KUBERNETES_CONTAINER_IMAGE).toMatch(
+    new RegExp(`^${config.accountId}\\.dkr\\.ecr\\.${config.region}\\.amazonaws\\.com/`),
+  );
   // Events from the laptop go through the gateway's /events/ route; pods get the in-cluster webhook.
   expect(profile.METAFLOW_ARGO_EVENTS_WEBHOOK_URL).toBe(`https://dev.${config.domain.parentDomain}/events/metaflow-event`);
   expect(profile.METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL).toMatch(/^http:\/\/[a-z0-9.-]+\.svc\.cluster\.local:\d+\/metaflow-event$/);
@@ -64,7 +69,7 @@ test('the document the manifests publish validates and yields the profile', () =
   ]);
 });
 
-test('a stage deployed before the public webhook URL was published keeps the in-cluster one', () => {
+test('a stage deployed before the public webhook URL and the task image were published keeps the in-cluster URL and no image', () => {
   const outputs: StageOutputs = {
     ...placeholderOutputs(),
     issuerUrl: 'https://cognito-idp.us-west-2.amazonaws.com/us-west-2_AbCdEf123',
@@ -73,8 +78,12 @@ test('a stage deployed before the public webhook URL was published keeps the in-
   };
   const published = JSON.parse(JSON.stringify(buildDiscoveryDocument(config, outputs)));
   delete published.argoEvents.publicWebhookUrl;
+  delete published.taskImage;
+  delete published.taskImageRegistry;
   delete published.clusterEndpoint;
   delete published.clusterCertificateAuthorityData;
   const profile = buildProfile(validateDiscovery(published, url));
   expect(profile.METAFLOW_ARGO_EVENTS_WEBHOOK_URL).toBe(published.argoEvents.webhookUrl);
+  // No cached task image published: Metaflow keeps its own default.
+  expect(profile).not.toHaveProperty('METAFLOW_KUBERNETES_CONTAINER_IMAGE');
 });

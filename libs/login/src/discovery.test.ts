@@ -183,4 +183,14 @@ describe('optional fields added after schema version 1', () => {
       'argoEvents.publicWebhookUrl: must use https:, got "http://dev.metaflow.example.com/events/metaflow-event"',
     ]);
   });
+
+  test('taskImage and taskImageRegistry: optional (older stages), a registry-qualified reference when present', () => {
+    const image = '111111111111.dkr.ecr.us-west-2.amazonaws.com/metaflow-ecr-public/docker/library/python:3.12';
+    expect(
+      issuesOf({ ...valid, taskImage: image, taskImageRegistry: '111111111111.dkr.ecr.us-west-2.amazonaws.com/metaflow-ecr-public' }),
+    ).toEqual([]);
+    expect(issuesOf({ ...valid, taskImage: 'python:3.12' })).toEqual([
+      'taskImage: must be an image reference with its registry and tag, got "python:3.12"',
+    ]);
+  });
 });

@@ -190,6 +190,22 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
   // Optional: stages deployed before they were published lack both (the login then prints the
   // `aws eks update-kubeconfig` command instead of writing a context). When present they must be usable.
   if (raw.clusterEndpoint !== undefined) c.url(raw, 'clusterEndpoint', 'clusterEndpoint', 'public');
+  if (raw.taskImage !== undefined)
+    c.pattern(
+      raw,
+      'taskImage',
+      'taskImage',
+      /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/,
+      'an image reference with its registry and tag',
+    );
+  if (raw.taskImageRegistry !== undefined)
+    c.pattern(
+      raw,
+      'taskImageRegistry',
+      'taskImageRegistry',
+      /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/,
+      'a registry host with an optional path',
+    );
   if (raw.clusterCertificateAuthorityData !== undefined)
     c.certificateData(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
   if (c.issues.length > 0) throw new DiscoveryError(url, c.issues);

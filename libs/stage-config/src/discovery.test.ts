@@ -62,6 +62,11 @@ describe('discovery document', () => {
     });
   });
 
+  it("publishes the task image through the stage account's ECR cache of ECR Public", () => {
+    expect(doc.taskImageRegistry).toBe(`${config.accountId}.dkr.ecr.eu-west-1.amazonaws.com/metaflow-ecr-public`);
+    expect(doc.taskImage).toBe(`${doc.taskImageRegistry}/docker/library/python:3.12`);
+  });
+
   it('carries no secret-bearing output', () => {
     const text = JSON.stringify(buildDiscoveryDocument(config, placeholderOutputs()));
     for (const secretish of ['databaseSecretArn', 'gatewayClientSecretArn', 'gatewayClientId', 'federate']) {

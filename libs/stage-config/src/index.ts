@@ -29,6 +29,7 @@ export {
   STACK_KINDS,
   STAGE_PATHS,
   STAGE_TAG,
+  TASK_IMAGE,
   argoEventsWebhookService,
   cliRedirectUris,
   clusterName,
@@ -44,6 +45,7 @@ export {
   metadataServiceInternalUrl,
   stackName,
   stageHost,
+  taskImageRegistry,
 } from './naming';
 export type { ServiceAccountKey, ServiceAccountRef, StackKind } from './naming';
 export {

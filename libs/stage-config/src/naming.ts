@@ -192,6 +192,28 @@ export function argoEventsPublicWebhookUrl(host: string): string {
   return `https://${host}${STAGE_PATHS.events.replace(/\/$/, '')}${ARGO_EVENTS.webhookPath}`;
 }
 
+/**
+ * The default image of Metaflow steps, pulled through an ECR pull-through cache rule of the stage's
+ * own registry (created by the Eks stack) from ECR Public, which needs no credentials and mirrors
+ * the Docker official images under `docker/library/`: no Docker Hub rate limit, and nodes pull it
+ * from ECR like every other image. `cachePrefix` is the rule's repository prefix.
+ */
+export const TASK_IMAGE = {
+  cachePrefix: 'metaflow-ecr-public',
+  upstreamRegistryUrl: 'public.ecr.aws',
+  image: 'docker/library/python:3.12',
+} as const;
+
+/** The stage's private ECR registry host, `<account>.dkr.ecr.<region>.amazonaws.com`. */
+export function ecrRegistryHost(accountId: string, region: string): string {
+  return `${accountId}.dkr.ecr.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+/** Where images of ECR Public are pulled through the stage's cache: `<registry>/<cachePrefix>`. */
+export function taskImageRegistry(accountId: string, region: string): string {
+  return `${ecrRegistryHost(accountId, region)}/${TASK_IMAGE.cachePrefix}`;
+}
+
 /** Path where the gateway's OIDC filter receives the authorization code (an explicit https URL). */
 export const OAUTH2_CALLBACK_PATH = '/oauth2/callback';
 

@@ -18,6 +18,8 @@ export function buildProfile(doc: DiscoveryDocument): Record<string, string> {
     METAFLOW_SERVICE_INTERNAL_URL: doc.serviceInternalUrl,
     METAFLOW_KUBERNETES_NAMESPACE: doc.kubernetesNamespace,
     METAFLOW_KUBERNETES_SERVICE_ACCOUNT: doc.kubernetesServiceAccount,
+    // The stage's cached task image (older stages publish none: Metaflow then picks python:<local version>).
+    ...(doc.taskImage ? { METAFLOW_KUBERNETES_CONTAINER_IMAGE: doc.taskImage } : {}),
     METAFLOW_ARGO_EVENTS_EVENT_BUS: doc.argoEvents.eventBus,
     METAFLOW_ARGO_EVENTS_EVENT_SOURCE: doc.argoEvents.eventSource,
     METAFLOW_ARGO_EVENTS_EVENT: doc.argoEvents.event,

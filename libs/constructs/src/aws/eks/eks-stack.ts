@@ -20,6 +20,7 @@ import { StageStack, StageStackProps } from '../private/stage-stack';
 import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 import { PodIdentity } from './pod-identity';
+import { TaskImageCache } from './task-image-cache';
 
 const POSTGRES_PORT = 5432;
 
@@ -113,6 +114,7 @@ export class EksStack extends StageStack {
     });
 
     this.podRoles = this.addPodIdentities(props);
+    new TaskImageCache(this, 'TaskImageCache', { nodeRole });
 
     addStackOutputs(this, 'eks', {
       clusterName: cluster.clusterName,
