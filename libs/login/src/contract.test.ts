@@ -14,8 +14,10 @@ import { validateDiscovery } from './discovery';
 import { stageEntries } from './kubeconfig';
 import { buildProfile } from './private/profile';
 
+const config = makeStageConfig({ name: 'dev' });
+const url = `https://dev.${config.domain.parentDomain}/.well-known/metaflow-gitops.json`;
+
 test('the document the manifests publish validates and yields the profile', () => {
-  const config = makeStageConfig({ name: 'dev' });
   const outputs: StageOutputs = {
     ...placeholderOutputs(),
     issuerUrl: 'https://cognito-idp.us-west-2.amazonaws.com/us-west-2_AbCdEf123',
@@ -26,7 +28,6 @@ test('the document the manifests publish validates and yields the profile', () =
     clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com',
     clusterCertificateAuthorityData: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),
   };
-  const url = `https://dev.${config.domain.parentDomain}/.well-known/metaflow-gitops.json`;
   const doc = validateDiscovery(JSON.parse(JSON.stringify(buildDiscoveryDocument(config, outputs))), url);
   expect(doc.stage).toBe('dev');
   expect(doc.issuer).toBe(outputs.issuerUrl);
@@ -40,6 +41,16 @@ test('the document the manifests publish validates and yields the profile', () =
   expect(profile.METAFLOW_DATATOOLS_S3ROOT).toBe('s3://metaflow-dev-artifacts-111111111111/data');
   expect(profile.METAFLOW_DEFAULT_METADATA).toBe('service');
   expect(profile).not.toHaveProperty('METAFLOW_SERVICE_HEADERS');
+  // argo-workflows create leaves the headers out of every template and @parallel JobSet manifest.
+  expect(profile.METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP.split(',')).toContain('METAFLOW_SERVICE_HEADERS');
+  // Steps run the stage's cached task image, pulled from the stage account's own registry.
+  expect(profile.METAFLOW_KUBERNETES_CONTAINER_IMAGE).toBe(doc.taskImage);
+  expect(profile.METAFLOW_KUBERNETES_CONTAINER_IMAGE).toMatch(
+    new RegExp(`^${config.accountId}\\.dkr\\.ecr\\.${config.region}\\.amazonaws\\.com/`),
+  );
+  // Events from the laptop go through the gateway's /events/ route; pods get the in-cluster webhook.
+  expect(profile.METAFLOW_ARGO_EVENTS_WEBHOOK_URL).toBe(`https://dev.${config.domain.parentDomain}/events/metaflow-event`);
+  expect(profile.METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL).toMatch(/^http:\/\/[a-z0-9.-]+\.svc\.cluster\.local:\d+\/metaflow-event$/);
   // The Eks stack's endpoint and CA outputs reach the kubeconfig context.
   const { cluster, user } = stageEntries(doc);
   expect(cluster.cluster).toEqual({
@@ -56,4 +67,24 @@ test('the document the manifests publish validates and yields the profile', () =
     '--output',
     'json',
   ]);
+});
+
+test('a stage deployed before the public webhook URL and the task image were published keeps the in-cluster URL and no image', () => {
+  const outputs: StageOutputs = {
+    ...placeholderOutputs(),
+    issuerUrl: 'https://cognito-idp.us-west-2.amazonaws.com/us-west-2_AbCdEf123',
+    cognitoDomain: 'https://metaflow-dev-111111111111.auth.us-west-2.amazoncognito.com',
+    artifactBucketName: 'metaflow-dev-artifacts-111111111111',
+    clusterName: 'metaflow-dev',
+  };
+  const published = JSON.parse(JSON.stringify(buildDiscoveryDocument(config, outputs)));
+  delete published.argoEvents.publicWebhookUrl;
+  delete published.taskImage;
+  delete published.taskImageRegistry;
+  delete published.clusterEndpoint;
+  delete published.clusterCertificateAuthorityData;
+  const profile = buildProfile(validateDiscovery(published, url));
+  expect(profile.METAFLOW_ARGO_EVENTS_WEBHOOK_URL).toBe(published.argoEvents.webhookUrl);
+  // No cached task image published: Metaflow keeps its own default.
+  expect(profile).not.toHaveProperty('METAFLOW_KUBERNETES_CONTAINER_IMAGE');
 });

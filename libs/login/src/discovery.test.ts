@@ -264,3 +264,37 @@ describe('stageDiscoveryUrl', () => {
     expect(() => stageDiscoveryUrl('dev')).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
 });
+
+describe('optional fields added after schema version 1', () => {
+  test('argoEvents.publicWebhookUrl: optional (older stages), a public https URL when present', () => {
+    const withPublic = (publicWebhookUrl: unknown) => ({ ...valid, argoEvents: { ...valid.argoEvents, publicWebhookUrl } });
+    expect(issuesOf(withPublic('https://dev.metaflow.example.com/events/metaflow-event'))).toEqual([]);
+    expect(issuesOf(withPublic('http://dev.metaflow.example.com/events/metaflow-event'))).toEqual([
+      'argoEvents.publicWebhookUrl: must use https:, got "http://dev.metaflow.example.com/events/metaflow-event"',
+    ]);
+  });
+
+  test('taskImage and taskImageRegistry: optional (older stages), a registry-qualified reference when present', () => {
+    const image = '111111111111.dkr.ecr.us-west-2.amazonaws.com/metaflow-ecr-public/docker/library/python:3.12';
+    expect(
+      issuesOf({ ...valid, taskImage: image, taskImageRegistry: '111111111111.dkr.ecr.us-west-2.amazonaws.com/metaflow-ecr-public' }),
+    ).toEqual([]);
+    expect(issuesOf({ ...valid, taskImage: 'python:3.12' })).toEqual([
+      `taskImage: must be an image of the stage's ECR registry (<account>.dkr.ecr.us-west-2.amazonaws.com/<repository>:<tag>), got "python:3.12"`,
+    ]);
+    // Every step would run it with the user's credentials: another registry or region is refused.
+    for (const other of ['evil.example.com/python:3.12', '111111111111.dkr.ecr.eu-west-1.amazonaws.com/python:3.12']) {
+      expect(issuesOf({ ...valid, taskImage: other })).toHaveLength(1);
+      expect(issuesOf({ ...valid, taskImageRegistry: other.replace(/\/python:3\.12$/, '') })).toHaveLength(1);
+    }
+  });
+
+  test('a public webhook URL off the stage host is refused (events carry the bearer token)', () => {
+    const withPublic = {
+      ...valid,
+      argoEvents: { ...valid.argoEvents, publicWebhookUrl: 'https://attacker.example.net/events/metaflow-event' },
+    };
+    expect(issuesOf(withPublic)).toHaveLength(1);
+    expect(issuesOf(withPublic)[0]).toMatch(/^argoEvents\.publicWebhookUrl: /);
+  });
+});

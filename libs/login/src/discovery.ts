@@ -248,6 +248,8 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
     c.string(raw.argoEvents, 'eventSource', 'argoEvents.eventSource');
     c.string(raw.argoEvents, 'serviceAccount', 'argoEvents.serviceAccount');
     c.onOrigin(raw.argoEvents, 'webhookUrl', 'argoEvents.webhookUrl', stageOrigin, true);
+    if (raw.argoEvents.publicWebhookUrl !== undefined)
+      c.onOrigin(raw.argoEvents, 'publicWebhookUrl', 'argoEvents.publicWebhookUrl', stageOrigin);
     c.string(raw.argoEvents, 'event', 'argoEvents.event');
   }
   c.pattern(raw, 'region', 'region', REGION, 'an AWS region such as us-west-2');
@@ -270,6 +272,24 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
         false,
       );
   }
+  if (raw.taskImage !== undefined)
+    c.pattern(
+      raw,
+      'taskImage',
+      'taskImage',
+      new RegExp(
+        `^\\d{12}\\.dkr\\.ecr\\.${region ?? REGION.source.slice(1, -1)}\\.amazonaws\\.com\\/[a-z0-9._/-]+(:[\\w.-]+|@sha256:[a-f0-9]{64})$`,
+      ),
+      `an image of the stage's ECR registry (<account>.dkr.ecr.${region ?? '<region>'}.amazonaws.com/<repository>:<tag>)`,
+    );
+  if (raw.taskImageRegistry !== undefined)
+    c.pattern(
+      raw,
+      'taskImageRegistry',
+      'taskImageRegistry',
+      new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${region ?? REGION.source.slice(1, -1)}\\.amazonaws\\.com(\\/[a-z0-9._-]+)*$`),
+      `the stage's ECR registry (<account>.dkr.ecr.${region ?? '<region>'}.amazonaws.com/<prefix>)`,
+    );
   if (raw.clusterCertificateAuthorityData !== undefined)
     c.certificateData(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
   if (c.issues.length > 0) throw new DiscoveryError(url, c.issues);

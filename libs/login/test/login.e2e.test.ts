@@ -150,11 +150,12 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
       METAFLOW_SERVICE_INTERNAL_URL: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080',
       METAFLOW_KUBERNETES_NAMESPACE: 'metaflow-jobs',
       METAFLOW_KUBERNETES_SERVICE_ACCOUNT: 'metaflow-task',
+      METAFLOW_KUBERNETES_CONTAINER_IMAGE: '111111111111.dkr.ecr.us-west-2.amazonaws.com/metaflow-ecr-public/docker/library/python:3.12',
       METAFLOW_ARGO_EVENTS_EVENT_BUS: 'default',
       METAFLOW_ARGO_EVENTS_EVENT_SOURCE: 'metaflow-webhook',
       METAFLOW_ARGO_EVENTS_EVENT: 'metaflow-event',
       METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: 'argo-events-sensor',
-      METAFLOW_ARGO_EVENTS_WEBHOOK_URL: 'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
+      METAFLOW_ARGO_EVENTS_WEBHOOK_URL: 'https://dev.metaflow.example.com/events/metaflow-event',
       METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL:
         'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
       METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP: 'METAFLOW_SERVICE_HEADERS',

@@ -58,7 +58,13 @@ describe('discovery document', () => {
       event: 'metaflow-event',
       serviceAccount: 'argo-events-sensor',
       webhookUrl: 'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
+      publicWebhookUrl: 'https://dev.metaflow.example.com/events/metaflow-event',
     });
+  });
+
+  it("publishes the task image through the stage account's ECR cache of ECR Public", () => {
+    expect(doc.taskImageRegistry).toBe(`${config.accountId}.dkr.ecr.eu-west-1.amazonaws.com/metaflow-ecr-public`);
+    expect(doc.taskImage).toBe(`${doc.taskImageRegistry}/docker/library/python:3.12`);
   });
 
   it('carries no secret-bearing output', () => {

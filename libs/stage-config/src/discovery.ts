@@ -8,9 +8,12 @@ import {
   NAMESPACES,
   SERVICE_ACCOUNTS,
   STAGE_PATHS,
+  TASK_IMAGE,
+  argoEventsPublicWebhookUrl,
   argoEventsWebhookUrl,
   metadataServiceInternalUrl,
   stageHost,
+  taskImageRegistry,
 } from './naming';
 import { StageOutputs } from './stage-outputs';
 
@@ -61,6 +64,18 @@ export interface DiscoveryDocument {
   readonly kubernetesNamespace: string;
   /** `METAFLOW_KUBERNETES_SERVICE_ACCOUNT`. */
   readonly kubernetesServiceAccount: string;
+  /**
+   * `METAFLOW_KUBERNETES_CONTAINER_IMAGE`: the default image of `@kubernetes` and Argo Workflows steps,
+   * pulled through the stage's ECR cache of ECR Public (TASK_IMAGE). Optional in the type because
+   * stages deployed before it was published do not serve it.
+   */
+  readonly taskImage?: string;
+  /**
+   * The stage's pull-through cache of ECR Public (`<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`):
+   * `<taskImageRegistry>/<ECR Public repository>:<tag>` pulls any ECR Public image through it.
+   * Optional, as `taskImage`.
+   */
+  readonly taskImageRegistry?: string;
   /** `METAFLOW_ARGO_EVENTS_*`. */
   readonly argoEvents: {
     /** `METAFLOW_ARGO_EVENTS_EVENT_BUS`. */
@@ -71,8 +86,14 @@ export interface DiscoveryDocument {
     readonly event: string;
     /** `METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT`. */
     readonly serviceAccount: string;
-    /** `METAFLOW_ARGO_EVENTS_WEBHOOK_URL` (in-cluster). */
+    /** `METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL`: the in-cluster URL pods publish to. */
     readonly webhookUrl: string;
+    /**
+     * `METAFLOW_ARGO_EVENTS_WEBHOOK_URL` on laptops: `https://<host>/events/metaflow-event`, through the
+     * gateway, Bearer token required like `serviceUrl`. Optional in the type because stages deployed
+     * before it was published do not serve it.
+     */
+    readonly publicWebhookUrl?: string;
   };
   /**
    * EKS API endpoint (`https://<id>.<suffix>.<region>.eks.amazonaws.com`), for the kubeconfig context
@@ -117,12 +138,15 @@ export function buildDiscoveryDocument(config: StageConfig, outputs: StageOutput
     datatoolsS3Root: `s3://${bucket}/${BUCKET_PREFIXES.data}`,
     kubernetesNamespace: NAMESPACES.jobs,
     kubernetesServiceAccount: SERVICE_ACCOUNTS.task.name,
+    taskImage: `${taskImageRegistry(config.accountId, config.region)}/${TASK_IMAGE.image}`,
+    taskImageRegistry: taskImageRegistry(config.accountId, config.region),
     argoEvents: {
       eventBus: ARGO_EVENTS.eventBus,
       eventSource: ARGO_EVENTS.eventSource,
       event: ARGO_EVENTS.event,
       serviceAccount: SERVICE_ACCOUNTS.argoEventsSensor.name,
       webhookUrl: argoEventsWebhookUrl(),
+      publicWebhookUrl: argoEventsPublicWebhookUrl(host),
     },
     // Published whatever cluster.publicEndpoint says: a private endpoint is reachable over VPN.
     clusterEndpoint: outputs.clusterEndpoint,

@@ -30,6 +30,8 @@ export {
   STACK_KINDS,
   STAGE_PATHS,
   STAGE_TAG,
+  TASK_IMAGE,
+  argoEventsWebhookService,
   cliRedirectUris,
   clusterName,
   syncRunnerProjectName,
@@ -44,6 +46,7 @@ export {
   metadataServiceInternalUrl,
   stackName,
   stageHost,
+  taskImageRegistry,
 } from './naming';
 export type { ServiceAccountKey, ServiceAccountRef, StackKind } from './naming';
 export {

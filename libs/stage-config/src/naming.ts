@@ -71,7 +71,7 @@ export const DATABASE_NAME = 'metaflow';
 export const DISCOVERY_PATH = '/.well-known/metaflow-gitops.json';
 
 /** URL paths on the stage host: the static UI, the UI backend, the metadata service for the CLI. */
-export const STAGE_PATHS = { ui: '/', api: '/api/', cli: '/cli/' } as const;
+export const STAGE_PATHS = { ui: '/', api: '/api/', cli: '/cli/', events: '/events/' } as const;
 
 /** Loopback ports registered as redirect URIs on the CLI's Cognito client; the CLI takes a free one. */
 export const CLI_REDIRECT_PORTS = [53682, 53683, 53684, 53685] as const;
@@ -150,7 +150,7 @@ export const GATEWAY = {
   namespace: NAMESPACES.metaflow,
   /** Plain HTTP listener behind the NLB's TLS listener (TLS is terminated on the NLB with ACM). */
   tlsListener: 'https',
-  routes: { ui: 'metaflow-ui', cli: 'metaflow-cli', discovery: 'metaflow-discovery' },
+  routes: { ui: 'metaflow-ui', cli: 'metaflow-cli', discovery: 'metaflow-discovery', events: 'metaflow-events' },
   policies: { browser: 'metaflow-browser-oidc', cli: 'metaflow-cli-jwt' },
   /** Secret (synced by External Secrets) holding the gateway's Cognito client secret under `client-secret`. */
   oidcClientSecret: 'metaflow-gateway-oidc',
@@ -179,7 +179,42 @@ export const ARGO_EVENTS = {
 
 /** In-cluster URL of the Argo Events webhook (`METAFLOW_ARGO_EVENTS_WEBHOOK_URL`). */
 export function argoEventsWebhookUrl(): string {
-  return `http://${ARGO_EVENTS.eventSource}-eventsource-svc.${NAMESPACES.jobs}.svc.cluster.local:${ARGO_EVENTS.webhookPort}${ARGO_EVENTS.webhookPath}`;
+  return `http://${argoEventsWebhookService()}.${NAMESPACES.jobs}.svc.cluster.local:${ARGO_EVENTS.webhookPort}${ARGO_EVENTS.webhookPath}`;
+}
+
+/** Name of the Service Argo Events creates for the webhook EventSource (`<eventsource>-eventsource-svc`). */
+export function argoEventsWebhookService(): string {
+  return `${ARGO_EVENTS.eventSource}-eventsource-svc`;
+}
+
+/**
+ * Public URL of the Argo Events webhook, through the gateway under `/events/` with the same JWT check
+ * as `/cli/` (`METAFLOW_ARGO_EVENTS_WEBHOOK_URL` on laptops; pods keep the in-cluster URL).
+ */
+export function argoEventsPublicWebhookUrl(host: string): string {
+  return `https://${host}${STAGE_PATHS.events.replace(/\/$/, '')}${ARGO_EVENTS.webhookPath}`;
+}
+
+/**
+ * The default image of Metaflow steps, pulled through an ECR pull-through cache rule of the stage's
+ * own registry (created by the Eks stack) from ECR Public, which needs no credentials and mirrors
+ * the Docker official images under `docker/library/`: no Docker Hub rate limit, and nodes pull it
+ * from ECR like every other image. `cachePrefix` is the rule's repository prefix.
+ */
+export const TASK_IMAGE = {
+  cachePrefix: 'metaflow-ecr-public',
+  upstreamRegistryUrl: 'public.ecr.aws',
+  image: 'docker/library/python:3.12',
+} as const;
+
+/** The stage's private ECR registry host, `<account>.dkr.ecr.<region>.amazonaws.com`. */
+export function ecrRegistryHost(accountId: string, region: string): string {
+  return `${accountId}.dkr.ecr.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+/** Where images of ECR Public are pulled through the stage's cache: `<registry>/<cachePrefix>`. */
+export function taskImageRegistry(accountId: string, region: string): string {
+  return `${ecrRegistryHost(accountId, region)}/${TASK_IMAGE.cachePrefix}`;
 }
 
 /** Path where the gateway's OIDC filter receives the authorization code (an explicit https URL). */

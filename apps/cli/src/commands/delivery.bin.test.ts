@@ -63,7 +63,13 @@ describe('mfctl sync --dry-run (real renderer)', () => {
     const helm = plan.steps.filter((s) => s.kind === 'helm').map((s) => s.release!.name);
     expect(helm.length).toBeGreaterThan(0);
     const lastHelm = plan.steps.map((s) => s.kind).lastIndexOf('helm');
-    expect(plan.steps.slice(1, lastHelm + 1).every((s) => s.kind === 'helm')).toBe(true);
+    expect(plan.steps.slice(1, lastHelm + 1).every((s) => s.kind === 'helm' || s.kind === 'crds')).toBe(true);
+  });
+
+  it("applies the Gateway API and Envoy Gateway CRDs (gateway-helm's crds/ directory) before upgrading Envoy Gateway", () => {
+    const crds = plan.steps.findIndex((s) => s.kind === 'crds' && s.release!.name === 'envoy-gateway');
+    expect(crds).toBeGreaterThan(0);
+    expect(plan.steps[crds + 1]).toMatchObject({ kind: 'helm', release: { name: 'envoy-gateway' } });
   });
 
   it('waits for the migration job before the metaflow services', () => {

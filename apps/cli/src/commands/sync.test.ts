@@ -43,6 +43,7 @@ describe('mfctl sync --dry-run', () => {
             repository: 'oci://docker.io/envoyproxy',
             version: 'v1.5.0',
             values: {},
+            crds: true,
           },
         ],
         components: [
@@ -69,6 +70,7 @@ describe('mfctl sync --dry-run', () => {
     const out = io.out();
     const order = [
       'server-side apply (field manager metaflow-gitops): namespaces and CRDs',
+      'server-side apply (field manager metaflow-gitops): the crds/ directory of gateway-helm v1.5.0 (helm show crds)',
       'helm upgrade --install envoy-gateway gateway-helm v1.5.0',
       'apps/v1 Deployment metaflow/metaflow-metadata',
       'delete v1 ConfigMap metaflow/gone',
@@ -90,8 +92,8 @@ describe('mfctl sync --dry-run', () => {
       ),
     ).toBe(0);
     const plan = JSON.parse(io.out());
-    expect(plan.steps.map((s: { kind: string }) => s.kind)).toEqual(['apply', 'helm', 'apply', 'prune', 'rollout', 'inventory']);
-    expect(plan.steps[3].objects).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'metaflow', name: 'gone' }]);
+    expect(plan.steps.map((s: { kind: string }) => s.kind)).toEqual(['apply', 'crds', 'helm', 'apply', 'prune', 'rollout', 'inventory']);
+    expect(plan.steps[4].objects).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'metaflow', name: 'gone' }]);
   });
 
   it('refuses without a complete outputs file', async () => {

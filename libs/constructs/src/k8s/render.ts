@@ -11,8 +11,10 @@ import { addUserRbac } from './argo/user-rbac';
 import { addWorkflowRbac } from './argo/workflow-rbac';
 import { addNodeClass } from './compute/node-class';
 import { addNodePools } from './compute/node-pools';
+import { addStepDisruptionBudget } from './compute/step-disruption-budget';
 import { addDiscoveryRoute } from './discovery/discovery-route';
 import { addEnvoyProxy } from './gateway/envoy-proxy';
+import { addEventsRoute } from './gateway/events-route';
 import { addGateway } from './gateway/gateway';
 import { addGatewayClass } from './gateway/gateway-class';
 import { addRoutes } from './gateway/routes';
@@ -74,6 +76,7 @@ const COMPONENTS: ReadonlyArray<readonly [string, ComponentBuilder]> = [
     (c, ctx) => {
       addNodeClass(c, ctx);
       addNodePools(c, ctx);
+      addStepDisruptionBudget(c);
     },
   ],
   [
@@ -129,6 +132,7 @@ const COMPONENTS: ReadonlyArray<readonly [string, ComponentBuilder]> = [
       addGatewayClass(c);
       addGateway(c, ctx);
       addRoutes(c, ctx);
+      addEventsRoute(c, ctx);
       addSecurityPolicies(c, ctx);
     },
   ],

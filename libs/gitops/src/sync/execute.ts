@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { KubeObject } from '@metaflow-gitops/constructs/k8s';
+import type { HelmRelease, KubeObject } from '@metaflow-gitops/constructs/k8s';
 import { FIELD_MANAGER, INVENTORY, Inventory, ObjectRef, SyncPlan, formatRef, parseInventory, refKey } from './plan';
 
 export interface CommandResult {
@@ -61,6 +61,11 @@ function ns(r: ObjectRef): string[] {
   return r.namespace ? ['-n', r.namespace] : [];
 }
 
+/** How helm names a release's chart: `<oci repository>/<chart>`, or `<chart> --repo <https repository>`. */
+function chartRef(r: HelmRelease): string[] {
+  return r.repository.startsWith('oci://') ? [`${r.repository.replace(/\/$/, '')}/${r.chart}`] : [r.chart, '--repo', r.repository];
+}
+
 /** Executes a plan with helm and kubectl against the current (or given) kube context. */
 export function executeSync(
   plan: SyncPlan,
@@ -91,13 +96,25 @@ export function executeSync(
           options.print(`apply ${step.phase}: ${step.objects.length} objects`);
           apply(step.objects.map(body), `apply ${step.phase}`);
           break;
+        case 'crds': {
+          const r = step.release;
+          const crds = must(run('helm', ['show', 'crds', ...chartRef(r), '--version', r.version]), `helm show crds ${r.chart}`).stdout;
+          if (crds.trim() === '') {
+            options.print(`crds ${r.chart} ${r.version}: no crds/ directory (its templates install its CRDs)`);
+            break;
+          }
+          options.print(`crds ${r.chart} ${r.version}: server-side apply of the chart's crds/ directory`);
+          must(
+            run('kubectl', [...c, 'apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--force-conflicts', '-f', '-'], crds),
+            `apply the CRDs of ${r.chart} ${r.version}`,
+          );
+          break;
+        }
         case 'helm': {
           const r = step.release;
           const values = path.join(tmp, `${r.name}.values.json`);
           fs.writeFileSync(values, JSON.stringify(r.values));
-          const chart = r.repository.startsWith('oci://')
-            ? [`${r.repository.replace(/\/$/, '')}/${r.chart}`]
-            : [r.chart, '--repo', r.repository];
+          const chart = chartRef(r);
           options.print(`helm upgrade --install ${r.name} ${r.chart} ${r.version} -n ${r.namespace}`);
           must(
             run('helm', [

@@ -75,7 +75,7 @@ describe('planSync', () => {
   const kinds = plan.steps.map((s) => s.kind);
 
   it('applies namespaces then CRDs first, then the releases in order, then the components', () => {
-    expect(kinds).toEqual(['apply', 'helm', 'helm', 'apply', 'apply', 'job', 'apply', 'prune', 'rollout', 'inventory']);
+    expect(kinds).toEqual(['apply', 'crds', 'helm', 'helm', 'apply', 'apply', 'job', 'apply', 'prune', 'rollout', 'inventory']);
     const first = plan.steps[0];
     expect(first.kind === 'apply' && first.objects.map((o) => `${o.kind}/${o.name}`)).toEqual([
       'Namespace/metaflow',
@@ -86,6 +86,13 @@ describe('planSync', () => {
       'external-secrets',
       'argo-workflows',
     ]);
+  });
+
+  it("applies the chart's CRDs right before each release whose chart installs CRDs, and only those", () => {
+    const crds = plan.steps.flatMap((s, i) => (s.kind === 'crds' ? [{ i, name: s.release.name }] : []));
+    expect(crds.map((c) => c.name)).toEqual(['external-secrets']);
+    const next = plan.steps[crds[0].i + 1];
+    expect(next.kind === 'helm' && next.release.name).toBe('external-secrets');
   });
 
   it('waits for the migration job before the services are applied', () => {
@@ -136,6 +143,10 @@ describe('planSync', () => {
   it('prints the full plan for humans', () => {
     const text = formatPlan(plan);
     expect(text).toContain('helm upgrade --install external-secrets external-secrets 0.19.2');
+    expect(text).toContain(
+      '2. server-side apply (field manager metaflow-gitops): the crds/ directory of external-secrets 0.19.2 (helm show crds), which helm upgrade leaves as first installed',
+    );
+    expect(text).toContain('3. helm upgrade --install external-secrets');
     expect(text).toContain('run job metaflow/metaflow-db-migrate and wait for completion');
     expect(text).toContain('delete apps/v1 Deployment legacy/old-ui');
     expect(text).toContain('helm uninstall kube-prometheus -n monitoring');
@@ -154,7 +165,8 @@ describe('executeSync', () => {
     };
     executeSync(planSync('dev', manifests, previous), { run, print: () => undefined });
     expect(calls[0]).toBe('kubectl apply --server-side --field-manager=metaflow-gitops --force-conflicts -f -');
-    expect(calls[1]).toMatch(
+    expect(calls[1]).toBe('helm show crds external-secrets --repo https://charts.external-secrets.io --version 0.19.2');
+    expect(calls[2]).toMatch(
       /^helm upgrade --install external-secrets external-secrets --repo https:\/\/charts.external-secrets.io --version 0.19.2 --namespace external-secrets --values \S+ --wait --timeout 15m$/,
     );
     expect(calls).toContain('kubectl wait --for=condition=complete job/metaflow-db-migrate -n metaflow --timeout=15m');
@@ -168,11 +180,51 @@ describe('executeSync', () => {
     expect(last.items[0]).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'metaflow-gitops-inventory', namespace: 'kube-system' } });
   });
 
+  it('server-side applies what helm show crds prints before upgrading the release, and nothing when the chart has no crds/', () => {
+    const crdYaml =
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gateways.gateway.networking.k8s.io\n';
+    const oci: RenderedManifests = {
+      releases: [
+        {
+          name: 'envoy-gateway',
+          namespace: 'envoy-gateway-system',
+          chart: 'gateway-helm',
+          repository: 'oci://docker.io/envoyproxy',
+          version: 'v1.7.4',
+          values: {},
+          crds: true,
+        },
+        { ...manifests.releases[0], crds: true },
+      ],
+      components: [],
+    };
+    const calls: { call: string; input?: string }[] = [];
+    const printed: string[] = [];
+    const run = (cmd: string, args: readonly string[], input?: string): CommandResult => {
+      calls.push({ call: `${cmd} ${args.join(' ')}`, input });
+      const show = cmd === 'helm' && args[0] === 'show';
+      return { code: 0, stdout: show && args.includes('oci://docker.io/envoyproxy/gateway-helm') ? crdYaml : '', stderr: '' };
+    };
+    executeSync(planSync('dev', oci, undefined), { run, print: (l) => printed.push(l), context: 'stage-dev' });
+    expect(calls.slice(0, 3).map((c) => c.call)).toEqual([
+      'helm show crds oci://docker.io/envoyproxy/gateway-helm --version v1.7.4',
+      'kubectl --context stage-dev apply --server-side --field-manager=metaflow-gitops --force-conflicts -f -',
+      expect.stringMatching(
+        /^helm --kube-context stage-dev upgrade --install envoy-gateway oci:\/\/docker.io\/envoyproxy\/gateway-helm --version v1.7.4 /,
+      ),
+    ]);
+    expect(calls[1].input).toBe(crdYaml);
+    // external-secrets installs its CRDs from templates: nothing to apply, straight to the upgrade.
+    expect(calls[3].call).toBe('helm show crds external-secrets --repo https://charts.external-secrets.io --version 0.19.2');
+    expect(calls[4].call).toMatch(/^helm --kube-context stage-dev upgrade --install external-secrets /);
+    expect(printed).toContain('crds external-secrets 0.19.2: no crds/ directory (its templates install its CRDs)');
+  });
+
   it('stops at the first failing command with its error', () => {
     const run = (cmd: string): CommandResult =>
       cmd === 'helm' ? { code: 1, stdout: '', stderr: 'Error: chart not found' } : { code: 0, stdout: '', stderr: '' };
     expect(() => executeSync(planSync('dev', manifests, undefined), { run, print: () => undefined })).toThrow(
-      'helm release external-secrets failed (exit 1): Error: chart not found',
+      'helm show crds external-secrets failed (exit 1): Error: chart not found',
     );
   });
 });

@@ -48,6 +48,7 @@ export const SYNC_WAIT_ANNOTATION = 'metaflow-gitops/sync-wait';
 
 export type SyncStep =
   | { readonly kind: 'apply'; readonly phase: string; readonly objects: readonly ObjectRef[] }
+  | { readonly kind: 'crds'; readonly release: HelmRelease }
   | { readonly kind: 'helm'; readonly release: HelmRelease }
   | { readonly kind: 'job'; readonly job: ObjectRef }
   | { readonly kind: 'prune'; readonly objects: readonly ObjectRef[]; readonly releases: readonly ReleaseRef[] }
@@ -83,7 +84,9 @@ const PRUNE_LAST = ['CustomResourceDefinition', 'Namespace'];
 
 /**
  * Plans a sync: namespaces and CRDs first (the releases install into those namespaces), the pinned
- * releases in order, then the components in order with a wait after each Job annotated
+ * releases in order (a release whose chart installs CRDs has its chart's `crds/` directory applied
+ * first: Helm installs that directory on the first install only and never upgrades it,
+ * https://helm.sh/docs/chart_best_practices/custom_resource_definitions/), then the components in order with a wait after each Job annotated
  * `metaflow-gitops/sync-wait: complete` (the database migrations, before the services roll), then
  * pruning what the previous inventory has and this render does not, then the rollouts, then the new
  * inventory.
@@ -99,7 +102,10 @@ export function planSync(stage: string, manifests: RenderedManifests, previous: 
   const steps: SyncStep[] = [];
   const first = all.filter(({ o }) => FIRST.includes(o.kind)).sort((a, b) => FIRST.indexOf(a.o.kind) - FIRST.indexOf(b.o.kind));
   if (first.length > 0) steps.push({ kind: 'apply', phase: 'namespaces and CRDs', objects: first.map(({ o }) => refOf(o)) });
-  for (const release of manifests.releases) steps.push({ kind: 'helm', release });
+  for (const release of manifests.releases) {
+    if (release.crds) steps.push({ kind: 'crds', release });
+    steps.push({ kind: 'helm', release });
+  }
 
   for (const c of manifests.components) {
     let batch: ObjectRef[] = [];
@@ -157,6 +163,11 @@ export function formatPlan(plan: SyncPlan): string {
       case 'apply':
         lines.push(`${++n}. server-side apply (field manager ${FIELD_MANAGER}): ${step.phase}`);
         for (const r of step.objects) lines.push(`     ${formatRef(r)}`);
+        break;
+      case 'crds':
+        lines.push(
+          `${++n}. server-side apply (field manager ${FIELD_MANAGER}): the crds/ directory of ${step.release.chart} ${step.release.version} (helm show crds), which helm upgrade leaves as first installed`,
+        );
         break;
       case 'helm':
         lines.push(

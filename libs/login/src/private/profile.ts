@@ -18,11 +18,14 @@ export function buildProfile(doc: DiscoveryDocument): Record<string, string> {
     METAFLOW_SERVICE_INTERNAL_URL: doc.serviceInternalUrl,
     METAFLOW_KUBERNETES_NAMESPACE: doc.kubernetesNamespace,
     METAFLOW_KUBERNETES_SERVICE_ACCOUNT: doc.kubernetesServiceAccount,
+    // The stage's cached task image (older stages publish none: Metaflow then picks python:<local version>).
+    ...(doc.taskImage ? { METAFLOW_KUBERNETES_CONTAINER_IMAGE: doc.taskImage } : {}),
     METAFLOW_ARGO_EVENTS_EVENT_BUS: doc.argoEvents.eventBus,
     METAFLOW_ARGO_EVENTS_EVENT_SOURCE: doc.argoEvents.eventSource,
     METAFLOW_ARGO_EVENTS_EVENT: doc.argoEvents.event,
     METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: doc.argoEvents.serviceAccount,
-    METAFLOW_ARGO_EVENTS_WEBHOOK_URL: doc.argoEvents.webhookUrl,
+    // Laptops publish through the gateway (with a token); pods get the internal URL from Metaflow.
+    METAFLOW_ARGO_EVENTS_WEBHOOK_URL: doc.argoEvents.publicWebhookUrl ?? doc.argoEvents.webhookUrl,
     METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL: doc.argoEvents.webhookUrl,
     // Defense in depth: if a user ever exports headers with a token, Argo templates still skip them.
     METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP: 'METAFLOW_SERVICE_HEADERS',

@@ -22,6 +22,7 @@ import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
 import { PodIdentity } from './pod-identity';
 import { SyncRunner } from './sync-runner';
+import { TaskImageCache } from './task-image-cache';
 
 const POSTGRES_PORT = 5432;
 
@@ -132,6 +133,7 @@ export class EksStack extends StageStack {
     });
 
     this.podRoles = this.addPodIdentities(props);
+    new TaskImageCache(this, 'TaskImageCache', { nodeRole });
 
     if (props.syncRunner) {
       new SyncRunner(this, 'SyncRunner', {

@@ -5,7 +5,8 @@ import { EventSource } from './argo-events-types';
 
 /**
  * The webhook EventSource Metaflow publishes events to (`METAFLOW_ARGO_EVENTS_WEBHOOK_URL`, port
- * 12000, path `/metaflow-event`). Reachable in-cluster only: no route on the gateway.
+ * 12000, path `/metaflow-event`). Pods reach it in-cluster; laptops through the gateway's `/events/`
+ * route (gateway/events-route.ts), which requires a token like `/cli/`.
  */
 export function addWebhookEventSource(scope: Construct): void {
   typedObject<EventSource>(scope, 'event-source', {

@@ -10,10 +10,12 @@ type Pool = {
         nodeClassRef: { group: string; kind: string; name: string };
         requirements: { key: string; values: string[] }[];
         taints?: { key: string; effect: string }[];
+        expireAfter: string;
+        terminationGracePeriod: string;
       };
     };
     limits: Record<string, string>;
-    disruption: { consolidationPolicy: string };
+    disruption: { consolidationPolicy: string; budgets: { nodes: string; reasons?: string[] }[] };
   };
 };
 
@@ -64,6 +66,52 @@ describe('node pools', () => {
   it('never consolidates nodes that still run steps', () => {
     for (const name of pools(withGpu))
       expect(findObject<Pool>(withGpu, 'NodePool', name).spec.disruption.consolidationPolicy).toBe('WhenEmpty');
+  });
+
+  it('end every node within the 21 days EKS Auto Mode allows, after a day of drain', () => {
+    const hours = (d: string) => Number(/^(\d+)h$/.exec(d)![1]);
+    for (const name of pools(withGpu)) {
+      const spec = findObject<Pool>(withGpu, 'NodePool', name).spec.template.spec;
+      expect(hours(spec.expireAfter) + hours(spec.terminationGracePeriod)).toBeLessThanOrEqual(21 * 24);
+      expect(hours(spec.terminationGracePeriod)).toBeGreaterThanOrEqual(24);
+    }
+  });
+
+  it('replace drifted nodes one at a time', () => {
+    for (const name of pools(withGpu))
+      expect(findObject<Pool>(withGpu, 'NodePool', name).spec.disruption.budgets).toContainEqual({ nodes: '1', reasons: ['Drifted'] });
+  });
+});
+
+describe('step disruption budget', () => {
+  type Selector = { matchLabels: Record<string, string>; matchExpressions: { key: string; operator: string; values: string[] }[] };
+  type Pdb = { metadata: { namespace: string }; spec: { maxUnavailable: number; selector: Selector; unhealthyPodEvictionPolicy: string } };
+  const pdb = () => findObject<Pdb>(cpuOnly, 'PodDisruptionBudget', 'metaflow-steps');
+  const selects = (s: Selector, labels: Record<string, string>) =>
+    Object.entries(s.matchLabels).every(([k, v]) => labels[k] === v) &&
+    s.matchExpressions.every((e) => (e.operator === 'NotIn' ? !e.values.includes(labels[e.key]) : e.values.includes(labels[e.key])));
+  // Pod labels as Metaflow sets them (metaflow/plugins/kubernetes/kubernetes.py, metaflow/plugins/argo/argo_workflows.py).
+  const kubernetesStep = { 'app.kubernetes.io/name': 'metaflow-task', 'app.kubernetes.io/part-of': 'metaflow' };
+  const argoStep = { 'app.kubernetes.io/part-of': 'metaflow', 'app.kubernetes.io/name': 'metaflow-task' };
+  const argoParallelStep = {
+    'app.kubernetes.io/part-of': 'metaflow',
+    task_id_entropy: 'a1b2c3',
+    num_parallel: '4',
+    'metaflow/argo-workflows-name': 'helloflow-x7k2p',
+    'workflows.argoproj.io/workflow': 'helloflow-x7k2p',
+  };
+  const sensor = { 'app.kubernetes.io/name': 'metaflow-sensor', 'app.kubernetes.io/part-of': 'metaflow' };
+
+  it('lets no running step pod of the jobs namespace be evicted', () => {
+    expect(pdb().metadata.namespace).toBe('metaflow-jobs');
+    expect(pdb().spec.maxUnavailable).toBe(0);
+    for (const step of [kubernetesStep, argoStep, argoParallelStep]) expect(selects(pdb().spec.selector, step)).toBe(true);
+  });
+
+  it('leaves the long-running sensors and pods that are not ready free to move', () => {
+    expect(selects(pdb().spec.selector, sensor)).toBe(false);
+    expect(selects(pdb().spec.selector, { 'eventbus-name': 'default' })).toBe(false);
+    expect(pdb().spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
   });
 });
 

@@ -20,7 +20,7 @@ type Policy = {
 };
 type Rule = {
   matches?: { path: { type: string; value: string } }[];
-  backendRefs?: { name: string; port: number }[];
+  backendRefs?: { name: string; namespace?: string; port: number }[];
   filters?: Record<string, unknown>[];
 };
 type Route = { spec: { hostnames: string[]; parentRefs: { name: string; sectionName: string }[]; rules: Rule[] } };
@@ -116,8 +116,34 @@ describe('routes', () => {
     expect(rule.filters).toEqual([{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }]);
   });
 
+  it('sends /events/ to the Argo Events webhook Service in the jobs namespace, rewritten to its endpoint', () => {
+    const route = findObject<Route>(rendered, 'HTTPRoute', 'metaflow-events');
+    const [rule] = route.spec.rules;
+    expect(route.spec.hostnames).toEqual(['dev.metaflow.example.com']);
+    expect(rule.matches![0].path).toEqual({ type: 'PathPrefix', value: '/events/' });
+    expect(rule.filters).toEqual([{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }]);
+    // The public URL's path after the rewrite is the webhook's endpoint; the backend is the Service of the in-cluster URL.
+    const publicUrl = new URL(buildDiscoveryDocument(config, outputs).argoEvents.publicWebhookUrl!);
+    const internalUrl = new URL(buildDiscoveryDocument(config, outputs).argoEvents.webhookUrl);
+    expect(publicUrl.host).toBe('dev.metaflow.example.com');
+    expect(publicUrl.pathname.replace(/^\/events\//, '/')).toBe(internalUrl.pathname);
+    const [service, namespace] = internalUrl.hostname.split('.');
+    expect(rule.backendRefs).toEqual([{ name: service, namespace, port: Number(internalUrl.port) }]);
+  });
+
+  it('let only the events route reach only the webhook Service across namespaces', () => {
+    const grant = findObject<{
+      metadata: { namespace: string };
+      spec: { from: { kind: string; namespace: string }[]; to: { group: string; kind: string; name: string }[] };
+    }>(rendered, 'ReferenceGrant', 'metaflow-events');
+    const [backend] = findObject<Route>(rendered, 'HTTPRoute', 'metaflow-events').spec.rules[0].backendRefs!;
+    expect(grant.metadata.namespace).toBe(backend.namespace);
+    expect(grant.spec.from).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'metaflow' }]);
+    expect(grant.spec.to).toEqual([{ group: '', kind: 'Service', name: backend.name }]);
+  });
+
   it('attach every route to the TLS-offloaded listener of the stage Gateway', () => {
-    for (const name of ['metaflow-ui', 'metaflow-cli', 'metaflow-discovery']) {
+    for (const name of ['metaflow-ui', 'metaflow-cli', 'metaflow-discovery', 'metaflow-events']) {
       expect(findObject<Route>(rendered, 'HTTPRoute', name).spec.parentRefs).toEqual([
         { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'metaflow', namespace: 'metaflow', sectionName: 'https' },
       ]);
@@ -164,8 +190,8 @@ describe('browser login', () => {
 describe('CLI bearer tokens', () => {
   const policy = () => findObject<Policy>(rendered, 'SecurityPolicy', 'metaflow-cli-jwt');
 
-  it('validate against the Cognito JWKS on /cli/ without a login redirect', () => {
-    expect(policy().spec.targetRefs.map((t) => t.name)).toEqual(['metaflow-cli']);
+  it('validate against the Cognito JWKS on /cli/ and /events/ without a login redirect', () => {
+    expect(policy().spec.targetRefs.map((t) => t.name)).toEqual(['metaflow-cli', 'metaflow-events']);
     expect(policy().spec.oidc).toBeUndefined();
     expect(policy().spec.jwt.providers).toEqual([{ name: 'cognito', issuer: outputs.issuerUrl, remoteJWKS: { uri: outputs.jwksUri } }]);
   });

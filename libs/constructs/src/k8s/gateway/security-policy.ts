@@ -39,8 +39,8 @@ function jwtProvider(ctx: StageContext) {
  * its claims like the CLI's, so both paths enforce the same group rule (Envoy Gateway orders the
  * filters oauth2, then jwt_authn, then rbac, so the forwarded token is what gets authorized).
  *
- * CLI access (`/cli/`): `Authorization: Bearer <Cognito access token>` from metaflow-login,
- * validated against the JWKS; no login redirect.
+ * CLI access (`/cli/`, and `/events/`, the Argo Events webhook): `Authorization: Bearer <Cognito
+ * access token>` from metaflow-login, validated against the JWKS; no login redirect.
  */
 export function addSecurityPolicies(scope: Construct, ctx: StageContext): void {
   typedObject<ISecurityPolicy>(scope, 'browser-policy', {
@@ -68,7 +68,11 @@ export function addSecurityPolicies(scope: Construct, ctx: StageContext): void {
     kind: 'SecurityPolicy',
     metadata: { name: GATEWAY.policies.cli, namespace: GATEWAY.namespace },
     spec: {
-      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: GATEWAY.routes.cli }],
+      targetRefs: [GATEWAY.routes.cli, GATEWAY.routes.events].map((name) => ({
+        group: 'gateway.networking.k8s.io',
+        kind: 'HTTPRoute',
+        name,
+      })),
       jwt: { providers: [jwtProvider(ctx)] },
       authorization: allowOnly(ctx, ctx.outputs.cliClientId),
     },

@@ -108,13 +108,17 @@ describe('database settings', () => {
     expect(env.MF_METADATA_DB_PSWD.valueFrom).toEqual({ secretKeyRef: { name: 'metaflow-database', key: 'password' } });
   });
 
-  it('set the PostgreSQL SSL mode on every container of the release', () => {
+  it('set the PostgreSQL SSL mode on every container that connects to the database', () => {
     const containers = [
-      ...component(rendered, 'metaflow').filter((o) => o.kind === 'Deployment'),
-      ...component(rendered, 'metaflow-migrations'),
-    ].flatMap((o) => (o as unknown as Workload).spec.template.spec.containers);
-    expect(containers).toHaveLength(4);
+      container('Deployment', 'metaflow-metadata'),
+      container('Deployment', 'metaflow-ui-backend'),
+      migrationJob(rendered).spec.template.spec.containers[0],
+    ];
     for (const c of containers) expect(c.env).toContainEqual({ name: 'MF_METADATA_DB_SSL_MODE', value: 'require' });
+  });
+
+  it('are not given to the static UI, which is nginx and reads none of them', () => {
+    expect(container('Deployment', 'metaflow-ui').env.map((e) => e.name)).toEqual(['METAFLOW_SERVICE']);
   });
 
   it('are synced from the stage database secret by External Secrets', () => {
@@ -154,6 +158,8 @@ describe('one release', () => {
     expect(env.PATH_PREFIX).toBe('/api');
     expect(env.METAFLOW_DATASTORE_SYSROOT_S3).toBe(`s3://${outputs.artifactBucketName}/metaflow`);
     expect(env.ORIGIN_TO_ALLOW_CORS_FROM).toBe('https://dev.metaflow.example.com');
+    // The service reads the datastore root through the Metaflow client (METAFLOW_DATASTORE_SYSROOT_S3) only.
+    expect(Object.keys(env)).not.toContain('MF_DATASTORE_ROOT');
   });
 
   it('serves the static UI on 3000, pointed at the UI backend on the stage host', () => {
@@ -161,6 +167,46 @@ describe('one release', () => {
     expect(c.ports![0].containerPort).toBe(3000);
     expect(c.env).toContainEqual({ name: 'METAFLOW_SERVICE', value: 'https://dev.metaflow.example.com/api' });
     expect(c.image).toMatch(/^public\.ecr\.aws\/outerbounds\/metaflow_ui:v\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('static UI under the restricted container security context', () => {
+  type Pod = {
+    securityContext: Record<string, unknown>;
+    volumes: { name: string; emptyDir?: object; configMap?: { name: string } }[];
+    containers: (Container & {
+      args: string[];
+      securityContext: { capabilities: { drop: string[]; add?: string[] }; allowPrivilegeEscalation: boolean };
+      volumeMounts: { name: string; mountPath: string }[];
+    })[];
+  };
+  const pod = () => findObject<{ spec: { template: { spec: Pod } } }>(rendered, 'Deployment', 'metaflow-ui').spec.template.spec;
+  const nginxConf = () => findObject<{ data: Record<string, string> }>(rendered, 'ConfigMap', 'metaflow-ui-nginx').data['nginx.conf'];
+  const mountOf = (name: string) => pod().containers[0].volumeMounts.find((m) => m.name === name)?.mountPath;
+
+  it('runs nginx as the unprivileged nginx user with every capability dropped and none added', () => {
+    expect(pod().securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 101, runAsGroup: 101 });
+    const c = pod().containers[0];
+    expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
+  });
+
+  it('starts nginx through the image entrypoint with a main configuration a non-root master can run', () => {
+    const c = pod().containers[0];
+    expect(c.command).toBeUndefined();
+    // The entrypoint renders the image's server template only when the first argument is `nginx`.
+    expect(c.args.slice(0, 3)).toEqual(['nginx', '-c', `${mountOf('nginx-config')}/nginx.conf`]);
+    const conf = nginxConf();
+    expect(conf).not.toMatch(/^\s*user\s/m);
+    expect(conf).toMatch(/^pid \/tmp\//m);
+    for (const temp of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+      expect(conf).toMatch(new RegExp(`^\\s*${temp}_temp_path /tmp/`, 'm'));
+    expect(conf).toContain('include /etc/nginx/conf.d/*.conf;');
+  });
+
+  it('gives the entrypoint a writable conf.d for the rendered server block', () => {
+    expect(pod().volumes.find((v) => v.name === 'nginx-conf-d')).toEqual({ name: 'nginx-conf-d', emptyDir: {} });
+    expect(mountOf('nginx-conf-d')).toBe('/etc/nginx/conf.d');
   });
 });
 

@@ -28,7 +28,6 @@ export function addUiBackend(scope: Construct, ctx: StageContext): void {
       { name: 'PATH_PREFIX', value: STAGE_PATHS.api.replace(/\/$/, '') },
       { name: 'METAFLOW_DEFAULT_DATASTORE', value: 's3' },
       { name: 'METAFLOW_DATASTORE_SYSROOT_S3', value: datastoreRoot },
-      { name: 'MF_DATASTORE_ROOT', value: datastoreRoot },
       { name: 'ORIGIN_TO_ALLOW_CORS_FROM', value: `https://${ctx.host}` },
       { name: 'AWS_DEFAULT_REGION', value: ctx.config.region },
       { name: 'AWS_REGION', value: ctx.config.region },

@@ -10,7 +10,13 @@ export const KYVERNO_POLICIES = {
   requests: 'metaflow-jobs-require-requests',
   stripHeaders: 'metaflow-jobs-strip-service-headers',
   stripWorkflowHeaders: 'metaflow-jobs-strip-workflow-service-headers',
+  stripJobHeaders: 'metaflow-jobs-strip-job-service-headers',
+  stripJobSetHeaders: 'metaflow-jobs-strip-jobset-service-headers',
+  denyResourceTemplateHeaders: 'metaflow-jobs-deny-headers-in-resource-templates',
 } as const;
+
+/** API version of the JobSets Metaflow creates for `@parallel` steps (its KUBERNETES_JOBSET_GROUP/VERSION defaults). */
+export const JOBSET_API_VERSION = 'jobset.x-k8s.io/v1alpha2';
 
 /** Where each Argo kind Metaflow deploys keeps its templates. */
 const ARGO_TEMPLATE_LISTS = [
@@ -31,6 +37,31 @@ const argoEventsPods = {
   })),
 };
 
+/** One level of a nested list down to a container list: the JMESPath from the enclosing element and the JSON pointer segment. */
+interface ListLevel {
+  readonly list: string;
+  readonly path: string;
+}
+
+/**
+ * A `foreach` that removes STRIPPED_ENV from every env list reached through `levels` (outermost
+ * first; the first list is read from `request.object`) and then `env` (from the innermost element),
+ * with JSON patches: strategic merge does not apply to custom resources. JSON patches remove by
+ * index, so the env loop runs in descending order.
+ */
+function removeEnvByIndex(levels: readonly ListLevel[], env: ListLevel = { list: 'element.env', path: '/env' }) {
+  const pointer = [...levels, env].map((l, i) => `${l.path}/{{elementIndex${i}}}`).join('');
+  const innermost = {
+    list: `${env.list} || \`[]\``,
+    order: 'Descending' as const,
+    preconditions: { all: [{ key: '{{ element.name }}', operator: 'Equals' as const, value: STRIPPED_ENV }] },
+    patchesJson6902: JSON.stringify([{ op: 'remove', path: pointer }]),
+  };
+  return levels.reduceRight<Record<string, unknown>>((inner, level) => ({ list: `${level.list} || \`[]\``, foreach: [inner] }), innermost);
+}
+
+const inJobs = (kind: string) => ({ any: [{ resources: { kinds: [kind], namespaces: [NAMESPACES.jobs] } }] });
+
 /**
  * Kyverno policies for the namespace where users' steps run:
  * - baseline Pod Security (no privileged, host namespaces or host paths);
@@ -42,8 +73,15 @@ const argoEventsPods = {
  *   pod. Pods reach the metadata service through the in-cluster URL, which needs no token.
  * - the same variable is removed from the container templates of Argo Workflows, WorkflowTemplates
  *   and CronWorkflows created there, so a token never lands in a stored workflow definition either
- *   (`argo-workflows create` copies it into every template). JSON patches remove by index, so the
- *   inner loop runs in descending order.
+ *   (`argo-workflows create` copies it into every template);
+ * - the same from the pod templates of the Jobs and JobSets created there (`@kubernetes` steps and
+ *   `@parallel` steps, which Metaflow runs as JobSets), so the stored objects do not keep it either.
+ *   The JobSet policy is its own: Kyverno accepts a policy for a kind whose CRD is not installed yet
+ *   but marks it not ready, and the JobSet controller is not part of the platform;
+ * - a Workflow, WorkflowTemplate or CronWorkflow whose `resource` template carries the variable is
+ *   refused. `argo-workflows create` writes a `@parallel` step as a `resource` template whose JobSet
+ *   manifest is a YAML string, which a patch cannot edit safely. Metaflow leaves the variable out
+ *   when `METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP` lists it, as the profile metaflow-login writes does.
  */
 export function addKyvernoPolicies(scope: Construct): void {
   typedObject<IClusterPolicy>(scope, 'kyverno-baseline', {
@@ -108,6 +146,68 @@ export function addKyvernoPolicies(scope: Construct): void {
       ],
     },
   });
+  typedObject<IClusterPolicy>(scope, 'kyverno-strip-job-headers', {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: KYVERNO_POLICIES.stripJobHeaders },
+    spec: {
+      rules: (['containers', 'initContainers'] as const).map((list) => ({
+        name: `strip-from-job-${list.toLowerCase()}`,
+        match: inJobs('batch/v1/Job'),
+        mutate: {
+          foreach: [removeEnvByIndex([{ list: `request.object.spec.template.spec.${list}`, path: `/spec/template/spec/${list}` }])],
+        },
+      })),
+    },
+  });
+  typedObject<IClusterPolicy>(scope, 'kyverno-strip-jobset-headers', {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: KYVERNO_POLICIES.stripJobSetHeaders },
+    spec: {
+      rules: (['containers', 'initContainers'] as const).map((list) => ({
+        name: `strip-from-jobset-${list.toLowerCase()}`,
+        match: inJobs(`${JOBSET_API_VERSION}/JobSet`),
+        mutate: {
+          foreach: [
+            removeEnvByIndex([
+              { list: 'request.object.spec.replicatedJobs', path: '/spec/replicatedJobs' },
+              { list: `element.template.spec.template.spec.${list}`, path: `/template/spec/template/spec/${list}` },
+            ]),
+          ],
+        },
+      })),
+    },
+  });
+  typedObject<IClusterPolicy>(scope, 'kyverno-deny-resource-template-headers', {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: KYVERNO_POLICIES.denyResourceTemplateHeaders },
+    spec: {
+      background: false,
+      rules: ARGO_TEMPLATE_LISTS.map(({ kind, templates }) => ({
+        name: `deny-headers-in-${kind.toLowerCase()}-resource-templates`,
+        match: inJobs(`argoproj.io/v1alpha1/${kind}`),
+        validate: {
+          failureAction: 'Enforce' as const,
+          message:
+            `A resource template of this ${kind} (a Metaflow @parallel step's JobSet) sets ${STRIPPED_ENV}, which may hold a user's ` +
+            `token. Deploy with METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP=${STRIPPED_ENV} (the profile metaflow-login writes sets it).`,
+          deny: {
+            conditions: {
+              any: [
+                {
+                  key: `{{ (request.object.${templates}[?resource].resource.manifest || \`[]\`) | [?contains(@, '${STRIPPED_ENV}')] | length(@) }}`,
+                  operator: 'GreaterThan' as const,
+                  value: 0,
+                },
+              ],
+            },
+          },
+        },
+      })),
+    },
+  });
   typedObject<IClusterPolicy>(scope, 'kyverno-strip-workflow-headers', {
     apiVersion: 'kyverno.io/v1',
     kind: 'ClusterPolicy',
@@ -115,20 +215,10 @@ export function addKyvernoPolicies(scope: Construct): void {
     spec: {
       rules: ARGO_TEMPLATE_LISTS.map(({ kind, templates, path }) => ({
         name: `strip-from-${kind.toLowerCase()}-templates`,
-        match: { any: [{ resources: { kinds: [`argoproj.io/v1alpha1/${kind}`], namespaces: [NAMESPACES.jobs] } }] },
+        match: inJobs(`argoproj.io/v1alpha1/${kind}`),
         mutate: {
           foreach: [
-            {
-              list: `request.object.${templates} || \`[]\``,
-              foreach: [
-                {
-                  list: 'element.container.env || `[]`',
-                  order: 'Descending',
-                  preconditions: { all: [{ key: '{{ element.name }}', operator: 'Equals', value: STRIPPED_ENV }] },
-                  patchesJson6902: JSON.stringify([{ op: 'remove', path: `${path}/{{elementIndex0}}/container/env/{{elementIndex1}}` }]),
-                },
-              ],
-            },
+            removeEnvByIndex([{ list: `request.object.${templates}`, path }], { list: 'element.container.env', path: '/container/env' }),
           ],
         },
       })),

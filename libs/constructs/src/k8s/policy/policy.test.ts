@@ -1,7 +1,17 @@
+import * as yaml from 'js-yaml';
 import { NAMESPACES } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { MutateRule, allObjects, findObject, kubectlAvailable, mutate, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
+import {
+  DenyRule,
+  MutateRule,
+  allObjects,
+  denials,
+  findObject,
+  kubectlAvailable,
+  mutate,
+  sampleOutputs,
+} from '@metaflow-gitops/testing/constructs/k8s';
 
 type ForEach = {
   list: string;
@@ -128,6 +138,122 @@ if (!hasKubectl) console.warn('policy.test: kubectl is not installed: the header
     const result = read(mutate(workflowRules(kind), object) as never);
     expect(JSON.stringify(result)).not.toContain('eyJ.user.token');
     expect(result.map((t) => t.container?.env ?? null)).toEqual([[{ name: 'A', value: '1' }], null, [{ name: 'B', value: '2' }]]);
+  });
+});
+
+// Objects shaped like the ones Metaflow creates (metaflow/plugins/kubernetes/kubernetes.py,
+// kubernetes_job.py, kubernetes_jobsets.py, metaflow/plugins/argo/argo_workflows.py): a step's env
+// holds METAFLOW_SERVICE_HEADERS as JSON text, next to the in-cluster service URL.
+const TOKEN_HEADERS = { name: 'METAFLOW_SERVICE_HEADERS', value: '{"Authorization": "Bearer eyJ.user.token"}' };
+const stepEnv = () => [
+  { name: 'METAFLOW_CODE_SHA', value: 'c0ffee' },
+  { name: 'METAFLOW_SERVICE_URL', value: 'http://metaflow-metadata.metaflow.svc.cluster.local:8080' },
+  TOKEN_HEADERS,
+  { name: 'METAFLOW_DEFAULT_DATASTORE', value: 's3' },
+];
+const cleanEnv = () => stepEnv().filter((e) => e.name !== TOKEN_HEADERS.name);
+type Container = { name: string; image: string; env: { name: string; value: string }[] };
+const stepContainer = (name: string): Container => ({ name, image: 'python:3.12', env: stepEnv() });
+const podTemplate = (name: string) => ({
+  metadata: { labels: { 'app.kubernetes.io/name': 'metaflow-task', 'app.kubernetes.io/part-of': 'metaflow' } },
+  spec: { containers: [stepContainer(name)], restartPolicy: 'Never', serviceAccountName: 'metaflow-task' },
+});
+/** A `@kubernetes` step's Job. */
+const metaflowJob = () => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { generateName: 't-1a2b3c4d-', namespace: NAMESPACES.jobs },
+  spec: { backoffLimit: 0, template: podTemplate('start') },
+});
+/** A `@parallel` step's JobSet: a control and a worker replicated job, both with the step's env. */
+const metaflowJobSet = () => ({
+  apiVersion: 'jobset.x-k8s.io/v1alpha2',
+  kind: 'JobSet',
+  metadata: { name: 'js-8f2e1a', namespace: NAMESPACES.jobs, labels: { 'app.kubernetes.io/part-of': 'metaflow' } },
+  spec: {
+    replicatedJobs: ['control', 'worker'].map((name) => ({
+      name,
+      replicas: name === 'control' ? 1 : 3,
+      template: { metadata: { namespace: NAMESPACES.jobs }, spec: { completions: 1, parallelism: 1, template: podTemplate('train') } },
+    })),
+    suspend: false,
+  },
+});
+
+(hasKubectl ? describe : describe.skip)('header stripping from Jobs and JobSets, applied with kubectl JSON patch and JMESPath', () => {
+  const rules = (name: string) => findObject<{ spec: { rules: MutateRule[] } }>(rendered, 'ClusterPolicy', name).spec.rules;
+
+  it('removes the headers from the pod template of a @kubernetes Job, keeping every other variable', () => {
+    const result = mutate(rules('metaflow-jobs-strip-job-service-headers'), metaflowJob()) as ReturnType<typeof metaflowJob>;
+    expect(JSON.stringify(result)).not.toContain('eyJ.user.token');
+    expect(result.spec.template.spec.containers[0].env).toEqual(cleanEnv());
+  });
+
+  it('removes the headers from every replicated job of a @parallel JobSet', () => {
+    const result = mutate(rules('metaflow-jobs-strip-jobset-service-headers'), metaflowJobSet()) as ReturnType<typeof metaflowJobSet>;
+    expect(JSON.stringify(result)).not.toContain('eyJ.user.token');
+    for (const job of result.spec.replicatedJobs) expect(job.template.spec.template.spec.containers[0].env).toEqual(cleanEnv());
+  });
+
+  it('leaves a JobSet without the headers exactly as it was', () => {
+    const clean = metaflowJobSet();
+    for (const job of clean.spec.replicatedJobs) job.template.spec.template.spec.containers[0].env = cleanEnv();
+    expect(mutate(rules('metaflow-jobs-strip-jobset-service-headers'), clean)).toEqual(clean);
+  });
+});
+
+describe('Argo resource templates carrying the headers', () => {
+  const rules = () =>
+    findObject<{ spec: { rules: DenyRule[] } }>(rendered, 'ClusterPolicy', 'metaflow-jobs-deny-headers-in-resource-templates').spec.rules;
+  /** `argo-workflows create` with a @parallel step: the JobSet goes into a `resource` template as a YAML string. */
+  const template = (jobset: object) => ({
+    name: 'train',
+    resource: {
+      action: 'create',
+      setOwnerReference: true,
+      successCondition: 'status.terminalState == Completed',
+      failureCondition: 'status.terminalState == Failed',
+      manifest: yaml.dump(jobset),
+    },
+  });
+  const withoutHeaders = () => {
+    const jobset = metaflowJobSet();
+    for (const job of jobset.spec.replicatedJobs) job.template.spec.template.spec.containers[0].env = cleanEnv();
+    return jobset;
+  };
+  const workflowTemplate = (templates: object[]) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'WorkflowTemplate',
+    metadata: { name: 'helloflow', namespace: NAMESPACES.jobs },
+    spec: { entrypoint: 'HelloFlow', templates: [{ name: 'HelloFlow', dag: { tasks: [] } }, ...templates] },
+  });
+  const cronWorkflow = (templates: object[]) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'CronWorkflow',
+    metadata: { name: 'helloflow', namespace: NAMESPACES.jobs },
+    spec: { schedule: '0 * * * *', workflowSpec: { templates } },
+  });
+
+  it('are refused in the jobs namespace, for every Argo kind Metaflow deploys, with the fix in the message', () => {
+    expect(rules().map((r) => r.match.any[0].resources.kinds[0])).toEqual([
+      'argoproj.io/v1alpha1/Workflow',
+      'argoproj.io/v1alpha1/WorkflowTemplate',
+      'argoproj.io/v1alpha1/CronWorkflow',
+    ]);
+    for (const r of rules()) expect(r.match.any[0].resources.namespaces).toEqual([NAMESPACES.jobs]);
+    const refused = denials(rules(), workflowTemplate([template(metaflowJobSet())]));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toContain('METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP=METAFLOW_SERVICE_HEADERS');
+    expect(denials(rules(), cronWorkflow([template(metaflowJobSet())]))).toHaveLength(1);
+  });
+
+  it('are admitted once Metaflow skips the variable, and container templates are left to the stripping policy', () => {
+    expect(denials(rules(), workflowTemplate([template(withoutHeaders())]))).toEqual([]);
+    expect(denials(rules(), { ...workflowTemplate([template(metaflowJobSet())]), metadata: { name: 'x', namespace: 'default' } })).toEqual(
+      [],
+    );
+    expect(denials(rules(), workflowTemplate([{ name: 'start', container: stepContainer('start') }]))).toEqual([]);
+    expect(denials(rules(), cronWorkflow([]))).toEqual([]);
   });
 });
 

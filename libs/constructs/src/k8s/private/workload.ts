@@ -7,6 +7,8 @@ export interface HttpWorkloadProps {
   readonly serviceAccountName: string;
   readonly image: string;
   readonly command?: string[];
+  /** Arguments to the image's entrypoint. */
+  readonly args?: string[];
   readonly port: number;
   /** Readiness probe path. */
   readonly readinessPath: string;
@@ -18,6 +20,17 @@ export interface HttpWorkloadProps {
   readonly replicas: number;
   /** Keep at least this many pods through voluntary disruptions (node consolidation, upgrades). @default no PDB */
   readonly minAvailable?: number;
+  /** Run the pod as this non-root user and group. @default the image's user */
+  readonly runAsNonRoot?: { readonly user: number; readonly group: number };
+  /** Pod volumes, each mounted into the container at its `mountPath`. */
+  readonly volumes?: readonly MountedVolume[];
+}
+
+/** A pod volume and where the container mounts it. */
+export interface MountedVolume {
+  readonly volume: k8s.Volume;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
 }
 
 /** Container hardening shared by every workload we run (root images stay allowed: baseline, not restricted). */
@@ -61,7 +74,10 @@ export function addHttpWorkload(scope: Construct, props: HttpWorkloadProps): voi
         metadata: { labels },
         spec: {
           serviceAccountName: props.serviceAccountName,
-          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            seccompProfile: { type: 'RuntimeDefault' },
+            ...(props.runAsNonRoot ? { runAsNonRoot: true, runAsUser: props.runAsNonRoot.user, runAsGroup: props.runAsNonRoot.group } : {}),
+          },
           // Replicas spread over the stage's zones when they can (a zone outage keeps one serving).
           topologySpreadConstraints: [
             {
@@ -71,17 +87,20 @@ export function addHttpWorkload(scope: Construct, props: HttpWorkloadProps): voi
               labelSelector: { matchLabels: labels },
             },
           ],
+          volumes: props.volumes?.map((v) => v.volume),
           containers: [
             {
               name: props.name,
               image: props.image,
               command: props.command,
+              args: props.args,
               ports: [{ name: 'http', containerPort: props.port, protocol: 'TCP' }],
               env: props.env,
               resources: resources(props),
               readinessProbe: probe(props.readinessPath, 5),
               livenessProbe: probe(props.livenessPath ?? props.readinessPath, 30),
               securityContext: CONTAINER_SECURITY,
+              volumeMounts: props.volumes?.map((v) => ({ name: v.volume.name, mountPath: v.mountPath, readOnly: v.readOnly })),
             },
           ],
         },

@@ -16,6 +16,9 @@ export interface HelmRelease {
   readonly version: string;
   /** Per-stage values. */
   readonly values: HelmValues;
-  /** The chart installs CustomResourceDefinitions that later releases or components use. */
+  /**
+   * The chart installs CustomResourceDefinitions that later releases or components use. The sync
+   * server-side applies the chart's `crds/` directory before each upgrade (Helm installs it once only).
+   */
   readonly crds?: boolean;
 }

@@ -1,4 +1,6 @@
-import { NAMESPACES, SERVICE_ACCOUNTS } from '@metaflow-gitops/stage-config';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BUCKET_PREFIXES, NAMESPACES, SERVICE_ACCOUNTS } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
 import { allObjects, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
@@ -141,9 +143,16 @@ describe('per-stage values', () => {
     expect(values(dev, 'argo-workflows')).toMatchObject({
       controller: { workflowNamespaces: [NAMESPACES.jobs] },
       artifactRepository: {
-        s3: { bucket: devOutputs.artifactBucketName, keyPrefix: 'argo-artifacts', region: 'us-west-2', useSDKCreds: true },
+        s3: { bucket: devOutputs.artifactBucketName, region: 'us-west-2', useSDKCreds: true },
       },
     });
+  });
+
+  it('archive artifacts and logs under the prefix the Pod Identity policies allow, with the key the chart renders', () => {
+    const s3 = (values(dev, 'argo-workflows') as unknown as { artifactRepository: { s3: Record<string, string> } }).artifactRepository.s3;
+    expect(s3.keyFormat.startsWith(`${BUCKET_PREFIXES.argo}/`)).toBe(true);
+    expect(s3.keyFormat).toContain('{{pod.name}}');
+    expect(Object.keys(s3)).not.toContain('keyPrefix');
   });
 
   it('give Argo executor containers requests (the jobs namespace requires them)', () => {
@@ -166,5 +175,42 @@ describe('per-stage values', () => {
 
   it('carry no credential', () => {
     expect(JSON.stringify(dev.releases)).not.toMatch(/accessKey|secretKey|password|AKIA/i);
+  });
+});
+
+describe('values keys', () => {
+  /** The committed list of values paths the pinned chart version reads (see its header and tools/chart-value-paths.mjs). */
+  const chartPaths = (chart: string, version: string) => {
+    const file = path.join(__dirname, 'chart-values', `${chart}-${version}.txt`);
+    if (!fs.existsSync(file)) throw new Error(`no ${path.basename(file)}: list the chart's values paths with tools/chart-value-paths.mjs`);
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    const exact = new Set(lines.filter((l) => !l.endsWith('.*')));
+    const maps = lines.filter((l) => l.endsWith('.*')).map((l) => l.slice(0, -2));
+    return (p: string) => exact.has(p) || maps.some((m) => p.startsWith(`${m}.`));
+  };
+  /** Leaf paths of a values object; a list is one value. */
+  const setPaths = (v: unknown, prefix = ''): string[] =>
+    v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
+      ? Object.entries(v).flatMap(([k, x]) => setPaths(x, prefix ? `${prefix}.${k}` : k))
+      : [prefix];
+
+  it.each(['dev', 'prod'])('are all read by the pinned chart (%s)', (stage) => {
+    for (const r of (stage === 'dev' ? dev : prod).releases) {
+      const reads = chartPaths(r.chart, r.version);
+      expect({ chart: `${r.chart} ${r.version}`, unread: setPaths(r.values).filter((p) => !reads(p)) }).toEqual({
+        chart: `${r.chart} ${r.version}`,
+        unread: [],
+      });
+    }
+  });
+
+  it('are checked against a list for exactly the pinned chart version', () => {
+    const reads = chartPaths('argo-workflows', release(dev, 'argo-workflows').version);
+    expect(reads('artifactRepository.s3.keyFormat')).toBe(true);
+    expect(reads('artifactRepository.s3.keyPrefix')).toBe(false);
+    expect(() => chartPaths('argo-workflows', '0.0.1')).toThrow('no argo-workflows-0.0.1.txt');
   });
 });

@@ -97,7 +97,9 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
             bucket: outputs.artifactBucketName,
             endpoint: 's3.amazonaws.com',
             region: config.region,
-            keyPrefix: BUCKET_PREFIXES.argo,
+            // The chart renders `keyFormat` (not `keyPrefix`) into the controller ConfigMap; Argo's default format is
+            // `{{workflow.name}}/{{pod.name}}`, kept under the prefix the Pod Identity policies allow.
+            keyFormat: `${BUCKET_PREFIXES.argo}/{{workflow.name}}/{{pod.name}}`,
             useSDKCreds: true,
           },
         },

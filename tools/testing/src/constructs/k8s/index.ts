@@ -1,5 +1,5 @@
 export { KINDS_WITHOUT_SCHEMA, hasSchema, kindKey, schemaErrors } from './schemas';
 export { sampleOutputs } from './outputs';
 export { allObjects, component, findObject } from './find';
-export { kubectlAvailable, mutate } from './kyverno-emulation';
-export type { MutateRule } from './kyverno-emulation';
+export { denials, kubectlAvailable, mutate } from './kyverno-emulation';
+export type { DenyRule, MutateRule } from './kyverno-emulation';

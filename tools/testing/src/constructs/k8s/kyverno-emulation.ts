@@ -32,6 +32,11 @@ export interface MutateRule {
   preconditions?: { all: Condition[] };
   mutate: { foreach: ForEach[] };
 }
+export interface DenyRule {
+  name: string;
+  match: { any: { resources: { kinds: string[]; namespaces?: string[] } }[] };
+  validate: { message: string; deny: { conditions: { any: Condition[] } } };
+}
 
 export function kubectlAvailable(): boolean {
   return spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -51,19 +56,16 @@ export function substitute(value: Json, context: Context): Json {
   return value;
 }
 
+function holdsOne(c: Condition, context: Context): boolean {
+  const key = substitute(c.key, context);
+  const value = substitute(c.value, context);
+  if (c.operator === 'GreaterThan') return Number(key) > Number(value);
+  if (c.operator === 'Equals') return JSON.stringify(key) === JSON.stringify(value);
+  throw new Error(`operator ${c.operator} is not emulated`);
+}
+
 function holds(conditions: { all: Condition[] } | undefined, context: Context): boolean {
-  for (const c of conditions?.all ?? []) {
-    const key = substitute(c.key, context);
-    const value = substitute(c.value, context);
-    if (c.operator === 'GreaterThan') {
-      if (!(Number(key) > Number(value))) return false;
-    } else if (c.operator === 'Equals') {
-      if (JSON.stringify(key) !== JSON.stringify(value)) return false;
-    } else {
-      throw new Error(`operator ${c.operator} is not emulated`);
-    }
-  }
-  return true;
+  return (conditions?.all ?? []).every((c) => holdsOne(c, context));
 }
 
 function kubectlPatch(object: Json, type: 'strategic' | 'json', patch: Json): Json {
@@ -114,4 +116,21 @@ export function mutate(rules: readonly MutateRule[], object: Json): Json {
     for (const each of rule.mutate.foreach) current = runForEach(each, current, {}, 0, {});
   }
   return current;
+}
+
+/** Whether a rule's `match.any` selects the object: kinds written `<group>/<version>/<Kind>`, as our policies write them. */
+function matches(match: DenyRule['match'], object: Json): boolean {
+  const o = object as { apiVersion: string; kind: string; metadata: { namespace?: string } };
+  return match.any.some(
+    ({ resources }) =>
+      resources.kinds.includes(`${o.apiVersion}/${o.kind}`) &&
+      (!resources.namespaces || resources.namespaces.includes(o.metadata.namespace ?? '')),
+  );
+}
+
+/** The messages of the `validate.deny` rules that match and refuse `object` (a resource being created); empty when it is admitted. */
+export function denials(rules: readonly DenyRule[], object: Json): string[] {
+  return rules
+    .filter((r) => matches(r.match, object) && r.validate.deny.conditions.any.some((c) => holdsOne(c, { request: { object } })))
+    .map((r) => r.validate.message);
 }
