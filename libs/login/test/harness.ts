@@ -205,11 +205,13 @@ export function discoveryDoc(stageUrl: string, issuer: string, overrides: Record
     clusterEndpoint: TEST_CLUSTER_ENDPOINT,
     clusterCertificateAuthorityData: TEST_CLUSTER_CA_DATA,
   };
+  const doc = buildDiscoveryDocument(makeStageConfig({ name: 'dev', region: 'us-west-2' }), outputs);
   return {
-    ...buildDiscoveryDocument(makeStageConfig({ name: 'dev', region: 'us-west-2' }), outputs),
+    ...doc,
     redirectPorts: testRedirectPorts(),
     serviceUrl: `${stageUrl}/cli/`,
     uiUrl: `${stageUrl}/`,
+    argoEvents: { ...doc.argoEvents, publicWebhookUrl: `${stageUrl}/events/metaflow-event` },
     ...overrides,
   };
 }

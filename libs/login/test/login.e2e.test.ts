@@ -155,7 +155,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
       METAFLOW_ARGO_EVENTS_EVENT_SOURCE: 'metaflow-webhook',
       METAFLOW_ARGO_EVENTS_EVENT: 'metaflow-event',
       METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: 'argo-events-sensor',
-      METAFLOW_ARGO_EVENTS_WEBHOOK_URL: 'https://dev.metaflow.example.com/events/metaflow-event',
+      METAFLOW_ARGO_EVENTS_WEBHOOK_URL: `${stage.url}/events/metaflow-event`,
       METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL:
         'http://metaflow-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event',
       METAFLOW_ARGO_WORKFLOWS_ENV_VARS_TO_SKIP: 'METAFLOW_SERVICE_HEADERS',
@@ -611,7 +611,7 @@ describe("a copy of the stage's discovery document served by another host", () =
 
   test('a valid-looking copy for the same stage name: refused without --replace, the session is not refreshed, exec still goes to the real stage', async () => {
     const before = files();
-    attacker.doc = { ...discoveryDoc(stage.url, provider.issuer), serviceUrl: `${attacker.url}/cli/`, uiUrl: `${attacker.url}/` };
+    attacker.doc = discoveryDoc(attacker.url, provider.issuer);
     const res = await runCli([attacker.url], s.env());
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(
