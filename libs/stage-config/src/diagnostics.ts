@@ -15,11 +15,25 @@ export interface Diagnostic {
   readonly fix: string;
 }
 
-/** `<file>:<line>:<col>: <field.path>: <message> (fix: <fix>)`, warnings marked `warning:`. */
+/**
+ * `text` with control characters (line breaks, escape sequences) written as escapes (`\n`,
+ * `\u001b`): what a stage file or its name contains must print as one line of plain text, so a
+ * newline in a file name cannot start a line of its own (a `::error` workflow command in Actions).
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (ch) =>
+    ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * `<file>:<line>:<col>: <field.path>: <message> (fix: <fix>)`, warnings marked `warning:`, on one
+ * line (see `printable`).
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.file}:${d.line}:${d.column}:`;
   const what = `${d.severity === 'warning' ? 'warning: ' : ''}${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`;
-  return d.path ? `${where} ${d.path}: ${what}` : `${where} ${what}`;
+  return printable(d.path ? `${where} ${d.path}: ${what}` : `${where} ${what}`);
 }
 
 /** Thrown by `loadStage` when the stage is invalid; carries every diagnostic of the stage. */

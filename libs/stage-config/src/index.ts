@@ -58,7 +58,7 @@ export {
 export type { OutputName, RawStackOutputs, StackOutputName, StageOutputs } from './stage-outputs';
 export { DISCOVERY_SCHEMA_VERSION, buildDiscoveryDocument, discoveryUrl } from './discovery';
 export type { DiscoveryDocument } from './discovery';
-export { StageConfigError, formatDiagnostic } from './diagnostics';
+export { StageConfigError, formatDiagnostic, printable } from './diagnostics';
 export {
   AssemblyError,
   AwsError,

@@ -135,6 +135,14 @@ export function renderStageFile(o: NewStageOptions): string {
   return lines.join('\n');
 }
 
+/** Copies a directory entry as what it is (a file, a symbolic link, an empty directory), so the copy loads as the original does. */
+function copyEntry(from: string, to: string): void {
+  const stat = fs.lstatSync(from);
+  if (stat.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+  else if (stat.isDirectory()) fs.mkdirSync(to);
+  else fs.copyFileSync(from, to);
+}
+
 export type CreateStageResult =
   | { readonly ok: true; readonly file: string; readonly diagnostics: Diagnostic[] }
   | { readonly ok: false; readonly reason: string; readonly diagnostics: Diagnostic[] };
@@ -158,7 +166,7 @@ export function createStageFile(environmentsDir: string, name: string, text: str
   try {
     const scratchDir = path.join(scratch, path.basename(path.resolve(environmentsDir)));
     fs.mkdirSync(scratchDir);
-    for (const file of stageFiles(environmentsDir)) fs.copyFileSync(path.join(environmentsDir, file), path.join(scratchDir, file));
+    for (const file of stageFiles(environmentsDir)) copyEntry(path.join(environmentsDir, file), path.join(scratchDir, file));
     fs.writeFileSync(path.join(scratchDir, `${name}.yaml`), text);
     const after = loadStages(scratchDir);
     const fresh = after.diagnostics.filter((d) => !(d.severity === 'error' && before.has(formatDiagnostic(d))));

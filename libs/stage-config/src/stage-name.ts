@@ -78,5 +78,5 @@ export function stageNameProblem(name: string): string | undefined {
  * question.
  */
 export function stageNameOfFile(file: string): string | undefined {
-  return /^(.+)\.ya?ml$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[1];
+  return /^(.+)\.ya?ml$/s.exec(file.slice(file.lastIndexOf('/') + 1))?.[1];
 }
