@@ -4,6 +4,7 @@ import {
   EKS_RESTRICTED_AZ_IDS,
   formatDiagnostic,
   NewStageOptions,
+  printable,
   renderStageFile,
   stageHost,
   stageNameProblem,
@@ -115,7 +116,7 @@ export async function stageListCommand(opts: StageListOptions, io: Io): Promise<
   }
   if (!ok) {
     const invalid = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
-    io.stderr(`${invalid.size} invalid stage file(s) not listed: ${[...invalid].join(', ')} (run \`mfctl validate\`)\n`);
+    io.stderr(`${invalid.size} invalid stage file(s) not listed: ${[...invalid].map(printable).join(', ')} (run \`mfctl validate\`)\n`);
     return EXIT.failure;
   }
   return EXIT.ok;
