@@ -86,5 +86,5 @@ export { normalizeStage } from './normalize';
 export { stageNameOfFile, stageNameProblem } from './stage-name';
 export { splitCidr } from './cidr';
 export { EKS_RESTRICTED_AZ_IDS } from './facts';
-export { createStageFile, renderStageFile } from './scaffold';
+export { createStageFile, freeVpcCidr, renderStageFile } from './scaffold';
 export type { NewStageOptions } from './scaffold';

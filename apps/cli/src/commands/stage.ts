@@ -3,6 +3,7 @@ import {
   createStageFile,
   EKS_RESTRICTED_AZ_IDS,
   formatDiagnostic,
+  freeVpcCidr,
   NewStageOptions,
   printable,
   renderStageFile,
@@ -67,6 +68,7 @@ export async function stageNewCommand(name: string, opts: StageNewOptions, io: I
     availabilityZones: azs,
     gpu: opts.gpu,
     allowedCidrs: splitList(opts.allowedCidrs),
+    vpcCidr: freeVpcCidr(dir, opts.account, opts.region),
     delegation: opts.parentZoneId
       ? opts.delegationRole
         ? { mode: 'cross-account', parentHostedZoneId: opts.parentZoneId, delegationRoleArn: opts.delegationRole }
