@@ -36,7 +36,6 @@ export {
   databaseSecretName,
   defaultOidcName,
   deployRoleName,
-  diffRoleName,
   externalDnsOwnerId,
   gatewayClientSecretName,
   idpClientSecretName,

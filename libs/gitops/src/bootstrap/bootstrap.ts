@@ -44,8 +44,9 @@ export interface BootstrapStageResult {
 /**
  * Once per account and stage: the CDK bootstrap (the toolkit's `bootstrap`; the roles stack below
  * deploys through it), then the roles stack: the GitHub OIDC provider when the account has none
- * (checked with ListOpenIDConnectProviders first), the deploy role and the read-only diff role,
- * deployed with the same engine as the stage (`deployStage`).
+ * (checked with ListOpenIDConnectProviders first) and the deploy role, deployed with the same engine
+ * as the stage (`deployStage`). The deploy role trusts the subject `SUBJECT_CLAIM_KEYS` produce, which
+ * the repository must be set to once (`subjectTemplateCommand`).
  */
 export async function bootstrapStage(options: BootstrapStageOptions): Promise<BootstrapStageResult> {
   const { config, repository, print } = options;
