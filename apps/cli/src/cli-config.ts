@@ -114,7 +114,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: 'bootstrap',
     description:
-      'Once per account and stage (administrator credentials): CDK bootstrap, the GitHub OIDC provider when absent, the deploy role and the read-only diff role',
+      'Once per account and stage (administrator credentials): CDK bootstrap, the GitHub OIDC provider when absent, the deploy role (trusted by the stage environment on main)',
     arguments: [ARGUMENTS.stage],
     options: [
       { flags: '--repo <org/name>', description: 'GitHub repository that deploys the stage (default: from `git remote get-url origin`)' },

@@ -3,3 +3,5 @@
 export { buildStage, createStageApp, stageAssemblyDir, synthStage } from './aws/stage-app';
 export type { StageStacks } from './aws/stage-app';
 export { GITHUB_OIDC_HOST, GitHubDeployRolesStack } from './aws/bootstrap/github-deploy-roles-stack';
+export { DEPLOY_BRANCH, SUBJECT_CLAIM_KEYS, subjectTemplateCommand } from './aws/bootstrap/github-subject';
+export { cfnExecutionPolicyDocument, cfnExecutionPolicyName } from './aws/bootstrap/cfn-execution-policy';

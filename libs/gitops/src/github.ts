@@ -2,4 +2,5 @@
 // light entry point: `mfctl comment` loads this without the synthesis, diff and deploy code.
 export { upsertStickyComment, writeStepSummary } from './pr/comment';
 export { githubClient, githubContext, readPullRequestEvent, runUrl, splitRepository } from './pr/github';
+export { MAX_COMMENT_BODY_BYTES, readCommentBody } from './pr/comment-body';
 export { COMMENT_LIMIT } from './pr/truncate';

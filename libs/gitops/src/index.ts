@@ -12,6 +12,7 @@ export { deployOrder, formatWaves } from './deploy/waves';
 export { allStagesAt, findAffected, stagesAt } from './pr/affected';
 export type { AffectedStage } from './pr/affected';
 export { upsertStickyComment, writeStepSummary } from './pr/comment';
+export { MAX_COMMENT_BODY_BYTES, readCommentBody } from './pr/comment-body';
 export { lastSuccessfulDeploy } from './pr/deploy-base';
 export { deploySummaryMarkdown } from './pr/deploy-summary';
 export { awsDeployedTemplates } from './pr/deployed';

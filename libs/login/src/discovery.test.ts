@@ -1,4 +1,13 @@
-import { DiscoveryError, stageDiscoveryUrl, validateDiscovery, type DiscoveryDocument } from './discovery';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DiscoveryError,
+  fetchDiscovery,
+  MAX_DISCOVERY_BYTES,
+  stageDiscoveryUrl,
+  validateDiscovery,
+  type DiscoveryDocument,
+} from './discovery';
 
 const valid: DiscoveryDocument = {
   schemaVersion: 1,
@@ -296,5 +305,35 @@ describe('optional fields added after schema version 1', () => {
     };
     expect(issuesOf(withPublic)).toHaveLength(1);
     expect(issuesOf(withPublic)[0]).toMatch(/^argoEvents\.publicWebhookUrl: /);
+  });
+});
+
+describe('fetchDiscovery', () => {
+  it('refuses a document larger than the bound without reading it all', async () => {
+    let sent = 0;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const more = () => {
+        while (sent < 300 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
+        if (sent >= 300 * 1024 * 1024) res.end();
+      };
+      res.on('drain', more);
+      res.on('close', () => res.off('drain', more));
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/metaflow-gitops.json`;
+      const error = await fetchDiscovery(url).catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(DiscoveryError);
+      expect((error as DiscoveryError).issues).toEqual([
+        { path: '(document)', message: `is larger than ${MAX_DISCOVERY_BYTES} bytes (a stage's document is about 2 KB)` },
+      ]);
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

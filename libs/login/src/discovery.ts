@@ -1,4 +1,5 @@
 import { DISCOVERY_PATH, DISCOVERY_SCHEMA_VERSION, printable, type DiscoveryDocument } from '@metaflow-gitops/stage-config';
+import { boundedText } from './private/bounded-text';
 import { LoginError } from './private/errors';
 
 /**
@@ -313,6 +314,9 @@ export function stageDiscoveryUrl(stageUrl: string): string {
   return new URL(DISCOVERY_PATH, base).toString();
 }
 
+/** The largest discovery document read: a stage's is about 2 KB, so 256 KiB leaves room for growth. */
+export const MAX_DISCOVERY_BYTES = 256 * 1024;
+
 /** Fetches and validates the discovery document; errors say whether the URL is unreachable or the document wrong. */
 export async function fetchDiscovery(url: string, timeoutMs = 15_000): Promise<DiscoveryDocument> {
   let res: Response;
@@ -331,7 +335,12 @@ export async function fetchDiscovery(url: string, timeoutMs = 15_000): Promise<D
           : 'The stage gateway is not healthy.'),
     );
   }
-  const text = await res.text();
+  const text = await boundedText(res, MAX_DISCOVERY_BYTES);
+  if (text === undefined) {
+    throw new DiscoveryError(url, [
+      { path: '(document)', message: `is larger than ${MAX_DISCOVERY_BYTES} bytes (a stage's document is about 2 KB)` },
+    ]);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,3 +1,5 @@
+import { printable } from './printable';
+
 /** One problem found in a stage file, located at the offending node. */
 export interface Diagnostic {
   /** Errors make the stage invalid; warnings are reported and do not fail. */
@@ -15,11 +17,14 @@ export interface Diagnostic {
   readonly fix: string;
 }
 
-/** `<file>:<line>:<col>: <field.path>: <message> (fix: <fix>)`, warnings marked `warning:`. */
+/**
+ * `<file>:<line>:<col>: <field.path>: <message> (fix: <fix>)`, warnings marked `warning:`, on one
+ * line (see `printable`).
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.file}:${d.line}:${d.column}:`;
   const what = `${d.severity === 'warning' ? 'warning: ' : ''}${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`;
-  return d.path ? `${where} ${d.path}: ${what}` : `${where} ${what}`;
+  return printable(d.path ? `${where} ${d.path}: ${what}` : `${where} ${what}`);
 }
 
 /** Thrown by `loadStage` when the stage is invalid; carries every diagnostic of the stage. */

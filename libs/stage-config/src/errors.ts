@@ -152,8 +152,15 @@ export function errorReport(err: unknown, debug = false): { readonly text: strin
 /**
  * The bin's entry: runs a CLI's `main` (which turns every error into an exit code itself) and sets
  * the process exit code from it; a rejection that escaped `main` is reported as an internal error.
+ * A closed stdout (EPIPE) ends the process quietly.
  */
 export function runMain(main: (argv: readonly string[]) => Promise<number>, argv: readonly string[]): void {
+  // A reader that stops early (`mfctl stage list | head -1`) closes the pipe: stop quietly, as
+  // command-line tools do, rather than crash on the failed write.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
   main(argv).then(
     (code) => (process.exitCode = code),
     (err) => {

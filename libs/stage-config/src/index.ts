@@ -39,7 +39,6 @@ export {
   cognitoDomainPrefix,
   defaultOidcName,
   deployRoleName,
-  diffRoleName,
   externalDnsOwnerId,
   gatewayClientSecretName,
   idpClientSecretName,
@@ -91,5 +90,5 @@ export { stageNameOfFile, stageNameProblem } from './stage-name';
 export { splitCidr } from './cidr';
 export { printable } from './printable';
 export { EKS_RESTRICTED_AZ_IDS } from './facts';
-export { createStageFile, renderStageFile } from './scaffold';
+export { createStageFile, freeVpcCidr, renderStageFile } from './scaffold';
 export type { NewStageOptions } from './scaffold';

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatDiagnostic, StageConfigError } from './diagnostics';
 import { loadStage, loadStages, parseStageText } from './loader';
+import { MAX_STAGE_FILE_BYTES } from './private/stage-file-read';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 
 /** A minimal valid stage; cases edit it, so line numbers below count from this text. */
@@ -112,6 +113,43 @@ const INVALID: readonly Case[] = [
     name: 'unknown key without a close match',
     yaml: doc({}, 'colour: blue'),
     expected: [{ path: 'colour', line: 8, column: 1, message: 'unknown key "colour"' }],
+  },
+  {
+    name: 'keys named after Object.prototype members are unknown keys',
+    yaml: doc({}, 'toString: x', 'constructor: y', '__proto__: z', 'network:', '  hasOwnProperty: 1'),
+    expected: [
+      { path: 'toString', line: 8, column: 1, message: 'unknown key "toString"' },
+      { path: 'constructor', line: 9, column: 1, message: 'unknown key "constructor"' },
+      { path: '__proto__', line: 10, column: 1, message: 'unknown key "__proto__"' },
+      { path: 'network.hasOwnProperty', line: 12, column: 3, message: 'unknown key "hasOwnProperty"' },
+    ],
+  },
+  {
+    name: 'issuer URL with user information',
+    yaml: doc({ 7: '  issuerUrl: https://admin:secret@idp.example.com' }),
+    expected: [{ path: 'oidcConfig.issuerUrl', line: 7, column: 14, message: 'carries user information (user:password@)' }],
+  },
+  {
+    name: 'issuer URL with a space, a tab or a line break',
+    yaml: doc({ 7: '  issuerUrl: "https://idp.example.com\\n"' }, 'tags:', '  a: b'),
+    expected: [
+      {
+        path: 'oidcConfig.issuerUrl',
+        line: 7,
+        column: 14,
+        message: '"https://idp.example.com\\n" contains whitespace or control characters',
+      },
+    ],
+  },
+  {
+    name: 'issuer URL with a control character',
+    yaml: doc({ 7: '  issuerUrl: "https://idp.exa\\u0000mple.com"' }),
+    expected: [{ path: 'oidcConfig.issuerUrl', line: 7, column: 14, message: 'contains whitespace or control characters' }],
+  },
+  {
+    name: 'GitHub environment with control characters',
+    yaml: doc({}, 'deploy:', '  githubEnvironment: "dev\\e[2J"'),
+    expected: [{ path: 'deploy.githubEnvironment', line: 9, column: 22, message: '"dev\\u001b[2J" contains control characters' }],
   },
   {
     name: 'misspelt required key: unknown key and missing key at once',
@@ -724,18 +762,24 @@ describe('loadStages and loadStage', () => {
     ]);
   });
 
-  it('rejects a stage defined twice (.yaml and .yml)', () => {
+  it('rejects a .yml stage file, alone or next to its .yaml', () => {
     write('dev.yaml', doc());
     write('dev.yml', doc());
+    write('other.yml', doc({ 1: 'accountId: "222222222222"' }));
     const result = loadStages(path.join(dir, 'environments'));
-    expect(result.diagnostics).toEqual([
-      expect.objectContaining({
-        file: 'environments/dev.yml',
-        line: 1,
-        column: 1,
-        message: 'stage "dev" is also defined by environments/dev.yaml',
-      }),
-    ]);
+    expect(result.stages.map((s) => s.name)).toEqual(['dev']);
+    expect(result.diagnostics).toEqual(
+      ['dev', 'other'].map((name) =>
+        expect.objectContaining({
+          severity: 'error',
+          file: `environments/${name}.yml`,
+          line: 1,
+          column: 1,
+          message: `environments/${name}.yml does not end in .yaml; stage files are named <stage>.yaml`,
+          fix: `rename it to ${name}.yaml`,
+        }),
+      ),
+    );
   });
 
   it('warns when two stages of one account and region share a VPC range', () => {
@@ -772,5 +816,156 @@ describe('loadStages and loadStage', () => {
     ]);
     expect((error as StageConfigError).message).toContain('environments/bad.yaml:7:14: oidcConfig.issuerUrl:');
     expect(() => loadStage(path.join(dir, 'environments'), 'nope')).toThrow('no stage "nope" (known stages: good)');
+  });
+});
+
+describe('bounded and hostile stage files', () => {
+  let dir: string;
+  const envDir = () => path.join(dir, 'environments');
+  const write = (name: string, text: string | Buffer) => fs.writeFileSync(path.join(envDir(), name), text);
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stages-'));
+    fs.mkdirSync(envDir());
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const groups = (n: number) => Array.from({ length: n }, (_, i) => `g${i}`);
+
+  it('checks a list of 40 000 items for duplicates in one pass and locates the duplicate', () => {
+    const many = groups(40_000);
+    const ok = parseStageText(
+      'dev',
+      'environments/dev.yaml',
+      doc({ 7: `  issuerUrl: https://idp.example.com\n  allowedGroups: [${many.join(', ')}]` }),
+    );
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.stage?.oidcConfig.allowedGroups).toHaveLength(40_000);
+
+    const twice = parseStageText(
+      'dev',
+      'environments/dev.yaml',
+      doc({ 7: `  issuerUrl: https://idp.example.com\n  allowedGroups:\n${[...many, 'g123'].map((g) => `    - ${g}`).join('\n')}` }),
+    );
+    expect(twice.diagnostics).toEqual([
+      expect.objectContaining({
+        path: 'oidcConfig.allowedGroups[40000]',
+        line: 8 + 40_001,
+        column: 7,
+        message: 'the string "g123" is listed twice',
+      }),
+    ]);
+  });
+
+  it('reports 40 000 duplicates one by one (no quadratic bookkeeping of reported fields)', () => {
+    const same = Array.from({ length: 40_000 }, () => 'g');
+    const { diagnostics } = parseStageText(
+      'dev',
+      'environments/dev.yaml',
+      doc({ 7: `  issuerUrl: https://idp.example.com\n  allowedGroups: [${same.join(', ')}]` }),
+    );
+    expect(diagnostics).toHaveLength(39_999);
+    expect(diagnostics[39_998]).toMatchObject({ path: 'oidcConfig.allowedGroups[39999]', message: 'the string "g" is listed twice' });
+  });
+
+  it('rejects an alias bomb at the node where the expansion passes the bound', () => {
+    const levels = ['  a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `  a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const bomb = doc({}, 'tags: {}', 'x-anchors:', ...levels, 'ingress:', '  allowedCidrs: *a8');
+    const { stage, diagnostics } = parseStageText('dev', 'environments/dev.yaml', bomb);
+    expect(stage).toBeUndefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        path: expect.stringMatching(/^x-anchors\.a\d/),
+        message: 'YAML aliases expand the file by more than 1000 nodes (found here)',
+      }),
+    ]);
+    expect(diagnostics[0].line).toBeGreaterThanOrEqual(10);
+  });
+
+  it('accepts a few aliases within the bound', () => {
+    const { diagnostics } = parseStageText(
+      'dev',
+      'environments/dev.yaml',
+      doc(
+        { 7: '  issuerUrl: https://idp.example.com\n  allowedGroups: &groups [ml, data]' },
+        'cluster:',
+        '  accessPrincipals:',
+        '    - arn: arn:aws:iam::111111111111:role/ops',
+        '      access: edit',
+        '      namespaces: *groups',
+      ),
+    );
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('refuses a file over the size bound without parsing it', () => {
+    write('big.yaml', `${doc()}# ${'x'.repeat(MAX_STAGE_FILE_BYTES)}\n`);
+    write('good.yaml', doc({ 1: 'accountId: "222222222222"' }));
+    const result = loadStages(envDir());
+    expect(result.stages.map((s) => s.name)).toEqual(['good']);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'environments/big.yaml',
+        line: 1,
+        column: 1,
+        message: expect.stringMatching(/^environments\/big\.yaml is \d+ bytes, more than the 524288 bytes a stage file may have$/),
+      }),
+    ]);
+  });
+
+  it('refuses a file that is not UTF-8, at the first bad byte', () => {
+    const text = doc({}, 'tags:', '  owner: Andr').trimEnd();
+    write('latin.yaml', Buffer.concat([Buffer.from(text), Buffer.from([0xe9]), Buffer.from('\n')]));
+    expect(loadStages(envDir()).diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'environments/latin.yaml',
+        line: 9,
+        column: 14,
+        message: `environments/latin.yaml is not valid UTF-8 (byte 0xe9 at offset ${text.length})`,
+      }),
+    ]);
+  });
+
+  it('refuses a symbolic link and a directory named like a stage file', () => {
+    write('real.yaml', doc());
+    fs.symlinkSync('real.yaml', path.join(envDir(), 'link.yaml'));
+    fs.mkdirSync(path.join(envDir(), 'folder.yaml'));
+    const result = loadStages(envDir());
+    expect(result.ok).toBe(false);
+    expect(result.stages.map((s) => s.name)).toEqual(['real']);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'environments/folder.yaml',
+        line: 1,
+        column: 1,
+        message: 'environments/folder.yaml is a directory; a stage file must be a regular file',
+      }),
+      expect.objectContaining({
+        file: 'environments/link.yaml',
+        line: 1,
+        column: 1,
+        message: 'environments/link.yaml is a symbolic link; a stage file must be a regular file',
+      }),
+    ]);
+  });
+
+  it('prints a file name with a line break on one line (no injected workflow command)', () => {
+    write('x\n::error file=README.md::injected.yaml', doc());
+    const lines = loadStages(envDir()).diagnostics.map(formatDiagnostic);
+    expect(lines[0]).toMatch(/^environments\/x\\n::error file=README\.md::injected\.yaml:1:1: stage name "x\\n::error/);
+    for (const line of lines) expect(line).toMatch(/^environments\/x\\n::error file=README\.md::injected\.yaml:\d+:\d+: /);
+    expect(
+      lines
+        .join('\n')
+        .split('\n')
+        .filter((l) => l.startsWith('::')),
+    ).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ import { STAGE_SCHEMA } from './schema';
 import type { StageConfig } from './stage-config';
 import { stageNameOfFile, stageNameProblem } from './stage-name';
 import { isPlainObject, parseYamlWithPositions, YamlSyntaxError } from './private/yaml-positions';
+import { pathBeyondNodes, MAX_ALIAS_EXPANSION } from './private/alias-expansion';
+import { readStageFile, StageFileProblem } from './private/stage-file-read';
 import { parseCidr, cidrsOverlap } from './cidr';
 
 export interface LoadResult {
@@ -34,12 +36,15 @@ interface ParsedStage {
   readonly stage?: StageConfig;
 }
 
-/** The stage files of a directory: `*.yaml` and `*.yml` (the latter are flagged), sorted. */
+/**
+ * The entries of a directory named like stage files (`*.yaml`, and `*.yml`, which the loader
+ * refuses), sorted: whatever their type, so that a symbolic link or a directory named `x.yaml` is
+ * reported rather than skipped.
+ */
 export function stageFiles(environmentsDir: string): string[] {
   return fs
-    .readdirSync(environmentsDir, { withFileTypes: true })
-    .filter((e) => e.isFile() && stageNameOfFile(e.name) !== undefined)
-    .map((e) => e.name)
+    .readdirSync(environmentsDir)
+    .filter((name) => stageNameOfFile(name) !== undefined)
     .sort();
 }
 
@@ -58,16 +63,11 @@ function parseStage(name: string, file: string, text: string): ParsedStage {
     parsed = parseYamlWithPositions(text);
   } catch (err) {
     if (!(err instanceof YamlSyntaxError)) throw err;
-    const ctx = new FileContext(file, text, undefined);
-    ctx.reportAt(
-      'error',
-      err.position.line,
-      err.position.column,
-      '',
-      `YAML syntax error: ${err.reason}`,
-      'fix the YAML at this position (indentation, a missing colon or quote)',
-    );
-    return { ctx };
+    return problemOnly(file, text, {
+      position: err.position,
+      message: `YAML syntax error: ${err.reason}`,
+      fix: 'fix the YAML at this position (indentation, a missing colon or quote)',
+    });
   }
   const ctx = new FileContext(file, text, parsed);
   const problem = stageNameProblem(name);
@@ -80,10 +80,40 @@ function parseStage(name: string, file: string, text: string): ParsedStage {
     ctx.error([], 'the stage file must be a mapping of fields (accountId: ..., region: ...)', 'see docs/stage-file.md');
     return { ctx };
   }
+  const blownUp = pathBeyondNodes(parsed.value, parsed.nodeCount + MAX_ALIAS_EXPANSION);
+  if (blownUp) {
+    ctx.error(
+      blownUp,
+      `YAML aliases expand the file by more than ${MAX_ALIAS_EXPANSION} nodes (found here)`,
+      'write the values out instead of repeating anchors (*name) of anchors',
+    );
+    return { ctx };
+  }
   const checked = checkAgainstSchema(ctx, STAGE_SCHEMA, parsed.value, []) as Record<string, unknown>;
   const stage = normalizeStage(name, file, checked);
   for (const rule of STAGE_RULES) rule(ctx, stage, checked);
   return { ctx, stage: ctx.hasErrors ? undefined : stage };
+}
+
+/** A file reported by one error at `problem`, not checked any further. */
+function problemOnly(file: string, text: string, problem: StageFileProblem): ParsedStage {
+  const ctx = new FileContext(file, text, undefined);
+  ctx.reportAt('error', problem.position.line, problem.position.column, '', problem.message, problem.fix);
+  return { ctx };
+}
+
+/** Reads and parses one entry of the environments directory. */
+function loadStageFile(abs: string, file: string, entry: string): ParsedStage {
+  if (!entry.endsWith('.yaml')) {
+    return problemOnly(file, '', {
+      position: { line: 1, column: 1 },
+      message: `${file} does not end in .yaml; stage files are named <stage>.yaml`,
+      fix: `rename it to ${entry.replace(/\.yml$/, '.yaml')}`,
+    });
+  }
+  const read = readStageFile(abs, file);
+  if ('problem' in read) return problemOnly(file, '', read.problem);
+  return parseStage(stageNameOfFile(entry) as string, file, read.text);
 }
 
 /**
@@ -92,32 +122,12 @@ function parseStage(name: string, file: string, text: string): ParsedStage {
  */
 export function loadStages(environmentsDir: string, options: LoadOptions = {}): LoadResult {
   const base = options.relativeTo ?? path.dirname(path.resolve(environmentsDir));
-  const parsed: ParsedStage[] = [];
-  const others: ParsedStage[] = [];
-  const byName = new Map<string, string>();
-  for (const entry of stageFiles(environmentsDir)) {
+  const parsed = stageFiles(environmentsDir).map((entry) => {
     const abs = path.join(environmentsDir, entry);
-    const file = relative(base, abs);
-    const name = stageNameOfFile(entry) as string;
-    const stage = parseStage(name, file, fs.readFileSync(abs, 'utf8'));
-    if (byName.has(name)) {
-      // Reported once here; left out of the cross-stage rules, which would only repeat it.
-      stage.ctx.reportAt(
-        'error',
-        1,
-        1,
-        '',
-        `stage "${name}" is also defined by ${byName.get(name)}`,
-        'keep one file per stage (use the .yaml extension)',
-      );
-      others.push(stage);
-      continue;
-    }
-    byName.set(name, file);
-    parsed.push(stage);
-  }
+    return loadStageFile(abs, relative(base, abs), entry);
+  });
   crossStageRules(parsed);
-  const diagnostics = [...parsed, ...others].sort((a, b) => a.ctx.file.localeCompare(b.ctx.file)).flatMap((p) => p.ctx.sorted());
+  const diagnostics = [...parsed].sort((a, b) => a.ctx.file.localeCompare(b.ctx.file)).flatMap((p) => p.ctx.sorted());
   const stages = parsed.filter((p) => !p.ctx.hasErrors && p.stage).map((p) => p.stage as StageConfig);
   stages.sort((a, b) => a.name.localeCompare(b.name));
   return { stages, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };

@@ -26,11 +26,6 @@ export function deployRoleName(stage: string): string {
   return `${NAME_PREFIX}-gitops-deploy-${stage}`;
 }
 
-/** Read-only role for live diffs on pull requests (created by `mfctl bootstrap`). */
-export function diffRoleName(stage: string): string {
-  return `${NAME_PREFIX}-gitops-diff-${stage}`;
-}
-
 /** Public host of the stage: `<stage>.<parentDomain>`. */
 export function stageHost(stage: string, parentDomain: string): string {
   return `${stage}.${parentDomain}`;

@@ -19,6 +19,10 @@ const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const COGNITO_CLIENT_NAME = /^[\w\s+=,.@-]+$/;
 /** Cognito identity provider names: no leading/trailing whitespace or underscore (`[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`). */
 const COGNITO_IDP_NAME = /^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}]*[^_\p{Z}]$/u;
+/** Whitespace, C0 and C1 control characters, and the Unicode line and paragraph separators. */
+const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
+/** Control characters (C0, DEL, C1). */
+const CONTROL = /\p{Cc}/u;
 const RESERVED_TAG_PREFIXES = ['metaflow-gitops:', 'aws:'];
 
 /** A rule: reads the normalized stage, and the checked file content for file-only switches. */
@@ -108,16 +112,32 @@ const oidc: Check = (ctx, c) => {
   const o = c.oidcConfig;
   const p = ['oidcConfig'];
   let url: URL | undefined;
-  try {
-    url = new URL(o.issuerUrl);
-  } catch {
+  if (WHITESPACE_OR_CONTROL.test(o.issuerUrl)) {
+    // `new URL` would drop tabs and line breaks and trim spaces, but Cognito compares the issuer as
+    // written with the token's "iss" claim.
     ctx.error(
       [...p, 'issuerUrl'],
-      `"${o.issuerUrl}" is not a URL`,
-      'use the https URL the IdP publishes as "issuer" in /.well-known/openid-configuration',
+      `${JSON.stringify(o.issuerUrl)} contains whitespace or control characters`,
+      'write the issuer URL exactly as the IdP publishes it: one line, no spaces',
     );
+  } else {
+    try {
+      url = new URL(o.issuerUrl);
+    } catch {
+      ctx.error(
+        [...p, 'issuerUrl'],
+        `"${o.issuerUrl}" is not a URL`,
+        'use the https URL the IdP publishes as "issuer" in /.well-known/openid-configuration',
+      );
+    }
   }
-  if (url && url.protocol !== 'https:') {
+  if (url && (url.username || url.password)) {
+    ctx.error(
+      [...p, 'issuerUrl'],
+      `"${o.issuerUrl}" carries user information (user:password@), which an issuer URL never has`,
+      `use ${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`,
+    );
+  } else if (url && url.protocol !== 'https:') {
     ctx.error(
       [...p, 'issuerUrl'],
       `"${o.issuerUrl}" is not https (Cognito only federates to https issuers)`,
@@ -445,6 +465,13 @@ const ingress: Check = (ctx, c) => {
 };
 
 const deploy: Check = (ctx, c) => {
+  if (CONTROL.test(c.deploy.githubEnvironment)) {
+    ctx.error(
+      ['deploy', 'githubEnvironment'],
+      `${JSON.stringify(c.deploy.githubEnvironment)} contains control characters, which no GitHub environment name has`,
+      'use the name of the GitHub environment as shown in the repository settings',
+    );
+  }
   // A private API without a runner is reported by `mfctl check` (the synthesized stage has no sync path).
   const runner = c.deploy.syncRunner;
   if (runner && c.network.natGateways === 0) {

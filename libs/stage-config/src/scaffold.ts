@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Cidr, cidrsOverlap, parseCidr } from './cidr';
 import { Diagnostic, formatDiagnostic } from './diagnostics';
 import { loadStages, stageFiles } from './loader';
 import { defaultOidcName, stageHost } from './naming';
@@ -21,6 +22,8 @@ export interface NewStageOptions {
   /** @default the region's default zones (required in the EKS-restricted regions) */
   readonly availabilityZones?: readonly string[];
   readonly gpu?: boolean;
+  /** @default 10.0.0.0/16 (`freeVpcCidr` picks one no other stage of the account and region uses) */
+  readonly vpcCidr?: string;
   /** Source CIDRs allowed to reach the load balancer. @default ['0.0.0.0/0'] */
   readonly allowedCidrs?: readonly string[];
   /** @default manual */
@@ -30,6 +33,25 @@ export interface NewStageOptions {
     | { readonly mode: 'cross-account'; readonly parentHostedZoneId: string; readonly delegationRoleArn: string };
   /** Path of the JSON Schema relative to the environments directory, for the modeline. */
   readonly schemaPath: string;
+}
+
+const DEFAULT_VPC_CIDR = '10.0.0.0/16';
+
+/**
+ * The first `10.<n>.0.0/16` that overlaps no VPC of the stages of `environmentsDir` in the same
+ * account and region (such VPCs could not be peered), so a new stage never collides with a deployed
+ * one; undefined when all 256 are taken.
+ */
+export function freeVpcCidr(environmentsDir: string, accountId: string, region: string): string | undefined {
+  const taken = loadStages(environmentsDir)
+    .stages.filter((s) => s.accountId === accountId && s.region === region)
+    .map((s) => parseCidr(s.network.vpcCidr))
+    .filter((c): c is Cidr => typeof c !== 'string');
+  for (let n = 0; n < 256; n++) {
+    const candidate = `10.${n}.0.0/16`;
+    if (!taken.some((c) => cidrsOverlap(c, parseCidr(candidate) as Cidr))) return candidate;
+  }
+  return undefined;
 }
 
 /** A YAML scalar: plain when that reads back as the same string, quoted otherwise. */
@@ -94,7 +116,7 @@ export function renderStageFile(o: NewStageOptions): string {
       : ['  # Empty: every user of the IdP may log in (not allowed on prod).', '  allowedGroups: []']),
     '',
     'network:',
-    '  vpcCidr: 10.0.0.0/16',
+    `  vpcCidr: ${o.vpcCidr ?? DEFAULT_VPC_CIDR}`,
     '  podCidr: 100.64.0.0/16',
     `  availabilityZones: ${list(azs)}`,
     `  natGateways: ${prod ? azs.length : 1}`,
@@ -135,6 +157,14 @@ export function renderStageFile(o: NewStageOptions): string {
   return lines.join('\n');
 }
 
+/** Copies a directory entry as what it is (a file, a symbolic link, an empty directory), so the copy loads as the original does. */
+function copyEntry(from: string, to: string): void {
+  const stat = fs.lstatSync(from);
+  if (stat.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+  else if (stat.isDirectory()) fs.mkdirSync(to);
+  else fs.copyFileSync(from, to);
+}
+
 export type CreateStageResult =
   | { readonly ok: true; readonly file: string; readonly diagnostics: Diagnostic[] }
   | { readonly ok: false; readonly reason: string; readonly diagnostics: Diagnostic[] };
@@ -158,7 +188,7 @@ export function createStageFile(environmentsDir: string, name: string, text: str
   try {
     const scratchDir = path.join(scratch, path.basename(path.resolve(environmentsDir)));
     fs.mkdirSync(scratchDir);
-    for (const file of stageFiles(environmentsDir)) fs.copyFileSync(path.join(environmentsDir, file), path.join(scratchDir, file));
+    for (const file of stageFiles(environmentsDir)) copyEntry(path.join(environmentsDir, file), path.join(scratchDir, file));
     fs.writeFileSync(path.join(scratchDir, `${name}.yaml`), text);
     const after = loadStages(scratchDir);
     const fresh = after.diagnostics.filter((d) => !(d.severity === 'error' && before.has(formatDiagnostic(d))));

@@ -1,5 +1,5 @@
 import { AWS_NAME_LIMITS, COGNITO_DOMAIN_RESERVED_WORDS } from './facts';
-import { clusterName, cognitoDomainPrefix, defaultOidcName, deployRoleName, diffRoleName, stackName, STACK_KINDS } from './naming';
+import { clusterName, cognitoDomainPrefix, defaultOidcName, deployRoleName, stackName, STACK_KINDS } from './naming';
 
 /** One AWS name derived from the stage name, with its limit. */
 export interface StageNameBound {
@@ -27,7 +27,6 @@ export const STAGE_NAME_BOUNDS: readonly StageNameBound[] = [
     limit: AWS_NAME_LIMITS.cognitoIdpName,
   },
   { what: 'IAM deploy role name', derive: deployRoleName, limit: AWS_NAME_LIMITS.iamRole },
-  { what: 'IAM diff role name', derive: diffRoleName, limit: AWS_NAME_LIMITS.iamRole },
   { what: 'EKS cluster name', derive: clusterName, limit: AWS_NAME_LIMITS.eksCluster },
   {
     what: 'Cognito domain prefix',
@@ -78,5 +77,5 @@ export function stageNameProblem(name: string): string | undefined {
  * question.
  */
 export function stageNameOfFile(file: string): string | undefined {
-  return /^(.+)\.ya?ml$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[1];
+  return /^(.+)\.ya?ml$/s.exec(file.slice(file.lastIndexOf('/') + 1))?.[1];
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { BootstrapStageResult, bootstrapStage, parseGitHubRepository } from '@metaflow-gitops/gitops';
+import { DEPLOY_BRANCH, subjectTemplateCommand } from '@metaflow-gitops/constructs';
 import { DeliveryDeps, defaultDeliveryDeps } from '../delivery-deps';
 import { EXIT, UsageError, withContext } from '../errors';
 import { Io } from '../io';
@@ -32,11 +33,6 @@ export function resolveRepository(flag: string | undefined, cwd: string): string
 }
 
 /**
- * `mfctl bootstrap <stage>`: once per account and stage, with administrator credentials: the CDK
- * bootstrap, the GitHub OIDC provider when absent, the deploy role and the read-only diff role.
- * Exit 0 done, 1 failed.
- */
-/**
  * The one-time step a private Kubernetes API needs: the deploy workflow syncs on a CodeBuild
  * runner in the stage VPC, which reaches GitHub through an AWS CodeConnections connection that
  * only a person can authorize (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html).
@@ -60,6 +56,11 @@ export function syncRunnerSteps(config: StageConfig, repository: string): string
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * `mfctl bootstrap <stage>`: once per account and stage, with administrator credentials: the CDK
+ * bootstrap, the GitHub OIDC provider when absent and the deploy role; prints the one-time GitHub
+ * step its trust needs (the repository's OIDC subject template). Exit 0 done, 1 failed.
+ */
 export async function bootstrapCommand(opts: BootstrapOptions, io: Io, deps: DeliveryDeps = defaultDeliveryDeps()): Promise<number> {
   const config = deps.loadStage(environmentsDir(io.cwd, opts.environments), opts.stage);
   const repository = resolveRepository(opts.repo, io.cwd);
@@ -83,8 +84,9 @@ export async function bootstrapCommand(opts: BootstrapOptions, io: Io, deps: Del
     const out = Object.values(result.roles.outputs ?? {})[0] ?? {};
     io.stdout(
       result.ok
-        ? `\nStage ${config.name} bootstrapped for ${repository}:\n  deploy role  ${out.DeployRoleArn}\n  diff role    ${out.DiffRoleArn}\n  OIDC provider ${out.OidcProviderArn}\n` +
-            `Set the deploy role on the GitHub environment '${config.deploy.githubEnvironment}' (it is the stage file's deploy.roleArn).\n` +
+        ? `\nStage ${config.name} bootstrapped for ${repository}:\n  deploy role  ${out.DeployRoleArn}\n  OIDC provider ${out.OidcProviderArn}\n` +
+            `The deploy role is the stage file's deploy.roleArn; it trusts only jobs in the GitHub environment '${config.deploy.githubEnvironment}' on ${DEPLOY_BRANCH}.\n` +
+            `Required once per repository (an admin), so that GitHub puts the branch in the OIDC subject the role checks:\n  ${subjectTemplateCommand(repository)}\n` +
             syncRunnerSteps(config, repository)
         : `\nStage ${config.name}: bootstrap FAILED at ${result.roles.failure?.stackName}: ${result.roles.failure?.reason}\n`,
     );

@@ -4,6 +4,7 @@ import {
   COMMENT_LIMIT,
   githubClient,
   githubContext,
+  readCommentBody,
   readPullRequestEvent,
   runUrl,
   splitRepository,
@@ -32,7 +33,7 @@ export async function commentCommand(opts: CommentOptions, io: Io): Promise<numb
     throw new UsageError(`--max-chars must be an integer from 1000 to ${COMMENT_LIMIT} (got '${opts.maxChars}')`);
   const file = path.resolve(io.cwd, opts.bodyFile);
   if (!fs.existsSync(file)) throw new UsageError(`--body-file ${opts.bodyFile} does not exist (write it with 'mfctl diff --out FILE')`);
-  const body = fs.readFileSync(file, 'utf8');
+  const body = readCommentBody(file, opts.bodyFile);
   const link = runUrl(ctx);
 
   if (ctx.stepSummaryPath && opts.summary !== false) {

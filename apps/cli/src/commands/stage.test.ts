@@ -130,6 +130,18 @@ describe('mfctl stage', () => {
     expect(fs.existsSync(path.join(envs, 'dev.yaml'))).toBe(false);
   });
 
+  it('new picks a VPC range free in the account and region, so no deployed stage is told to change', async () => {
+    // example.yaml: account 111111111111, us-west-2, 10.0.0.0/16; "alpha" sorts before it.
+    const r = await run('stage', 'new', 'alpha', '--account', '111111111111', '--region', 'us-west-2', '--environments', envs);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(loadStage(envs, 'alpha').network.vpcCidr).toBe('10.1.0.0/16');
+    const validate = await run('validate', '--environments', envs);
+    expect(validate.err).not.toContain('overlaps the VPC');
+    // Another account or region keeps the default range.
+    await run('stage', 'new', 'beta', '--account', '222222222222', '--region', 'us-west-2', '--environments', envs);
+    expect(loadStage(envs, 'beta').network.vpcCidr).toBe('10.0.0.0/16');
+  });
+
   it.each([
     [['Bad_Name', '--account', '123456789012', '--region', 'us-west-2'], /stage name "Bad_Name"/],
     [['dev', '--account', '12345', '--region', 'us-west-2'], /not a 12-digit AWS account id/],

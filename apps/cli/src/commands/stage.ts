@@ -3,7 +3,9 @@ import {
   createStageFile,
   EKS_RESTRICTED_AZ_IDS,
   formatDiagnostic,
+  freeVpcCidr,
   NewStageOptions,
+  printable,
   renderStageFile,
   stageHost,
   stageNameProblem,
@@ -66,6 +68,7 @@ export async function stageNewCommand(name: string, opts: StageNewOptions, io: I
     availabilityZones: azs,
     gpu: opts.gpu,
     allowedCidrs: splitList(opts.allowedCidrs),
+    vpcCidr: freeVpcCidr(dir, opts.account, opts.region),
     delegation: opts.parentZoneId
       ? opts.delegationRole
         ? { mode: 'cross-account', parentHostedZoneId: opts.parentZoneId, delegationRoleArn: opts.delegationRole }
@@ -115,7 +118,7 @@ export async function stageListCommand(opts: StageListOptions, io: Io): Promise<
   }
   if (!ok) {
     const invalid = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
-    io.stderr(`${invalid.size} invalid stage file(s) not listed: ${[...invalid].join(', ')} (run \`mfctl validate\`)\n`);
+    io.stderr(`${invalid.size} invalid stage file(s) not listed: ${[...invalid].map(printable).join(', ')} (run \`mfctl validate\`)\n`);
     return EXIT.failure;
   }
   return EXIT.ok;

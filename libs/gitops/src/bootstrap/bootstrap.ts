@@ -3,6 +3,7 @@ import { GITHUB_OIDC_HOST, GitHubDeployRolesStack, synthStage } from '@metaflow-
 import type { StageConfig } from '@metaflow-gitops/stage-config';
 import { DeployStageResult, deployStage } from '../deploy/deploy';
 import { bootstrapCdk } from './private/cdk-bootstrap';
+import { ensureExecutionPolicy } from './private/execution-policy';
 
 /**
  * `org/name` from a GitHub remote URL (`git@github.com:org/name.git`, `https://github.com/org/name`,
@@ -37,20 +38,26 @@ export interface BootstrapStageResult {
   readonly stage: string;
   readonly repository: string;
   readonly cdkBootstrap: 'success' | 'no-op';
+  /** The CDK bootstrap's CloudFormation execution policy (in place of AdministratorAccess). */
+  readonly executionPolicy: { readonly arn: string; readonly action: 'created' | 'updated' | 'unchanged' };
   readonly oidcProvider: { readonly arn?: string; readonly existed: boolean };
   readonly roles: DeployStageResult;
 }
 
 /**
- * Once per account and stage: the CDK bootstrap (the toolkit's `bootstrap`; the roles stack below
- * deploys through it), then the roles stack: the GitHub OIDC provider when the account has none
- * (checked with ListOpenIDConnectProviders first), the deploy role and the read-only diff role,
- * deployed with the same engine as the stage (`deployStage`).
+ * Once per account and stage: the CloudFormation execution policy (`ensureExecutionPolicy`), the
+ * CDK bootstrap with it (the toolkit's `bootstrap`; the roles stack below deploys through it), then
+ * the roles stack: the GitHub OIDC provider when the account has none
+ * (checked with ListOpenIDConnectProviders first) and the deploy role, deployed with the same engine
+ * as the stage (`deployStage`). The deploy role trusts the subject `SUBJECT_CLAIM_KEYS` produce, which
+ * the repository must be set to once (`subjectTemplateCommand`).
  */
 export async function bootstrapStage(options: BootstrapStageOptions): Promise<BootstrapStageResult> {
   const { config, repository, print } = options;
+  const policy = await ensureExecutionPolicy(new IAMClient({ region: config.region }), config.accountId, config.region);
+  print(`${config.name}: CloudFormation execution policy ${policy.arn} ${policy.action}`);
   print(`${config.name}: CDK bootstrap of aws://${config.accountId}/${config.region}`);
-  const cdkBootstrap = await bootstrapCdk(config, print);
+  const cdkBootstrap = await bootstrapCdk(config, policy.arn, print);
   const existing = await findGitHubOidcProvider(config.region);
   print(`${config.name}: GitHub OIDC provider ${existing ? `exists (${existing})` : 'absent: the roles stack creates it'}`);
   const assembly = synthStage(config, {
@@ -66,5 +73,13 @@ export async function bootstrapStage(options: BootstrapStageOptions): Promise<Bo
     print,
     printError: options.printError,
   });
-  return { ok: roles.ok, stage: config.name, repository, cdkBootstrap, oidcProvider: { arn: existing, existed: !!existing }, roles };
+  return {
+    ok: roles.ok,
+    stage: config.name,
+    repository,
+    cdkBootstrap,
+    executionPolicy: policy,
+    oidcProvider: { arn: existing, existed: !!existing },
+    roles,
+  };
 }

@@ -11,7 +11,7 @@ export interface ReportOptions {
 /** Collects the diagnostics of one stage file and locates them in its text. */
 export class FileContext {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly bad: string[] = [];
+  private readonly bad = new Set<string>();
   private readonly lines: string[];
 
   constructor(
@@ -46,12 +46,13 @@ export class FileContext {
 
   /** Marks `path` as reported by the schema check, so rules reading it stay quiet. */
   markBad(path: FieldPath): void {
-    this.bad.push(formatPath(path));
+    this.bad.add(formatPath(path));
   }
 
+  /** Whether `path` or a node above it was reported (one lookup per level, however many were). */
   private isBad(path: FieldPath): boolean {
-    const p = formatPath(path);
-    return this.bad.some((b) => b === '' || p === b || p.startsWith(`${b}.`) || p.startsWith(`${b}[`));
+    for (let n = 0; n <= path.length; n++) if (this.bad.has(formatPath(path.slice(0, n)))) return true;
+    return false;
   }
 
   error(path: FieldPath, message: string, fix: string, options: ReportOptions = {}): void {

@@ -111,15 +111,18 @@ export function checkAgainstSchema(ctx: FileContext, schema: JsonSchema, value: 
       return fail(`has ${value.length} items, at most ${schema.maxItems} allowed`, `list at most ${schema.maxItems}`);
     }
     const out: unknown[] = [];
+    const seen = new Set<string>();
     let ok = true;
     value.forEach((item, i) => {
       const itemPath = [...path, i];
-      if (schema.uniqueItems && value.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) < i) {
+      const key = schema.uniqueItems ? JSON.stringify(item) : '';
+      if (schema.uniqueItems && seen.has(key)) {
         ctx.error(itemPath, `${describe(item)} is listed twice`, 'remove the duplicate');
         ctx.markBad(itemPath);
         ok = false;
         return;
       }
+      seen.add(key);
       const checked = schema.items ? checkAgainstSchema(ctx, schema.items, item, itemPath) : item;
       if (checked === undefined) ok = false;
       out.push(checked);
@@ -133,7 +136,7 @@ export function checkAgainstSchema(ctx: FileContext, schema: JsonSchema, value: 
     const props = schema.properties ?? {};
     const out: Record<string, unknown> = {};
     for (const required of schema.required ?? []) {
-      if (!(required in value)) {
+      if (!Object.hasOwn(value, required)) {
         ctx.error(
           [...path, required],
           `required field "${required}" is missing from ${name === 'the file' ? 'the file' : name}`,
@@ -151,7 +154,13 @@ export function checkAgainstSchema(ctx: FileContext, schema: JsonSchema, value: 
     }
     for (const [key, child] of entries) {
       const childPath = [...path, key];
-      const childSchema = props[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      // Own properties only: a key named after an Object.prototype member (toString, constructor,
+      // __proto__) is an unknown key like any other.
+      const childSchema = Object.hasOwn(props, key)
+        ? props[key]
+        : typeof schema.additionalProperties === 'object'
+          ? schema.additionalProperties
+          : undefined;
       if (!childSchema) {
         if (schema.additionalProperties === true) {
           out[key] = child;

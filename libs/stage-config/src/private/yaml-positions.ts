@@ -16,6 +16,8 @@ export interface NodeLocation {
 
 export interface ParsedYaml {
   readonly value: unknown;
+  /** How many nodes the text writes out (an alias counts as one, whatever it refers to). */
+  readonly nodeCount: number;
   /** Location of the node at `path`, or undefined when the document does not contain it. */
   readonly locate: (path: FieldPath) => NodeLocation | undefined;
 }
@@ -55,11 +57,13 @@ export function parseYamlWithPositions(text: string): ParsedYaml {
   const root: Frame = { open: 0, children: [], kind: null, result: undefined };
   const stack: Frame[] = [root];
   let value: unknown;
+  let nodeCount = 0;
   try {
     value = yaml.load(text, {
       schema: yaml.CORE_SCHEMA,
       listener(event, state) {
         if (event === 'open') {
+          nodeCount++;
           const frame: Frame = { open: state.position, children: [], kind: null, result: undefined };
           stack[stack.length - 1].children.push(frame);
           stack.push(frame);
@@ -120,7 +124,7 @@ export function parseYamlWithPositions(text: string): ParsedYaml {
   if (root.children.length > 0) visit(root.children[0], [], undefined);
   else locations.set(key([]), { value: { line: 1, column: 1 } });
 
-  return { value, locate: (path) => locations.get(key(path)) };
+  return { value, nodeCount, locate: (path) => locations.get(key(path)) };
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -27,6 +27,9 @@
 8. AWS::RDS::DBCluster (Aurora; moto's CloudFormation lacks it) is created in moto's RDS backend, so
    the teardown's --purge-retained runs against a real emulated cluster (deletion protection,
    members, final snapshot).
+9. A CommaDelimitedList parameter reads back as the comma-joined string, as in CloudFormation (moto
+   answered the Python list's repr), so a second `mfctl bootstrap` with the same execution policies
+   is the no-op it is on AWS.
 
 Arguments are passed to moto_server unchanged (e.g. `-H localhost -p 5123`); MOTO_ACCOUNT_ID
 selects the account it answers as.
@@ -36,6 +39,7 @@ import hashlib
 import sys
 
 from moto.cloudformation import custom_model, parsing, responses
+from moto.cloudformation.models import Stack
 from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.core.responses import ActionResult
@@ -336,7 +340,18 @@ def _delete_resource_if_present(self, parsed_resource, resource_json):
             raise
 
 
+_parameter_list = Stack.parameter_list
+
+
+def _joined_parameter_list(self):
+    return [
+        {**p, "ParameterValue": ",".join(p["ParameterValue"]) if isinstance(p["ParameterValue"], list) else p["ParameterValue"]}
+        for p in _parameter_list.fget(self)
+    ]
+
+
 custom_model.CustomModel.create_from_cloudformation_json = classmethod(_acknowledged)
+Stack.parameter_list = property(_joined_parameter_list)
 parsing.ResourceMap._delete_resource = _delete_resource_if_present
 VPC.delete_from_cloudformation_json = classmethod(_delete_vpc_last)
 Parameter.create_from_cloudformation_json = classmethod(_named_parameter)

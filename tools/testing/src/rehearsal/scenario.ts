@@ -139,7 +139,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const aws = new StageAws(config.region);
     const fixtures = new EmulatorFixtures(config.region);
 
-    // 0. Bootstrap: CDK toolkit stack, OIDC provider, deploy and diff roles.
+    // 0. Bootstrap: CDK toolkit stack, OIDC provider, deploy role.
     const b = await run<BootstrapStageResult>(`bootstrap ${options.stage} --repo ${REHEARSAL_REPO} --json`, (io) =>
       bootstrapCommand({ ...common, repo: REHEARSAL_REPO }, io, deps),
     );

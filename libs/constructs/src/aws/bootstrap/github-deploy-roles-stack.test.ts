@@ -39,7 +39,7 @@ describe('GitHubDeployRolesStack', () => {
     });
   });
 
-  it('trusts the deploy role to the stage environment only, with the STS audience', () => {
+  it('trusts the deploy role to deploy jobs of the stage environment on main only, with the STS audience', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'metaflow-gitops-deploy-dev',
       AssumeRolePolicyDocument: {
@@ -48,9 +48,12 @@ describe('GitHubDeployRolesStack', () => {
             Action: 'sts:AssumeRoleWithWebIdentity',
             Effect: 'Allow',
             Condition: {
-              StringEquals: {
-                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-                'token.actions.githubusercontent.com:sub': 'repo:acme/metaflow-platform:environment:dev-env',
+              StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+              StringLike: {
+                'token.actions.githubusercontent.com:sub': [
+                  'repo:acme/metaflow-platform:environment:dev-env:ref:refs/heads/main',
+                  'repo:acme@*/metaflow-platform@*:environment:dev-env:ref:refs/heads/main',
+                ],
               },
             },
             Principal: { Federated: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
@@ -58,6 +61,65 @@ describe('GitHubDeployRolesStack', () => {
         ],
       },
     });
+  });
+
+  it.each([
+    // A deploy job on main in the environment: GitHub's subject with the repository's template (repo, context, ref).
+    ['repo:acme/metaflow-platform:environment:dev-env:ref:refs/heads/main', true],
+    ['repo:acme@1234/metaflow-platform@5678:environment:dev-env:ref:refs/heads/main', true],
+    // The default template: the environment alone, whatever the branch (a dispatch from a feature branch).
+    ['repo:acme/metaflow-platform:environment:dev-env', false],
+    ['repo:acme/metaflow-platform:environment:dev-env:ref:refs/heads/feature', false],
+    ['repo:acme/metaflow-platform:environment:dev-env:ref:refs/heads/main-2', false],
+    ['repo:acme/metaflow-platform:environment:prod:ref:refs/heads/main', false],
+    ['repo:acme/metaflow-platform:pull_request:ref:refs/pull/7/merge', false],
+    ['repo:acme/other:environment:dev-env:ref:refs/heads/main', false],
+    ['repo:acme@1/other@2:environment:dev-env:ref:refs/heads/main', false],
+    ['repo:evil@1/x@2:environment:y:ref:refs/heads/acme@1/metaflow-platform@2:environment:dev-env:ref:refs/heads/main', false],
+  ])('the trust condition matches %s: %s', (sub, matches) => {
+    const role = Object.values(template.findResources('AWS::IAM::Role')).find(
+      (r) => r.Properties.RoleName === 'metaflow-gitops-deploy-dev',
+    )!;
+    const patterns = role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringLike[
+      'token.actions.githubusercontent.com:sub'
+    ] as string[];
+    // IAM StringLike: `*` any run of characters, `?` one character, `${*}` `${?}` `${$}` literals.
+    const toRegExp = (p: string) =>
+      new RegExp(
+        `^${p
+          .split(/(\$\{[*?$]\}|[*?])/)
+          .map((part) =>
+            part === '*' ? '.*' : part === '?' ? '.' : /^\$\{.\}$/.test(part) ? `\\${part[2]}` : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+          )
+          .join('')}$`,
+      );
+    expect(patterns.some((p) => toRegExp(p).test(sub))).toBe(matches);
+  });
+
+  it('escapes an environment name for the subject (`:` as GitHub writes it, IAM wildcards as literals)', () => {
+    const odd = makeStageConfig({ name: 'dev', accountId: '123456789012', region: 'eu-west-1', deploy: { githubEnvironment: 'dev:*?' } });
+    const t = Template.fromStack(new GitHubDeployRolesStack(createStageApp(), { stage: odd, repository: 'acme/mf' }));
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Condition: Match.objectLike({
+              StringLike: {
+                'token.actions.githubusercontent.com:sub': [
+                  'repo:acme/mf:environment:dev%3A${*}${?}:ref:refs/heads/main',
+                  'repo:acme@*/mf@*:environment:dev%3A${*}${?}:ref:refs/heads/main',
+                ],
+              },
+            }),
+          }),
+        ],
+      },
+    });
+  });
+
+  it('creates no role for pull requests (their diff needs no AWS credentials)', () => {
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    expect(JSON.stringify(template.toJSON())).not.toContain('pull_request');
   });
 
   it('lets the deploy role assume the CDK bootstrap roles, nothing broad', () => {
@@ -100,35 +162,6 @@ describe('GitHubDeployRolesStack', () => {
       Action: 'ec2:DeleteSecurityGroup',
       Condition: { StringEquals: { 'aws:ResourceTag/metaflow-gitops:stage': 'dev' } },
     });
-  });
-
-  it('trusts the read-only diff role to pull requests and lets it assume only the lookup role', () => {
-    template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'metaflow-gitops-diff-dev',
-      AssumeRolePolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Condition: {
-              StringEquals: {
-                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-                'token.actions.githubusercontent.com:sub': 'repo:acme/metaflow-platform:pull_request',
-              },
-            },
-          }),
-        ],
-      },
-    });
-    const policies = template.findResources('AWS::IAM::Policy');
-    const diff = Object.values(policies).find((p) => JSON.stringify(p).includes('DiffRole'))!;
-    const actions = (diff.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) =>
-      ([] as string[]).concat(s.Action),
-    );
-    expect(actions.sort()).toEqual([
-      'cloudformation:DescribeStackResources',
-      'cloudformation:DescribeStacks',
-      'cloudformation:GetTemplate',
-      'sts:AssumeRole',
-    ]);
   });
 
   it('rejects a repository that is not <org>/<name>', () => {

@@ -1,7 +1,8 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { InputError, NAME_PREFIX, STAGE_TAG, StageConfig, clusterName, deployRoleName, diffRoleName } from '@metaflow-gitops/stage-config';
+import { InputError, NAME_PREFIX, STAGE_TAG, StageConfig, clusterName, deployRoleName } from '@metaflow-gitops/stage-config';
+import { DEPLOY_BRANCH, deploySubjects } from './github-subject';
 
 /** GitHub Actions' OIDC issuer (host and URL). */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -28,22 +29,22 @@ export interface GitHubDeployRolesStackProps {
 /**
  * What GitHub Actions needs to deploy one stage, created once per stage by `mfctl bootstrap`:
  * - the account's GitHub OIDC provider, when absent;
- * - the deploy role, trusted only by the stage's GitHub environment
- *   (`repo:<org>/<repo>:environment:<env>`, audience `sts.amazonaws.com`), allowed to assume the
- *   CDK bootstrap roles, plus the few scoped calls the sync and the teardown make themselves;
- * - a read-only diff role trusted by the repository's pull requests, allowed to assume the CDK
- *   lookup role and read the stage's stacks (live diffs).
+ * - the deploy role, trusted only by jobs of the stage's GitHub environment on the deploy branch
+ *   (`deploySubjects`: `repo:<org>/<repo>:environment:<env>:ref:refs/heads/main`, audience
+ *   `sts.amazonaws.com`; the repository's subject template must list `SUBJECT_CLAIM_KEYS`), allowed
+ *   to assume the CDK bootstrap roles, plus the few scoped calls the sync and the teardown make
+ *   themselves.
+ * Pull requests get no AWS role: their diff needs no credentials.
  */
 export class GitHubDeployRolesStack extends cdk.Stack {
   readonly deployRole: iam.Role;
-  readonly diffRole: iam.Role;
   readonly oidcProviderArn: string;
 
   constructor(scope: Construct, props: GitHubDeployRolesStackProps) {
     const { stage, repository } = props;
     super(scope, bootstrapStackName(stage.name), {
       env: { account: stage.accountId, region: stage.region },
-      description: `metaflow-gitops: GitHub OIDC deploy and diff roles of stage ${stage.name} (mfctl bootstrap)`,
+      description: `metaflow-gitops: GitHub OIDC deploy role of stage ${stage.name} (mfctl bootstrap)`,
       synthesizer: new cdk.DefaultStackSynthesizer({ qualifier: props.cdkQualifier }),
     });
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
@@ -61,19 +62,21 @@ export class GitHubDeployRolesStack extends cdk.Stack {
       this.oidcProviderArn = provider.attrArn;
     }
 
-    const github = (sub: string) =>
-      new iam.FederatedPrincipal(
-        this.oidcProviderArn,
-        { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: sub } },
-        'sts:AssumeRoleWithWebIdentity',
-      );
+    const github = new iam.FederatedPrincipal(
+      this.oidcProviderArn,
+      {
+        StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com' },
+        StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: deploySubjects(repository, stage.deploy.githubEnvironment) },
+      },
+      'sts:AssumeRoleWithWebIdentity',
+    );
     const cdkRole = (kind: string) => `arn:aws:iam::${account}:role/cdk-${qualifier}-${kind}-role-${account}-${region}`;
     const stageStacks = `arn:aws:cloudformation:${region}:${account}:stack/${stage.name}-*/*`;
 
     this.deployRole = new iam.Role(this, 'DeployRole', {
       roleName: deployRoleName(stage.name),
-      description: `Deploys stage ${stage.name} from ${repository} (GitHub environment ${stage.deploy.githubEnvironment})`,
-      assumedBy: github(`repo:${repository}:environment:${stage.deploy.githubEnvironment}`),
+      description: `Deploys stage ${stage.name} from ${repository} (GitHub environment ${stage.deploy.githubEnvironment}, branch ${DEPLOY_BRANCH})`,
+      assumedBy: github,
       maxSessionDuration: cdk.Duration.hours(2),
     });
     this.deployRole.addToPolicy(
@@ -164,28 +167,10 @@ export class GitHubDeployRolesStack extends cdk.Stack {
       }),
     );
 
-    this.diffRole = new iam.Role(this, 'DiffRole', {
-      roleName: diffRoleName(stage.name),
-      description: `Read-only live diffs of stage ${stage.name} for pull requests of ${repository}`,
-      assumedBy: github(`repo:${repository}:pull_request`),
-      maxSessionDuration: cdk.Duration.hours(1),
-    });
-    this.diffRole.addToPolicy(
-      new iam.PolicyStatement({ sid: 'CdkLookupRole', actions: ['sts:AssumeRole'], resources: [cdkRole('lookup')] }),
-    );
-    this.diffRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadStageStacks',
-        actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:DescribeStackResources'],
-        resources: [stageStacks],
-      }),
-    );
-
     new cdk.CfnOutput(this, 'DeployRoleArn', {
       value: this.deployRole.roleArn,
       description: 'Role the deploy workflow assumes (GitHub environment secret/variable)',
     });
-    new cdk.CfnOutput(this, 'DiffRoleArn', { value: this.diffRole.roleArn, description: 'Role pull-request diffs assume' });
     new cdk.CfnOutput(this, 'OidcProviderArn', { value: this.oidcProviderArn, description: 'GitHub OIDC provider of the account' });
   }
 }
