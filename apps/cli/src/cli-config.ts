@@ -210,6 +210,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'base branch ref; the diff starts at its merge-base with HEAD (default: origin/$GITHUB_BASE_REF, else origin/main)',
       },
       { flags: '--stage <name...>', description: 'diff only these stages (forces them in even when unaffected)' },
+      OPTIONS.environments,
       { flags: '--format <format>', description: 'markdown or json', default: 'markdown' },
       { flags: '--out <file>', description: 'write the report here instead of stdout' },
       { flags: '--json-out <file>', description: 'also write the JSON report (what `mfctl gate` reads)' },

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AffectedStage, findAffected } from './affected';
+import { AffectedStage, ENVIRONMENTS, findAffected } from './affected';
 import { diffManifests, ManifestDiff, readManifestDir } from './manifest-diff';
 import { AssemblyStack, CfnTemplate } from '../synth/stage-assembly';
 import { mfctlRenderer, readStacks, RenderedStage, StageRenderer } from './render-tree';
@@ -20,6 +20,8 @@ export interface PrDiffOptions {
   /** The base branch ref, e.g. `origin/main`: the diff starts at its merge-base with HEAD. */
   readonly baseRef: string;
   readonly stages?: readonly string[];
+  /** The stage files' directory, relative to `repoDir`. @default `environments` */
+  readonly environments?: string;
   readonly env: NodeJS.ProcessEnv;
   readonly progress: (msg: string) => void;
   /** Renders a tree with that tree's own code. @default `mfctlRenderer` (the tree's mfctl) */
@@ -69,7 +71,8 @@ async function settle<T>(fn: () => Promise<T>): Promise<[T | undefined, Error | 
  */
 export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
   const started = Date.now();
-  const affected = findAffected(opts.repoDir, opts.baseRef, { stages: opts.stages });
+  const environments = opts.environments ?? ENVIRONMENTS;
+  const affected = findAffected(opts.repoDir, opts.baseRef, { stages: opts.stages, environments });
   const removedStages = affected.stages.filter((s) => s.change === 'removed').map((s) => removal(s.stage));
   const toDiff = affected.stages.filter((s) => s.change !== 'removed');
   opts.progress(
@@ -88,7 +91,7 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
   try {
     const needBase = toDiff.some((s) => s.change !== 'added' && !cache?.has(s.stage));
     if (needBase && baseHere) {
-      base = stageFilesTree(opts.repoDir, affected.baseSha, scratch);
+      base = stageFilesTree(opts.repoDir, affected.baseSha, scratch, environments);
       opts.progress(`base stage files at ${affected.baseSha.slice(0, 7)} rendered with this code (no shipped file changed)`);
     } else if (needBase) {
       const t0 = Date.now();
@@ -192,14 +195,14 @@ async function diffOneStage(
   opts.progress(`${s.stage}: synthesizing head${cachedOut ? ' (base from the cache)' : baseTree ? ' and base' : ''}`);
   const renderBase = async (): Promise<[void, Error | undefined]> => {
     if (!baseTree) return [undefined, undefined];
-    const [, err] = await settle(() => render.base(baseTree.dir, s.stage, baseOut, env));
+    const [, err] = await settle(() => render.base(baseTree.dir, s.stage, baseOut, env, opts.environments ?? ENVIRONMENTS));
     if (!err) cache?.keep(s.stage, baseOut);
     return [undefined, err];
   };
   // A base rendered by its own mfctl runs while the head renders here; one rendered here runs after
   // the head, while the head's checks (cfn-lint, a subprocess) run.
   const baseFirst = base?.deps !== 'stage-files' ? renderBase() : undefined;
-  const [, headErr] = await settle(() => render.head(opts.repoDir, s.stage, headOut, env));
+  const [, headErr] = await settle(() => render.head(opts.repoDir, s.stage, headOut, env, opts.environments ?? ENVIRONMENTS));
   const checker = opts.checks;
   const checking = checker && !headErr ? settle(() => checker(s.stage, headOut)) : undefined;
   const [, baseErr] = await (baseFirst ?? renderBase());
