@@ -194,7 +194,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     gh.labels.set(42, ['allow-destructive']);
     const allowed = await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
     expect(allowed.status).toBe(0);
-    expect(allowed.stdout).toContain("Destructive changes acknowledged by the 'allow-destructive' label");
+    expect(allowed.stdout).toContain("Destructive or access-granting changes acknowledged by the 'allow-destructive' label");
   });
 
   it('3. an oversized diff is cut at a section boundary with a pointer to the full diff', async () => {

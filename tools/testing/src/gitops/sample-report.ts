@@ -50,6 +50,8 @@ export function sampleStage(stage: string, opts: { destructive?: boolean; manife
     stage,
     change: 'changed',
     reasons: [`stage file \`environments/${stage}.yaml\` changed`],
+    access: [],
+    crossStack: [],
     counts: stacks.reduce((a, s) => addCounts(a, s.counts), emptyCounts()),
     stacks,
     manifests,
