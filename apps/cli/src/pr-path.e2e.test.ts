@@ -137,13 +137,17 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(nodePool.patch).toContain(`+    cpu: '${Number(m[1]) + 64}'`);
 
     expect((await step(['comment', '--body-file', 'pr-diff/comment.md', '--summary-only'])).status).toBe(0);
-    expect(fs.readFileSync(summaryPath, 'utf8')).toContain('| example | stage file environments/example.yaml changed |');
+    expect(fs.readFileSync(summaryPath, 'utf8')).toContain(
+      '| example | 111111111111 us-west-2 | stage file environments/example.yaml changed |',
+    );
     const r = await comment();
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/created comment \d+ on acme\/platform#42/);
     expect(ours()).toHaveLength(1);
     const body = ours()[0].body;
-    expect(body).toMatch(/\| example \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| — \| \+0 ~\d+ -0 \| — \| /);
+    expect(body).toMatch(
+      /\| example \| 111111111111 us-west-2 \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| — \| \+0 ~\d+ -0 \| — \| /,
+    );
     expect(body).toContain('[Workflow run](https://github.example/acme/platform/actions/runs/1001)');
     expect(body).not.toContain('DESTRUCTIVE');
     expect(body).toMatch(/\| cdk-nag \| ✅ pass \| \d+ acknowledged \|/);
@@ -180,7 +184,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(body).toContain(`rename of the logical ID to \`${id[1]}Renamed\``);
     const ex = report.stages[0].counts;
     expect(body).toContain(
-      `| example | stage file environments/example.yaml changed; shared code changed: ${DATA_STACK} | ${ex.added} | ${ex.updated} | ${ex.replaced} | ${ex.destroyed + ex.orphaned} |`,
+      `| example | 111111111111 us-west-2 | stage file environments/example.yaml changed; shared code changed: ${DATA_STACK} | ${ex.added} | ${ex.updated} | ${ex.replaced} | ${ex.destroyed + ex.orphaned} |`,
     );
 
     const denied = await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });

@@ -40,6 +40,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
         check.status === 'skipped' ? `SKIPPED (${check.reason})` : check.status === 'pass' ? 'pass' : `FAIL (${check.findings.length})`;
       io.stdout(`  ${check.name.padEnd(17)} ${label}\n`);
       for (const f of check.findings) io.stdout(`    ${f.stack ?? '-'}: ${f.rule}: ${f.message}${f.location ? ` [${f.location}]` : ''}\n`);
+      for (const f of check.warnings ?? [])
+        io.stdout(`    warning ${f.stack ?? '-'}: ${f.rule}: ${f.message}${f.location ? ` [${f.location}]` : ''}\n`);
       if (check.name !== 'cdk-nag') for (const n of check.notes) io.stdout(`    ${n}\n`);
     }
     const acks = report.checks.find((c) => c.name === 'cdk-nag')?.notes.length ?? 0;

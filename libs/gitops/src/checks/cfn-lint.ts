@@ -86,7 +86,9 @@ export async function checkCfnLint(stacks: readonly AssemblyStack[], options: Cf
   const findings: CheckFinding[] = matches
     .filter((m) => m.Level === 'Error')
     .map((m) => ({ stack: stackOf(m.Filename), rule: m.Rule.Id, message: m.Message, location: where(m) }));
-  const warnings = matches.filter((m) => m.Level !== 'Error');
+  const warnings: CheckFinding[] = matches
+    .filter((m) => m.Level !== 'Error')
+    .map((m) => ({ stack: stackOf(m.Filename), rule: m.Rule.Id, message: m.Message, location: where(m) }));
   const notes = [`${version}: ${files.length} templates, ${findings.length} errors, ${warnings.length} warnings`];
-  return { name: 'cfn-lint', status: findings.length > 0 ? 'fail' : 'pass', findings, notes };
+  return { name: 'cfn-lint', status: findings.length > 0 ? 'fail' : 'pass', findings, warnings, notes };
 }

@@ -150,7 +150,7 @@ export function crossStackImpacts(
     for (const [stack, b] of before) {
       const a = after.get(stack);
       if (!a || !usesImport(b.Resources ?? {}, names)) continue;
-      const intoNewVpc = new Set([...names].filter((n) => changed.get(n)!.newVpc));
+      const intoNewVpc = new Set([...names].filter((n) => changed.get(n)?.newVpc));
       const bound = new Set(
         Object.entries(a.Resources ?? {})
           .filter(([, r]) => VPC_BOUND_TYPES[r.Type] && usesImport(r.Properties ?? {}, intoNewVpc))
@@ -160,7 +160,7 @@ export function crossStackImpacts(
       // by CloudFormation's rules: replacements propagate through the references.
       const modified = { ...a, Resources: withNewValues(a.Resources ?? {}, names, bound) } as CfnTemplate;
       const gone = replacedIds(b, modified);
-      for (const id of bound) gone.set(id, a.Resources![id].Type);
+      for (const id of bound) gone.set(id, (a.Resources ?? {})[id].Type);
       const own = replaced.get(stack) ?? new Map<string, string>();
       const extra = throughImports.get(stack) ?? new Map<string, { type: string; via: string[] }>();
       const usedNames = [...names].filter((n) => usesImport(b.Resources ?? {}, new Set([n])));
@@ -173,7 +173,8 @@ export function crossStackImpacts(
       throughImports.set(stack, extra);
       for (const name of usedNames) {
         const users = Object.entries(b.Resources ?? {}).filter(([, r]) => usesImport(r, new Set([name])));
-        const source = changed.get(name)!;
+        const source = changed.get(name);
+        if (!source) continue;
         const impact = impacts.get(name) ?? { stack: source.stack, exportName: name, cause: source.cause, importers: [] };
         const resources = users.map(([id, r]) => ({ logicalId: id, type: r.Type, replaced: own.has(id) }));
         impacts.set(name, { ...impact, importers: [...impact.importers.filter((i) => i.stack !== stack), { stack, resources }] });
@@ -192,7 +193,7 @@ export function crossStackImpacts(
         type,
         action: 'replace',
         loses: STATEFUL_RESOURCE_TYPES[type],
-        hint: `replaced because values it depends on change: ${via.map((n) => `\`${n}\``).join(', ')} (exported by ${[...new Set(via.map((n) => changed.get(n)!.stack))].join(', ')})`,
+        hint: `replaced because values it depends on change: ${via.map((n) => `\`${n}\``).join(', ')} (exported by ${[...new Set(via.map((n) => changed.get(n)?.stack))].join(', ')})`,
       });
     }
   }

@@ -81,6 +81,14 @@ export function headStageChecker(environmentsDir: string, options: HeadCheckOpti
                   : undefined;
         outcomes.push({ name: c.name, status: c.status, detail });
         if (c.status === 'skipped') skipped.push(`${c.name}: ${c.reason ?? 'skipped'}`);
+        for (const f of c.warnings ?? []) {
+          findings.push({
+            severity: 'warning',
+            source: c.name,
+            message: `${f.rule}: ${f.message}`,
+            location: [f.stack, f.location].filter(Boolean).join(' ') || undefined,
+          });
+        }
         for (const f of c.findings) {
           findings.push({
             severity: 'error',
