@@ -122,6 +122,12 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
       roleArn: pick(deploy.roleArn, `arn:aws:iam::${accountId}:role/${deployRoleName(name)}`),
       githubEnvironment: pick(deploy.githubEnvironment, name),
     },
+    deployability: {
+      acknowledge: pick(obj(raw.deployability).acknowledge, schemaDefault<unknown[]>('deployability.acknowledge')).map((a) => ({
+        id: pick(obj(a).id, ''),
+        reason: pick(obj(a).reason, ''),
+      })),
+    },
     tags: pick(raw.tags, schemaDefault<Record<string, string>>('tags')),
   };
 }

@@ -1,4 +1,4 @@
-export type CheckName = 'cdk-nag' | 'cfn-lint' | 'template-limits' | 'custom-resources';
+export type CheckName = 'cdk-nag' | 'cfn-lint' | 'template-limits' | 'custom-resources' | 'deployability';
 
 export interface CheckFinding {
   /** Stack the finding is in, when it belongs to one. */
