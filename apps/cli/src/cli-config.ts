@@ -237,6 +237,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         flags: '--max-chars <n>',
         description: "cut the comment at a section boundary under this many characters (default and maximum: GitHub's 65536)",
       },
+      {
+        flags: '--artifact-url <url>',
+        description: 'URL of the `pr-diff` artifact (full report): linked where the comment is cut and atop the job summary',
+      },
     ],
     load: async () => require('./commands/comment') as typeof import('./commands/comment'),
     run: (m, _args, opts: CommentOptions, io) => m.commentCommand(opts, io),
