@@ -44,6 +44,10 @@ const dataStack: CfnTemplate = {
       },
     },
     Bucket: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain' },
+    Cluster: {
+      Type: 'AWS::EKS::Cluster',
+      Properties: { ResourcesVpcConfig: { SubnetIds: [{ 'Fn::ImportValue': 's-vpc:SubnetA' }, { 'Fn::ImportValue': 's-vpc:SubnetB' }] } },
+    },
   },
 };
 
@@ -73,22 +77,25 @@ describe('crossStackImpacts', () => {
     expect(impacts[0].importers).toEqual([
       { stack: 's-data', resources: [{ logicalId: 'DbSecurityGroup', type: 'AWS::EC2::SecurityGroup', replaced: true }] },
     ]);
-    expect(impacts[1].importers[0].resources).toEqual([{ logicalId: 'DbSubnets', type: 'AWS::RDS::DBSubnetGroup', replaced: true }]);
-    expect(destructive).toEqual([
-      expect.objectContaining({
-        stack: 's-data',
-        logicalId: 'Database',
-        type: 'AWS::RDS::DBCluster',
-        action: 'replace',
-        hint: expect.stringContaining('`s-vpc:SubnetA`'),
-      }),
+    expect(impacts[1].importers[0].resources).toEqual([
+      { logicalId: 'DbSubnets', type: 'AWS::RDS::DBSubnetGroup', replaced: true },
+      // An EKS cluster cannot move to another VPC, whatever the subnet update rules say.
+      { logicalId: 'Cluster', type: 'AWS::EKS::Cluster', replaced: true },
     ]);
+    expect(destructive.map((d) => [d.stack, d.logicalId, d.action])).toEqual([
+      ['s-data', 'Database', 'replace'],
+      ['s-data', 'Cluster', 'replace'],
+    ]);
+    expect(destructive[0].hint).toContain('`s-vpc:SubnetA`');
   });
 
   it('a subnet replaced inside the same VPC: the export is still in use, the subnet group is updated, the database stays', () => {
     const { impacts, destructive } = run(vpcStack('10.0.0.0/16'), vpcStack('10.0.0.0/16', '10.0.8.0/24'));
     expect(impacts.map((i) => i.exportName)).toEqual(['s-vpc:SubnetA']);
-    expect(impacts[0].importers[0].resources).toEqual([{ logicalId: 'DbSubnets', type: 'AWS::RDS::DBSubnetGroup', replaced: false }]);
+    expect(impacts[0].importers[0].resources).toEqual([
+      { logicalId: 'DbSubnets', type: 'AWS::RDS::DBSubnetGroup', replaced: false },
+      { logicalId: 'Cluster', type: 'AWS::EKS::Cluster', replaced: false },
+    ]);
     expect(destructive).toEqual([]);
   });
 

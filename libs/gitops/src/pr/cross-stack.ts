@@ -27,12 +27,11 @@ export interface CrossStackImpact {
 
 /**
  * Resource types bound to the VPC of what they use: given subnets or security groups of a NEW VPC
- * they cannot be updated in place. The subnets of a DB subnet group must all lie in one VPC and an
- * Aurora cluster does not move to another VPC: the subnet group, hence the cluster, is replaced.
+ * they cannot be updated in place. The subnets of a DB subnet group must all lie in one VPC (the
+ * subnet group, hence the Aurora cluster using it, is replaced); an EKS cluster stays in the VPC it
+ * was created in (https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html).
  */
-const VPC_BOUND_TYPES: Readonly<Record<string, string>> = {
-  'AWS::RDS::DBSubnetGroup': 'a DB subnet group cannot take subnets of another VPC',
-};
+const VPC_BOUND_TYPES: ReadonlySet<string> = new Set(['AWS::RDS::DBSubnetGroup', 'AWS::EKS::Cluster']);
 
 type Json = unknown;
 
@@ -153,7 +152,7 @@ export function crossStackImpacts(
       const intoNewVpc = new Set([...names].filter((n) => changed.get(n)?.newVpc));
       const bound = new Set(
         Object.entries(a.Resources ?? {})
-          .filter(([, r]) => VPC_BOUND_TYPES[r.Type] && usesImport(r.Properties ?? {}, intoNewVpc))
+          .filter(([, r]) => VPC_BOUND_TYPES.has(r.Type) && usesImport(r.Properties ?? {}, intoNewVpc))
           .map(([id]) => id),
       );
       // The importing template with the new values (and the VPC-bound resources replaced), diffed
