@@ -95,7 +95,11 @@ describe('each check fails on what it is for', () => {
     const result = check((await runChecks({ assemblyDir: dir })).checks, 'cfn-lint');
     expect(result.status).toBe('fail');
     expect(result.findings).toEqual([
-      expect.objectContaining({ stack: 'dev-ingress', rule: 'E3002', location: expect.stringMatching(/^dev-ingress\.template\.json:\d+$/) }),
+      expect.objectContaining({
+        stack: 'dev-ingress',
+        rule: 'E3002',
+        location: expect.stringMatching(/^dev-ingress\.template\.json:\d+$/),
+      }),
     ]);
   });
 
