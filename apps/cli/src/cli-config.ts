@@ -210,6 +210,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'base branch ref; the diff starts at its merge-base with HEAD (default: origin/$GITHUB_BASE_REF, else origin/main)',
       },
       { flags: '--stage <name...>', description: 'diff only these stages (forces them in even when unaffected)' },
+      OPTIONS.environments,
       { flags: '--format <format>', description: 'markdown or json', default: 'markdown' },
       { flags: '--out <file>', description: 'write the report here instead of stdout' },
       { flags: '--json-out <file>', description: 'also write the JSON report (what `mfctl gate` reads)' },
@@ -235,6 +236,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         flags: '--max-chars <n>',
         description: "cut the comment at a section boundary under this many characters (default and maximum: GitHub's 65536)",
+      },
+      {
+        flags: '--artifact-url <url>',
+        description: 'URL of the `pr-diff` artifact (full report): linked where the comment is cut and atop the job summary',
       },
     ],
     load: async () => require('./commands/comment') as typeof import('./commands/comment'),

@@ -128,22 +128,39 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     ]);
     expect(report.destructive).toBe(false);
     // The same checks as `mfctl check`, on the head's assembly.
-    expect(ex.checks.outcomes!.map((o) => o.name)).toEqual(['validate', 'cdk-nag', 'cfn-lint', 'template-limits', 'custom-resources']);
-    expect(ex.checks.outcomes!.filter((o) => o.name !== 'cfn-lint').map((o) => o.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
-    expect(ex.checks.errors).toBe(0);
+    expect(ex.checks.outcomes!.map((o) => o.name)).toEqual([
+      'validate',
+      'cdk-nag',
+      'cfn-lint',
+      'template-limits',
+      'custom-resources',
+      'deployability',
+    ]);
+    expect(
+      ex.checks
+        .outcomes!.slice(0, 5)
+        .filter((o) => o.name !== 'cfn-lint')
+        .map((o) => o.status),
+    ).toEqual(['pass', 'pass', 'pass', 'pass']);
+    // Deployability findings on the example stages are the known blockers (libs/gitops deployability.test.ts).
+    expect(ex.checks.findings.filter((f) => f.severity === 'error' && f.source !== 'deployability')).toEqual([]);
     const nodePool = ex.manifests!.objects.find((o) => o.id.startsWith('karpenter.sh/NodePool'))!;
     expect(nodePool.action).toBe('changed');
     expect(nodePool.patch).toContain(`-    cpu: '${m[1]}'`);
     expect(nodePool.patch).toContain(`+    cpu: '${Number(m[1]) + 64}'`);
 
     expect((await step(['comment', '--body-file', 'pr-diff/comment.md', '--summary-only'])).status).toBe(0);
-    expect(fs.readFileSync(summaryPath, 'utf8')).toContain('| example | stage file environments/example.yaml changed |');
+    expect(fs.readFileSync(summaryPath, 'utf8')).toContain(
+      '| example | 111111111111 us-west-2 | stage file environments/example.yaml changed |',
+    );
     const r = await comment();
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/created comment \d+ on acme\/platform#42/);
     expect(ours()).toHaveLength(1);
     const body = ours()[0].body;
-    expect(body).toMatch(/\| example \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| — \| \+0 ~\d+ -0 \| — \| /);
+    expect(body).toMatch(
+      /\| example \| 111111111111 us-west-2 \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| — \| \+0 ~\d+ -0 \| — \| /,
+    );
     expect(body).toContain('[Workflow run](https://github.example/acme/platform/actions/runs/1001)');
     expect(body).not.toContain('DESTRUCTIVE');
     expect(body).toMatch(/\| cdk-nag \| ✅ pass \| \d+ acknowledged \|/);
@@ -180,7 +197,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(body).toContain(`rename of the logical ID to \`${id[1]}Renamed\``);
     const ex = report.stages[0].counts;
     expect(body).toContain(
-      `| example | stage file environments/example.yaml changed; shared code changed: ${DATA_STACK} | ${ex.added} | ${ex.updated} | ${ex.replaced} | ${ex.destroyed + ex.orphaned} |`,
+      `| example | 111111111111 us-west-2 | stage file environments/example.yaml changed; shared code changed: ${DATA_STACK} | ${ex.added} | ${ex.updated} | ${ex.replaced} | ${ex.destroyed + ex.orphaned} |`,
     );
 
     const denied = await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
@@ -194,7 +211,7 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     gh.labels.set(42, ['allow-destructive']);
     const allowed = await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
     expect(allowed.status).toBe(0);
-    expect(allowed.stdout).toContain("Destructive changes acknowledged by the 'allow-destructive' label");
+    expect(allowed.stdout).toContain("Destructive or access-granting changes acknowledged by the 'allow-destructive' label");
   });
 
   it('3. an oversized diff is cut at a section boundary with a pointer to the full diff', async () => {
@@ -235,7 +252,141 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect((await step(['gate', '--report', 'pr-diff/report.json'], { GITHUB_TOKEN: 'ghs_e2e' })).status).toBe(0);
   });
 
-  it('5. no worktree or scratch directory is left behind', async () => {
+  /** A branch from main with `edit` applied to stage files, diffed, commented, gated without the label. */
+  async function scenario(
+    name: string,
+    edits: Record<string, (text: string) => string>,
+  ): Promise<{ report: DiffReport; body: string; gate: { status: number; stderr: string } }> {
+    git('checkout', '-q', '-b', name, 'origin/main');
+    for (const [stage, edit] of Object.entries(edits)) {
+      const file = path.join(repo, 'environments', `${stage}.yaml`);
+      fs.writeFileSync(file, edit(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''));
+    }
+    commitAll(name);
+    const report = await diff(name);
+    expect((await comment()).status).toBe(0);
+    setLabels([]);
+    gh.labels.set(42, []);
+    const gate = await step(['gate', '--report', 'pr-diff/report.json', '--label', 'allow-destructive'], { GITHUB_TOKEN: 'ghs_e2e' });
+    return { report, body: ours()[0].body, gate };
+  }
+  const replace = (from: RegExp | string, to: string) => (text: string) => {
+    const next = text.replace(from, to);
+    if (next === text) throw new Error(`the example stage file no longer has ${String(from)}: update this test`);
+    return next;
+  };
+
+  it('6. a new VPC CIDR: the exports other stacks use, the database replaced through them; gate fails', async () => {
+    const { report, body, gate } = await scenario('vpc-cidr', { example: replace('vpcCidr: 10.0.0.0/16', 'vpcCidr: 10.9.0.0/16') });
+    const ex = report.stages[0];
+    expect(report.destructive).toBe(true);
+    const vpcExports = ex.crossStack.filter((c) => c.stack === 'example-vpc');
+    expect(vpcExports.length).toBeGreaterThan(0);
+    const importers = new Set(vpcExports.flatMap((c) => c.importers.map((i) => i.stack)));
+    expect([...importers].sort()).toEqual(expect.arrayContaining(['example-data', 'example-eks']));
+    // The data stack's template does not change, but its subnet group, hence its database, is replaced.
+    const data = vpcExports.flatMap((c) => c.importers.filter((i) => i.stack === 'example-data').flatMap((i) => i.resources));
+    expect(data).toContainEqual(expect.objectContaining({ type: 'AWS::RDS::DBSubnetGroup', replaced: true }));
+    expect(ex.destructive).toContainEqual(
+      expect.objectContaining({ stack: 'example-data', type: 'AWS::RDS::DBCluster', action: 'replace' }),
+    );
+    expect(body).toContain('CloudFormation **refuses** to update an export in use');
+    expect(body).toContain('**Exports in use that change**');
+    expect(body).toMatch(/`example-data` `MetadataDatabase` \(AWS::RDS::DBCluster\) would be \*\*REPLACED\*\*/);
+    expect(gate.status).toBe(1);
+    expect(gate.stderr).toMatch(/example: example-vpc export \S+ changes \(.*\) while .*example-data.* import it: CloudFormation refuses/);
+  });
+
+  it.each([
+    ['region', 'region: us-west-2', 'region: us-east-2', '111111111111 us-west-2', '111111111111 us-east-2'],
+    ['accountId', 'accountId: "111111111111"', 'accountId: "999999999999"', '111111111111 us-west-2', '999999999999 us-west-2'],
+  ])('7. a new %s is a move: the old stage left behind with its data, a new stage; gate fails', async (field, from, to, was, now) => {
+    const { report, body, gate } = await scenario(`move-${field}`, {
+      example: replace(from, to),
+    });
+    const ex = report.stages[0];
+    expect(ex.move).toEqual({
+      from: { accountId: was.split(' ')[0], region: was.split(' ')[1] },
+      to: { accountId: now.split(' ')[0], region: now.split(' ')[1] },
+    });
+    expect(report.removedStages).toEqual([
+      expect.objectContaining({ stage: 'example', accountId: was.split(' ')[0], region: was.split(' ')[1] }),
+    ]);
+    // Compared with nothing: everything is new, nothing is "unchanged".
+    expect(ex.stacks.every((st) => st.status === 'added')).toBe(true);
+    expect(body).toContain(`| example (moved) | ${now} |`);
+    expect(body).toContain('> - **example**: **moves** to another account or region');
+    expect(body).toContain(`**Moved** from account ${was} to account ${now}`);
+    expect(gate.status).toBe(1);
+    expect(gate.stderr).toContain('stage example: moves to another account or region');
+  });
+
+  it('8. prod deploy role and GitHub environment: identity first, before and after; gate fails', async () => {
+    const { report, body, gate } = await scenario('prod-identity', {
+      'prod-example': (t) =>
+        replace(
+          'roleArn: arn:aws:iam::222222222222:role/metaflow-gitops-deploy-prod-example',
+          'roleArn: arn:aws:iam::222222222222:role/someone-else',
+        )(replace('githubEnvironment: prod-example', 'githubEnvironment: prod-example-fast')(t)),
+    });
+    const prod = report.stages[0];
+    expect(prod.access.map((a) => [a.field, a.before, a.after, !!a.grants])).toEqual([
+      [
+        'deploy.roleArn',
+        'arn:aws:iam::222222222222:role/metaflow-gitops-deploy-prod-example',
+        'arn:aws:iam::222222222222:role/someone-else',
+        true,
+      ],
+      ['deploy.githubEnvironment', 'prod-example', 'prod-example-fast', true],
+    ]);
+    expect(body).toContain(
+      '| deploy.roleArn | arn:aws:iam::222222222222:role/metaflow-gitops-deploy-prod-example | arn:aws:iam::222222222222:role/someone-else | 🔑 a new identity deploys the stage and is cluster admin (EKS access entry) |',
+    );
+    expect(body).toContain(
+      '| deploy.githubEnvironment | prod-example | prod-example-fast | 🔑 the GitHub environment decides who must approve deploys',
+    );
+    // The identity section comes before the stacks in the stage's block.
+    const block = body.slice(body.indexOf('<b>prod-example</b>'));
+    expect(block.indexOf('**Identity and access**')).toBeLessThan(block.indexOf('**Stacks**'));
+    expect(body).toMatch(/\| prod-example \| 222222222222 eu-west-1 · prod · GPU \| .*🔑 access granted/);
+    expect(gate.status).toBe(1);
+    expect(gate.stderr).toContain('prod-example: deploy.githubEnvironment prod-example -> prod-example-fast');
+  });
+
+  it('9. ten new stages fit in one comment, not cut, each compact with its where and what', async () => {
+    const stage = (i: number) =>
+      [
+        `accountId: "30000000000${i}"`,
+        'region: us-west-2',
+        'isProd: false',
+        'domain:',
+        '  parentDomain: metaflow.example.com',
+        '  delegation:',
+        '    mode: same-account',
+        '    parentHostedZoneId: Z0000000000EXAMPLE000',
+        'oidcConfig:',
+        '  issuerUrl: https://idp.example.com',
+        '',
+      ].join('\n');
+    const names = Array.from({ length: 10 }, (_, i) => `team-${i}`);
+    const { report, body, gate } = await scenario('ten-stages', Object.fromEntries(names.map((n, i) => [n, () => stage(i)])));
+    expect(report.stages.map((s) => [s.stage, s.change])).toEqual(names.map((n) => [n, 'added']));
+    const r = await comment();
+    expect(r.stderr).not.toContain('cut to fit');
+    expect(body.length).toBeLessThan(65_536);
+    expect(body).not.toContain('cut at a section boundary');
+    for (const [i, n] of names.entries()) {
+      expect(body).toMatch(new RegExp(`\\| ${n} \\(added\\) \\| 30000000000${i} us-west-2 \\|`));
+      expect(body).toContain(`<b>${n}</b> 30000000000${i} us-west-2 — new: `);
+    }
+    // A new stage's IAM is new, not broadened; new stages need no acknowledgement.
+    expect(body).not.toContain('IAM broadened');
+    expect(report.destructive).toBe(false);
+    expect(gate.status).toBe(0);
+    console.log(`ten new stages: comment of ${body.length} characters`);
+  });
+
+  it('10. no worktree or scratch directory is left behind', async () => {
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1);
   });
 });

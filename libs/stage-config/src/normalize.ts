@@ -127,6 +127,12 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
         ? { syncRunner: { repository: pick(deploy.syncRunner.repository, ''), connectionArn: pick(deploy.syncRunner.connectionArn, '') } }
         : {}),
     },
+    deployability: {
+      acknowledge: pick(obj(raw.deployability).acknowledge, schemaDefault<unknown[]>('deployability.acknowledge')).map((a) => ({
+        id: pick(obj(a).id, ''),
+        reason: pick(obj(a).reason, ''),
+      })),
+    },
     tags: pick(raw.tags, schemaDefault<Record<string, string>>('tags')),
   };
 }

@@ -353,6 +353,34 @@ export const STAGE_SCHEMA: JsonSchema = {
         },
       },
     },
+    deployability: {
+      type: 'object',
+      description:
+        'The deployability rules of `mfctl check` (a template that would not deploy, tear down or deploy again): findings fail unless acknowledged here.',
+      additionalProperties: false,
+      'x-defaultText': 'see the fields',
+      properties: {
+        acknowledge: {
+          type: 'array',
+          description:
+            'Findings accepted on purpose, each with the reason (like the cdk-nag acknowledgements). An acknowledgement that matches no finding fails the check.',
+          default: [],
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'reason'],
+            description: 'One acknowledged finding.',
+            properties: {
+              id: str('`<rule>` (all its findings) or `<rule>[<stack kind>/<logical id>]`, as `mfctl check` prints it.', {
+                pattern: '^[a-z][a-z0-9-]*(\\[[A-Za-z0-9-]+/[^\\]]+\\])?$',
+                examples: ['retained-fixed-name[data/MetadataDatabaseSecret]'],
+              }),
+              reason: str('Why the finding does not apply or is accepted (at least 20 characters).', { minLength: 20 }),
+            },
+          },
+        },
+      },
+    },
     tags: {
       type: 'object',
       description: 'Extra tags on every resource of the stage (`metaflow-gitops:` keys are reserved).',

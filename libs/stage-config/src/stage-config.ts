@@ -26,6 +26,7 @@ export interface StageConfig {
   readonly cluster: ClusterConfig;
   readonly ingress: IngressConfig;
   readonly deploy: DeployConfig;
+  readonly deployability: DeployabilityConfig;
   /** Extra tags on every resource of the stage (the `stage` tag is always added). */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -151,6 +152,11 @@ export interface ClusterConfig {
 export interface IngressConfig {
   /** Source CIDRs allowed to reach the stage's load balancer. */
   readonly allowedCidrs: readonly string[];
+}
+
+export interface DeployabilityConfig {
+  /** Deployability findings accepted on purpose: `<rule>` or `<rule>[<stack kind>/<logical id>]`, with the reason. */
+  readonly acknowledge: readonly { readonly id: string; readonly reason: string }[];
 }
 
 export interface DeployConfig {

@@ -1,4 +1,6 @@
+import { renderStageManifests } from '@metaflow-gitops/constructs/k8s';
 import { ChecksReport, runChecks } from '@metaflow-gitops/gitops/checks';
+import { placeholderOutputs } from '@metaflow-gitops/stage-config';
 import { EXIT } from '../errors';
 import { Io } from '../io';
 import { environmentsDir } from '../repo';
@@ -14,8 +16,8 @@ export interface CheckOptions {
 }
 
 /**
- * `mfctl check <stage>`: synthesizes the stage, then runs cdk-nag, cfn-lint, the template limits
- * and the custom-resource listing. Exit 1 on any finding; a skipped check (missing cfn-lint) is
+ * `mfctl check <stage>`: synthesizes the stage, then runs cdk-nag, cfn-lint, the template limits,
+ * the custom-resource listing and the deployability rules (acknowledged in the stage file). Exit 1 on any finding; a skipped check (missing cfn-lint) is
  * printed, never silent.
  */
 export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> {
@@ -25,7 +27,12 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   for (const config of stages) {
     const [s] = synthesize(io, [config], defaultOutDir(io, opts.out));
     io.stderr(`checking ${s.stage} ...\n`);
-    checking.push(runChecks({ assemblyDir: s.assemblyDir, cfnLint: { env: io.env } }).then((r) => ({ stage: s.stage, ...r })));
+    // The manifests (with placeholder outputs) for the rules that look at both sides, e.g. NodeClass tags.
+    const manifests = renderStageManifests(config, placeholderOutputs()).components.flatMap((c) => c.objects);
+    const deployability = { stage: config.name, manifests, acknowledgements: config.deployability.acknowledge };
+    checking.push(
+      runChecks({ assemblyDir: s.assemblyDir, cfnLint: { env: io.env }, deployability }).then((r) => ({ stage: s.stage, ...r })),
+    );
   }
   const reports = await Promise.all(checking);
   const ok = reports.every((r) => r.ok);
@@ -40,6 +47,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
         check.status === 'skipped' ? `SKIPPED (${check.reason})` : check.status === 'pass' ? 'pass' : `FAIL (${check.findings.length})`;
       io.stdout(`  ${check.name.padEnd(17)} ${label}\n`);
       for (const f of check.findings) io.stdout(`    ${f.stack ?? '-'}: ${f.rule}: ${f.message}${f.location ? ` [${f.location}]` : ''}\n`);
+      for (const f of check.warnings ?? [])
+        io.stdout(`    warning ${f.stack ?? '-'}: ${f.rule}: ${f.message}${f.location ? ` [${f.location}]` : ''}\n`);
       if (check.name !== 'cdk-nag') for (const n of check.notes) io.stdout(`    ${n}\n`);
     }
     const acks = report.checks.find((c) => c.name === 'cdk-nag')?.notes.length ?? 0;

@@ -20,6 +20,7 @@ export interface CommentOptions {
   summary?: boolean;
   summaryOnly?: boolean;
   maxChars?: string;
+  artifactUrl?: string;
 }
 
 /**
@@ -35,9 +36,11 @@ export async function commentCommand(opts: CommentOptions, io: Io): Promise<numb
   if (!fs.existsSync(file)) throw new UsageError(`--body-file ${opts.bodyFile} does not exist (write it with 'mfctl diff --out FILE')`);
   const body = readCommentBody(file, opts.bodyFile);
   const link = runUrl(ctx);
+  // An empty value (the workflow's output when the upload did not run) means unknown.
+  const artifactUrl = opts.artifactUrl || undefined;
 
   if (ctx.stepSummaryPath && opts.summary !== false) {
-    const s = writeStepSummary(ctx.stepSummaryPath, body, link);
+    const s = writeStepSummary(ctx.stepSummaryPath, body, link, { artifactUrl, commentLimit: limit });
     io.stderr(`mfctl comment: job summary written${s.truncated ? ' (cut to 1 MiB)' : ''}\n`);
   }
 
@@ -67,7 +70,7 @@ export async function commentCommand(opts: CommentOptions, io: Io): Promise<numb
       githubClient(ctx, (m) => io.stderr(`mfctl comment: ${m}\n`)),
       target,
       body,
-      { runLink: link, warn, limit },
+      { runLink: link, artifactUrl, warn, limit },
     );
   } catch (err) {
     throw withContext('could not post the PR comment', err);

@@ -27,6 +27,7 @@ export interface DiffOptions {
   label?: string;
   keep?: boolean;
   checks?: boolean;
+  environments?: string;
 }
 
 /** Seams for tests and for wiring the checks; the CLI uses the defaults. */
@@ -85,19 +86,30 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
     deployed = (deps.deployed ?? ((i: Io) => awsDeployedTemplates(i.env)))(io);
   }
   const repoDir = findRepoRoot(io.cwd);
+  const environments = environmentsDir(io.cwd, opts.environments);
+  // Base and head stage files are read from git at that path: it must lie inside the repository.
+  const environmentsInRepo = path.relative(
+    fs.realpathSync(repoDir),
+    fs.existsSync(environments) ? fs.realpathSync(environments) : environments,
+  );
+  if (environmentsInRepo === '' || environmentsInRepo.startsWith('..') || path.isAbsolute(environmentsInRepo))
+    throw new UsageError(
+      `--environments ${opts.environments} is not a directory inside the repository ${repoDir}: the base's stage files are read from git, so pass a directory of this repository`,
+    );
   const baseRef = opts.base ?? defaultBase(io, repoDir);
   const renderHere = !deps.render && isOwnMfctl(repoDir);
   const report = await computePrDiff({
     repoDir,
     baseRef,
     stages: opts.stage,
+    environments: environmentsInRepo.split(path.sep).join('/'),
     env: io.env,
     progress: (m) => io.stderr(`mfctl diff: ${m}\n`),
     render: deps.render,
     // The head, and a base shipping the same code, are rendered by this process; rendered bases are kept in tmp/.
     renderHere: renderHere ? inProcessRenderer : undefined,
     cacheDir: renderHere ? path.join(repoDir, 'tmp', 'mfctl-diff') : undefined,
-    checks: deps.checks ?? headStageChecker(environmentsDir(repoDir, undefined), { templateChecks: opts.checks !== false, env: io.env }),
+    checks: deps.checks ?? headStageChecker(environments, { templateChecks: opts.checks !== false, env: io.env }),
     deployed,
     keep: opts.keep,
   });

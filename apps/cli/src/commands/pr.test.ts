@@ -52,6 +52,28 @@ describe('mfctl diff', () => {
     expect(io.err()).toContain(message);
   });
 
+  it('--environments DIR: the stage files of that repository directory, at the base and the head', async () => {
+    const other = new TempRepo();
+    try {
+      seedFakeRepo(other);
+      other.git('mv', 'environments', 'stages');
+      other.commit('stage files in stages/');
+      other.git('checkout', '-q', '-b', 'feature');
+      other.write('stages/dev.yaml', 'compute:\n  cpu:\n    maxCpu: 300\n').commit('bigger pool');
+      const io = captureIo(process.env, other.dir);
+      expect(await main(['diff', '--base', 'main', '--format', 'json', '--environments', 'stages'], io)).toBe(0);
+      const report = JSON.parse(io.out()) as DiffReport;
+      expect(report.stages.map((s) => [s.stage, s.reasons])).toEqual([['dev', ['stage file `stages/dev.yaml` changed']]]);
+      expect(report.unaffected).toEqual(['prod']);
+      expect(report.stages[0].manifests!.objects[0].patch).toContain("-    cpu: '100'\n+    cpu: '300'");
+      const outside = captureIo(process.env, other.dir);
+      expect(await main(['diff', '--base', 'main', '--environments', os.tmpdir()], outside)).toBe(2);
+      expect(outside.err()).toContain('is not a directory inside the repository');
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('exits 1 naming an unknown base', async () => {
     const io = captureIo(process.env, repo.dir);
     expect(await main(['diff', '--base', 'origin/nope'], io)).toBe(1);

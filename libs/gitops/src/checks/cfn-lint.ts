@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { AssemblyStack } from '../synth/stage-assembly';
 import { CheckFinding, CheckResult } from './types';
 
@@ -82,11 +83,14 @@ export async function checkCfnLint(stacks: readonly AssemblyStack[], options: Cf
     matches.push(...(JSON.parse(r.stdout || '[]') as CfnLintMatch[]));
   }
   const stackOf = (file: string) => stacks.find((s) => s.templatePath === file || file.endsWith(s.templateFile))?.name;
-  const where = (m: CfnLintMatch) => `${m.Filename}:${m.Location?.Start?.LineNumber ?? 0}`;
+  // The template's file name (the synth directory is a scratch path nobody can open later).
+  const where = (m: CfnLintMatch) => `${path.basename(m.Filename)}:${m.Location?.Start?.LineNumber ?? 0}`;
   const findings: CheckFinding[] = matches
     .filter((m) => m.Level === 'Error')
     .map((m) => ({ stack: stackOf(m.Filename), rule: m.Rule.Id, message: m.Message, location: where(m) }));
-  const warnings = matches.filter((m) => m.Level !== 'Error');
+  const warnings: CheckFinding[] = matches
+    .filter((m) => m.Level !== 'Error')
+    .map((m) => ({ stack: stackOf(m.Filename), rule: m.Rule.Id, message: m.Message, location: where(m) }));
   const notes = [`${version}: ${files.length} templates, ${findings.length} errors, ${warnings.length} warnings`];
-  return { name: 'cfn-lint', status: findings.length > 0 ? 'fail' : 'pass', findings, notes };
+  return { name: 'cfn-lint', status: findings.length > 0 ? 'fail' : 'pass', findings, warnings, notes };
 }

@@ -1,4 +1,4 @@
-export type CheckName = 'cdk-nag' | 'cfn-lint' | 'template-limits' | 'custom-resources';
+export type CheckName = 'cdk-nag' | 'cfn-lint' | 'template-limits' | 'custom-resources' | 'deployability';
 
 export interface CheckFinding {
   /** Stack the finding is in, when it belongs to one. */
@@ -15,6 +15,8 @@ export interface CheckResult {
   /** `skipped` when a tool is missing (with `reason`); never a silent pass. */
   readonly status: 'pass' | 'fail' | 'skipped';
   readonly findings: CheckFinding[];
+  /** Findings that do not fail the check but are listed (cfn-lint warnings). */
+  readonly warnings?: CheckFinding[];
   /** Things worth showing that are not findings (acknowledgements, unavoidable custom resources, warnings). */
   readonly notes: string[];
   readonly reason?: string;

@@ -34,12 +34,12 @@ export interface AffectedResult {
   readonly shippedChanges: readonly string[];
 }
 
-/** The directory of the stage files, relative to the repository root. */
-const ENVIRONMENTS = 'environments';
+/** The default directory of the stage files, relative to the repository root (`--environments` changes it). */
+export const ENVIRONMENTS = 'environments';
 
-/** The stage a repo-relative path defines: a stage file directly under `environments/`, named as the loader names it. */
-function stageOfPath(path: string): string | undefined {
-  return path.startsWith(`${ENVIRONMENTS}/`) && !path.slice(ENVIRONMENTS.length + 1).includes('/') ? stageNameOfFile(path) : undefined;
+/** The stage a repo-relative path defines: a stage file directly under `environments`, named as the loader names it. */
+function stageOfPath(path: string, environments: string): string | undefined {
+  return path.startsWith(`${environments}/`) && !path.slice(environments.length + 1).includes('/') ? stageNameOfFile(path) : undefined;
 }
 
 export type FileEffect = { kind: 'stage'; stage: string } | { kind: 'shared' } | { kind: 'none' };
@@ -48,18 +48,18 @@ export type FileEffect = { kind: 'stage'; stage: string } | { kind: 'shared' } |
  * What changing one repo-relative path affects: its stage for a stage file, every stage for a file
  * the product ships (`ships`, see `shippedFiles`), nothing otherwise (docs, tests, tools, workflows).
  */
-export function classifyPath(path: string, ships: (path: string) => boolean): FileEffect {
-  const stage = stageOfPath(path);
+export function classifyPath(path: string, ships: (path: string) => boolean, environments = ENVIRONMENTS): FileEffect {
+  const stage = stageOfPath(path, environments);
   if (stage) return { kind: 'stage', stage };
   return ships(path) ? { kind: 'shared' } : { kind: 'none' };
 }
 
-/** Stage names defined by the `environments/*.yaml` files at `commit`. */
-export function stagesAt(repoDir: string, commit: string): string[] {
-  const out = git(repoDir, ['ls-tree', '--name-only', `${commit}`, `${ENVIRONMENTS}/`]);
+/** Stage names defined by the `<environments>/*.yaml` files at `commit`. */
+export function stagesAt(repoDir: string, commit: string, environments = ENVIRONMENTS): string[] {
+  const out = git(repoDir, ['ls-tree', '--name-only', `${commit}`, `${environments}/`]);
   return out
     .split('\n')
-    .map((p) => stageOfPath(p.trim()))
+    .map((p) => stageOfPath(p.trim(), environments))
     .filter((s): s is string => !!s)
     .sort();
 }
@@ -92,8 +92,9 @@ export function affectedStages(
   headStages: readonly string[],
   ships: (path: string) => boolean,
   requested: readonly string[] = [],
+  environments = ENVIRONMENTS,
 ): { stages: AffectedStage[]; unaffected: string[] } {
-  const shared = files.filter((f) => classifyPath(f.path, ships).kind === 'shared').map((f) => f.path);
+  const shared = files.filter((f) => classifyPath(f.path, ships, environments).kind === 'shared').map((f) => f.path);
   const byStage = new Map<string, { change: AffectedStage['change']; reasons: string[] }>();
   const entry = (stage: string) => {
     let e = byStage.get(stage);
@@ -101,7 +102,7 @@ export function affectedStages(
     return e;
   };
   for (const f of files) {
-    const effect = classifyPath(f.path, ships);
+    const effect = classifyPath(f.path, ships, environments);
     if (effect.kind !== 'stage') continue;
     const e = entry(effect.stage);
     if (f.status === 'deleted') {
@@ -126,23 +127,27 @@ export function affectedStages(
   return { stages, unaffected: headStages.filter((s) => !listed.has(s)) };
 }
 
-/** Stages affected between the merge-base of `baseRef` and `headRef`, read from git. */
+/**
+ * Stages affected between the merge-base of `baseRef` and `headRef`, read from git. `environments`
+ * is the stage files' directory relative to the repository root (default `environments`).
+ */
 export function findAffected(
   repoDir: string,
   baseRef: string,
-  opts: { headRef?: string; stages?: readonly string[] } = {},
+  opts: { headRef?: string; stages?: readonly string[]; environments?: string } = {},
 ): AffectedResult {
+  const environments = opts.environments ?? ENVIRONMENTS;
   const headSha = resolveCommit(repoDir, opts.headRef ?? 'HEAD');
   resolveCommit(repoDir, baseRef);
   const baseSha = mergeBase(repoDir, baseRef, headSha);
   const changedFiles = changedFilesBetween(repoDir, baseSha, headSha);
-  const headStages = stagesAt(repoDir, headSha);
+  const headStages = stagesAt(repoDir, headSha, environments);
   // A file counts when it ships before or after the change (a change to nx.json can move it).
   const [before, after] = [baseSha, headSha].map((sha) => shippedFiles(workspaceAt(repoDir, sha)));
   const ships = (path: string) => before(path) || after(path);
-  const { stages, unaffected } = affectedStages(changedFiles, headStages, ships, opts.stages ?? []);
+  const { stages, unaffected } = affectedStages(changedFiles, headStages, ships, opts.stages ?? [], environments);
   const shippedChanges = [...new Set([...changedFiles.map((f) => f.path), ...uncommittedFiles(repoDir)])]
-    .filter((p) => classifyPath(p, ships).kind === 'shared')
+    .filter((p) => classifyPath(p, ships, environments).kind === 'shared')
     .sort();
   return { baseRef, baseSha, headSha, changedFiles, stages, unaffected, shippedChanges };
 }

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ACTIONS_BOT, GitHubDouble } from '@metaflow-gitops/testing/gitops';
-import { upsertStickyComment, writeStepSummary } from './comment';
+import { prepareCommentBody, upsertStickyComment, writeStepSummary } from './comment';
 import { githubClient, githubContext, readPullRequestEvent } from './github';
 import { COMMENT_MARKER } from './report';
-import { sectionBoundary } from './truncate';
+import { COMMENT_LIMIT, sectionBoundary } from './truncate';
 import { isGitError, type GitError } from '@metaflow-gitops/stage-config';
 
 describe('sticky comment against a GitHub API double', () => {
@@ -159,5 +159,30 @@ describe('event and summary', () => {
     expect(text.startsWith('before\n')).toBe(true);
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024 * 1024);
     expect(text).toContain('This summary was cut');
+  });
+});
+
+describe('the full report when the comment is cut', () => {
+  const big = `${COMMENT_MARKER}\n${sectionBoundary(0)}${'x'.repeat(70_000)}\n${sectionBoundary(0)}tail\n`;
+  const url = 'https://github.example/acme/platform/actions/runs/7/artifacts/99';
+
+  it('the job summary starts by linking the artifact when the comment would be cut, not otherwise', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'summary-'));
+    const file = path.join(dir, 'summary.md');
+    fs.writeFileSync(file, '');
+    writeStepSummary(file, big, 'https://run', { artifactUrl: url });
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.startsWith('> [!IMPORTANT]\n> The PR comment is cut')).toBe(true);
+    expect(text).toContain(`[\`pr-diff\` artifact](${url})`);
+    expect(text).toContain('x'.repeat(70_000));
+    fs.writeFileSync(file, '');
+    writeStepSummary(file, `${COMMENT_MARKER}\nsmall\n`, 'https://run', { artifactUrl: url });
+    expect(fs.readFileSync(file, 'utf8')).toBe(`${COMMENT_MARKER}\nsmall\n\n`);
+  });
+
+  it('the cut comment links the artifact itself', () => {
+    const { body, truncated } = prepareCommentBody(big, 'https://run', COMMENT_LIMIT, url);
+    expect(truncated).toBe(true);
+    expect(body).toContain(`full diff is in the job summary and in the [\`pr-diff\` artifact](${url})`);
   });
 });

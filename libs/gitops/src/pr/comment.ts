@@ -13,16 +13,26 @@ export interface StickyCommentResult {
   readonly reason?: string;
 }
 
+/** The `pr-diff` artifact, linked when its URL is known (`actions/upload-artifact`'s `artifact-url` output). */
+function artifactLink(artifactUrl: string | undefined): string {
+  return artifactUrl ? `[\`pr-diff\` artifact](${artifactUrl})` : '`pr-diff` artifact';
+}
+
 /** The note appended where a body was cut. */
-export function cutNote(where: string, omitted: number, runLink: string | undefined): string {
+export function cutNote(where: string, omitted: number, runLink: string | undefined, artifactUrl?: string): string {
   const link = runLink ? `[the workflow run](${runLink})` : 'the workflow run';
-  return `> [!NOTE]\n> ${where} was cut at a section boundary to fit GitHub's limit: ${omitted} section${omitted === 1 ? '' : 's'} not shown. The full diff is in the job summary and in the \`pr-diff\` artifact (markdown and JSON) of ${link}.`;
+  return `> [!NOTE]\n> ${where} was cut at a section boundary to fit GitHub's limit: ${omitted} section${omitted === 1 ? '' : 's'} not shown. The full diff is in the job summary and in the ${artifactLink(artifactUrl)} (markdown and JSON) of ${link}.`;
 }
 
 /** Makes sure the body carries the marker (first line) and fits in a comment. */
-export function prepareCommentBody(body: string, runLink: string | undefined, limit = COMMENT_LIMIT): { body: string; truncated: boolean } {
+export function prepareCommentBody(
+  body: string,
+  runLink: string | undefined,
+  limit = COMMENT_LIMIT,
+  artifactUrl?: string,
+): { body: string; truncated: boolean } {
   const marked = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
-  const cut = cutAtSections(marked, limit, (n) => cutNote('This comment', n, runLink));
+  const cut = cutAtSections(marked, limit, (n) => cutNote('This comment', n, runLink, artifactUrl));
   return { body: cut.text, truncated: cut.truncated };
 }
 
@@ -56,9 +66,9 @@ export async function upsertStickyComment(
   octokit: GitHubClient,
   target: { owner: string; repo: string; pr: number },
   body: string,
-  opts: { runLink?: string; limit?: number; warn: (msg: string) => void },
+  opts: { runLink?: string; artifactUrl?: string; limit?: number; warn: (msg: string) => void },
 ): Promise<StickyCommentResult> {
-  const prepared = prepareCommentBody(body, opts.runLink, opts.limit);
+  const prepared = prepareCommentBody(body, opts.runLink, opts.limit, opts.artifactUrl);
   const me = await tokenAccount(octokit);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: target.owner,
@@ -103,9 +113,26 @@ export async function upsertStickyComment(
   }
 }
 
-/** Appends the body to the step's job summary (cut to GitHub's 1 MiB per step). */
-export function writeStepSummary(summaryPath: string, body: string, runLink: string | undefined): { truncated: boolean } {
-  const cut = cutAtSections(body, SUMMARY_LIMIT_BYTES - 1024, (n) => cutNote('This summary', n, runLink), utf8Bytes);
-  fs.appendFileSync(summaryPath, `${cut.text}\n`);
+/**
+ * Appends the body to the step's job summary (cut to GitHub's 1 MiB per step). When the PR comment
+ * has to be cut (`commentLimit`), the summary starts by linking the full report, the artifact.
+ */
+export function writeStepSummary(
+  summaryPath: string,
+  body: string,
+  runLink: string | undefined,
+  opts: { artifactUrl?: string; commentLimit?: number } = {},
+): { truncated: boolean } {
+  const commentCut = body.length > (opts.commentLimit ?? COMMENT_LIMIT);
+  const lead = commentCut
+    ? `> [!IMPORTANT]\n> The PR comment is cut to fit GitHub's limit of ${opts.commentLimit ?? COMMENT_LIMIT} characters. The full report (markdown and the JSON the gate reads) is the ${artifactLink(opts.artifactUrl)} of this run; the full diff follows.\n\n`
+    : '';
+  const cut = cutAtSections(
+    body,
+    SUMMARY_LIMIT_BYTES - 1024 - utf8Bytes(lead),
+    (n) => cutNote('This summary', n, runLink, opts.artifactUrl),
+    utf8Bytes,
+  );
+  fs.appendFileSync(summaryPath, `${lead}${cut.text}\n`);
   return { truncated: cut.truncated };
 }

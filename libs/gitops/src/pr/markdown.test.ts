@@ -11,8 +11,8 @@ describe('renderMarkdown', () => {
     expect(md.startsWith(`${COMMENT_MARKER}\n## metaflow-gitops plan: 2 stages affected`)).toBe(true);
     const rows = md.split('\n').filter((l) => l.startsWith('| dev ') || l.startsWith('| prod '));
     expect(rows).toEqual([
-      '| dev | stage file environments/dev.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
-      '| prod | stage file environments/prod.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
+      '| dev | 111111111111 eu-west-1 | stage file environments/dev.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
+      '| prod | 111111111111 eu-west-1 · prod | stage file environments/prod.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
     ]);
     expect(md).toContain('Unaffected stages: `other`.');
     expect(md).not.toContain('DESTRUCTIVE');
@@ -22,7 +22,7 @@ describe('renderMarkdown', () => {
 
   it('has one collapsible block per stage and per changed stack, unchanged stacks listed by name', () => {
     const md = renderMarkdown(sampleReport([sampleStage('dev')]));
-    expect(md).toContain('<details><summary><b>dev</b> +1 ~0 ±0 -0</summary>');
+    expect(md).toContain('<details><summary><b>dev</b> 111111111111 eu-west-1 — +1 ~0 ±0 -0 — checks ⚠️ 1 warning</summary>');
     expect(md).toContain('<details><summary><code>dev-data</code> +1 ~0 ±0 -0</summary>');
     expect(md).toContain('unchanged: `dev-vpc`');
     expect(md).not.toContain('<code>dev-vpc</code>');
@@ -133,5 +133,99 @@ describe('IAM and security-group column', () => {
     expect(md).toMatch(/\| dev \| .* \| 🔐 IAM broadened, SG \| \+0 ~1 -0 \|/);
     expect(md).toContain('<code>dev-eks</code> +2 ~0 ±0 -0 — 🔐 permissions broadened, 🛡️ security groups');
     expect(md).toContain('**IAM changes** (permissions broadened)');
+  });
+});
+
+describe('what a reviewer must not miss', () => {
+  const iamStack = (name: string) =>
+    diffStack(name, undefined, {
+      Resources: {
+        P: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'p',
+            Roles: ['r'],
+            PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+          },
+        },
+        Q1: { Type: 'AWS::SQS::Queue', Properties: {} },
+        Q2: { Type: 'AWS::SQS::Queue', Properties: {} },
+      },
+    });
+
+  it('a new stage is compact: stacks with resource counts by type, its IAM new (not broadened), its access listed', () => {
+    const stage = sampleStage('qa');
+    const added = {
+      ...stage,
+      change: 'added' as const,
+      stacks: [iamStack('qa-eks')],
+      counts: { added: 3, updated: 0, replaced: 0, destroyed: 0, orphaned: 0 },
+      access: [{ field: 'deploy.roleArn', after: 'arn:aws:iam::111111111111:role/deploy-qa' }],
+    };
+    const md = renderMarkdown(sampleReport([added]));
+    expect(md).toContain('- `qa-eks`: 3 resources (2 SQS::Queue, 1 IAM::Policy)');
+    expect(md).not.toContain('| ➕ add |');
+    expect(md).not.toContain('broadened');
+    expect(md).toMatch(/\| qa \(added\) \| 111111111111 eu-west-1 \| .* \| IAM \(new\) \|/);
+    expect(md).toContain('| deploy.roleArn | arn:aws:iam::111111111111:role/deploy-qa |');
+    expect(md).toContain('**Kubernetes manifests** (new): 0 objects');
+  });
+
+  it('an updated property shows its old and new value; a forcing one is marked', () => {
+    const st = diffStack(
+      'dev-data',
+      { Resources: { Db: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-postgresql', BackupRetentionPeriod: 7 } } } },
+      { Resources: { Db: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-mysql', BackupRetentionPeriod: 30 } } } },
+    );
+    const md = renderMarkdown(sampleReport([{ ...sampleStage('dev'), stacks: [st] }]));
+    expect(md).toContain('BackupRetentionPeriod: 7 → 30');
+    expect(md).toContain('Engine (forces replacement): "aurora-postgresql" → "aurora-mysql"');
+  });
+
+  it('access grants, exports in use and a move are in the banner and at the top of the stage block', () => {
+    const dev = {
+      ...sampleStage('dev'),
+      access: [
+        {
+          field: 'deploy.githubEnvironment',
+          before: 'prod',
+          after: 'prod-unprotected',
+          grants: 'the GitHub environment decides who must approve deploys',
+        },
+      ],
+      crossStack: [
+        {
+          stack: 'dev-vpc',
+          exportName: 'dev-vpc:Subnet1',
+          cause: '`Subnet1` (AWS::EC2::Subnet) is replaced',
+          importers: [{ stack: 'dev-data', resources: [{ logicalId: 'DbSubnets', type: 'AWS::RDS::DBSubnetGroup', replaced: true }] }],
+        },
+      ],
+    };
+    const moved = {
+      ...sampleStage('qa'),
+      move: { from: { accountId: '111111111111', region: 'eu-west-1' }, to: { accountId: '111111111111', region: 'us-east-1' } },
+    };
+    const md = renderMarkdown(
+      sampleReport([dev, moved], {
+        destructive: true,
+        removedStages: [{ stage: 'qa', loses: 'the old stage is left running, with its data' }],
+      }),
+    );
+    const banner = md.slice(md.indexOf('> [!CAUTION]'), md.indexOf('| Stage |'));
+    expect(banner).toContain('> - **qa**: **moves** to another account or region — the old stage is left running, with its data');
+    expect(banner).toContain(
+      '> - **dev** `dev-vpc` export `dev-vpc:Subnet1` changes (`Subnet1` (AWS::EC2::Subnet) is replaced) while `dev-data` imports it: CloudFormation **refuses**',
+    );
+    expect(banner).toContain('> - 🔑 **dev** `deploy.githubEnvironment`: prod → prod-unprotected — the GitHub environment decides');
+    expect(md).toMatch(/\| dev \| .* \| 🔑 access granted \| .* \| 💥 2 \|/);
+    expect(md).toMatch(/\| qa \(moved\) \| .* \| 💥 1 \|/);
+    expect(md).toContain('**Moved** from account 111111111111 eu-west-1 to account 111111111111 us-east-1: this is a NEW, empty stage');
+    expect(md).toContain(
+      '| deploy.githubEnvironment | prod | prod-unprotected | 🔑 the GitHub environment decides who must approve deploys |',
+    );
+    expect(md).toContain(
+      '| dev-vpc: dev-vpc:Subnet1 | `Subnet1` (AWS::EC2::Subnet) is replaced | dev-data: DbSubnets (AWS::RDS::DBSubnetGroup, REPLACED) |',
+    );
   });
 });

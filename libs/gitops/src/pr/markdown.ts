@@ -1,5 +1,5 @@
 import { DiffReport, StageReport, COMMENT_MARKER, DEFAULT_ACK_LABEL, destructiveItems } from './report';
-import { ChangeCounts, DestructiveChange, ResourceAction, StackDiff } from './template-diff';
+import { ChangeCounts, DestructiveChange, ResourceAction, ResourceChangeRow, StackDiff } from './template-diff';
 import { sectionBoundary } from './truncate';
 
 export interface MarkdownOptions {
@@ -58,21 +58,58 @@ function checksCell(s: StageReport): string {
   return c.skipped.length > 0 ? `✅ (${c.skipped.length} skipped)` : '✅';
 }
 
-/** IAM and security-group changes of a stage at a glance: broadened permissions are flagged. */
+/** A new stage (or one moved to another account or region) is shown compactly: everything in it is new. */
+function isNew(s: StageReport): boolean {
+  return s.change === 'added' || s.move !== undefined;
+}
+
+/**
+ * IAM, security-group and access changes of a stage at a glance: broadened permissions and access
+ * grants are flagged on existing stages (a new stage's IAM is new, not broadened).
+ */
 function securityCell(s: StageReport): string {
   const iam = s.stacks.filter((st) => st.iamStatements.length > 1 || st.iamManagedPolicies.length > 1);
   const sg = s.stacks.filter((st) => st.securityGroups.length > 1);
-  const parts = [iam.length ? (iam.some((st) => st.permissionsBroadened) ? '🔐 IAM broadened' : 'IAM') : '', sg.length ? 'SG' : ''].filter(
-    Boolean,
-  );
+  const access = isNew(s) ? '' : s.access.some((a) => a.grants) ? '🔑 access granted' : s.access.length ? 'access' : '';
+  const parts = [
+    iam.length ? (isNew(s) ? 'IAM (new)' : iam.some((st) => st.permissionsBroadened) ? '🔐 IAM broadened' : 'IAM') : '',
+    sg.length ? 'SG' : '',
+    access,
+  ].filter(Boolean);
   return parts.length ? parts.join(', ') : '—';
+}
+
+/** Where the stage lives: account, region, prod, GPU pool. */
+function whereCell(s: StageReport): string {
+  const f = s.facts;
+  if (!f) return '?';
+  return [`${f.accountId} ${f.region}`, f.isProd ? 'prod' : '', f.gpu ? 'GPU' : ''].filter(Boolean).join(' · ');
+}
+
+/** How many things in a stage need the acknowledgement label. */
+function ackCount(s: StageReport): number {
+  return s.destructive.length + s.crossStack.length + (s.change === 'removed' || s.move ? 1 : 0) + s.access.filter((a) => a.grants).length;
 }
 
 function destructiveBanner(report: DiffReport, label: string): string {
   const items = destructiveItems(report);
   if (!report.destructive) return '';
-  const lines = [`> [!CAUTION]`, `> **DESTRUCTIVE CHANGES** — merging this PR would lose data or identity:`, '>'];
-  for (const r of report.removedStages) lines.push(`> - **${esc(r.stage)}**: stage file deleted — ${esc(r.loses)}`);
+  const lines = [`> [!CAUTION]`, `> **DESTRUCTIVE CHANGES** — merging this PR would lose data, fail to deploy or grant access:`, '>'];
+  for (const r of report.removedStages) {
+    const moved = report.stages.some((s) => s.stage === r.stage && s.move);
+    lines.push(`> - **${esc(r.stage)}**: ${moved ? '**moves** to another account or region' : 'stage file deleted'} — ${esc(r.loses)}`);
+  }
+  for (const s of report.stages) {
+    for (const c of s.crossStack) {
+      const users = c.importers.map((i) => `\`${esc(i.stack)}\``).join(', ');
+      lines.push(
+        `> - **${esc(s.stage)}** \`${esc(c.stack)}\` export \`${esc(c.exportName)}\` changes (${esc(c.cause)}) while ${users} import${c.importers.length === 1 ? 's' : ''} it: CloudFormation **refuses** to update an export in use`,
+      );
+    }
+    for (const a of s.access.filter((x) => x.grants)) {
+      lines.push(`> - 🔑 **${esc(s.stage)}** \`${a.field}\`: ${esc(a.before ?? '(unset)')} → ${esc(a.after)} — ${esc(a.grants ?? '')}`);
+    }
+  }
   for (const { stage, item } of items) {
     lines.push(
       `> - **${esc(stage)}** \`${esc(item.stack)}\` \`${esc(item.logicalId)}\` (${item.type}) would be **${DESTRUCTIVE_VERB[item.action]}**: ${esc(item.loses)}${item.hint ? ` — ${esc(item.hint)}` : ''}`,
@@ -80,18 +117,19 @@ function destructiveBanner(report: DiffReport, label: string): string {
   }
   lines.push(
     '>',
-    `> To proceed on purpose, a maintainer adds the \`${label}\` label to this PR (the gate re-runs). Otherwise change the PR so stateful resources keep their logical IDs and replacement-free properties.`,
+    `> To proceed on purpose, a maintainer adds the \`${label}\` label to this PR (the gate re-runs). Otherwise change the PR so stateful resources keep their logical IDs and replacement-free properties, exports in use keep their values, the stage keeps its account and region and its access.`,
   );
   return lines.join('\n') + '\n\n';
 }
 
 function summaryTable(report: DiffReport): string {
-  const rows = [['Stage', 'Why', '+', '~', '±', '-', 'IAM / SG', 'Manifests', 'Destructive', 'Checks']];
+  const rows = [['Stage', 'Where', 'Why', '+', '~', '±', '-', 'IAM / SG / access', 'Manifests', 'Destructive', 'Checks']];
   for (const s of report.stages) {
     const m = s.manifests ? `+${s.manifests.added} ~${s.manifests.changed} -${s.manifests.removed}` : 'n/a';
-    const d = s.destructive.length + (s.change === 'removed' ? 1 : 0);
+    const d = ackCount(s);
     rows.push([
-      s.change === 'changed' ? s.stage : `${s.stage} (${s.change})`,
+      s.move ? `${s.stage} (moved)` : s.change === 'changed' ? s.stage : `${s.stage} (${s.change})`,
+      whereCell(s),
       s.reasons.join('; ').replace(/`/g, ''),
       String(s.counts.added),
       String(s.counts.updated),
@@ -104,6 +142,27 @@ function summaryTable(report: DiffReport): string {
     ]);
   }
   return table(rows);
+}
+
+/** Changed properties with their old and new values (replacements: the forcing ones first, marked). */
+function propertiesCell(r: ResourceChangeRow): string {
+  if (!r.values?.length) return r.properties.join(', ');
+  return r.values
+    .map((v) => {
+      const forcing =
+        r.action !== 'update' && r.action !== 'asset-update' && r.properties.includes(v.property) ? ' (forces replacement)' : '';
+      return `${v.property}${forcing}: ${v.before ?? '∅'} → ${v.after ?? '∅'}`;
+    })
+    .join('; ');
+}
+
+/** A new stage's stack: its resource count by type, not every resource. */
+function compactStackLine(st: StackDiff): string {
+  const byType = new Map<string, number>();
+  for (const r of st.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+  const types = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = types.slice(0, 6).map(([t, n]) => `${n} ${t.replace(/^AWS::/, '')}`);
+  return `- \`${esc(st.stack)}\`: ${st.resources.length} resources (${shown.join(', ')}${types.length > 6 ? `, +${types.length - 6} more types` : ''})\n`;
 }
 
 function stackSection(st: StackDiff): string {
@@ -126,7 +185,7 @@ function stackSection(st: StackDiff): string {
               Number(b.stateful) - Number(a.stateful) ||
               a.logicalId.localeCompare(b.logicalId),
           )
-          .map((r) => [ACTION_LABEL[r.action], r.logicalId, r.type, r.properties.join(', ')]),
+          .map((r) => [ACTION_LABEL[r.action], r.logicalId, r.type, propertiesCell(r)]),
       ]),
     );
   }
@@ -151,8 +210,9 @@ function stackSection(st: StackDiff): string {
 function stageSection(s: StageReport): string[] {
   // Each returned string starts at a section boundary (depth = open <details> blocks).
   const sections: string[] = [];
+  const n = ackCount(s);
   const head = [
-    `<details${s.destructive.length > 0 || s.errors.length > 0 ? ' open' : ''}><summary><b>${esc(s.stage)}</b> ${countsCell(s.counts)}${s.destructive.length ? ` — 💥 ${s.destructive.length} destructive` : ''}</summary>\n\n`,
+    `<details${n > 0 || s.errors.length > 0 ? ' open' : ''}><summary><b>${esc(s.stage)}</b> ${whereCell(s)} — ${isNew(s) ? `new: ${s.counts.added} resources` : countsCell(s.counts)}${n ? ` — 💥 ${n} to acknowledge` : ''} — checks ${checksCell(s)}</summary>\n\n`,
   ];
   head.push(...s.reasons.map((r) => `- ${r}\n`));
   for (const e of s.errors) head.push(`- ❌ ${esc(e)}\n`);
@@ -161,14 +221,54 @@ function stageSection(s: StageReport): string[] {
     head.push(
       `\nThe stage file was deleted. Merging does **not** destroy the stage: run the teardown workflow for \`${esc(s.stage)}\`, or its resources keep running unmanaged.\n`,
     );
-  sections.push(head.join('') + '\n');
-  const changed = s.stacks.filter((st) => st.status !== 'unchanged');
-  if (s.stacks.length > 0) {
-    const same = s.stacks.filter((st) => st.status === 'unchanged').map((st) => `\`${st.stack}\``);
-    sections.push(`**Stacks** (CloudFormation)${same.length ? ` — unchanged: ${same.join(', ')}` : ''}\n\n`);
+  if (s.move)
+    head.push(
+      `\n**Moved** from account ${s.move.from.accountId} ${s.move.from.region} to account ${s.move.to.accountId} ${s.move.to.region}: this is a NEW, empty stage there (shown below as new); the stage in ${s.move.from.accountId} ${s.move.from.region} is left running, unmanaged, with its data. Run the teardown workflow for it first (after a backup), or keep the account and region.\n`,
+    );
+  if (s.access.length > 0) {
+    head.push(
+      `\n**Identity and access**${isNew(s) ? '' : ' (changed)'}\n\n`,
+      isNew(s)
+        ? table([['Setting', 'Value'], ...s.access.map((a) => [a.field, a.after])])
+        : table([
+            ['Setting', 'Before', 'After', ''],
+            ...s.access.map((a) => [a.field, a.before ?? '', a.after, a.grants ? `🔑 ${a.grants}` : 'narrower']),
+          ]),
+    );
   }
-  for (const st of changed) sections.push(stackSection(st));
-  if (s.manifests) {
+  if (s.crossStack.length > 0) {
+    head.push(
+      '\n**Exports in use that change** (CloudFormation refuses to update an export another stack imports: the deploy stops there)\n\n',
+      table([
+        ['Export', 'Why it changes', 'Imported by'],
+        ...s.crossStack.map((c) => [
+          `${c.stack}: ${c.exportName}`,
+          c.cause,
+          c.importers
+            .map((i) => `${i.stack}: ${i.resources.map((r) => `${r.logicalId} (${r.type}${r.replaced ? ', REPLACED' : ''})`).join(', ')}`)
+            .join('; '),
+        ]),
+      ]),
+    );
+  }
+  sections.push(head.join('') + '\n');
+  if (isNew(s)) {
+    sections.push(`**Stacks** (CloudFormation, new)\n\n${s.stacks.map(compactStackLine).join('')}\n`);
+  } else {
+    const changed = s.stacks.filter((st) => st.status !== 'unchanged');
+    if (s.stacks.length > 0) {
+      const same = s.stacks.filter((st) => st.status === 'unchanged').map((st) => `\`${st.stack}\``);
+      sections.push(`**Stacks** (CloudFormation)${same.length ? ` — unchanged: ${same.join(', ')}` : ''}\n\n`);
+    }
+    for (const st of changed) sections.push(stackSection(st));
+  }
+  if (s.manifests && isNew(s)) {
+    const byKind = new Map<string, number>();
+    for (const o of s.manifests.objects) byKind.set(o.id.split(' ')[0], (byKind.get(o.id.split(' ')[0]) ?? 0) + 1);
+    sections.push(
+      `\n**Kubernetes manifests** (new): ${s.manifests.added} objects — ${[...byKind].map(([k, c]) => `${c} ${esc(k)}`).join(', ')}\n`,
+    );
+  } else if (s.manifests) {
     const m = s.manifests;
     const parts = [`\n<details><summary><b>Kubernetes manifests</b> +${m.added} ~${m.changed} -${m.removed}</summary>\n\n`];
     if (m.objects.length === 0) parts.push('No manifest changes.\n');

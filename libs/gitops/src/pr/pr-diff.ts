@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AffectedStage, findAffected } from './affected';
+import { AffectedStage, ENVIRONMENTS, findAffected } from './affected';
 import { diffManifests, ManifestDiff, readManifestDir } from './manifest-diff';
 import { AssemblyStack, CfnTemplate } from '../synth/stage-assembly';
 import { mfctlRenderer, readStacks, RenderedStage, StageRenderer } from './render-tree';
-import { DiffReport, REPORT_SCHEMA_VERSION, StageChecks, StageRemoval, StageReport } from './report';
+import { loadStages } from '@metaflow-gitops/stage-config';
+import { crossStackImpacts } from './cross-stack';
+import { DiffReport, REPORT_SCHEMA_VERSION, StageChecks, StageRemoval, StageReport, stageNeedsAck } from './report';
+import { accessChanges, StageFacts, stageFacts, StageMove, stageMove } from './stage-facts';
 import { addCounts, diffStack, emptyCounts, StackDiff } from './template-diff';
 import { BaseTree, buildTreeCli, createBaseTree, credentialFreeEnv, stageFilesTree } from './worktree';
 
@@ -20,6 +23,8 @@ export interface PrDiffOptions {
   /** The base branch ref, e.g. `origin/main`: the diff starts at its merge-base with HEAD. */
   readonly baseRef: string;
   readonly stages?: readonly string[];
+  /** The stage files' directory, relative to `repoDir`. @default `environments` */
+  readonly environments?: string;
   readonly env: NodeJS.ProcessEnv;
   readonly progress: (msg: string) => void;
   /** Renders a tree with that tree's own code. @default `mfctlRenderer` (the tree's mfctl) */
@@ -44,12 +49,38 @@ export interface PrDiffOptions {
 
 const NO_CHECKS: StageChecks = { errors: 0, warnings: 0, findings: [], skipped: ['no checks configured'] };
 
-function removal(stage: string): StageRemoval {
+function removal(stage: string, facts: StageFacts | undefined): StageRemoval {
   return {
     stage,
     loses:
       'the stage leaves GitOps control; merging does not delete it, but nothing deploys or tears it down any more (run the teardown workflow first)',
+    ...(facts ? { accountId: facts.accountId, region: facts.region } : {}),
   };
+}
+
+function moveRemoval(stage: string, move: StageMove): StageRemoval {
+  const { from, to } = move;
+  return {
+    stage,
+    accountId: from.accountId,
+    region: from.region,
+    loses: `the stage moves from account ${from.accountId} ${from.region} to account ${to.accountId} ${to.region}: merging deploys a NEW, empty stage there and leaves the old one running, unmanaged, with its data (database, artifact bucket, user pool); back up and run the teardown workflow for the old one first, or keep the account and region`,
+  };
+}
+
+/** The loaded stages of a directory of stage files, by name (invalid files left out). */
+function factsOf(dir: string): Map<string, StageFacts> {
+  if (!fs.existsSync(dir)) return new Map();
+  return new Map(loadStages(dir).stages.map((c) => [c.name, stageFacts(c)]));
+}
+
+/** The base's stage files, extracted from git (none when the base has no such directory). */
+function baseStageDir(repoDir: string, sha: string, parent: string, environments: string): string {
+  try {
+    return path.join(stageFilesTree(repoDir, sha, parent, environments).dir, environments);
+  } catch {
+    return path.join(parent, 'none');
+  }
 }
 
 /** Runs `fn`, returning its error instead of throwing (one side failing must not hide the other). */
@@ -69,14 +100,27 @@ async function settle<T>(fn: () => Promise<T>): Promise<[T | undefined, Error | 
  */
 export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
   const started = Date.now();
-  const affected = findAffected(opts.repoDir, opts.baseRef, { stages: opts.stages });
-  const removedStages = affected.stages.filter((s) => s.change === 'removed').map((s) => removal(s.stage));
+  const environments = opts.environments ?? ENVIRONMENTS;
+  const affected = findAffected(opts.repoDir, opts.baseRef, { stages: opts.stages, environments });
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-diff-'));
+  // The stage files as loaded at the base and at the head: identity, access and moves.
+  const baseFacts = factsOf(baseStageDir(opts.repoDir, affected.baseSha, path.join(scratch, 'facts'), environments));
+  const headFacts = factsOf(path.join(opts.repoDir, environments));
+  const moves = new Map(
+    affected.stages.flatMap((s): [string, StageMove][] => {
+      const move = s.change === 'changed' ? stageMove(baseFacts.get(s.stage), headFacts.get(s.stage)) : undefined;
+      return move ? [[s.stage, move]] : [];
+    }),
+  );
+  const removedStages = [
+    ...affected.stages.filter((s) => s.change === 'removed').map((s) => removal(s.stage, baseFacts.get(s.stage))),
+    ...[...moves].map(([stage, move]) => moveRemoval(stage, move)),
+  ];
   const toDiff = affected.stages.filter((s) => s.change !== 'removed');
   opts.progress(
     `${affected.changedFiles.length} files changed since ${opts.baseRef} (${affected.baseSha.slice(0, 7)}); affected stages: ${affected.stages.map((s) => s.stage).join(', ') || 'none'}`,
   );
 
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-diff-'));
   const env = credentialFreeEnv(opts.env, scratch);
   const ownCode = opts.render ?? mfctlRenderer;
   // The base is synthesized by the head's code when it ships the same code.
@@ -86,9 +130,9 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
   let base: BaseTree | undefined;
   const stages: StageReport[] = [];
   try {
-    const needBase = toDiff.some((s) => s.change !== 'added' && !cache?.has(s.stage));
+    const needBase = toDiff.some((s) => s.change !== 'added' && !moves.has(s.stage) && !cache?.has(s.stage));
     if (needBase && baseHere) {
-      base = stageFilesTree(opts.repoDir, affected.baseSha, scratch);
+      base = stageFilesTree(opts.repoDir, affected.baseSha, scratch, environments);
       opts.progress(`base stage files at ${affected.baseSha.slice(0, 7)} rendered with this code (no shipped file changed)`);
     } else if (needBase) {
       const t0 = Date.now();
@@ -98,12 +142,21 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
         `base worktree at ${affected.baseSha.slice(0, 7)} ready (dependencies ${base.deps}${built ? ', mfctl bundle built' : ''}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
       );
     }
-    for (const s of toDiff) stages.push(await diffOneStage(s, opts, renderers, env, scratch, base, cache));
+    for (const s of toDiff) {
+      const facts = headFacts.get(s.stage);
+      const move = moves.get(s.stage);
+      const before = s.change === 'added' || move ? undefined : baseFacts.get(s.stage);
+      const identity = { facts, move, access: facts ? accessChanges(before, facts) : [] };
+      stages.push({ ...(await diffOneStage(s, opts, renderers, env, scratch, move ? undefined : base, cache, !move)), ...identity });
+    }
     for (const s of affected.stages.filter((x) => x.change === 'removed')) {
       stages.push({
         stage: s.stage,
         change: 'removed',
         reasons: s.reasons,
+        facts: baseFacts.get(s.stage),
+        access: [],
+        crossStack: [],
         counts: emptyCounts(),
         stacks: [],
         checks: { ...NO_CHECKS, skipped: ['stage removed'] },
@@ -133,7 +186,7 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
     stages,
     unaffected: affected.unaffected,
     removedStages,
-    destructive: removedStages.length > 0 || stages.some((s) => s.destructive.length > 0),
+    destructive: removedStages.length > 0 || stages.some(stageNeedsAck),
     durationSeconds: (Date.now() - started) / 1000,
   };
 }
@@ -178,28 +231,30 @@ async function diffOneStage(
   scratch: string,
   base: BaseTree | undefined,
   cache: BaseCache | undefined,
-): Promise<StageReport> {
+  /** False for a moved stage: its head is a new stage, compared with nothing. */
+  compare: boolean,
+): Promise<Omit<StageReport, 'access'>> {
   const t0 = Date.now();
   const out = (side: string): RenderedStage => ({
     cdkDir: path.join(scratch, side, s.stage, 'cdk'),
     k8sDir: path.join(scratch, side, s.stage, 'k8s'),
   });
   const headOut = out('head-out');
-  const cachedOut = s.change !== 'added' && cache?.has(s.stage) ? cache.out(s.stage) : undefined;
-  const baseTree = s.change !== 'added' && !cachedOut ? base : undefined;
+  const cachedOut = compare && s.change !== 'added' && cache?.has(s.stage) ? cache.out(s.stage) : undefined;
+  const baseTree = compare && s.change !== 'added' && !cachedOut ? base : undefined;
   const hasBase = cachedOut !== undefined || baseTree !== undefined;
   const baseOut = cachedOut ?? out('base-out');
   opts.progress(`${s.stage}: synthesizing head${cachedOut ? ' (base from the cache)' : baseTree ? ' and base' : ''}`);
   const renderBase = async (): Promise<[void, Error | undefined]> => {
     if (!baseTree) return [undefined, undefined];
-    const [, err] = await settle(() => render.base(baseTree.dir, s.stage, baseOut, env));
+    const [, err] = await settle(() => render.base(baseTree.dir, s.stage, baseOut, env, opts.environments ?? ENVIRONMENTS));
     if (!err) cache?.keep(s.stage, baseOut);
     return [undefined, err];
   };
   // A base rendered by its own mfctl runs while the head renders here; one rendered here runs after
   // the head, while the head's checks (cfn-lint, a subprocess) run.
   const baseFirst = base?.deps !== 'stage-files' ? renderBase() : undefined;
-  const [, headErr] = await settle(() => render.head(opts.repoDir, s.stage, headOut, env));
+  const [, headErr] = await settle(() => render.head(opts.repoDir, s.stage, headOut, env, opts.environments ?? ENVIRONMENTS));
   const checker = opts.checks;
   const checking = checker && !headErr ? settle(() => checker(s.stage, headOut)) : undefined;
   const [, baseErr] = await (baseFirst ?? renderBase());
@@ -244,6 +299,7 @@ async function diffOneStage(
     else if (result) checks = result;
   }
   const counts = stacks.reduce((acc, st) => addCounts(acc, st.counts), emptyCounts());
+  const cross = crossStackImpacts(before, headTemplates, stacks);
   opts.progress(
     `${s.stage}: ${counts.added} to add, ${counts.updated} to update, ${counts.replaced} to replace, ${counts.destroyed + counts.orphaned} to destroy/orphan (${((Date.now() - t0) / 1000).toFixed(1)}s)`,
   );
@@ -255,7 +311,8 @@ async function diffOneStage(
     stacks,
     manifests,
     checks,
-    destructive: stacks.flatMap((st) => st.destructive),
+    crossStack: cross.impacts,
+    destructive: [...stacks.flatMap((st) => st.destructive), ...cross.destructive],
     errors,
     warnings,
   };

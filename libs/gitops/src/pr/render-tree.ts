@@ -18,8 +18,17 @@ export interface RenderedStage {
   readonly k8sDir: string;
 }
 
-/** Synthesizes one stage from one tree. Throws with a readable message on failure. */
-export type StageRenderer = (tree: string, stage: string, out: RenderedStage, env: NodeJS.ProcessEnv) => Promise<void>;
+/**
+ * Synthesizes one stage from one tree, its stage file read from `<tree>/<environments>/`
+ * (`environments` is repo-relative). Throws with a readable message on failure.
+ */
+export type StageRenderer = (
+  tree: string,
+  stage: string,
+  out: RenderedStage,
+  env: NodeJS.ProcessEnv,
+  environments: string,
+) => Promise<void>;
 
 async function runMfctl(tree: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const bin = path.join(tree, 'apps', 'cli', 'bin', 'mfctl.js');
@@ -37,19 +46,19 @@ async function runMfctl(tree: string, args: string[], env: NodeJS.ProcessEnv): P
  * The default renderer: the tree's own `mfctl synth` and `mfctl manifests`, so base and head are
  * each synthesized by their own code.
  */
-export const mfctlRenderer: StageRenderer = async (tree, stage, out, env) => {
-  await runMfctl(tree, ['synth', stage, '--out', out.cdkDir], env);
-  await runMfctl(tree, ['manifests', stage, '--out', out.k8sDir], env);
+export const mfctlRenderer: StageRenderer = async (tree, stage, out, env, environments) => {
+  await runMfctl(tree, ['synth', stage, '--out', out.cdkDir, '--environments', environments], env);
+  await runMfctl(tree, ['manifests', stage, '--out', out.k8sDir, '--environments', environments], env);
 };
 
 /**
- * Renders a tree's stage files (`<tree>/environments/`) with the running code, in this process:
+ * Renders a tree's stage files (`<tree>/<environments>/`) with the running code, in this process:
  * what `mfctl synth <stage> --out` and `mfctl manifests <stage> --out` write, without starting
  * them. Only for trees whose shipped code is the running code's (the head, or a base that changed
  * only stage files, docs or tests).
  */
-export const inProcessRenderer: StageRenderer = async (tree, stage, out) => {
-  const config = loadStage(path.join(tree, 'environments'), stage);
+export const inProcessRenderer: StageRenderer = async (tree, stage, out, _env, environments) => {
+  const config = loadStage(path.join(tree, environments), stage);
   synthStage(config, { outdir: out.cdkDir });
   writeManifests(renderStageManifests(config, placeholderOutputs()), out.k8sDir);
 };

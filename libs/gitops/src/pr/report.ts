@@ -1,9 +1,11 @@
 import { ChangeCounts, DestructiveChange, StackDiff } from './template-diff';
 import { ManifestDiff } from './manifest-diff';
+import { CrossStackImpact } from './cross-stack';
+import { AccessChange, StageFacts, StageMove } from './stage-facts';
 import { InputError } from '@metaflow-gitops/stage-config';
 
 /** Bumped when the JSON shape changes incompatibly (`mfctl gate` checks it). */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** The hidden marker that identifies the sticky PR comment. */
 export const COMMENT_MARKER = '<!-- metaflow-gitops:diff -->';
@@ -36,16 +38,27 @@ export interface StageChecks {
   readonly skipped: readonly string[];
 }
 
-/** A whole-stage destructive change: its file was deleted. */
+/** A whole-stage destructive change: its file was deleted, or it moved to another account or region. */
 export interface StageRemoval {
   readonly stage: string;
   readonly loses: string;
+  /** Where the stage left behind lives. */
+  readonly accountId?: string;
+  readonly region?: string;
 }
 
 export interface StageReport {
   readonly stage: string;
   readonly change: 'added' | 'changed' | 'removed';
   readonly reasons: readonly string[];
+  /** The stage as the head's file defines it (the base's for a removed stage); absent when the file is invalid. */
+  readonly facts?: StageFacts;
+  /** Identity and access settings: all of them for a new stage, the changed ones otherwise. */
+  readonly access: readonly AccessChange[];
+  /** Set when `accountId` or `region` changes: the head is a new stage, the old one is left behind (`removedStages`). */
+  readonly move?: StageMove;
+  /** Exports in use by other stacks whose value changes: CloudFormation refuses the update. */
+  readonly crossStack: readonly CrossStackImpact[];
   readonly counts: ChangeCounts;
   readonly stacks: readonly StackDiff[];
   /** Absent when the manifests could not be rendered on either side. */
@@ -69,7 +82,10 @@ export interface DiffReport {
   readonly stages: readonly StageReport[];
   readonly unaffected: readonly string[];
   readonly removedStages: readonly StageRemoval[];
-  /** True when any stage has a destructive change or a stage is removed: the gate needs the label. */
+  /**
+   * True when the gate needs the acknowledgement label: a destructive change, a removed or moved
+   * stage, an export in use that changes, or an access change that grants more.
+   */
   readonly destructive: boolean;
   /** Wall time of the diff, seconds. */
   readonly durationSeconds: number;
@@ -78,6 +94,11 @@ export interface DiffReport {
 /** Every destructive item of a report, flattened, with its stage. */
 export function destructiveItems(report: DiffReport): { stage: string; item: DestructiveChange }[] {
   return report.stages.flatMap((s) => s.destructive.map((item) => ({ stage: s.stage, item })));
+}
+
+/** Whether a stage needs the acknowledgement label (see `DiffReport.destructive`). */
+export function stageNeedsAck(s: StageReport): boolean {
+  return s.destructive.length > 0 || s.crossStack.length > 0 || s.move !== undefined || s.access.some((a) => a.grants);
 }
 
 /** Reads and sanity-checks a JSON report written by `mfctl diff --format json`. */

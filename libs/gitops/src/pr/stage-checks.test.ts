@@ -52,6 +52,7 @@ describe('headStageChecker', () => {
       ['cfn-lint', 'skipped'],
       ['template-limits', 'fail'],
       ['custom-resources', 'pass'],
+      ['deployability', 'pass'],
     ]);
     expect(r.findings).toContainEqual({
       severity: 'error',

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { Diagnostic, loadStages, stageNameOfFile } from '@metaflow-gitops/stage-config';
 import { runChecks } from '../checks';
+import { readManifestDir } from './manifest-diff';
 import { StageChecker } from './pr-diff';
 import { CheckOutcome, ReportFinding, StageChecks } from './report';
 
@@ -67,12 +68,18 @@ export function headStageChecker(environmentsDir: string, options: HeadCheckOpti
     if (options.templateChecks === false) skipped.push('template checks: disabled with --no-checks');
     else if (!assemblyDir) skipped.push(`template checks: no cloud assembly (manifest.json) under the synth output`);
     else {
-      const report = await runChecks({ assemblyDir, cfnLint: { env: options.env } });
+      const config = loaded.stages.find((c) => c.name === stage);
+      const deployability = {
+        stage,
+        manifests: [...readManifestDir(head.k8sDir).values()].map((o) => o.body),
+        acknowledgements: config?.deployability.acknowledge ?? [],
+      };
+      const report = await runChecks({ assemblyDir, cfnLint: { env: options.env }, deployability });
       for (const c of report.checks) {
         const detail =
           c.status === 'skipped'
             ? c.reason
-            : c.name === 'cdk-nag'
+            : c.name === 'cdk-nag' || c.name === 'deployability'
               ? `${c.notes.length} acknowledged`
               : c.notes.length === 1
                 ? c.notes[0]
@@ -81,6 +88,14 @@ export function headStageChecker(environmentsDir: string, options: HeadCheckOpti
                   : undefined;
         outcomes.push({ name: c.name, status: c.status, detail });
         if (c.status === 'skipped') skipped.push(`${c.name}: ${c.reason ?? 'skipped'}`);
+        for (const f of c.warnings ?? []) {
+          findings.push({
+            severity: 'warning',
+            source: c.name,
+            message: `${f.rule}: ${f.message}`,
+            location: [f.stack, f.location].filter(Boolean).join(' ') || undefined,
+          });
+        }
         for (const f of c.findings) {
           findings.push({
             severity: 'error',

@@ -10,7 +10,25 @@ export interface ResourceChangeRow {
   readonly action: ResourceAction;
   /** Properties that changed (for replacements: the ones forcing it). */
   readonly properties: readonly string[];
+  /** Old and new value of each changed property (JSON, shortened), for updates and replacements. */
+  readonly values?: readonly PropertyValues[];
   readonly stateful: boolean;
+}
+
+export interface PropertyValues {
+  readonly property: string;
+  /** JSON of the old value (`undefined`: not set), at most `VALUE_CHARS` characters. */
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** Longest property value kept in a report (a policy document would crowd the comment out). */
+export const VALUE_CHARS = 120;
+
+function shortJson(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value);
+  return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS - 1)}…` : text;
 }
 
 export interface DestructiveChange {
@@ -129,7 +147,15 @@ export function diffStack(stack: string, before: CfnTemplate | undefined, after:
     if (!action) return;
     countOf(counts, action);
     const properties = action === 'replace' || action === 'may-replace' ? replacingProperties(change) : Object.keys(change.propertyUpdates);
-    rows.push({ logicalId, type, action, properties, stateful: isStateful(change.oldResourceType ?? type) });
+    const values =
+      action === 'add' || action === 'import' || action === 'destroy' || action === 'orphan'
+        ? undefined
+        : Object.entries(change.propertyUpdates).map(([property, d]) => ({
+            property,
+            before: shortJson(d.oldValue),
+            after: shortJson(d.newValue),
+          }));
+    rows.push({ logicalId, type, action, properties, ...(values ? { values } : {}), stateful: isStateful(change.oldResourceType ?? type) });
   });
 
   const destructive: DestructiveChange[] = [];

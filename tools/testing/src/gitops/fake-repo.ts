@@ -11,7 +11,8 @@ const FAKE_MFCTL = `#!/usr/bin/env node
 const fs = require('fs'); const path = require('path');
 const [cmd, stage, flag, out] = process.argv.slice(2);
 for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ACCESS') || k === 'GITHUB_TOKEN') { console.error('credential leaked: ' + k); process.exit(3); }
-const file = path.join('environments', stage + '.yaml');
+const at = process.argv.indexOf('--environments');
+const file = path.join(at > 0 ? process.argv[at + 1] : 'environments', stage + '.yaml');
 if (!fs.existsSync(file)) { console.error('no stage ' + stage); process.exit(1); }
 const text = fs.readFileSync(file, 'utf8');
 if (text.includes('broken')) { console.error(file + ':1:1: broken stage'); process.exit(1); }
