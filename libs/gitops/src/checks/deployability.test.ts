@@ -185,19 +185,7 @@ describe('every stage of environments/', () => {
   jest.setTimeout(300_000);
   const root = path.resolve(__dirname, '../../../..');
 
-  // KNOWN BLOCKERS, fixed in the constructs on another branch. After merging those fixes this list
-  // must be emptied (the rules must not be weakened to pass): every stage then has no finding.
-  const KNOWN_BLOCKERS = [
-    'example: retained-uses-deletable[data/MetadataDatabase]',
-    'example: retained-fixed-name[data/MetadataDatabaseSecret]',
-    'example: nodeclass-tags-without-permission[eks/NodeClass/metaflow]',
-    'prod-example: retained-uses-deletable[data/MetadataDatabase]',
-    'prod-example: retained-fixed-name[data/MetadataDatabaseSecret]',
-    'prod-example: nodeclass-tags-without-permission[eks/NodeClass/metaflow]',
-    'prod-example: private-endpoint-without-sync-path[eks/ClusterEB0386A7]',
-  ];
-
-  test('has no deployability finding (but the known blockers listed above)', () => {
+  test('has no deployability finding', () => {
     const { stages } = loadStages(path.join(root, 'environments'));
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'deployability-'));
@@ -212,7 +200,7 @@ describe('every stage of environments/', () => {
         });
         return r.findings.map((f) => `${config.name}: ${f.location}`);
       });
-      expect(findings).toEqual(KNOWN_BLOCKERS);
+      expect(findings).toEqual([]);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
