@@ -55,7 +55,8 @@ export function renderedEnv(container: RenderedContainer, image: LocalImage): Re
     const ref = v.valueFrom?.secretKeyRef;
     if (ref) {
       const value = image.secrets[ref.name]?.[ref.key];
-      if (value === undefined) throw new Error(`container ${container.name}: env ${v.name} reads secret ${ref.name}/${ref.key}, not supplied`);
+      if (value === undefined)
+        throw new Error(`container ${container.name}: env ${v.name} reads secret ${ref.name}/${ref.key}, not supplied`);
       env[v.name] = value;
     } else if (v.value !== undefined) env[v.name] = v.value;
     else throw new Error(`container ${container.name}: env ${v.name} has neither value nor secretKeyRef`);
@@ -75,7 +76,8 @@ export function securityOptions(pod: SecurityContext | undefined, container: Sec
   const options: string[] = [];
   const drop = ctx.capabilities?.drop ?? [];
   // Only root may shrink the bounding set; anyone else has no capabilities to begin with.
-  if (drop.includes('ALL')) options.push(...(process.getuid?.() === 0 ? ['--bounding-set=-all'] : []), '--inh-caps=-all', '--ambient-caps=-all');
+  if (drop.includes('ALL'))
+    options.push(...(process.getuid?.() === 0 ? ['--bounding-set=-all'] : []), '--inh-caps=-all', '--ambient-caps=-all');
   else if (drop.length > 0) throw new Error(`dropping single capabilities (${drop.join(',')}) is not emulated`);
   if (ctx.allowPrivilegeEscalation === false) options.push('--no-new-privs');
   const uid = ctx.runAsUser ?? image.imageUser?.uid;

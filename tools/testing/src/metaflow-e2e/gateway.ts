@@ -12,10 +12,15 @@ interface ClaimRule {
 export interface RenderedCliRoute {
   readonly securityPolicy: {
     readonly spec: {
-      readonly jwt: { readonly providers: readonly { readonly name: string; readonly issuer: string; readonly remoteJWKS: { readonly uri: string } }[] };
+      readonly jwt: {
+        readonly providers: readonly { readonly name: string; readonly issuer: string; readonly remoteJWKS: { readonly uri: string } }[];
+      };
       readonly authorization: {
         readonly defaultAction: string;
-        readonly rules: readonly { readonly action: string; readonly principal: { readonly jwt: { readonly provider: string; readonly claims: readonly ClaimRule[] } } }[];
+        readonly rules: readonly {
+          readonly action: string;
+          readonly principal: { readonly jwt: { readonly provider: string; readonly claims: readonly ClaimRule[] } };
+        }[];
       };
     };
   };
@@ -23,7 +28,10 @@ export interface RenderedCliRoute {
     readonly spec: {
       readonly rules: readonly {
         readonly matches: readonly { readonly path: { readonly type: string; readonly value: string } }[];
-        readonly filters?: readonly { readonly type: string; readonly urlRewrite?: { readonly path?: { readonly replacePrefixMatch?: string } } }[];
+        readonly filters?: readonly {
+          readonly type: string;
+          readonly urlRewrite?: { readonly path?: { readonly replacePrefixMatch?: string } };
+        }[];
       }[];
     };
   };
@@ -88,7 +96,10 @@ export class StageGateway {
         continue;
       }
       const allowed = authorization.rules.some(
-        (r) => r.action === 'Allow' && r.principal.jwt.provider === provider.name && r.principal.jwt.claims.every((c) => claimMatches(payload, c)),
+        (r) =>
+          r.action === 'Allow' &&
+          r.principal.jwt.provider === provider.name &&
+          r.principal.jwt.claims.every((c) => claimMatches(payload, c)),
       );
       return allowed || authorization.defaultAction === 'Allow' ? 200 : 403;
     }

@@ -38,15 +38,20 @@ export interface OidcProvider {
 }
 
 /** Starts the provider fixture with one public client; `accessTokenClaims` go into every access token. */
-export function startOidcProvider(client: { id: string; redirectUris: string[] }, accessTokenClaims: Record<string, unknown>): Promise<OidcProvider> {
+export function startOidcProvider(
+  client: { id: string; redirectUris: string[] },
+  accessTokenClaims: Record<string, unknown>,
+): Promise<OidcProvider> {
   const config = { host: 'localhost', clients: [client], accessTokenClaims };
   const child: ChildProcess = spawn(process.execPath, [path.join(FIXTURES, 'oidc-provider.mjs'), JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { stdout, stderr: err } = child;
+  if (!stdout || !err) throw new Error('fixture stdio not piped');
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  err.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => {
+    createInterface({ input: stdout }).once('line', (line) => {
       const { issuer } = JSON.parse(line) as { issuer: string };
       resolve({
         issuer,

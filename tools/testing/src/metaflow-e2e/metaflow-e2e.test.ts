@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { renderStageManifests, type RenderedManifests } from '@metaflow-gitops/constructs/k8s';
@@ -47,7 +46,10 @@ const container = (w: Workload, name?: string) => {
 
 describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow-login exec, a real flow', () => {
   const started = Date.now();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'metaflow-e2e-'));
+  // The last run's sandbox and logs stay in tmp/ (ignored by git) for a look after a failure.
+  const work = path.join(REPO_ROOT, 'tmp', 'metaflow-e2e', 'last-run');
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
   const logs = (name: string) => path.join(work, `${name}.log`);
   const python = e2ePython();
   let sources: UnpackedSources;
@@ -66,7 +68,14 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
   const shell = (extra: Record<string, string> = {}) => ({ ...env, ...extra });
   const run = (file: string, args: string[], extra: Record<string, string> = {}) =>
     collect(spawn(file, args, { cwd: work, env: shell(extra), stdio: ['ignore', 'pipe', 'pipe'] }));
-  const exec = (...command: string[]) => metaflowLogin(['exec', STAGE, '--', ...command], shell(), work);
+  const exec = async (...command: string[]) => {
+    const result = await metaflowLogin(['exec', STAGE, '--', ...command], shell(), work);
+    fs.appendFileSync(
+      logs('exec'),
+      `$ metaflow-login exec ${STAGE} -- ${command.join(' ')}\n${result.stdout}${result.stderr}exit ${result.code}\n`,
+    );
+    return result;
+  };
 
   beforeAll(async () => {
     sources = unpackSources();
@@ -100,13 +109,20 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
 
     const goose = path.join(work, 'bin');
     fs.mkdirSync(goose);
-    fs.writeFileSync(path.join(goose, 'goose'), `#!/bin/sh\nexec "${python}" "${path.join(__dirname, 'goose_standin.py')}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(goose, 'goose'), `#!/bin/sh\nexec "${python}" "${path.join(__dirname, 'goose_standin.py')}" "$@"\n`, {
+      mode: 0o755,
+    });
     fs.symlinkSync(python, path.join(goose, 'python3'));
     serviceImage = {
       // The image: Python at /opt/latest/bin/python3, the service installed under /root/ (its WORKDIR).
       paths: { '/opt/latest/bin/python3': python, '/root/': `${sources.service}/` },
       secrets: { 'metaflow-database': { username: pg.user, password: pg.password } },
-      extraEnv: { PATH: `${goose}:/usr/bin:/bin`, PYTHONPATH: sources.service, GOOSE_STANDIN_ROOT: `${sources.service}/`, MF_METADATA_HOST: '127.0.0.1' },
+      extraEnv: {
+        PATH: `${goose}:/usr/bin:/bin`,
+        PYTHONPATH: sources.service,
+        GOOSE_STANDIN_ROOT: `${sources.service}/`,
+        MF_METADATA_HOST: '127.0.0.1',
+      },
     };
 
     const home = path.join(work, 'home');
@@ -177,9 +193,11 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
     expect(status).toMatch(/^CapEff:\s+0+$/m);
     expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
     // Every connection of the service's pool is TLS (the rendered MF_METADATA_DB_SSL_MODE).
-    expect(pg.query("SELECT DISTINCT ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE usename = 'metaflow' AND client_addr IS NOT NULL")).toBe(
-      't',
-    );
+    expect(
+      pg.query(
+        "SELECT DISTINCT ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE usename = 'metaflow' AND client_addr IS NOT NULL",
+      ),
+    ).toBe('t');
   });
 
   it('4. logs in with metaflow-login through the scripted browser; the gateway stand-in applies the rendered JWT policy', async () => {
@@ -191,7 +209,11 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
       serviceUrl,
     );
     await gateway.start();
-    const published = findObject<{ spec: { directResponse: { body: { inline: string } } } }>(rendered, 'HTTPRouteFilter', 'metaflow-discovery-document');
+    const published = findObject<{ spec: { directResponse: { body: { inline: string } } } }>(
+      rendered,
+      'HTTPRouteFilter',
+      'metaflow-discovery-document',
+    );
     discovery = {
       ...(JSON.parse(published.spec.directResponse.body.inline) as Record<string, unknown>),
       // The stage's host is the gateway stand-in; the ports are this run's (see reserveRedirectPorts).
@@ -208,11 +230,10 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
     expect((await fetch(`${gateway.url}${gateway.prefix}ping`)).status).toBe(401);
   });
 
+  // A two-step flow takes 30-60 s on a loaded 2-core machine (each task is a Python process talking to moto).
   it('5. runs a flow through metaflow-login exec: the service lists flow and run, the client reads the artifact; without exec, 401', async () => {
     const before = gateway.requests.length;
-    const flowRun = await exec('python3', 'flow.py', 'run');
-    if (flowRun.code !== 0) console.log(flowRun.stdout, flowRun.stderr);
-    expect(flowRun.code).toBe(0);
+    expect(await exec('python3', 'flow.py', 'run')).toMatchObject({ code: 0 });
     // Through the gateway, authorized.
     expect(gateway.requests.slice(before).filter((r) => r.status === 200).length).toBeGreaterThan(0);
     expect(gateway.requests.slice(before).filter((r) => r.status === 401)).toEqual([]);
@@ -232,18 +253,18 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
     expect(direct.code).not.toBe(0);
     expect(gateway.requests.slice(unauthenticatedFrom).map((r) => r.status)).toContain(401);
     expect(gateway.requests.slice(unauthenticatedFrom).map((r) => r.status)).not.toContain(200);
-  });
+  }, 180_000);
 
   it('6. argo-workflows create --only-json through exec: in-cluster service URL, no token, no loopback URL', async () => {
     const created = await exec('python3', 'flow.py', 'argo-workflows', 'create', '--only-json');
-    if (created.code !== 0) console.log(created.stdout, created.stderr);
     expect(created.code).toBe(0);
     const template = created.stdout;
     expect(template).toContain(String(discovery.serviceInternalUrl));
     const tokens = JSON.parse(fs.readFileSync(path.join(env.METAFLOW_HOME, 'tokens', `${STAGE}.json`), 'utf8')) as Record<string, unknown>;
-    for (const secret of Object.values(tokens).filter((v): v is string => typeof v === 'string' && v.length > 40)) expect(template).not.toContain(secret);
+    for (const secret of Object.values(tokens).filter((v): v is string => typeof v === 'string' && v.length > 40))
+      expect(template).not.toContain(secret);
     expect(template).not.toMatch(/bearer/i);
     // The S3 stand-in's endpoint is this test's own setting; any other loopback URL would be the exec proxy or the gateway.
     expect(template.split(moto.endpoint).join('')).not.toMatch(/127\.0\.0\.1|localhost|\[::1\]/);
-  });
+  }, 120_000);
 });

@@ -46,7 +46,21 @@ export async function startPostgres(log: string): Promise<Postgres> {
   fs.writeFileSync(file('pwfile'), `${password}\n`);
   const cert = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.crt'), '-days', '1', '-subj', '/CN=localhost'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      file('server.key'),
+      '-out',
+      file('server.crt'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ],
     { encoding: 'utf8' },
   );
   if (cert.status !== 0) throw new Error(`openssl: ${cert.stderr}`);
@@ -65,8 +79,20 @@ export async function startPostgres(log: string): Promise<Postgres> {
   const out = fs.openSync(log, 'a');
   const server: ChildProcess = spawn(
     path.join(bin, 'postgres'),
-    ['-D', file('data'), '-k', dir, '-h', '127.0.0.1', '-p', String(port), '-c', 'ssl=on', '-c', `ssl_cert_file=${file('server.crt')}`]
-      .concat(['-c', `ssl_key_file=${file('server.key')}`, '-c', 'fsync=off', '-c', 'full_page_writes=off']),
+    [
+      '-D',
+      file('data'),
+      '-k',
+      dir,
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-c',
+      'ssl=on',
+      '-c',
+      `ssl_cert_file=${file('server.crt')}`,
+    ].concat(['-c', `ssl_key_file=${file('server.key')}`, '-c', 'fsync=off', '-c', 'full_page_writes=off']),
     { ...(account ?? {}), stdio: ['ignore', out, out] },
   );
   const psql = (db: string, sql: string) =>

@@ -14,10 +14,16 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `ready` until it holds; fails as soon as `child` exits, or after `timeoutMs`. */
-export async function waitFor(name: string, child: ChildProcess, ready: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(
+  name: string,
+  child: ChildProcess,
+  ready: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     if (await ready()) return;
     await new Promise((r) => setTimeout(r, 250));
   }
