@@ -166,6 +166,8 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
         "SELECT string_agg(t, E'\\n' ORDER BY t) FROM (SELECT table_name || '.' || column_name || ':' || data_type AS t FROM information_schema.columns WHERE table_schema = 'public' UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public') s",
       );
 
+    // run_goose.py calls the image's `goose` binary, which no reachable registry serves: goose_standin.py
+    // (first on the container's PATH) applies the service's annotated SQL files as goose does.
     const first = await runContainer(migrate, job.spec.template.spec.securityContext, serviceImage);
     expect(first).toMatchObject({ code: 0 });
     expect(Number(pg.query('SELECT max(version_id) FROM goose_db_version WHERE is_applied'))).toBe(newest);
