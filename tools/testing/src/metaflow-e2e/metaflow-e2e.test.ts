@@ -28,13 +28,15 @@ import {
 import { StageGateway, type RenderedCliRoute } from './gateway';
 import { metaflowLogin, reserveRedirectPorts, scriptedBrowser, startOidcProvider, type OidcProvider } from './login';
 import { startPostgres, type Postgres } from './postgres';
-import { e2ePython, e2eUnavailable } from './prerequisites';
+import { e2ePython, e2eUnavailable, nginxUnavailable, UI_PATH } from './prerequisites';
 import { freePort, stopProcess, waitFor } from './processes';
 import { REPO_ROOT, unpackSources, type UnpackedSources } from './vendor';
 
 const unavailable = e2eUnavailable();
 if (unavailable) console.warn(`Metaflow end-to-end test SKIPPED: ${unavailable}`);
 const describeE2e = unavailable ? describe.skip : describe;
+const noNginx = unavailable ? undefined : nginxUnavailable();
+if (noNginx) console.warn(`Metaflow end-to-end UI step SKIPPED: ${noNginx}`);
 
 const STAGE = 'example';
 const BUCKET = 'metaflow-example-e2e';
@@ -276,80 +278,85 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
     expect(template.split(moto.endpoint).join('')).not.toMatch(/127\.0\.0\.1|localhost|\[::1\]/);
   }, 120_000);
 
-  it('7. the UI container starts and serves under the rendered security context (Debian nginx for the image nginx)', async () => {
-    const deployment = findObject<Workload>(rendered, 'Deployment', 'metaflow-ui');
-    const pod = deployment.spec.template.spec;
-    const c = container(deployment, 'metaflow-ui') as RenderedContainer & { livenessProbe: Probe; readinessProbe: Probe };
-    const configMaps = Object.fromEntries(
-      allObjects(rendered)
-        .filter((o) => o.kind === 'ConfigMap')
-        .map((o) => [o.metadata.name, (o as { data?: Record<string, string> }).data ?? {}]),
-    );
-    // The image: the official nginx image's entrypoint and CMD, the UI's static build and server
-    // template; its /tmp is the container's own, world-writable.
-    const root = path.join(work, 'ui');
-    const dir = (name: string, mode = 0o755) => {
-      const d = path.join(root, name);
-      fs.mkdirSync(d, { recursive: true });
-      fs.chmodSync(d, mode);
-      return d;
-    };
-    const [tmp, html, templates, imageConfD] = [dir('tmp', 0o1777), dir('html'), dir('templates'), dir('image-conf.d')];
-    fs.writeFileSync(path.join(html, 'index.html'), '<html><head></head><body>metaflow-ui stand-in</body></html>\n');
-    // A stand-in for the UI image's server template (the static build on $PORT, every path to index.html).
-    fs.writeFileSync(
-      path.join(templates, 'default.conf.template'),
-      `server {\n  listen 127.0.0.1:\${PORT};\n  root ${html};\n  location / {\n    try_files $uri /index.html;\n  }\n}\n`,
-    );
-    const entrypoint = path.join(root, 'docker-entrypoint.sh');
-    fs.writeFileSync(entrypoint, `#!/bin/sh\nexec "${python}" "${path.join(__dirname, 'nginx_entrypoint_standin.py')}" "$@"\n`, {
-      mode: 0o755,
-    });
-    const port = await freePort();
-    const image = mountVolumes(
-      c,
-      pod,
-      configMaps,
-      {
-        paths: {
-          '/docker-entrypoint.sh': entrypoint,
-          '/tmp': tmp,
-          '/usr/share/nginx/html': html,
-          '/etc/nginx/templates': templates,
-          '/etc/nginx/conf.d': imageConfD,
+  (noNginx ? it.skip : it)(
+    '7. the UI container starts and serves under the rendered security context (Debian nginx for the image nginx)',
+    async () => {
+      const deployment = findObject<Workload>(rendered, 'Deployment', 'metaflow-ui');
+      const pod = deployment.spec.template.spec;
+      const c = container(deployment, 'metaflow-ui') as RenderedContainer & { livenessProbe: Probe; readinessProbe: Probe };
+      const configMaps = Object.fromEntries(
+        allObjects(rendered)
+          .filter((o) => o.kind === 'ConfigMap')
+          .map((o) => [o.metadata.name, (o as { data?: Record<string, string> }).data ?? {}]),
+      );
+      // The image: the official nginx image's entrypoint and CMD, the UI's static build and server
+      // template; its /tmp is the container's own, world-writable.
+      const root = path.join(work, 'ui');
+      const dir = (name: string, mode = 0o755) => {
+        const d = path.join(root, name);
+        fs.mkdirSync(d, { recursive: true });
+        fs.chmodSync(d, mode);
+        return d;
+      };
+      const [tmp, html, templates, imageConfD] = [dir('tmp', 0o1777), dir('html'), dir('templates'), dir('image-conf.d')];
+      fs.writeFileSync(path.join(html, 'index.html'), '<html><head></head><body>metaflow-ui stand-in</body></html>\n');
+      // A stand-in for the UI image's server template (the static build on $PORT, every path to index.html).
+      fs.writeFileSync(
+        path.join(templates, 'default.conf.template'),
+        `server {\n  listen 127.0.0.1:\${PORT};\n  root ${html};\n  location / {\n    try_files $uri /index.html;\n  }\n}\n`,
+      );
+      const entrypoint = path.join(root, 'docker-entrypoint.sh');
+      fs.writeFileSync(entrypoint, `#!/bin/sh\nexec "${python}" "${path.join(__dirname, 'nginx_entrypoint_standin.py')}" "$@"\n`, {
+        mode: 0o755,
+      });
+      const port = await freePort();
+      const image = mountVolumes(
+        c,
+        pod,
+        configMaps,
+        {
+          paths: {
+            '/docker-entrypoint.sh': entrypoint,
+            '/tmp': tmp,
+            '/usr/share/nginx/html': html,
+            '/etc/nginx/templates': templates,
+            '/etc/nginx/conf.d': imageConfD,
+          },
+          secrets: {},
+          // The image's PORT is 3000, the pod's own port; loopback here is shared.
+          extraEnv: { PATH: UI_PATH, PORT: String(port), NGINX_STANDIN_TEMPLATES: templates },
+          entrypoint: ['/docker-entrypoint.sh'],
+          cmd: ['nginx', '-g', 'daemon off;'],
         },
-        secrets: {},
-        // The image's PORT is 3000, the pod's own port; loopback here is shared.
-        extraEnv: { PATH: '/usr/sbin:/usr/bin:/bin', PORT: String(port), NGINX_STANDIN_TEMPLATES: templates },
-        entrypoint: ['/docker-entrypoint.sh'],
-        cmd: ['nginx', '-g', 'daemon off;'],
-      },
-      dir('volumes'),
-    );
-    const log = logs('metaflow-ui');
-    fs.writeFileSync(log, '');
-    const user = runAs(pod.securityContext, c.securityContext, image);
-    // nginx reopens /dev/stdout and /dev/stderr: a file the container's user may open.
-    if (user && process.getuid?.() === 0) fs.chownSync(log, user.uid, user.gid);
-    const out = fs.openSync(log, 'a');
-    ui = startContainer(
-      c,
-      pod.securityContext,
-      { ...image, extraEnv: { ...image.extraEnv, NGINX_STANDIN_CONF_D: image.paths['/etc/nginx/conf.d'] } },
-      {
-        stdio: ['ignore', out, out],
-      },
-    );
-    const get = (p: string) => fetch(`http://127.0.0.1:${port}${p}`).catch(() => undefined);
-    await waitFor('metaflow-ui', ui, async () => (await get(c.readinessProbe.httpGet.path))?.status === 200, 30_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n${fs.readFileSync(log, 'utf8')}`);
-    });
-    const page = await get(c.livenessProbe.httpGet.path);
-    expect(page?.status).toBe(200);
-    expect(await page?.text()).toContain('metaflow-ui stand-in');
-    const status = fs.readFileSync(`/proc/${ui.pid}/status`, 'utf8');
-    expect(status).toMatch(/^CapEff:\s+0+$/m);
-    expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
-    if (user) expect(status).toMatch(new RegExp(`^Uid:\\s+${user.uid}\\s`, 'm'));
-  });
+        dir('volumes'),
+      );
+      const log = logs('metaflow-ui');
+      fs.writeFileSync(log, '');
+      const user = runAs(pod.securityContext, c.securityContext, image);
+      // nginx reopens /dev/stdout and /dev/stderr: a file the container's user may open.
+      if (user && process.getuid?.() === 0) fs.chownSync(log, user.uid, user.gid);
+      const out = fs.openSync(log, 'a');
+      ui = startContainer(
+        c,
+        pod.securityContext,
+        { ...image, extraEnv: { ...image.extraEnv, NGINX_STANDIN_CONF_D: image.paths['/etc/nginx/conf.d'] } },
+        {
+          stdio: ['ignore', out, out],
+        },
+      );
+      const get = (p: string) => fetch(`http://127.0.0.1:${port}${p}`).catch(() => undefined);
+      await waitFor('metaflow-ui', ui, async () => (await get(c.readinessProbe.httpGet.path))?.status === 200, 30_000).catch(
+        (err: Error) => {
+          throw new Error(`${err.message}\n${fs.readFileSync(log, 'utf8')}`);
+        },
+      );
+      const page = await get(c.livenessProbe.httpGet.path);
+      expect(page?.status).toBe(200);
+      expect(await page?.text()).toContain('metaflow-ui stand-in');
+      const status = fs.readFileSync(`/proc/${ui.pid}/status`, 'utf8');
+      expect(status).toMatch(/^CapEff:\s+0+$/m);
+      expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+      if (user) expect(status).toMatch(new RegExp(`^Uid:\\s+${user.uid}\\s`, 'm'));
+    },
+  );
 });

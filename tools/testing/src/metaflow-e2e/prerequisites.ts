@@ -30,7 +30,15 @@ export function postgresBinDir(): string | undefined {
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres')));
 }
 
-const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const onPath = (tool: string, PATH = process.env.PATH) => spawnSync('sh', ['-c', `command -v ${tool}`], { env: { PATH } }).status === 0;
+
+/** The PATH the UI container's stand-in runs with (Debian puts nginx in /usr/sbin). */
+export const UI_PATH = '/usr/sbin:/usr/bin:/bin';
+
+/** Why the UI container step cannot run here (no nginx), or undefined when it can. */
+export function nginxUnavailable(): string | undefined {
+  return onPath('nginx', UI_PATH) ? undefined : 'nginx is not installed (apt-get install nginx)';
+}
 
 /** Why the Metaflow end-to-end test cannot run here, or undefined when it can. */
 export function e2eUnavailable(env: NodeJS.ProcessEnv = process.env): string | undefined {
