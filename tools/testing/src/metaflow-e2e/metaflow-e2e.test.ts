@@ -224,11 +224,13 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
       'HTTPRouteFilter',
       'metaflow-discovery-document',
     );
+    const document = JSON.parse(published.spec.directResponse.body.inline) as Record<string, unknown> & { argoEvents: object };
     discovery = {
-      ...(JSON.parse(published.spec.directResponse.body.inline) as Record<string, unknown>),
+      ...document,
       // The stage's host is the gateway stand-in; the ports are this run's (see reserveRedirectPorts).
       serviceUrl: `${gateway.url}${gateway.prefix}`,
       uiUrl: `${gateway.url}/`,
+      argoEvents: { ...document.argoEvents, publicWebhookUrl: `${gateway.url}/events/metaflow-event` },
       redirectPorts: discovery.redirectPorts,
     };
     gateway.discoveryDocument = discovery;
