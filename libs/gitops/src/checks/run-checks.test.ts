@@ -73,7 +73,7 @@ describe('a freshly synthesized stage', () => {
     const stacks = readAssembly(same);
     expect(planDeployWaves(stacks)).toEqual([['dev-vpc', 'dev-dns', 'dev-auth'], ['dev-data'], ['dev-eks'], ['dev-ingress']]);
     expect(stacks.map((s) => s.name)).toEqual(['dev-vpc', 'dev-dns', 'dev-auth', 'dev-data', 'dev-eks', 'dev-ingress']);
-    expect(stacks.find((s) => s.name === 'dev-ingress')!.dependsOn).toEqual(['dev-eks', 'dev-vpc']);
+    expect(stacks.find((s) => s.name === 'dev-ingress')!.dependsOn).toEqual(['dev-eks', 'dev-vpc', 'dev-dns']);
     for (const s of stacks) {
       const text = fs.readFileSync(path.join(same, `${s.name}.template.json`), 'utf8');
       expect([s.id, s.templatePath, s.templateBytes, s.template]).toEqual([

@@ -26,6 +26,15 @@ describe('the CloudFormation execution policy', () => {
         accountId: '123456789012',
         // Cross-account delegation on the prod variant: its custom resource runs in a Lambda function.
         ...(isProd && {
+          // The in-VPC sync runner: a CodeBuild project on the account's CodeConnections connection.
+          deploy: {
+            roleArn: 'arn:aws:iam::123456789012:role/metaflow-gitops-deploy-dev',
+            githubEnvironment: 'dev',
+            syncRunner: {
+              repository: 'acme/mf',
+              connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/00000000-0000-0000-0000-000000000000',
+            },
+          },
           domain: {
             parentDomain: 'metaflow.example.com',
             delegation: {
@@ -52,7 +61,10 @@ describe('the CloudFormation execution policy', () => {
     const actions = allow.flatMap((s) => s.Action);
     expect(actions).not.toContain('*');
     const services = new Set(Object.values(STAGE_RESOURCE_SERVICES));
-    for (const a of actions) expect(services.has(a.split(':')[0]) || a.startsWith('kms:')).toBe(true);
+    for (const a of actions) expect(services.has(a.split(':')[0]) || /^(kms|codeconnections):/.test(a)).toBe(true);
+    const connection = allow.find((s) => s.Sid === 'SyncRunnerConnection')!;
+    expect(connection.Action.every((a) => !a.endsWith('*'))).toBe(true);
+    expect(connection.Resource).toBe('arn:aws:codeconnections:eu-west-1:123456789012:connection/*');
     expect(actions).not.toContain('iam:*');
     expect(
       actions.filter((a) => /^iam:(Create|Delete|Put|Attach|Update)(User|Group|AccessKey|LoginProfile|Policy$|PolicyVersion)/.test(a)),

@@ -16,8 +16,10 @@ export function cfnExecutionPolicyName(region: string): string {
  */
 export const STAGE_RESOURCE_SERVICES: Readonly<Record<string, string>> = {
   CertificateManager: 'acm',
+  CodeBuild: 'codebuild',
   Cognito: 'cognito-idp',
   EC2: 'ec2',
+  ECR: 'ecr',
   EKS: 'eks',
   IAM: 'iam',
   Lambda: 'lambda',
@@ -86,6 +88,14 @@ export function cfnExecutionPolicyDocument(account: string, region: string): Rec
         Effect: 'Allow',
         Action: IAM_ACTIONS,
         Resource: ['role/*', 'oidc-provider/*'].map((r) => `arn:aws:iam::${account}:${r}`),
+      },
+      {
+        // The sync runner's CodeBuild project takes its GitHub source through the account's
+        // CodeConnections connection: CloudFormation must be allowed to hand it over, nothing more.
+        Sid: 'SyncRunnerConnection',
+        Effect: 'Allow',
+        Action: ['codeconnections:GetConnection', 'codeconnections:PassConnection', 'codeconnections:UseConnection'],
+        Resource: `arn:aws:codeconnections:${region}:${account}:connection/*`,
       },
       {
         Sid: 'KeysThroughStageServices',
