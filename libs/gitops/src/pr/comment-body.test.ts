@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isInputError } from '@metaflow-gitops/stage-config';
+import { fiveMegabyteCommentBody } from '@metaflow-gitops/testing/gitops';
 import { MAX_COMMENT_BODY_BYTES, readCommentBody } from './comment-body';
 
 describe('readCommentBody', () => {
@@ -12,6 +13,13 @@ describe('readCommentBody', () => {
   it('reads a body within the bound', () => {
     fs.writeFileSync(path.join(dir, 'body.md'), '## Diff\n');
     expect(readCommentBody(path.join(dir, 'body.md'), 'body.md')).toBe('## Diff\n');
+  });
+
+  it('reads a report of many stages (several MB), which the comment and the summary are cut from', () => {
+    const body = fiveMegabyteCommentBody();
+    expect(Buffer.byteLength(body)).toBeGreaterThan(5_000_000);
+    fs.writeFileSync(path.join(dir, 'report.md'), body);
+    expect(readCommentBody(path.join(dir, 'report.md'), 'report.md')).toBe(body);
   });
 
   it('refuses a body file over the bound, naming it and its size', () => {

@@ -3,11 +3,11 @@ import { InputError } from '@metaflow-gitops/stage-config';
 import { SUMMARY_LIMIT_BYTES } from './truncate';
 
 /**
- * The largest comment body file `mfctl comment` reads: four times what a job summary holds (the
- * comment and the summary are cut from it to fit), so a runaway file is refused rather than read
- * into memory and cut.
+ * The largest comment body file `mfctl comment` reads: sixteen times what a job summary holds (the
+ * comment and the summary are cut from it to fit; a many-stage report runs to a few MB), so a
+ * runaway file is refused rather than read into memory and cut.
  */
-export const MAX_COMMENT_BODY_BYTES = 4 * SUMMARY_LIMIT_BYTES;
+export const MAX_COMMENT_BODY_BYTES = 16 * SUMMARY_LIMIT_BYTES;
 
 /** Reads the comment body file `file` (named `shownAs` in errors); refuses one over `MAX_COMMENT_BODY_BYTES`. */
 export function readCommentBody(file: string, shownAs: string): string {
