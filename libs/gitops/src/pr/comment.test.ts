@@ -56,8 +56,19 @@ describe('sticky comment against a GitHub API double', () => {
     gh.failNext = 1;
     const r = await upsertStickyComment(client(), target, 'x', { warn: () => undefined });
     expect(r.action).toBe('created');
-    // The first request (the token's account) got the 502 and was sent again.
-    expect(gh.requests.slice(0, 2).map((q) => `${q.method} ${q.path}`)).toEqual(['POST /graphql', 'POST /graphql']);
+    // The first request (the listing) got the 502 and was sent again.
+    expect(gh.requests.slice(0, 2).map((q) => `${q.method} ${q.path.split('?')[0]}`)).toEqual([
+      'GET /repos/acme/platform/issues/7/comments',
+      'GET /repos/acme/platform/issues/7/comments',
+    ]);
+  });
+
+  it('asks whose token it is only when a comment carries the marker (no GraphQL write spacing on a first post)', async () => {
+    await upsertStickyComment(client(), target, `${COMMENT_MARKER}\nfirst`, { warn: () => undefined });
+    expect(gh.requests.filter((q) => q.path === '/graphql')).toEqual([]);
+    const r = await upsertStickyComment(client(), target, `${COMMENT_MARKER}\nsecond`, { warn: () => undefined });
+    expect(r.action).toBe('updated');
+    expect(gh.requests.filter((q) => q.path === '/graphql')).toHaveLength(1);
   });
 
   it("never takes over another app's bot comment that carries the marker", async () => {

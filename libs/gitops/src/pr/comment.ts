@@ -69,14 +69,17 @@ export async function upsertStickyComment(
   opts: { runLink?: string; artifactUrl?: string; limit?: number; warn: (msg: string) => void },
 ): Promise<StickyCommentResult> {
   const prepared = prepareCommentBody(body, opts.runLink, opts.limit, opts.artifactUrl);
-  const me = await tokenAccount(octokit);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
     issue_number: target.pr,
     per_page: 100,
   });
-  const mine = comments.filter((c) => c.body?.includes(COMMENT_MARKER) && c.user?.id === me.id).sort((a, b) => a.id - b.id)[0];
+  const marked = comments.filter((c) => c.body?.includes(COMMENT_MARKER));
+  // Whose comment is ours is asked only when one carries the marker: the identity is a GraphQL
+  // query, which Octokit's throttling spaces a second apart from the comment's write.
+  const me = marked.length > 0 ? await tokenAccount(octokit) : undefined;
+  const mine = marked.filter((c) => me !== undefined && c.user?.id === me.id).sort((a, b) => a.id - b.id)[0];
   try {
     if (mine) {
       const res = await octokit.rest.issues.updateComment({
@@ -103,7 +106,7 @@ export async function upsertStickyComment(
       return { action: 'skipped', truncated: prepared.truncated, reason };
     }
     throw new GitError(
-      `GitHub refused to write the comment on ${target.owner}/${target.repo}#${target.pr} as ${printable(me.login)} (403: ${said}), ` +
+      `GitHub refused to write the comment on ${target.owner}/${target.repo}#${target.pr} as ${printable((me ?? (await tokenAccount(octokit))).login)} (403: ${said}), ` +
         'and the pull request is not from a fork',
       {
         cause: err,
