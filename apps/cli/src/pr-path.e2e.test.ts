@@ -13,7 +13,7 @@ import { copyRepository, GitHubDouble } from '@metaflow-gitops/testing/gitops';
  */
 const ROOT = path.resolve(__dirname, '../../..');
 const ready = ['apps/cli/src/commands/synth.ts', 'apps/cli/src/commands/manifests.ts'].every((f) => fs.existsSync(path.join(ROOT, f)));
-if (!ready) console.warn('SKIPPED pr-path.e2e.test.ts: mfctl synth/manifests are not in this tree');
+if (!ready) process.stderr.write('SKIPPED pr-path.e2e.test.ts: mfctl synth/manifests are not in this tree\n');
 
 const DATA_STACK = 'libs/constructs/src/aws/data/data-stack.ts';
 const DB_ID = /databaseCluster: '(\w+)'/;

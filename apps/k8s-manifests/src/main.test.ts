@@ -5,7 +5,7 @@ import { inputFromEnv, synth } from './main';
 
 const repoEnvironments = path.resolve(__dirname, '../../../environments');
 const hasExample = fs.existsSync(path.join(repoEnvironments, 'example.yaml'));
-if (!hasExample) console.warn(`k8s-manifests: ${repoEnvironments}/example.yaml is missing; the synth test is skipped`);
+if (!hasExample) process.stderr.write(`k8s-manifests: ${repoEnvironments}/example.yaml is missing; the synth test is skipped\n`);
 
 describe('k8s-manifests app', () => {
   it('reads its inputs the way cdk8s synth passes them', () => {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 const config = path.resolve(__dirname, '../.flake8');
 const probe = spawnSync('flake8', ['--version'], { encoding: 'utf8' });
 const missing = probe.error !== undefined || probe.status !== 0;
-if (missing) console.warn('Python lint SKIPPED: flake8 is not installed (apt-get install flake8, or pip install flake8)');
+if (missing) process.stderr.write('Python lint SKIPPED: flake8 is not installed (apt-get install flake8, or pip install flake8)\n');
 
 const files = (fs.readdirSync(__dirname, { recursive: true }) as string[]).filter((f) => f.endsWith('.py')).sort();
 

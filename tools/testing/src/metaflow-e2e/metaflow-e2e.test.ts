@@ -33,10 +33,10 @@ import { freePort, stopProcess, waitFor } from './processes';
 import { REPO_ROOT, unpackSources, type UnpackedSources } from './vendor';
 
 const unavailable = e2eUnavailable();
-if (unavailable) console.warn(`Metaflow end-to-end test SKIPPED: ${unavailable}`);
+if (unavailable) process.stderr.write(`Metaflow end-to-end test SKIPPED: ${unavailable}\n`);
 const describeE2e = unavailable ? describe.skip : describe;
 const noNginx = unavailable ? undefined : nginxUnavailable();
-if (noNginx) console.warn(`Metaflow end-to-end UI step SKIPPED: ${noNginx}`);
+if (noNginx) process.stderr.write(`Metaflow end-to-end UI step SKIPPED: ${noNginx}\n`);
 
 const STAGE = 'example';
 const BUCKET = 'metaflow-example-e2e';

@@ -5,7 +5,7 @@ import { RehearsalReport, rehearse } from './scenario';
 
 // The deploy rehearsal on moto_server (docs/delivery.md). Skipped, visibly, where moto is not installed.
 const unavailable = motoUnavailable();
-if (unavailable) console.warn(`deploy rehearsal SKIPPED: ${unavailable}`);
+if (unavailable) process.stderr.write(`deploy rehearsal SKIPPED: ${unavailable}\n`);
 const describeMoto = unavailable ? describe.skip : describe;
 
 describeMoto('deploy rehearsal on moto', () => {

@@ -61,7 +61,8 @@ describe('header stripping', () => {
 });
 
 const hasKubectl = kubectlAvailable();
-if (!hasKubectl) console.warn('policy.test: kubectl is not installed: the header-stripping mutation is NOT exercised (describe.skip)');
+if (!hasKubectl)
+  process.stderr.write('policy.test: kubectl is not installed: the header-stripping mutation is NOT exercised (describe.skip)\n');
 
 (hasKubectl ? describe : describe.skip)('header stripping, applied with kubectl strategic merge and JMESPath', () => {
   const token = '{"Authorization": "Bearer eyJ.user.token"}';
