@@ -13,7 +13,7 @@ const SERVICE_DISTRIBUTION = { name: 'metadata_service', version: '2.5.0' };
 
 /**
  * Where the upstream source tarballs are: METAFLOW_GITOPS_VENDOR_DIR, else `../shared/vendor` beside
- * the repository (see that folder's SOURCES.txt). They are never committed.
+ * the repository (the README says what each holds and how it is made). They are never committed.
  */
 export function vendorDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.METAFLOW_GITOPS_VENDOR_DIR ?? path.resolve(REPO_ROOT, '../shared/vendor');
