@@ -1,6 +1,7 @@
 import { KUBERNETES_CALENDAR, SUPPORT_WARNING_DAYS, kubernetesSupportWarning, newestKubernetesVersion } from './kubernetes-calendar';
 import { KUBERNETES_VERSIONS } from './facts';
 import { schemaDefault } from './schema-default';
+import { minimalStageText } from '@metaflow-gitops/testing/stage-config';
 import { parseStageText } from './loader';
 
 const at = (iso: string) => new Date(`${iso}T12:00:00Z`);
@@ -39,19 +40,7 @@ test('past the end of standard support: on extended support until its end; past 
 });
 
 test('loading a stage on a version near or past the end of standard support gives a located warning (mfctl validate prints it)', () => {
-  const text = (version: string) =>
-    [
-      'accountId: "111111111111"',
-      'region: us-west-2',
-      'isProd: false',
-      'domain:',
-      '  parentDomain: metaflow.example.com',
-      'oidcConfig:',
-      '  issuerUrl: https://idp.example.com',
-      'cluster:',
-      `  kubernetesVersion: "${version}"`,
-      '',
-    ].join('\n');
+  const text = (version: string) => minimalStageText('cluster:', `  kubernetesVersion: "${version}"`);
   // 1.32 left standard support on 2026-03-23: whatever the day the test runs, it warns.
   const old = parseStageText('dev', 'environments/dev.yaml', text('1.32'));
   expect(old.stage).toBeDefined();

@@ -1,18 +1,9 @@
+import { minimalStageText } from '@metaflow-gitops/testing/stage-config';
 import { parseStageText } from './loader';
 
 /** A valid non-prod stage plus the given lines; returns the diagnostics of `path` (severity and message). */
 function diagnose(path: string, ...lines: string[]) {
-  const text = [
-    'accountId: "111111111111"',
-    'region: us-west-2',
-    'isProd: false',
-    'domain:',
-    '  parentDomain: metaflow.example.com',
-    'oidcConfig:',
-    '  issuerUrl: https://idp.example.com',
-    ...lines,
-    '',
-  ].join('\n');
+  const text = minimalStageText(...lines);
   return parseStageText('dev', 'environments/dev.yaml', text)
     .diagnostics.filter((d) => d.path === path)
     .map((d) => `${d.severity}: ${d.message}`);

@@ -36,3 +36,18 @@ function merge(base: unknown, over: unknown): unknown {
   for (const [k, v] of Object.entries(over)) out[k] = merge((base as Record<string, unknown>)?.[k], v);
   return out;
 }
+
+/** The text of a minimal valid non-prod stage file, followed by `lines` (top-level keys and their bodies). */
+export function minimalStageText(...lines: string[]): string {
+  return [
+    'accountId: "111111111111"',
+    'region: us-west-2',
+    'isProd: false',
+    'domain:',
+    '  parentDomain: metaflow.example.com',
+    'oidcConfig:',
+    '  issuerUrl: https://idp.example.com',
+    ...lines,
+    '',
+  ].join('\n');
+}

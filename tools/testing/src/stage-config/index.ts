@@ -1,1 +1,1 @@
-export { makeStageConfig } from './fixtures';
+export { makeStageConfig, minimalStageText } from './fixtures';
