@@ -273,23 +273,24 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
         false,
       );
   }
+  // Every step runs the task image with the user's credentials: only the stage's own ECR registry.
+  const ecr = `\\d{12}\\.dkr\\.ecr\\.${region ?? '[a-z0-9-]+'}\\.amazonaws\\.com`;
+  const ecrShown = `<account>.dkr.ecr.${region ?? '<region>'}.amazonaws.com`;
   if (raw.taskImage !== undefined)
     c.pattern(
       raw,
       'taskImage',
       'taskImage',
-      new RegExp(
-        `^\\d{12}\\.dkr\\.ecr\\.${region ?? REGION.source.slice(1, -1)}\\.amazonaws\\.com\\/[a-z0-9._/-]+(:[\\w.-]+|@sha256:[a-f0-9]{64})$`,
-      ),
-      `an image of the stage's ECR registry (<account>.dkr.ecr.${region ?? '<region>'}.amazonaws.com/<repository>:<tag>)`,
+      new RegExp(`^${ecr}/[a-z0-9._/-]+(:[\\w.-]+|@sha256:[a-f0-9]{64})$`),
+      `an image of the stage's ECR registry (${ecrShown}/<repository>:<tag>)`,
     );
   if (raw.taskImageRegistry !== undefined)
     c.pattern(
       raw,
       'taskImageRegistry',
       'taskImageRegistry',
-      new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${region ?? REGION.source.slice(1, -1)}\\.amazonaws\\.com(\\/[a-z0-9._-]+)*$`),
-      `the stage's ECR registry (<account>.dkr.ecr.${region ?? '<region>'}.amazonaws.com/<prefix>)`,
+      new RegExp(`^${ecr}(/[a-z0-9._-]+)*$`),
+      `the stage's ECR registry (${ecrShown}/<prefix>)`,
     );
   if (raw.clusterCertificateAuthorityData !== undefined)
     c.certificateData(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
