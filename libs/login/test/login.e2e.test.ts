@@ -338,6 +338,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
       valid: true,
       refreshable: true,
       selected: true,
+      awsProfile: 'metaflow-dev',
       files: { profile: join(s.metaflowHome, 'config_dev.json'), tokens: join(s.metaflowHome, 'tokens', 'dev.json') },
     });
     expect(res.stdout).not.toContain(storedTokens(s).accessToken);
