@@ -27,6 +27,7 @@ test('the document the manifests publish validates and yields the profile', () =
     clusterName: 'metaflow-dev',
     clusterEndpoint: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com',
     clusterCertificateAuthorityData: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),
+    dataScientistRoleArn: 'arn:aws:iam::111111111111:role/dev-eks-DataScientistRoleF86E50E8-AbCdEf012345',
   };
   const doc = validateDiscovery(JSON.parse(JSON.stringify(buildDiscoveryDocument(config, outputs))), url);
   expect(doc.stage).toBe('dev');
@@ -67,9 +68,12 @@ test('the document the manifests publish validates and yields the profile', () =
     '--output',
     'json',
   ]);
+  // The Eks stack's data-scientist role reaches the login, and kubectl resolves credentials through its profile.
+  expect(doc.dataScientistRoleArn).toBe(outputs.dataScientistRoleArn);
+  expect((user.user as { exec: { env: unknown } }).exec.env).toEqual([{ name: 'AWS_PROFILE', value: 'metaflow-dev' }]);
 });
 
-test('a stage deployed before the public webhook URL and the task image were published keeps the in-cluster URL and no image', () => {
+test('a stage deployed before the public webhook URL, the task image and the data-scientist role were published keeps the in-cluster URL, no image, no AWS profile in kubectl', () => {
   const outputs: StageOutputs = {
     ...placeholderOutputs(),
     issuerUrl: 'https://cognito-idp.us-west-2.amazonaws.com/us-west-2_AbCdEf123',
@@ -83,7 +87,11 @@ test('a stage deployed before the public webhook URL and the task image were pub
   delete published.taskImageRegistry;
   delete published.clusterEndpoint;
   delete published.clusterCertificateAuthorityData;
-  const profile = buildProfile(validateDiscovery(published, url));
+  delete published.dataScientistRoleArn;
+  const doc = validateDiscovery(published, url);
+  const profile = buildProfile(doc);
+  // No data-scientist role published: kubectl keeps the user's own AWS identity.
+  expect((stageEntries(doc).user.user as { exec: Record<string, unknown> }).exec).not.toHaveProperty('env');
   expect(profile.METAFLOW_ARGO_EVENTS_WEBHOOK_URL).toBe(published.argoEvents.webhookUrl);
   // No cached task image published: Metaflow keeps its own default.
   expect(profile).not.toHaveProperty('METAFLOW_KUBERNETES_CONTAINER_IMAGE');

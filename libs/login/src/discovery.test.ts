@@ -298,6 +298,24 @@ describe('optional fields added after schema version 1', () => {
     }
   });
 
+  test('dataScientistRoleArn: optional (older stages), an IAM role ARN when present', () => {
+    expect(valid.dataScientistRoleArn).toBeUndefined();
+    for (const arn of ['arn:aws:iam::111111111111:role/dev-eks-DataScientistRoleF86E50E8-AbC', 'arn:aws-cn:iam::111111111111:role/a/b']) {
+      expect(issuesOf({ ...valid, dataScientistRoleArn: arn })).toEqual([]);
+    }
+    // It goes to STS and into messages: nothing but a role ARN, no control characters or spaces.
+    for (const bad of [
+      'arn:aws:iam::111111111111:user/alice',
+      'arn:aws:iam::1111:role/x',
+      'arn:aws:iam::111111111111:role/x y',
+      'arn:aws:iam::111111111111:role/x\n',
+    ]) {
+      expect(issuesOf({ ...valid, dataScientistRoleArn: bad })).toEqual([
+        `dataScientistRoleArn: must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got ${JSON.stringify(bad)}`,
+      ]);
+    }
+  });
+
   test('a public webhook URL off the stage host is refused (events carry the bearer token)', () => {
     const withPublic = {
       ...valid,

@@ -294,6 +294,16 @@ export function validateDiscovery(raw: unknown, url: string): DiscoveryDocument 
     );
   if (raw.clusterCertificateAuthorityData !== undefined)
     c.certificateData(raw, 'clusterCertificateAuthorityData', 'clusterCertificateAuthorityData');
+  // Optional (stages deployed before it was published lack it: the login then writes no AWS profile).
+  // Sent to STS with the ID token; an IAM role name rule, so it is safe in messages and files.
+  if (raw.dataScientistRoleArn !== undefined)
+    c.pattern(
+      raw,
+      'dataScientistRoleArn',
+      'dataScientistRoleArn',
+      /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+      'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    );
   if (c.issues.length > 0) throw new DiscoveryError(url, c.issues);
   return raw as unknown as DiscoveryDocument;
 }

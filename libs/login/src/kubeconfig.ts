@@ -1,9 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import * as yaml from 'js-yaml';
 import type { DiscoveryDocument } from './discovery';
+import { awsProfileName } from './private/aws-config';
 import { LoginError } from './private/errors';
+import { replaceFile } from './private/files';
 
 /** The kubeconfig file to write: the first entry of `KUBECONFIG` (as kubectl does), else `~/.kube/config`. */
 export function kubeconfigPath(env: NodeJS.ProcessEnv): string {
@@ -47,6 +49,9 @@ export function stageEntries(doc: DiscoveryDocument): { cluster: Named; user: Na
           command: 'aws',
           // `--output json` whatever the user's AWS CLI default output is: kubectl parses JSON only.
           args: ['eks', 'get-token', '--cluster-name', doc.clusterName, '--region', doc.region, '--output', 'json'],
+          // The stage's AWS profile (metaflow-login aws-credentials) when the stage publishes its
+          // data-scientist role; otherwise whatever AWS identity kubectl's environment has.
+          ...(doc.dataScientistRoleArn ? { env: [{ name: 'AWS_PROFILE', value: awsProfileName(doc.stage) }] } : {}),
           interactiveMode: 'IfAvailable',
         },
       },
@@ -106,10 +111,6 @@ export function mergeKubeconfig(path: string, doc: DiscoveryDocument): { context
     contexts: upsert(current.contexts, context),
     'current-context': context.name,
   };
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, yaml.dump(next, { lineWidth: -1, noRefs: true }), { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  replaceFile(path, yaml.dump(next, { lineWidth: -1, noRefs: true }));
   return { context: context.name };
 }

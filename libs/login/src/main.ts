@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { awsCredentialsCommand } from './commands/aws-credentials';
 import { execCommand } from './commands/exec';
 import { loginCommand } from './commands/login';
 import { logoutCommand } from './commands/logout';
@@ -25,7 +26,8 @@ const HELP: Record<string, string> = {
 
 Logs you in to a Metaflow stage (OIDC in the browser, PKCE, loopback redirect), writes the Metaflow
 profile config_<stage>.json and env.sh under $METAFLOW_HOME (default ~/.metaflowconfig), stores the
-tokens apart (tokens/<stage>.json, mode 0600) and adds a kubectl context for the stage's cluster.
+tokens apart (tokens/<stage>.json, mode 0600), adds the AWS profile metaflow-<stage> ($AWS_CONFIG_FILE
+or ~/.aws/config; no keys in it) and a kubectl context for the stage's cluster that uses it.
 Re-running it refreshes the session silently while the refresh token is valid.
 
 Login options:
@@ -43,6 +45,7 @@ Login options:
 Commands:
   token <stage>             print a fresh access token (refreshed silently) for scripts
   exec <stage> -- <cmd...>  run a command with the stage's profile and a token-adding local proxy
+  aws-credentials <stage>   short-lived AWS credentials of the stage (the AWS profile's credential_process)
   status [--json]           stages logged in to, token expiry, files
   logout <stage>            revoke the session at the issuer and remove the stored tokens
 
@@ -61,8 +64,22 @@ ${EXIT_CODES}
 Runs the command with METAFLOW_PROFILE=<stage> and METAFLOW_SERVICE_URL pointing at a loopback proxy
 that forwards to the stage's metadata service with a fresh bearer token. The token is never put in
 the command's environment, so Metaflow cannot copy it into pods or Argo workflow templates (pods use
-the in-cluster service URL). Tokens are refreshed during long runs.
+the in-cluster service URL). Tokens are refreshed during long runs. AWS_PROFILE=metaflow-<stage>
+gives the command the stage's AWS credentials (S3, kubectl); AWS keys in your environment are not
+passed on, so they cannot take precedence over it.
 Example: metaflow-login exec dev -- python flow.py --with kubernetes run
+
+${EXIT_CODES}
+`,
+  'aws-credentials': `Usage: metaflow-login aws-credentials <stage> [--clock-tolerance <s>]
+
+Prints short-lived AWS credentials of the stage's data-scientist role as the AWS CLI and SDKs read
+them from a credential_process (JSON: Version 1, AccessKeyId, SecretAccessKey, SessionToken,
+Expiration). The login writes the AWS profile metaflow-<stage> that runs it:
+  aws s3 ls s3://<bucket>/metaflow/ --profile metaflow-<stage>
+Credentials come from AWS STS (AssumeRoleWithWebIdentity with your login's ID token), are cached in
+aws-credentials/<stage>.json (mode 0600) and renewed when less than 5 minutes remain; the session is
+refreshed silently when needed. Set AWS_ENDPOINT_URL_STS to use another STS endpoint.
 
 ${EXIT_CODES}
 `,
@@ -83,7 +100,7 @@ ${EXIT_CODES}
 `,
 };
 
-const COMMANDS = new Set(['token', 'exec', 'status', 'logout', 'help']);
+const COMMANDS = new Set(['token', 'exec', 'aws-credentials', 'status', 'logout', 'help']);
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -152,6 +169,17 @@ async function dispatch(argv: string[], rt: Runtime): Promise<number> {
         {
           stage: onePositional(positionals, 'exec'),
           command: rest.slice(sep + 1),
+          clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S),
+        },
+        rt,
+      );
+    }
+    case 'aws-credentials': {
+      const { values, positionals } = parse(rest, tolerance);
+      if (values.help) return help('aws-credentials');
+      return awsCredentialsCommand(
+        {
+          stage: onePositional(positionals, 'aws-credentials'),
           clockToleranceS: seconds(values['clock-tolerance'], 'clock-tolerance', DEFAULT_CLOCK_TOLERANCE_S),
         },
         rt,

@@ -188,6 +188,7 @@ export async function startTestStage(options: Parameters<typeof startProvider>[0
 }
 
 export const TEST_CLUSTER_ENDPOINT = 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com';
+export const TEST_DATA_SCIENTIST_ROLE_ARN = 'arn:aws:iam::111111111111:role/metaflow-dev-data-scientist';
 export const TEST_CLUSTER_CA_DATA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBtestCA\n-----END CERTIFICATE-----\n').toString('base64');
 
 /**
@@ -204,6 +205,7 @@ export function discoveryDoc(stageUrl: string, issuer: string, overrides: Record
     clusterName: 'metaflow-dev',
     clusterEndpoint: TEST_CLUSTER_ENDPOINT,
     clusterCertificateAuthorityData: TEST_CLUSTER_CA_DATA,
+    dataScientistRoleArn: TEST_DATA_SCIENTIST_ROLE_ARN,
   };
   const doc = buildDiscoveryDocument(makeStageConfig({ name: 'dev', region: 'us-west-2' }), outputs);
   return {

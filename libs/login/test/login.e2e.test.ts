@@ -230,6 +230,8 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
       apiVersion: 'client.authentication.k8s.io/v1beta1',
       command: 'aws',
       args: ['eks', 'get-token', '--cluster-name', 'metaflow-dev', '--region', 'us-west-2', '--output', 'json'],
+      // kubectl gets the stage's data-scientist role through the AWS profile the login wrote.
+      env: [{ name: 'AWS_PROFILE', value: 'metaflow-dev' }],
     });
     const ctx = view.contexts?.find((c) => c.name === 'metaflow-dev');
     expect(ctx?.context).toEqual({ cluster: 'metaflow-dev', user: 'metaflow-dev', namespace: 'metaflow-jobs' });
@@ -272,7 +274,10 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
       'process.exit(7);',
     ].join('\n');
     stage.requests.length = 0;
-    const res = await runCli(['exec', 'dev', '--', process.execPath, '--input-type=module', '-e', script], s.env());
+    const res = await runCli(
+      ['exec', 'dev', '--', process.execPath, '--input-type=module', '-e', script],
+      s.env({ AWS_ACCESS_KEY_ID: 'AKIAOTHERIDENTITY', AWS_SECRET_ACCESS_KEY: 'other-secret' }),
+    );
     expect(res.code).toBe(7);
     const out = JSON.parse(res.stdout);
     expect(out.status).toBe(200);
@@ -281,6 +286,10 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
     expect(out.env.METAFLOW_HOME).toBe(s.metaflowHome);
     expect(out.env.METAFLOW_SERVICE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/$/);
     expect(out.env.METAFLOW_SERVICE_HEADERS).toBeUndefined();
+    // The stage's AWS profile, and no environment keys that would take precedence over it.
+    expect(out.env.AWS_PROFILE).toBe('metaflow-dev');
+    expect(out.env.AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(out.env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
     const tokens = storedTokens(s);
     expect(JSON.stringify(out.env)).not.toContain(tokens.accessToken);
     expect(JSON.stringify(out.env)).not.toContain(tokens.refreshToken);
@@ -329,6 +338,7 @@ describe('first login, silent refresh, token, exec, status, logout', () => {
       valid: true,
       refreshable: true,
       selected: true,
+      awsProfile: 'metaflow-dev',
       files: { profile: join(s.metaflowHome, 'config_dev.json'), tokens: join(s.metaflowHome, 'tokens', 'dev.json') },
     });
     expect(res.stdout).not.toContain(storedTokens(s).accessToken);
@@ -557,6 +567,7 @@ describe('redirect ports', () => {
       envSh: join(s.metaflowHome, 'env.sh'),
       tokens: join(s.metaflowHome, 'tokens', 'dev.json'),
       kubeconfig: null,
+      awsProfile: { path: join(s.home, '.aws', 'config'), profile: 'metaflow-dev' },
     });
     expect(existsSync(s.kubeconfig)).toBe(false);
   });
@@ -826,7 +837,7 @@ describe('short-lived tokens (access 2 s, refresh 10 s)', () => {
     const expired = await runCli(['token', 'dev'], s.env());
     expect(expired.code).toBe(1);
     expect(expired.stderr).toContain(
-      `error: the session of stage 'dev' has expired or was revoked. Log in again: metaflow-login ${shortStage.url}`,
+      `error: the session of stage 'dev' has expired or was revoked: run metaflow-login ${shortStage.url} again`,
     );
 
     const again = await runCli([shortStage.url, '--no-kubeconfig'], s.env());

@@ -35,6 +35,10 @@ describe('discovery document', () => {
     expect(doc.clusterCertificateAuthorityData).toBe('value-of-clusterCertificateAuthorityData');
   });
 
+  it("publishes the data-scientist role metaflow-login assumes for the stage's AWS profile", () => {
+    expect(doc.dataScientistRoleArn).toBe('value-of-dataScientistRoleArn');
+  });
+
   it('publishes the endpoint of a private cluster too (kubectl reaches it over VPN)', () => {
     const privateConfig = makeStageConfig({ name: 'dev', region: 'eu-west-1', cluster: { publicEndpoint: false } });
     expect(privateConfig.cluster.publicEndpoint).toBe(false);

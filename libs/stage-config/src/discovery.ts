@@ -108,6 +108,12 @@ export interface DiscoveryDocument {
    * certificate that lets kubectl verify the endpoint, not a credential. Optional, as `clusterEndpoint`.
    */
   readonly clusterCertificateAuthorityData?: string;
+  /**
+   * The stage's data-scientist role (Eks stack output `DataScientistRoleArn`): metaflow-login assumes
+   * it with the user's Cognito ID token (`AssumeRoleWithWebIdentity`) for the `metaflow-<stage>` AWS
+   * profile. Optional, as `clusterEndpoint`: without it the login writes no AWS profile.
+   */
+  readonly dataScientistRoleArn?: string;
 }
 
 /** The public URL of the discovery document of a stage. */
@@ -151,5 +157,6 @@ export function buildDiscoveryDocument(config: StageConfig, outputs: StageOutput
     // Published whatever cluster.publicEndpoint says: a private endpoint is reachable over VPN.
     clusterEndpoint: outputs.clusterEndpoint,
     clusterCertificateAuthorityData: outputs.clusterCertificateAuthorityData,
+    dataScientistRoleArn: outputs.dataScientistRoleArn,
   };
 }

@@ -217,7 +217,8 @@ export const OAUTH2_CALLBACK_PATH = '/oauth2/callback';
 
 /**
  * Kubernetes group of the people who submit Metaflow runs: the Eks stack's access entries map
- * `edit` principals to it; the manifests bind the run-submitter ClusterRole to it in the jobs namespace.
+ * `edit` principals and the data-scientist role to it; the manifests bind the run-submitter ClusterRole
+ * to it in the jobs namespace.
  */
 export const METAFLOW_USERS_GROUP = 'metaflow-users';
 

@@ -69,6 +69,11 @@ export const OUTPUTS = {
   },
   clusterArn: { stack: 'eks', outputKey: 'ClusterArn', description: 'EKS cluster ARN' },
   nodeRoleArn: { stack: 'eks', outputKey: 'NodeRoleArn', description: 'Auto Mode node role' },
+  dataScientistRoleArn: {
+    stack: 'eks',
+    outputKey: 'DataScientistRoleArn',
+    description: 'Role metaflow-login users assume with their ID token (S3 prefixes, jobs namespace, task image registry)',
+  },
 
   uiUrl: { stack: 'ingress', outputKey: 'UiUrl', description: 'Metaflow UI' },
   apiUrl: { stack: 'ingress', outputKey: 'ApiUrl', description: 'UI backend API' },

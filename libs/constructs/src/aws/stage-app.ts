@@ -46,6 +46,7 @@ export function buildStage(app: cdk.App, config: StageConfig): StageStacks {
     databaseSecret: data.databaseSecret,
     databaseSecurityGroup: data.databaseSecurityGroup,
     gatewayClientSecret: auth.gatewayClientSecret,
+    cliOidcProvider: auth.cliOidcProvider,
     zone: dns.zone,
   });
   const ingress = new IngressStack(app, {

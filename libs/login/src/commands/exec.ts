@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { awsProfileName } from '../private/aws-config';
 import { EXIT, LoginError } from '../private/errors';
 import { metaflowHome } from '../private/files';
 import { startAuthProxy } from '../private/proxy';
 import { freshTokens, type Runtime } from '../private/session';
 import { requireTokens } from '../private/tokens';
+
+/** Environment credentials, which the AWS CLI and SDKs prefer over AWS_PROFILE. */
+const AWS_KEY_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'] as const;
 
 export interface ExecOptions {
   readonly stage: string;
@@ -40,6 +44,12 @@ export async function execCommand(opts: ExecOptions, rt: Runtime): Promise<numbe
   };
   const proxy = await startAuthProxy(stored.serviceUrl, getToken);
   const env: NodeJS.ProcessEnv = { ...rt.env, METAFLOW_HOME: home, METAFLOW_PROFILE: opts.stage, METAFLOW_SERVICE_URL: proxy.url };
+  if (stored.awsRoleArn) {
+    // The stage's AWS profile (aws-credentials): S3 and kubectl act as the stage's data-scientist
+    // role. Keys in the environment would take precedence over a profile, so they are not passed on.
+    for (const key of AWS_KEY_VARIABLES) delete env[key];
+    env.AWS_PROFILE = awsProfileName(opts.stage);
+  }
   try {
     return await new Promise<number>((resolve, reject) => {
       const [file, ...args] = opts.command;

@@ -1,5 +1,6 @@
 import { printable } from '@metaflow-gitops/stage-config';
 import { fetchDiscovery, stageDiscoveryUrl } from '../discovery';
+import { writeAwsProfile } from '../private/aws-config';
 import { EXIT, LoginError } from '../private/errors';
 import { metaflowHome, stagePaths } from '../private/files';
 import { kubeconfigPath, mergeKubeconfig } from '../kubeconfig';
@@ -65,6 +66,8 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
     writeTokens(home, stored);
   }
   const files = writeProfile(home, doc);
+  // The AWS profile exists only where the stage publishes its data-scientist role.
+  const awsProfile = doc.dataScientistRoleArn ? writeAwsProfile(rt.env, doc.stage, doc.region) : undefined;
   let kubeContext: string | undefined;
   let kubeconfigNote: string | undefined;
   if (opts.kubeconfig) {
@@ -86,6 +89,7 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
     envSh: files.envSh,
     tokens: stagePaths(home, doc.stage).tokens,
     kubeconfig: kubeContext ? { path: kubeconfigPath(rt.env), context: kubeContext } : null,
+    awsProfile: awsProfile ?? null,
   };
   if (opts.json) {
     rt.stdout(`${JSON.stringify(summary, null, 2)}\n`);
@@ -96,6 +100,9 @@ export async function loginCommand(opts: LoginOptions, rt: Runtime): Promise<num
         `  profile: ${files.profile}`,
         `  env:     source ${files.envSh}`,
         `  tokens:  ${summary.tokens} (never printed; metaflow-login token ${doc.stage} prints one for scripts)`,
+        awsProfile
+          ? `  aws:     profile '${awsProfile.profile}' in ${awsProfile.path} (short-lived credentials from this login; no keys stored)`
+          : '  aws:     the stage publishes no data-scientist role: no AWS profile written (use your own AWS credentials)',
         kubeContext
           ? `  kubectl: context '${kubeContext}' in ${summary.kubeconfig?.path}`
           : kubeconfigNote

@@ -1,5 +1,6 @@
+import { rmSync } from 'node:fs';
 import { EXIT } from '../private/errors';
-import { metaflowHome } from '../private/files';
+import { metaflowHome, stagePaths } from '../private/files';
 import { discoverIssuer, revocationEndpoint, revoke } from '../private/oidc';
 import type { Runtime } from '../private/session';
 import { readTokens, removeTokens } from '../private/tokens';
@@ -38,6 +39,8 @@ export async function logoutCommand(opts: LogoutOptions, rt: Runtime): Promise<n
     code = EXIT.failure;
   }
   removeTokens(home, opts.stage);
+  // The AWS credentials of the session end with it here (STS credentials cannot be revoked one by one).
+  rmSync(stagePaths(home, opts.stage).awsCredentials, { force: true });
   rt.stderr(`Logged out of stage '${opts.stage}'.\n`);
   return code;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { printable } from '@metaflow-gitops/stage-config';
+import { awsProfileName } from '../private/aws-config';
 import { EXIT } from '../private/errors';
 import { metaflowHome, stagePaths } from '../private/files';
 import type { Runtime } from '../private/session';
@@ -20,6 +21,8 @@ export interface StageStatus {
   readonly refreshable: boolean;
   /** The profile env.sh selects. */
   readonly selected: boolean;
+  /** The AWS profile of the stage (`metaflow-<stage>`), null when the stage gave this login no data-scientist role. */
+  readonly awsProfile: string | null;
   readonly files: { readonly profile: string | null; readonly tokens: string };
 }
 
@@ -45,6 +48,7 @@ export async function statusCommand(opts: StatusOptions, rt: Runtime): Promise<n
       valid: t.expiresAt > rt.now(),
       refreshable: Boolean(t.refreshToken),
       selected: selected === stage,
+      awsProfile: t.awsRoleArn ? awsProfileName(stage) : null,
       files: { profile: existsSync(paths.profile) ? paths.profile : null, tokens: paths.tokens },
     };
   });
@@ -61,7 +65,8 @@ export async function statusCommand(opts: StatusOptions, rt: Runtime): Promise<n
     rt.stdout(
       `${s.selected ? '*' : ' '} ${s.stage}  ${printable(s.stageUrl)}  ${printable(s.user ?? '')}\n` +
         `    token: ${s.valid ? `valid for ${mins} min` : 'expired'}${s.refreshable ? ', refreshable without a browser' : ''}\n` +
-        `    profile: ${s.files.profile ?? '(missing)'}\n    tokens:  ${s.files.tokens}\n`,
+        `    profile: ${s.files.profile ?? '(missing)'}\n    tokens:  ${s.files.tokens}\n` +
+        `    aws:     ${s.awsProfile ? `profile ${s.awsProfile}` : '(no AWS profile: the stage publishes no data-scientist role)'}\n`,
     );
   }
   return EXIT.ok;

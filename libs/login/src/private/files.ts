@@ -16,6 +16,8 @@ export function stagePaths(home: string, stage: string) {
     envSh: join(home, 'env.sh'),
     tokensDir: join(home, 'tokens'),
     tokens: join(home, 'tokens', `${stage}.json`),
+    /** Cached STS credentials of the stage's data-scientist role (`aws-credentials`). */
+    awsCredentials: join(home, 'aws-credentials', `${stage}.json`),
   };
 }
 
@@ -31,6 +33,15 @@ export function ensurePrivateDir(dir: string): void {
  */
 export function writePrivateFile(path: string, content: string): void {
   ensurePrivateDir(dirname(path));
+  replaceFile(path, content);
+}
+
+/**
+ * Replaces a file of the user's own tools (kubeconfig, AWS config) atomically with mode 0600; its
+ * directory is created 0700 when missing and otherwise left as it is.
+ */
+export function replaceFile(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, content, { mode: 0o600 });
   chmodSync(tmp, 0o600);

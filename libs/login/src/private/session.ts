@@ -126,7 +126,8 @@ export async function browserLogin(
 
 /** Stored form of fresh tokens. */
 export function toStored(
-  doc: Pick<DiscoveryDocument, 'stage' | 'issuer' | 'cliClientId' | 'serviceUrl'> & { cognitoDomain?: string },
+  doc: Pick<DiscoveryDocument, 'stage' | 'issuer' | 'cliClientId' | 'serviceUrl'> &
+    Partial<Pick<DiscoveryDocument, 'cognitoDomain' | 'region' | 'dataScientistRoleArn'>>,
   stageUrl: string,
   t: TokenResult,
   now: number,
@@ -147,6 +148,8 @@ export function toStored(
     obtainedAt: now,
     subject: (t.verified.idClaims?.sub ?? t.verified.accessClaims?.sub ?? previous?.subject) as string | undefined,
     email: typeof email === 'string' ? email : previous?.email,
+    region: doc.region,
+    awsRoleArn: doc.dataScientistRoleArn,
   };
 }
 
@@ -174,17 +177,24 @@ export async function freshTokens(
     if ((!opts.force || refreshedMeanwhile) && stored.expiresAt - rt.now() > minValidityMs) return stored;
     if (!stored.refreshToken) {
       throw new LoginError(
-        `the token of stage '${stage}' has expired and there is no refresh token. Log in again: metaflow-login ${stored.stageUrl}`,
+        `the token of stage '${stage}' has expired and there is no refresh token: run metaflow-login ${stored.stageUrl} again`,
       );
     }
     const issuer: Issuer = await discoverIssuer(stored.issuer, stored.clientId, clockToleranceS);
     const ctx: ExchangeContext = { issuer, clockToleranceS, now: rt.now };
     const refreshed = await refresh(ctx, stored.refreshToken);
     if (!refreshed) {
-      throw new LoginError(`the session of stage '${stage}' has expired or was revoked. Log in again: metaflow-login ${stored.stageUrl}`);
+      throw new LoginError(`the session of stage '${stage}' has expired or was revoked: run metaflow-login ${stored.stageUrl} again`);
     }
     const next = toStored(
-      { stage, issuer: stored.issuer, cliClientId: stored.clientId, serviceUrl: stored.serviceUrl },
+      {
+        stage,
+        issuer: stored.issuer,
+        cliClientId: stored.clientId,
+        serviceUrl: stored.serviceUrl,
+        region: stored.region,
+        dataScientistRoleArn: stored.awsRoleArn,
+      },
       stored.stageUrl,
       refreshed,
       rt.now(),

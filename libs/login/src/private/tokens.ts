@@ -29,6 +29,9 @@ export interface StoredTokens {
   /** `sub` and, when present, `email` of the ID token: shown by `status`. */
   readonly subject?: string;
   readonly email?: string;
+  /** The stage's region and data-scientist role (`aws-credentials` assumes it with the ID token); absent when the stage publishes none. */
+  readonly region?: string;
+  readonly awsRoleArn?: string;
 }
 
 export function readTokens(home: string, stage: string): StoredTokens | undefined {

@@ -26,7 +26,7 @@ import {
   type RenderedPod,
 } from './container';
 import { StageGateway, type RenderedCliRoute } from './gateway';
-import { metaflowLogin, reserveRedirectPorts, scriptedBrowser, startOidcProvider, type OidcProvider } from './login';
+import { METAFLOW_LOGIN_BIN, metaflowLogin, reserveRedirectPorts, scriptedBrowser, startOidcProvider, type OidcProvider } from './login';
 import { startPostgres, type Postgres } from './postgres';
 import { e2ePython, e2eUnavailable, nginxUnavailable, UI_PATH } from './prerequisites';
 import { freePort, stopProcess, waitFor } from './processes';
@@ -134,11 +134,18 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
     };
 
     const home = path.join(work, 'home');
-    // The SDK variables for moto, but this sandbox's HOME.
+    // metaflow-login installed where the AWS profile's credential_process finds it.
+    const userBin = path.join(work, 'user-bin');
+    fs.mkdirSync(userBin);
+    fs.writeFileSync(path.join(userBin, 'metaflow-login'), `#!/bin/sh\nexec "${process.execPath}" "${METAFLOW_LOGIN_BIN}" "$@"\n`, {
+      mode: 0o755,
+    });
+    // The SDK variables for moto (endpoint, region, the emulator's keys), but this sandbox's HOME.
+    // `metaflow-login exec` drops the keys: the flow's S3 calls use the stage's AWS profile.
     const { HOME: _motoHome, ...awsEnv } = moto.env;
     env = {
       ...awsEnv,
-      PATH: `${goose}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      PATH: `${goose}:${userBin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       HOME: home,
       METAFLOW_HOME: path.join(home, '.metaflowconfig'),
       KUBECONFIG: path.join(home, '.kube', 'config'),
@@ -249,6 +256,12 @@ describeE2e('Metaflow end to end: rendered manifests, metadata service, metaflow
     // Through the gateway, authorized.
     expect(gateway.requests.slice(before).filter((r) => r.status === 200).length).toBeGreaterThan(0);
     expect(gateway.requests.slice(before).filter((r) => r.status === 401)).toEqual([]);
+    // The datastore was reached as the stage's data-scientist role: exec dropped the emulator's keys
+    // and the metaflow-example profile's credential_process fetched (and cached) role credentials.
+    const roleCredentials = JSON.parse(fs.readFileSync(path.join(env.METAFLOW_HOME, 'aws-credentials', `${STAGE}.json`), 'utf8')) as {
+      roleArn: string;
+    };
+    expect(roleCredentials.roleArn).toBe(discovery.dataScientistRoleArn);
 
     const flows = (await (await fetch(`${serviceUrl}/flows`)).json()) as { flow_id: string }[];
     expect(flows.map((f) => f.flow_id)).toContain(FLOW);

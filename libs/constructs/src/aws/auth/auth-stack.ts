@@ -60,6 +60,12 @@ export const TOKEN_VALIDITY = {
 export class AuthStack extends StageStack {
   readonly userPool: cognito.IUserPool;
   readonly gatewayClientSecret: secretsmanager.ISecret;
+  /**
+   * IAM's trust in the user pool for the CLI client: an OIDC provider whose URL is the pool's issuer
+   * and whose only audience is the CLI client, so STS takes only ID tokens of this pool issued to
+   * metaflow-login (`aud` = the CLI client id). The data-scientist role trusts it.
+   */
+  readonly cliOidcProvider: iam.IOidcProvider;
 
   constructor(scope: Construct, props: AuthStackProps) {
     super(scope, 'auth', { ...props, description: `Metaflow stage ${props.stage.name}: Cognito federation to the company IdP` });
@@ -212,6 +218,12 @@ export class AuthStack extends StageStack {
     });
 
     const issuer = `https://cognito-idp.${stage.region}.${cdk.Aws.URL_SUFFIX}/${userPool.userPoolId}`;
+    // Native AWS::IAM::OIDCProvider (no custom resource); IAM fetches and pins the issuer's certificate
+    // itself when no thumbprint is given.
+    this.cliOidcProvider = new iam.OidcProviderNative(this, 'CliOidcProvider', {
+      url: issuer,
+      clientIds: [cliClient.userPoolClientId],
+    });
     const redirectUri = `${baseUrl}/oauth2/idpresponse`;
     const providerDetails = cdk.Fn.join('', [
       '{"client_id":"',

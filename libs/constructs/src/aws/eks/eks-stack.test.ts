@@ -102,6 +102,8 @@ test('access entries: the deploy role is admin; principals get their scope and n
       ['metaflow-users'],
     ],
     ['arn:aws:iam::444444444444:role/oncall', [{ PolicyArn: policy('AmazonEKSViewPolicy'), AccessScope: { Type: 'cluster' } }], undefined],
+    // The data-scientist role (data-scientist-role.test.ts): RBAC through the group only.
+    [{ 'Fn::GetAtt': [expect.stringMatching(/^DataScientistRole/), 'Arn'] }, undefined, ['metaflow-users']],
   ]);
 });
 

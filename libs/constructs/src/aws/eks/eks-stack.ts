@@ -20,6 +20,7 @@ import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { assertStageInvariant } from '../private/stage-invariant';
 import { acknowledge } from '../private/nag';
+import { DataScientistRole } from './data-scientist-role';
 import { PodIdentity } from './pod-identity';
 import { SyncRunner } from './sync-runner';
 import { TaskImageCache } from './task-image-cache';
@@ -41,6 +42,8 @@ export interface EksStackProps extends StageStackProps {
   readonly databaseSecurityGroup: ec2.ISecurityGroup;
   /** Auth stack: the gateway client secret External Secrets syncs for the gateway. */
   readonly gatewayClientSecret: secretsmanager.ISecret;
+  /** Auth stack: the user pool's OIDC provider for the CLI client, which the data-scientist role trusts. */
+  readonly cliOidcProvider: iam.IOidcProvider;
   /** Dns stack: the zone ExternalDNS writes to. */
   readonly zone: route53.IHostedZone;
 }
@@ -121,6 +124,16 @@ export class EksStack extends StageStack {
     this.addAccessEntry('DeployRole', { arn: props.deployRoleArn, access: 'admin', namespaces: [] });
     props.cluster.accessPrincipals.forEach((p, i) => this.addAccessEntry(`Principal${i + 1}`, p));
 
+    // Data scientists (metaflow-login): the run-submitter RBAC the manifests bind to this group in the
+    // jobs namespace, and no EKS access policy, so nothing cluster-wide.
+    const dataScientist = new DataScientistRole(this, 'DataScientist', { provider: props.cliOidcProvider, bucket: props.bucket });
+    new eks.CfnAccessEntry(this, 'AccessDataScientist', {
+      clusterName: cluster.clusterName,
+      principalArn: dataScientist.role.roleArn,
+      type: 'STANDARD',
+      kubernetesGroups: [METAFLOW_USERS_GROUP],
+    });
+
     // The database admits the cluster security group (Auto Mode nodes and pods use it). The rule
     // lives here so the Data stack does not depend on the cluster.
     new ec2.CfnSecurityGroupIngress(this, 'DatabaseFromCluster', {
@@ -153,6 +166,7 @@ export class EksStack extends StageStack {
       clusterCertificateAuthorityData: cluster.clusterCertificateAuthorityData,
       clusterArn: cluster.clusterArn,
       nodeRoleArn: nodeRole.roleArn,
+      dataScientistRoleArn: dataScientist.role.roleArn,
     });
 
     this.acknowledgeClusterDefaults(cluster, nodeRole);

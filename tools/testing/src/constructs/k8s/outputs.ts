@@ -37,6 +37,7 @@ export function sampleOutputs(stage: string, accountId = '111111111111', region 
     ),
     clusterArn: `arn:aws:eks:${region}:${accountId}:cluster/metaflow-${stage}`,
     nodeRoleArn: `arn:aws:iam::${accountId}:role/metaflow-${stage}-node`,
+    dataScientistRoleArn: `arn:aws:iam::${accountId}:role/metaflow-${stage}-data-scientist`,
     uiUrl: `https://${stage}.metaflow.example.com/`,
     apiUrl: `https://${stage}.metaflow.example.com/api/`,
     serviceUrl: `https://${stage}.metaflow.example.com/cli/`,
