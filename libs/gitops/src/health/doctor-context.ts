@@ -4,7 +4,15 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { RawStackOutputs, STACK_KINDS, StageConfig, StageOutputs, readStageOutputs, stackName, stageHost } from '@metaflow-gitops/stage-config';
+import {
+  RawStackOutputs,
+  STACK_KINDS,
+  StageConfig,
+  StageOutputs,
+  readStageOutputs,
+  stackName,
+  stageHost,
+} from '@metaflow-gitops/stage-config';
 import { lookupPublicNs } from '../deploy/delegation';
 import { ToolRunner, spawnRunner } from '../sync/execute';
 import { HttpGet, boundedGet } from './private/http';

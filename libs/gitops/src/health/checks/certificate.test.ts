@@ -30,8 +30,9 @@ describeOnMoto('certificate check on moto', () => {
   });
 
   it('fails while DNS validation is pending, listing the validation record', async () => {
-    const arn = (await acm().send(new RequestCertificateCommand({ DomainName: host, ValidationMethod: 'DNS', SubjectAlternativeNames: [`*.${host}`] })))
-      .CertificateArn!;
+    const arn = (
+      await acm().send(new RequestCertificateCommand({ DomainName: host, ValidationMethod: 'DNS', SubjectAlternativeNames: [`*.${host}`] }))
+    ).CertificateArn!;
     const [f] = await run(arn);
     expect(f).toMatchObject({ status: 'fail', summary: `${arn} is PENDING_VALIDATION: ACM has not seen its DNS validation record yet` });
     expect(f.details!.length).toBeGreaterThan(0);

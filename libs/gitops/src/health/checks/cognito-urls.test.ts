@@ -1,4 +1,8 @@
-import { CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { cliRedirectUris, placeholderOutputs } from '@metaflow-gitops/stage-config';
 import { describeOnMoto, MOTO_REGION } from '@metaflow-gitops/testing/gitops';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
@@ -9,10 +13,17 @@ describeOnMoto('cognito-urls check on moto', () => {
   const config = makeStageConfig({ name: 'urls' });
   const cognito = () => new CognitoIdentityProviderClient({ region: MOTO_REGION });
   const client = async (userPoolId: string, callbacks: string[], logouts?: string[]) =>
-    (await cognito().send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'c', CallbackURLs: callbacks, LogoutURLs: logouts })))
-      .UserPoolClient!.ClientId!;
+    (
+      await cognito().send(
+        new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'c', CallbackURLs: callbacks, LogoutURLs: logouts }),
+      )
+    ).UserPoolClient!.ClientId!;
   const run = async (userPoolId: string, gatewayClientId: string, cliClientId: string) =>
-    [await cognitoUrlsCheck.run(doctorContext(config, { outputs: async () => ({ ...placeholderOutputs(), userPoolId, gatewayClientId, cliClientId }) }))].flat();
+    [
+      await cognitoUrlsCheck.run(
+        doctorContext(config, { outputs: async () => ({ ...placeholderOutputs(), userPoolId, gatewayClientId, cliClientId }) }),
+      ),
+    ].flat();
 
   it("is ok when the clients carry the stage host's URLs", async () => {
     const pool = (await cognito().send(new CreateUserPoolCommand({ PoolName: 'ok' }))).UserPool!.Id!;

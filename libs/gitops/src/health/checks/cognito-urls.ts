@@ -28,7 +28,8 @@ export const cognitoUrlsCheck: DoctorCheck = {
     const outputs = await ctx.outputs();
     const fix = `the Auth stack sets these URLs: a difference is a change made out of band (or a domain change not yet deployed): mfctl deploy ${ctx.config.name}`;
     const describe = async (clientId: string) =>
-      (await ctx.aws.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: outputs.userPoolId, ClientId: clientId }))).UserPoolClient;
+      (await ctx.aws.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: outputs.userPoolId, ClientId: clientId })))
+        .UserPoolClient;
     const gateway = await describe(outputs.gatewayClientId);
     const cli = await describe(outputs.cliClientId);
     return [

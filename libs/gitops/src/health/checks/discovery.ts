@@ -40,7 +40,10 @@ export const discoveryCheck: DoctorCheck = {
     }
     const differences = Object.entries(expected)
       .filter(([key, value]) => JSON.stringify(served[key]) !== JSON.stringify(value))
-      .map(([key, value]) => `${key}: served ${served[key] === undefined ? '(nothing)' : JSON.stringify(served[key])}, outputs say ${JSON.stringify(value)}`);
+      .map(
+        ([key, value]) =>
+          `${key}: served ${served[key] === undefined ? '(nothing)' : JSON.stringify(served[key])}, outputs say ${JSON.stringify(value)}`,
+      );
     if (differences.length > 0)
       return {
         check: 'discovery',

@@ -42,6 +42,8 @@ describe('dns-delegation check', () => {
   });
 
   it('throws when DNS cannot be asked (the runner reports it unknown, not "not delegated")', async () => {
-    await expect(run(async () => Promise.reject(Object.assign(new Error('queryNs ETIMEOUT'), { code: 'ETIMEOUT' })))).rejects.toThrow('ETIMEOUT');
+    await expect(run(async () => Promise.reject(Object.assign(new Error('queryNs ETIMEOUT'), { code: 'ETIMEOUT' })))).rejects.toThrow(
+      'ETIMEOUT',
+    );
   });
 });

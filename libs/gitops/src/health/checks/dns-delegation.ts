@@ -7,7 +7,10 @@ export const dnsDelegationCheck: DoctorCheck = {
   title: "public DNS delegates the stage host to the stage zone's name servers",
   async run(ctx) {
     const outputs = await ctx.outputs();
-    const ours = outputs.nameServers.split(',').map((s) => s.trim()).filter(Boolean);
+    const ours = outputs.nameServers
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const answer = await ctx.resolveNs(ctx.host);
     if (isDelegated(answer, ours))
       return { check: 'dns-delegation', status: 'ok', summary: `${ctx.host} is delegated to ${answer.join(', ')}` };

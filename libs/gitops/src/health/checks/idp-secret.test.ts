@@ -18,7 +18,8 @@ describeOnMoto('idp-secret check on moto', () => {
   const cognito = () => new CognitoIdentityProviderClient({ region: MOTO_REGION });
   const secrets = () => new SecretsManagerClient({ region: MOTO_REGION });
   let userPoolId = '';
-  const run = async () => [await idpSecretCheck.run(doctorContext(config, { outputs: async () => ({ ...placeholderOutputs(), userPoolId }) }))].flat();
+  const run = async () =>
+    [await idpSecretCheck.run(doctorContext(config, { outputs: async () => ({ ...placeholderOutputs(), userPoolId }) }))].flat();
 
   beforeAll(async () => {
     // As the Auth stack leaves it: the IdP with the placeholder, the secret with CloudFormation's generated value.
@@ -28,10 +29,17 @@ describeOnMoto('idp-secret check on moto', () => {
         UserPoolId: userPoolId,
         ProviderName: idpProviderName,
         ProviderType: 'OIDC',
-        ProviderDetails: { client_id: clientId, client_secret: IDP_CLIENT_SECRET_PLACEHOLDER, oidc_issuer: 'https://idp.example.com', authorize_scopes: 'openid' },
+        ProviderDetails: {
+          client_id: clientId,
+          client_secret: IDP_CLIENT_SECRET_PLACEHOLDER,
+          oidc_issuer: 'https://idp.example.com',
+          authorize_scopes: 'openid',
+        },
       }),
     );
-    await secrets().send(new CreateSecretCommand({ Name: idpClientSecretName(clientId), SecretString: '{"FEDERATE_CLIENT_SECRET":"generated"}' }));
+    await secrets().send(
+      new CreateSecretCommand({ Name: idpClientSecretName(clientId), SecretString: '{"FEDERATE_CLIENT_SECRET":"generated"}' }),
+    );
   });
 
   it('fails while the secret was never stored and Cognito has the placeholder, with the Federate commands as fix', async () => {
@@ -45,7 +53,9 @@ describeOnMoto('idp-secret check on moto', () => {
   });
 
   it('is ok once the operator ran both Federate commands', async () => {
-    await secrets().send(new PutSecretValueCommand({ SecretId: idpClientSecretName(clientId), SecretString: '{"FEDERATE_CLIENT_SECRET":"real"}' }));
+    await secrets().send(
+      new PutSecretValueCommand({ SecretId: idpClientSecretName(clientId), SecretString: '{"FEDERATE_CLIENT_SECRET":"real"}' }),
+    );
     await cognito().send(
       new UpdateIdentityProviderCommand({
         UserPoolId: userPoolId,

@@ -15,7 +15,8 @@ const PLATFORM_NAMESPACES: readonly string[] = Object.values(NAMESPACES).filter(
 function notReady(d: Deployment): string | undefined {
   const want = d.spec?.replicas ?? 1;
   const s = d.status ?? {};
-  if (d.metadata.generation !== undefined && (s.observedGeneration ?? 0) < d.metadata.generation) return 'its latest spec is not rolled out yet';
+  if (d.metadata.generation !== undefined && (s.observedGeneration ?? 0) < d.metadata.generation)
+    return 'its latest spec is not rolled out yet';
   if ((s.updatedReplicas ?? 0) < want) return `${s.updatedReplicas ?? 0}/${want} replicas updated`;
   if ((s.readyReplicas ?? 0) < want) return `${s.readyReplicas ?? 0}/${want} replicas ready`;
   if ((s.availableReplicas ?? 0) < want) return `${s.availableReplicas ?? 0}/${want} replicas available`;

@@ -1,4 +1,10 @@
-import { CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, Stack, StackStatus } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStackResourcesCommand,
+  Stack,
+  StackStatus,
+} from '@aws-sdk/client-cloudformation';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateDBClusterCommand, CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
 import { STACK_KINDS, stackName } from '@metaflow-gitops/stage-config';
@@ -32,15 +38,20 @@ describeOnMoto('retained-leftovers check on moto', () => {
         TemplateBody: JSON.stringify({ Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.40.0.0/16' } } } }),
       }),
     );
-    const vpcId = (await cfn.send(new DescribeStackResourcesCommand({ StackName: vpcStack }))).StackResources!.find((r) => r.LogicalResourceId === 'Vpc')!
-      .PhysicalResourceId!;
+    const vpcId = (await cfn.send(new DescribeStackResourcesCommand({ StackName: vpcStack }))).StackResources!.find(
+      (r) => r.LogicalResourceId === 'Vpc',
+    )!.PhysicalResourceId!;
     const ec2 = new EC2Client({ region: MOTO_REGION });
     const subnets: string[] = [];
     for (const [i, az] of ['us-west-2a', 'us-west-2b'].entries())
-      subnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.40.${i}.0/24`, AvailabilityZone: az }))).Subnet!.SubnetId!);
+      subnets.push(
+        (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.40.${i}.0/24`, AvailabilityZone: az }))).Subnet!.SubnetId!,
+      );
     groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'lo-data-db', Description: 'database', VpcId: vpcId }))).GroupId!;
     const rds = new RDSClient({ region: MOTO_REGION });
-    await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: 'lo-data-subnets', DBSubnetGroupDescription: 'db', SubnetIds: subnets }));
+    await rds.send(
+      new CreateDBSubnetGroupCommand({ DBSubnetGroupName: 'lo-data-subnets', DBSubnetGroupDescription: 'db', SubnetIds: subnets }),
+    );
     await rds.send(
       new CreateDBClusterCommand({
         DBClusterIdentifier: 'lo-data-metadatadatabase',
@@ -65,7 +76,11 @@ describeOnMoto('retained-leftovers check on moto', () => {
     expect(f.summary).toContain('3 retained resources hold its VPC');
     const heads = f.details!.filter((d) => !d.startsWith('  '));
     // Database first, then its subnet group, then its security group (the removal order of a teardown).
-    expect(heads).toEqual(['AWS::RDS::DBCluster lo-data-metadatadatabase:', 'AWS::RDS::DBSubnetGroup lo-data-subnets:', `AWS::EC2::SecurityGroup ${groupId}:`]);
+    expect(heads).toEqual([
+      'AWS::RDS::DBCluster lo-data-metadatadatabase:',
+      'AWS::RDS::DBSubnetGroup lo-data-subnets:',
+      `AWS::EC2::SecurityGroup ${groupId}:`,
+    ]);
     expect(f.details).toContain(
       `  aws rds modify-db-cluster --db-cluster-identifier lo-data-metadatadatabase --no-deletion-protection --apply-immediately --region ${MOTO_REGION}`,
     );

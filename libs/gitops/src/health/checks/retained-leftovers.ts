@@ -49,7 +49,7 @@ export const retainedLeftoversCheck: DoctorCheck = {
       const resources = (await ctx.aws.cfn.send(new DescribeStackResourcesCommand({ StackName: name }))).StackResources ?? [];
       const owned = new Set(resources.map((r) => r.PhysicalResourceId ?? ''));
       const failed = resources.filter((r) => r.ResourceStatus === 'DELETE_FAILED');
-      const vpcs = resources.filter((r) => r.ResourceType === 'AWS::EC2::VPC' && r.PhysicalResourceId).map((r) => r.PhysicalResourceId!);
+      const vpcs = resources.flatMap((r) => (r.ResourceType === 'AWS::EC2::VPC' && r.PhysicalResourceId ? [r.PhysicalResourceId] : []));
       const leftovers: Leftover[] = [];
       for (const vpc of vpcs) leftovers.push(...(await retainedInVpc(ctx, vpc, owned)));
       findings.push({
@@ -58,7 +58,10 @@ export const retainedLeftoversCheck: DoctorCheck = {
         summary: `${name} is DELETE_FAILED (${failed.map((r) => r.LogicalResourceId).join(', ') || 'no resource named'}): a deploy cannot use it${leftovers.length ? `; ${leftovers.length} retained resources hold its VPC` : ''}`,
         details: [
           ...failed.map((r) => `${r.LogicalResourceId} (${r.ResourceType}): ${r.ResourceStatusReason ?? 'DELETE_FAILED'}`),
-          ...leftovers.flatMap((l) => [`${l.resourceType} ${l.physicalId}:`, ...removalCommands(l, ctx.config.region).map((c) => `  ${c}`)]),
+          ...leftovers.flatMap((l) => [
+            `${l.resourceType} ${l.physicalId}:`,
+            ...removalCommands(l, ctx.config.region).map((c) => `  ${c}`),
+          ]),
         ],
         fix: `remove what holds it (the commands above; the database's final snapshot keeps its data), then finish the teardown: mfctl teardown ${stage} --confirm ${stage}${ctx.config.isProd ? ' --allow-prod' : ''}; deploy afterwards`,
       });

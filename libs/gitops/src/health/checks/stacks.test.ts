@@ -35,7 +35,12 @@ describe('stacks check on failed states (a fake DescribeStacks: moto cannot prod
         new Map(
           STACK_KINDS.map((k, i): [string, Stack | undefined] => [
             stackName('stk', k),
-            { StackName: stackName('stk', k), StackStatus: (i === 2 ? status : 'UPDATE_COMPLETE') as StackStatus, StackStatusReason: reason, CreationTime: new Date() },
+            {
+              StackName: stackName('stk', k),
+              StackStatus: (i === 2 ? status : 'UPDATE_COMPLETE') as StackStatus,
+              StackStatusReason: reason,
+              CreationTime: new Date(),
+            },
           ]),
         ),
     });
@@ -50,7 +55,11 @@ describe('stacks check on failed states (a fake DescribeStacks: moto cannot prod
   ])('%s is %s', async (status, verdict, fix) => {
     const findings = await asList(withStatus(status, 'Resource handler returned message: boom'));
     expect(findings.filter((f) => f.status !== 'ok')).toEqual([
-      expect.objectContaining({ check: 'stacks:stk-data', status: verdict, summary: `stk-data is ${status} (Resource handler returned message: boom)` }),
+      expect.objectContaining({
+        check: 'stacks:stk-data',
+        status: verdict,
+        summary: `stk-data is ${status} (Resource handler returned message: boom)`,
+      }),
     ]);
     expect(findings[2].fix).toMatch(fix);
   });
