@@ -6,6 +6,7 @@ import type { CommentOptions } from './commands/comment';
 import type { DeployOptions } from './commands/deploy';
 import type { DeploySummaryOptions } from './commands/deploy-summary';
 import type { DiffOptions } from './commands/diff';
+import type { DoctorOptions } from './commands/doctor';
 import type { GateOptions } from './commands/gate';
 import type { ManifestsOptions } from './commands/manifests';
 import type { StageListOptions, StageNewOptions } from './commands/stage';
@@ -180,6 +181,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: async () => require('./commands/teardown') as typeof import('./commands/teardown'),
     run: (m, [stage], opts: WithoutStage<TeardownCommandOptions>, io) => m.teardownCommand({ stage, ...opts }, io),
+  }),
+  defineCommand({
+    name: 'doctor',
+    description:
+      'Read-only live checks of a deployed stage (stacks, IdP secret, Cognito URLs, DNS, certificate, discovery, cluster, metadata service), each failure with its fix; exit 0 ok, 1 fail, 3 unknown',
+    arguments: [ARGUMENTS.stage],
+    options: [
+      { flags: '--context <name>', description: 'kube context of the cluster (default: the current one)' },
+      OPTIONS.environments,
+      jsonOption('the report { kind, stage, checkedAt, findings }'),
+    ],
+    load: async () => require('./commands/doctor') as typeof import('./commands/doctor'),
+    run: (m, [stage], opts: WithoutStage<DoctorOptions>, io) => m.doctorCommand({ stage, ...opts }, io),
   }),
   defineCommand({
     name: 'affected',

@@ -37,7 +37,7 @@ describe('metadata-service check', () => {
   it("without a token: ok only on the gateway's 401 Bearer challenge, no token sent", async () => {
     const { finding, calls } = await run({ status: 401, headers: { 'www-authenticate': 'Bearer realm="http://meta"' }, body: '' });
     expect(calls).toEqual([[URL, {}]]);
-    expect(finding).toMatchObject({ status: 'ok', summary: expect.stringContaining('pass --token to reach the service itself') });
+    expect(finding).toMatchObject({ status: 'ok', summary: expect.stringContaining('set MFCTL_DOCTOR_TOKEN to reach the service itself') });
   });
 
   it('without a token: fails when the route answers without asking for one (or is missing)', async () => {

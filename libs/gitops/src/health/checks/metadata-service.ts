@@ -7,7 +7,7 @@ const HEALTH_PATH = 'healthcheck';
 
 /**
  * The metadata service answers through the gateway: `GET https://<host>/cli/healthcheck`. With a
- * user's token (`--token`), the service itself must answer 200 `{"status": "UP"}` (its database
+ * user's token (`MFCTL_DOCTOR_TOKEN`), the service itself must answer 200 `{"status": "UP"}` (its database
  * works). Without one the gateway must refuse with 401 and a Bearer challenge: the load balancer,
  * TLS, the gateway and its token check answer, and the service's own health is what its readiness
  * probe (the same route) reports in the platform-deployments finding.
@@ -53,7 +53,7 @@ export const metadataServiceCheck: DoctorCheck = {
       return {
         check: 'metadata-service',
         status: 'ok',
-        summary: `${url} answered 401 with a Bearer challenge: the route and its token check are in place (pass --token to reach the service itself)`,
+        summary: `${url} answered 401 with a Bearer challenge: the route and its token check are in place (set MFCTL_DOCTOR_TOKEN to reach the service itself)`,
       };
     return {
       check: 'metadata-service',
