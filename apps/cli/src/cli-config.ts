@@ -8,6 +8,7 @@ import type { DeploySummaryOptions } from './commands/deploy-summary';
 import type { DiffOptions } from './commands/diff';
 import type { DoctorOptions } from './commands/doctor';
 import type { GateOptions } from './commands/gate';
+import type { HealthIssueOptions } from './commands/health-issue';
 import type { ManifestsOptions } from './commands/manifests';
 import type { StageListOptions, StageNewOptions } from './commands/stage';
 import type { SyncOptions } from './commands/sync';
@@ -194,6 +195,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: async () => require('./commands/doctor') as typeof import('./commands/doctor'),
     run: (m, [stage], opts: WithoutStage<DoctorOptions>, io) => m.doctorCommand({ stage, ...opts }, io),
+  }),
+  defineCommand({
+    name: 'health-issue',
+    description:
+      "Open or update the stage's health issue when a doctor or drift report has a fail or unknown finding; close it when all are ok (GITHUB_TOKEN, issues: write)",
+    arguments: [ARGUMENTS.stage],
+    options: [{ flags: '--report <file...>', description: 'reports written by `mfctl doctor|drift <stage> --json`', required: true }],
+    load: async () => require('./commands/health-issue') as typeof import('./commands/health-issue'),
+    run: (m, [stage], opts: WithoutStage<HealthIssueOptions>, io) => m.healthIssueCommand({ stage, ...opts }, io),
   }),
   defineCommand({
     name: 'affected',
