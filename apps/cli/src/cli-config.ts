@@ -217,7 +217,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       jsonOption('{ base, reason, stages }'),
       {
         flags: '--matrix',
-        description: 'print a GitHub Actions matrix {include:[{stage,region,account,role,environment,prod,cluster}]}',
+        description: 'print a GitHub Actions matrix {include:[{stage,region,account,role,healthRole,environment,prod,cluster,syncRunner}]}',
       },
       OPTIONS.environments,
     ],

@@ -48,6 +48,7 @@ describe('mfctl affected', () => {
           region: 'us-west-2',
           account: '111111111111',
           role: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-example',
+          healthRole: 'arn:aws:iam::111111111111:role/metaflow-gitops-health-example',
           environment: 'example',
           prod: false,
           cluster: 'metaflow-example',

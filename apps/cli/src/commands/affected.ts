@@ -9,7 +9,14 @@ import {
   splitRepository,
   stagesAt,
 } from '@metaflow-gitops/gitops';
-import { clusterName, formatDiagnostic, loadStages, stageNameOfFile, syncRunnerProjectName } from '@metaflow-gitops/stage-config';
+import {
+  clusterName,
+  formatDiagnostic,
+  healthRoleName,
+  loadStages,
+  stageNameOfFile,
+  syncRunnerProjectName,
+} from '@metaflow-gitops/stage-config';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
@@ -31,6 +38,8 @@ export interface DeployTarget {
   region: string;
   account: string;
   role: string;
+  /** The stage's read-only role (`mfctl bootstrap`), for the scheduled health workflow. */
+  healthRole: string;
   environment: string;
   prod: boolean;
   /** EKS cluster name, for the kubeconfig `mfctl sync` uses. */
@@ -115,6 +124,7 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
         region: c.region,
         account: c.accountId,
         role: c.deploy.roleArn,
+        healthRole: `arn:aws:iam::${c.accountId}:role/${healthRoleName(c.name)}`,
         environment: c.deploy.githubEnvironment,
         prod: c.isProd,
         cluster: clusterName(c.name),
