@@ -214,6 +214,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--workflow <file>', description: 'deploy workflow file, with --since-last-deploy', default: 'deploy.yml' },
       { flags: '--branch <name>', description: 'deploy branch, with --since-last-deploy', default: 'main' },
       { flags: '--stage <name...>', description: 'only these stages (alone: exactly these stages)' },
+      { flags: '--all', description: 'every stage of the repository, changed or not (the scheduled health workflow)' },
       jsonOption('{ base, reason, stages }'),
       {
         flags: '--matrix',

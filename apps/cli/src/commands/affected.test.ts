@@ -90,6 +90,18 @@ describe('mfctl affected', () => {
     expect(io.err()).toContain("unknown stage 'nope' (stages: example, prod-example)");
   });
 
+  it('--all: every stage, changed or not (the health workflow); exclusive with a base or stage list', async () => {
+    let io = captureIo({}, repo.dir);
+    expect(await main(['affected', '--all', '--matrix'], io)).toBe(0);
+    expect(JSON.parse(io.out()).include.map((t: { stage: string; healthRole: string }) => [t.stage, t.healthRole])).toEqual([
+      ['example', 'arn:aws:iam::111111111111:role/metaflow-gitops-health-example'],
+      ['prod-example', expect.stringMatching(/^arn:aws:iam::\d{12}:role\/metaflow-gitops-health-prod-example$/)],
+    ]);
+    io = captureIo({}, repo.dir);
+    expect(await main(['affected', '--all', '--stage', 'example'], io)).toBe(2);
+    expect(io.err()).toContain('--all takes no --base, --since-last-deploy or --stage');
+  });
+
   it('refuses a matrix with an invalid affected stage', async () => {
     repo.write('environments/example.yaml', example.replace('region: us-west-2', 'region: mars-1')).commit('broken');
     const io = captureIo({}, repo.dir);

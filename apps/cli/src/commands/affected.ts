@@ -27,6 +27,8 @@ export interface AffectedOptions {
   workflow?: string;
   branch?: string;
   stage?: string[];
+  /** Every stage of the repository (the scheduled health workflow). */
+  all?: boolean;
   json?: boolean;
   matrix?: boolean;
   environments?: string;
@@ -63,7 +65,12 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
   let why: string;
   try {
     const head = resolveCommit(repoDir, 'HEAD');
-    if (opts.stage?.length && !opts.base && !opts.sinceLastDeploy) {
+    if (opts.all) {
+      if (opts.base || opts.sinceLastDeploy || opts.stage?.length)
+        throw new UsageError('--all takes no --base, --since-last-deploy or --stage');
+      why = 'every stage';
+      stages = allStagesAt(repoDir, head, 'every stage requested');
+    } else if (opts.stage?.length && !opts.base && !opts.sinceLastDeploy) {
       const known = stagesAt(repoDir, head);
       const unknown = opts.stage.filter((s) => !known.includes(s));
       if (unknown.length)

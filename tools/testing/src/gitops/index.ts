@@ -1,4 +1,4 @@
-export { ACTIONS_BOT, GitHubDouble, type DoubleIssue, type DoubleUser } from './github-double';
+export { ACTIONS_BOT, GitHubDouble, type DoubleUser } from './github-double';
 export { TempRepo } from './temp-repo';
 export { sampleReport, sampleStage } from './sample-report';
 export { seedFakeRepo } from './fake-repo';
