@@ -41,6 +41,9 @@ describe('runDoctor', () => {
         ),
         check('hangs', () => new Promise(() => undefined)),
         check('outputs', async () => Promise.reject(new MissingOutputsError('doc', ['doc-ingress.CertificateArn']))),
+        check('more', async () =>
+          Promise.reject(new MissingOutputsError('doc', ['doc-vpc.VpcId', 'doc-vpc.PodSubnetIds', 'doc-dns.NameServers'])),
+        ),
         check('after', async () => ({ check: 'after', status: 'ok', summary: 'ran' })),
       ],
       checkTimeoutMs: 50,
@@ -61,9 +64,10 @@ describe('runDoctor', () => {
       {
         check: 'outputs',
         status: 'unknown',
-        summary: 'not checked: the stacks do not have the outputs it reads (doc-ingress.CertificateArn)',
+        summary: 'not checked: 1 stack output is missing (from doc-ingress)',
         fix: 'deploy the stage (mfctl deploy doc); see the stacks finding',
       },
+      expect.objectContaining({ check: 'more', summary: 'not checked: 3 stack outputs are missing (from doc-vpc, doc-dns)' }),
       { check: 'after', status: 'ok', summary: 'ran' },
     ]);
   });

@@ -32,7 +32,7 @@ function unobserved(check: DoctorCheck, err: unknown, ctx: DoctorContext): Findi
     return {
       check: check.id,
       status: 'unknown',
-      summary: `not checked: the stacks do not have the outputs it reads (${err.missing.join(', ')})`,
+      summary: `not checked: ${err.missing.length} stack output${err.missing.length === 1 ? ' is' : 's are'} missing (from ${[...new Set(err.missing.map((m) => m.split('.')[0]))].join(', ')})`,
       fix: `deploy the stage (mfctl deploy ${ctx.config.name}); see the stacks finding`,
     };
   return {

@@ -99,7 +99,10 @@ describe('platform-deployments check (a fake kubectl)', () => {
 
   it('is unknown when kubectl cannot read the cluster (no credentials, no access entry)', async () => {
     given([]);
-    fs.writeFileSync(file('fail'), 'error: You must be logged in to the server (Unauthorized)\n');
+    fs.writeFileSync(
+      file('fail'),
+      'E1201 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list"\nerror: You must be logged in to the server (Unauthorized)\n',
+    );
     expect(await run()).toEqual([
       expect.objectContaining({
         status: 'unknown',

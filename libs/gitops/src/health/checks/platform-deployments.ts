@@ -41,7 +41,8 @@ export const platformDeploymentsCheck: DoctorCheck = {
       fix: `kubectl needs a context for the cluster and read access (aws eks update-kubeconfig --name ${clusterName(stage)} --region ${ctx.config.region}, and an access entry for your role: cluster.accessPrincipals with access view)`,
     });
     const r = ctx.run('kubectl', [...context, 'get', 'deployments', '--all-namespaces', '-o', 'json']);
-    if (r.code !== 0) return unobservable(`kubectl get deployments failed (exit ${r.code}): ${r.stderr.trim().split('\n')[0]}`);
+    // kubectl's last line says why (client-side log lines come first).
+    if (r.code !== 0) return unobservable(`kubectl get deployments failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop()}`);
     const items = (JSON.parse(r.stdout) as { items?: Deployment[] }).items ?? [];
     const inventory = readClusterInventory(ctx.run, ctx.kubeContext);
     if (!inventory)
