@@ -195,7 +195,8 @@ export class GitHubDouble {
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/.exec(u.pathname)) && req.method === 'PATCH') {
         if (this.readOnly) return send(403, { message: 'Resource not accessible by integration' });
-        const issue = this.issues.find((i) => i.number === Number(m![1]));
+        const number = Number(m[1]);
+        const issue = this.issues.find((i) => i.number === number);
         if (!issue) return send(404, { message: 'Not Found' });
         for (const key of ['title', 'body', 'state', 'state_reason'] as const)
           if (body[key] !== undefined) Object.assign(issue, { [key]: body[key] });
