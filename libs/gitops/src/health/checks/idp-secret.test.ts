@@ -52,6 +52,20 @@ describeOnMoto('idp-secret check on moto', () => {
     for (const f of findings) expect(f.fix).toContain('FederateSecretStoreCommand and FederateCognitoUpdateCommand');
   });
 
+  it('fails when the secret does not exist (a client id that changed without a deploy)', async () => {
+    const other = makeStageConfig({ name: 'idp', oidcConfig: { clientId: 'another-client' } });
+    const findings = [
+      await idpSecretCheck.run(doctorContext(other, { outputs: async () => ({ ...placeholderOutputs(), userPoolId }) })),
+    ].flat();
+    expect(findings[0]).toMatchObject({
+      check: 'idp-secret:stored',
+      status: 'fail',
+      summary:
+        "another-client/federate-client-secret does not exist (the Auth stack creates it; the IdP's client id in the stage file changed?)",
+    });
+    expect(findings[0].fix).toMatch(/^mfctl deploy idp creates it; then finish the IdP federation/);
+  });
+
   it('is ok once the operator ran both Federate commands', async () => {
     await secrets().send(
       new PutSecretValueCommand({ SecretId: idpClientSecretName(clientId), SecretString: '{"FEDERATE_CLIENT_SECRET":"real"}' }),

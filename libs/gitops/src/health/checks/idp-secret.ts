@@ -21,17 +21,30 @@ export const idpSecretCheck: DoctorCheck = {
     const findings: Finding[] = [];
 
     const secretName = idpClientSecretName(oidcConfig.clientId);
-    const secret = await ctx.aws.secrets.send(new DescribeSecretCommand({ SecretId: secretName }));
-    const versions = Object.keys(secret.VersionIdsToStages ?? {}).length;
+    let versions: number;
+    try {
+      const secret = await ctx.aws.secrets.send(new DescribeSecretCommand({ SecretId: secretName }));
+      versions = Object.keys(secret.VersionIdsToStages ?? {}).length;
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+      versions = 0;
+    }
     findings.push(
       versions > 1
         ? { check: 'idp-secret:stored', status: 'ok', summary: `${secretName} holds a value the operator stored (${versions} versions)` }
-        : {
-            check: 'idp-secret:stored',
-            status: 'fail',
-            summary: `${secretName} still holds only the value CloudFormation generated: the IdP's client secret was never stored`,
-            fix,
-          },
+        : versions === 0
+          ? {
+              check: 'idp-secret:stored',
+              status: 'fail',
+              summary: `${secretName} does not exist (the Auth stack creates it; the IdP's client id in the stage file changed?)`,
+              fix: `mfctl deploy ${stage} creates it; then ${fix}`,
+            }
+          : {
+              check: 'idp-secret:stored',
+              status: 'fail',
+              summary: `${secretName} still holds only the value CloudFormation generated: the IdP's client secret was never stored`,
+              fix,
+            },
     );
 
     const idp = await ctx.aws.cognito.send(
