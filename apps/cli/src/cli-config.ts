@@ -6,7 +6,9 @@ import type { CommentOptions } from './commands/comment';
 import type { DeployOptions } from './commands/deploy';
 import type { DeploySummaryOptions } from './commands/deploy-summary';
 import type { DiffOptions } from './commands/diff';
+import type { DoctorOptions } from './commands/doctor';
 import type { GateOptions } from './commands/gate';
+import type { HealthIssueOptions } from './commands/health-issue';
 import type { ManifestsOptions } from './commands/manifests';
 import type { StageListOptions, StageNewOptions } from './commands/stage';
 import type { SyncOptions } from './commands/sync';
@@ -182,6 +184,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: (m, [stage], opts: WithoutStage<TeardownCommandOptions>, io) => m.teardownCommand({ stage, ...opts }, io),
   }),
   defineCommand({
+    name: 'doctor',
+    description:
+      'Read-only live checks of a deployed stage (stacks, IdP secret, Cognito URLs, DNS, certificate, discovery, cluster, metadata service), each failure with its fix; exit 0 ok, 1 fail, 3 unknown',
+    arguments: [ARGUMENTS.stage],
+    options: [
+      { flags: '--context <name>', description: 'kube context of the cluster (default: the current one)' },
+      OPTIONS.environments,
+      jsonOption('the report { kind, stage, checkedAt, findings }'),
+    ],
+    load: async () => require('./commands/doctor') as typeof import('./commands/doctor'),
+    run: (m, [stage], opts: WithoutStage<DoctorOptions>, io) => m.doctorCommand({ stage, ...opts }, io),
+  }),
+  defineCommand({
+    name: 'health-issue',
+    description:
+      "Open or update the stage's health issue when a doctor or drift report has a fail or unknown finding; close it when all are ok (GITHUB_TOKEN, issues: write)",
+    arguments: [ARGUMENTS.stage],
+    options: [{ flags: '--report <file...>', description: 'reports written by `mfctl doctor|drift <stage> --json`', required: true }],
+    load: async () => require('./commands/health-issue') as typeof import('./commands/health-issue'),
+    run: (m, [stage], opts: WithoutStage<HealthIssueOptions>, io) => m.healthIssueCommand({ stage, ...opts }, io),
+  }),
+  defineCommand({
     name: 'affected',
     description: 'List the stages a change affects and why; --matrix prints the deploy matrix',
     options: [
@@ -190,10 +214,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--workflow <file>', description: 'deploy workflow file, with --since-last-deploy', default: 'deploy.yml' },
       { flags: '--branch <name>', description: 'deploy branch, with --since-last-deploy', default: 'main' },
       { flags: '--stage <name...>', description: 'only these stages (alone: exactly these stages)' },
+      { flags: '--all', description: 'every stage of the repository, changed or not (the scheduled health workflow)' },
       jsonOption('{ base, reason, stages }'),
       {
         flags: '--matrix',
-        description: 'print a GitHub Actions matrix {include:[{stage,region,account,role,environment,prod,cluster}]}',
+        description: 'print a GitHub Actions matrix {include:[{stage,region,account,role,healthRole,environment,prod,cluster,syncRunner}]}',
       },
       OPTIONS.environments,
     ],

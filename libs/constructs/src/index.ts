@@ -5,3 +5,4 @@ export type { StageStacks } from './aws/stage-app';
 export { GITHUB_OIDC_HOST, GitHubDeployRolesStack } from './aws/bootstrap/github-deploy-roles-stack';
 export { DEPLOY_BRANCH, SUBJECT_CLAIM_KEYS, subjectTemplateCommand } from './aws/bootstrap/github-subject';
 export { cfnExecutionPolicyDocument, cfnExecutionPolicyName } from './aws/bootstrap/cfn-execution-policy';
+export { IDP_CLIENT_SECRET_PLACEHOLDER } from './aws/auth/auth-stack';

@@ -4,3 +4,5 @@ export { upsertStickyComment, writeStepSummary } from './pr/comment';
 export { githubClient, githubContext, readPullRequestEvent, runUrl, splitRepository } from './pr/github';
 export { MAX_COMMENT_BODY_BYTES, readCommentBody } from './pr/comment-body';
 export { COMMENT_LIMIT } from './pr/truncate';
+export { syncHealthIssue } from './health/issue';
+export { parseHealthReport } from './health/parse-report';

@@ -40,6 +40,7 @@ export {
   defaultOidcName,
   deployRoleName,
   externalDnsOwnerId,
+  healthRoleName,
   gatewayClientSecretName,
   idpClientSecretName,
   metadataServiceInternalUrl,

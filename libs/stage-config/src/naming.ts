@@ -26,6 +26,11 @@ export function deployRoleName(stage: string): string {
   return `${NAME_PREFIX}-gitops-deploy-${stage}`;
 }
 
+/** Read-only role of the scheduled health workflow (created by `mfctl bootstrap` beside the deploy role). */
+export function healthRoleName(stage: string): string {
+  return `${NAME_PREFIX}-gitops-health-${stage}`;
+}
+
 /** Public host of the stage: `<stage>.<parentDomain>`. */
 export function stageHost(stage: string, parentDomain: string): string {
   return `${stage}.${parentDomain}`;

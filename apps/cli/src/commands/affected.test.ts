@@ -48,6 +48,7 @@ describe('mfctl affected', () => {
           region: 'us-west-2',
           account: '111111111111',
           role: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-example',
+          healthRole: 'arn:aws:iam::111111111111:role/metaflow-gitops-health-example',
           environment: 'example',
           prod: false,
           cluster: 'metaflow-example',
@@ -87,6 +88,18 @@ describe('mfctl affected', () => {
     io = captureIo({}, repo.dir);
     expect(await main(['affected', '--stage', 'nope', '--matrix'], io)).toBe(2);
     expect(io.err()).toContain("unknown stage 'nope' (stages: example, prod-example)");
+  });
+
+  it('--all: every stage, changed or not (the health workflow); exclusive with a base or stage list', async () => {
+    let io = captureIo({}, repo.dir);
+    expect(await main(['affected', '--all', '--matrix'], io)).toBe(0);
+    expect(JSON.parse(io.out()).include.map((t: { stage: string; healthRole: string }) => [t.stage, t.healthRole])).toEqual([
+      ['example', 'arn:aws:iam::111111111111:role/metaflow-gitops-health-example'],
+      ['prod-example', expect.stringMatching(/^arn:aws:iam::\d{12}:role\/metaflow-gitops-health-prod-example$/)],
+    ]);
+    io = captureIo({}, repo.dir);
+    expect(await main(['affected', '--all', '--stage', 'example'], io)).toBe(2);
+    expect(io.err()).toContain('--all takes no --base, --since-last-deploy or --stage');
   });
 
   it('refuses a matrix with an invalid affected stage', async () => {

@@ -9,7 +9,14 @@ import {
   splitRepository,
   stagesAt,
 } from '@metaflow-gitops/gitops';
-import { clusterName, formatDiagnostic, loadStages, stageNameOfFile, syncRunnerProjectName } from '@metaflow-gitops/stage-config';
+import {
+  clusterName,
+  formatDiagnostic,
+  healthRoleName,
+  loadStages,
+  stageNameOfFile,
+  syncRunnerProjectName,
+} from '@metaflow-gitops/stage-config';
 import { CliError, EXIT, UsageError } from '../errors';
 import { Io } from '../io';
 import { environmentsDir, findRepoRoot } from '../repo';
@@ -20,6 +27,8 @@ export interface AffectedOptions {
   workflow?: string;
   branch?: string;
   stage?: string[];
+  /** Every stage of the repository (the scheduled health workflow). */
+  all?: boolean;
   json?: boolean;
   matrix?: boolean;
   environments?: string;
@@ -31,6 +40,8 @@ export interface DeployTarget {
   region: string;
   account: string;
   role: string;
+  /** The stage's read-only role (`mfctl bootstrap`), for the scheduled health workflow. */
+  healthRole: string;
   environment: string;
   prod: boolean;
   /** EKS cluster name, for the kubeconfig `mfctl sync` uses. */
@@ -54,7 +65,12 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
   let why: string;
   try {
     const head = resolveCommit(repoDir, 'HEAD');
-    if (opts.stage?.length && !opts.base && !opts.sinceLastDeploy) {
+    if (opts.all) {
+      if (opts.base || opts.sinceLastDeploy || opts.stage?.length)
+        throw new UsageError('--all takes no --base, --since-last-deploy or --stage');
+      why = 'every stage';
+      stages = allStagesAt(repoDir, head, 'every stage requested');
+    } else if (opts.stage?.length && !opts.base && !opts.sinceLastDeploy) {
       const known = stagesAt(repoDir, head);
       const unknown = opts.stage.filter((s) => !known.includes(s));
       if (unknown.length)
@@ -115,6 +131,7 @@ export async function affectedCommand(opts: AffectedOptions, io: Io): Promise<nu
         region: c.region,
         account: c.accountId,
         role: c.deploy.roleArn,
+        healthRole: `arn:aws:iam::${c.accountId}:role/${healthRoleName(c.name)}`,
         environment: c.deploy.githubEnvironment,
         prod: c.isProd,
         cluster: clusterName(c.name),

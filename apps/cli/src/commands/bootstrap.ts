@@ -84,7 +84,7 @@ export async function bootstrapCommand(opts: BootstrapOptions, io: Io, deps: Del
     const out = Object.values(result.roles.outputs ?? {})[0] ?? {};
     io.stdout(
       result.ok
-        ? `\nStage ${config.name} bootstrapped for ${repository}:\n  deploy role  ${out.DeployRoleArn}\n  OIDC provider ${out.OidcProviderArn}\n` +
+        ? `\nStage ${config.name} bootstrapped for ${repository}:\n  deploy role  ${out.DeployRoleArn}\n  health role  ${out.HealthRoleArn} (read-only, the scheduled health workflow)\n  OIDC provider ${out.OidcProviderArn}\n` +
             `The deploy role is the stage file's deploy.roleArn; it trusts only jobs in the GitHub environment '${config.deploy.githubEnvironment}' on ${DEPLOY_BRANCH}.\n` +
             `Required once per repository (an admin), so that GitHub puts the branch in the OIDC subject the role checks:\n  ${subjectTemplateCommand(repository)}\n` +
             syncRunnerSteps(config, repository)

@@ -38,11 +38,27 @@ export function nsRecordLines(host: string, nameServers: readonly string[]): str
   return nameServers.map((ns) => `${norm(host)}.  ${NS_TTL_SECONDS}  IN  NS  ${norm(ns)}.`);
 }
 
-async function publicNs(name: string): Promise<string[]> {
+/** DNS answers that say "no NS records here" (NXDOMAIN, NODATA), as opposed to "could not ask". */
+const NO_RECORDS = new Set(['ENOTFOUND', 'ENODATA']);
+
+/**
+ * NS records of a name as public DNS answers them: `[]` when DNS says there are none (NXDOMAIN,
+ * NODATA); throws when DNS could not be asked (timeout, refused, SERVFAIL).
+ */
+export async function lookupPublicNs(name: string): Promise<string[]> {
   try {
     return await new Resolver().resolveNs(name);
+  } catch (err) {
+    if (NO_RECORDS.has(String((err as { code?: unknown }).code))) return [];
+    throw err;
+  }
+}
+
+async function publicNs(name: string): Promise<string[]> {
+  try {
+    return await lookupPublicNs(name);
   } catch {
-    // NXDOMAIN, no NS records, no answer yet: not delegated (yet).
+    // No answer yet: not delegated (yet); the wait asks again.
     return [];
   }
 }

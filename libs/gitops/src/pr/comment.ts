@@ -41,7 +41,7 @@ export function prepareCommentBody(
  * app installation's such as the Actions token (`github-actions[bot]`); REST `GET /user` refuses
  * installation tokens and `GET /app` wants the app's own JWT. `databaseId` is the REST `user.id`.
  */
-async function tokenAccount(octokit: GitHubClient): Promise<{ login: string; id: number }> {
+export async function tokenAccount(octokit: GitHubClient): Promise<{ login: string; id: number }> {
   const res = await octokit.graphql<{ viewer: { login: string; databaseId: number } }>('query { viewer { login databaseId } }');
   return { login: res.viewer.login, id: res.viewer.databaseId };
 }

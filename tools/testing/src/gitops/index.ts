@@ -4,3 +4,4 @@ export { sampleReport, sampleStage } from './sample-report';
 export { seedFakeRepo } from './fake-repo';
 export { copyRepository } from './repo-copy';
 export { fiveMegabyteCommentBody } from './big-comment-body';
+export { MOTO_ACCOUNT, MOTO_REGION, describeOnMoto } from './moto-suite';

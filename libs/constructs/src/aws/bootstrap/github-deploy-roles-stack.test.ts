@@ -118,7 +118,10 @@ describe('GitHubDeployRolesStack', () => {
   });
 
   it('creates no role for pull requests (their diff needs no AWS credentials)', () => {
-    template.resourceCountIs('AWS::IAM::Role', 1);
+    expect(Object.values(template.findResources('AWS::IAM::Role')).map((r) => r.Properties.RoleName)).toEqual([
+      'metaflow-gitops-deploy-dev',
+      'metaflow-gitops-health-dev',
+    ]);
     expect(JSON.stringify(template.toJSON())).not.toContain('pull_request');
   });
 
@@ -162,6 +165,38 @@ describe('GitHubDeployRolesStack', () => {
       Action: 'ec2:DeleteSecurityGroup',
       Condition: { StringEquals: { 'aws:ResourceTag/metaflow-gitops:stage': 'dev' } },
     });
+  });
+
+  it('gives the health role the deploy trust and reads only: no write, no data', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    const trust = (name: string) => roles.find((r) => r.Properties.RoleName === name)!.Properties.AssumeRolePolicyDocument;
+    expect(trust('metaflow-gitops-health-dev')).toEqual(trust('metaflow-gitops-deploy-dev'));
+    const health = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes('HealthRole'),
+    )!;
+    const statements = health.Properties.PolicyDocument.Statement as { Sid: string; Action: string | string[]; Resource: unknown }[];
+    expect(statements.map((s) => s.Sid)).toEqual(['DetectStageStackDrift', 'ReadStageConfiguration']);
+    expect(statements[0].Resource).toBe('arn:aws:cloudformation:eu-west-1:123456789012:stack/dev-*/*');
+    const actions = statements.flatMap((s) => ([] as string[]).concat(s.Action));
+    for (const a of actions) expect(a).toMatch(/^[a-z0-9-]+:(Describe|List|Get|BatchGet|Detect)[A-Za-z*]*$/);
+    for (const data of ['s3:GetObject', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'lambda:GetFunction', 'kms:Decrypt'])
+      expect(actions.filter((a) => new RegExp(`^${a.replace('*', '.*')}$`).test(data) || a === data)).toEqual([]);
+    // What the doctor's checks call.
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'cloudformation:DescribeStacks',
+        'cloudformation:DescribeStackResources',
+        'acm:DescribeCertificate',
+        'cognito-idp:DescribeIdentityProvider',
+        'cognito-idp:DescribeUserPoolClient',
+        'secretsmanager:DescribeSecret',
+        'rds:DescribeDBClusters',
+        'rds:DescribeDBInstances',
+        'rds:DescribeDBSubnetGroups',
+        'ec2:Describe*',
+        'eks:DescribeCluster',
+      ]),
+    );
   });
 
   it('rejects a repository that is not <org>/<name>', () => {

@@ -1,12 +1,79 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { InputError, NAME_PREFIX, STAGE_TAG, StageConfig, clusterName, deployRoleName } from '@metaflow-gitops/stage-config';
+import {
+  InputError,
+  NAME_PREFIX,
+  STAGE_TAG,
+  StageConfig,
+  clusterName,
+  deployRoleName,
+  healthRoleName,
+} from '@metaflow-gitops/stage-config';
 import { DEPLOY_BRANCH, deploySubjects } from './github-subject';
 
 /** GitHub Actions' OIDC issuer (host and URL). */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
+
+/** CloudFormation calls of `mfctl drift` on the stage's stacks (detection writes nothing to the stacks). */
+const HEALTH_DRIFT_ACTIONS = [
+  'cloudformation:DescribeStacks',
+  'cloudformation:DescribeStackResources',
+  'cloudformation:DescribeStackEvents',
+  'cloudformation:GetTemplate',
+  'cloudformation:DetectStackDrift',
+  'cloudformation:DetectStackResourceDrift',
+  'cloudformation:DescribeStackDriftDetectionStatus',
+  'cloudformation:DescribeStackResourceDrifts',
+];
+
+/**
+ * Configuration reads of the services the stage's stacks use (what `mfctl doctor` reads, and what
+ * drift detection reads as the caller). Describe/List/Get of configuration only: no object,
+ * secret value, parameter value or function code.
+ */
+const HEALTH_READ_ACTIONS = [
+  'acm:DescribeCertificate',
+  'acm:ListTagsForCertificate',
+  'codebuild:BatchGetProjects',
+  'cognito-idp:DescribeIdentityProvider',
+  'cognito-idp:DescribeUserPool',
+  'cognito-idp:DescribeUserPoolClient',
+  'cognito-idp:DescribeUserPoolDomain',
+  'cognito-idp:GetUserPoolMfaConfig',
+  'ec2:Describe*',
+  'ecr:DescribePullThroughCacheRules',
+  'eks:DescribeAccessEntry',
+  'eks:DescribeCluster',
+  'eks:DescribePodIdentityAssociation',
+  'eks:ListAccessEntries',
+  'eks:ListAssociatedAccessPolicies',
+  'eks:ListPodIdentityAssociations',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRolePolicies',
+  'lambda:GetFunctionConfiguration',
+  'lambda:GetPolicy',
+  'logs:DescribeLogGroups',
+  'rds:DescribeDBClusters',
+  'rds:DescribeDBInstances',
+  'rds:DescribeDBSubnetGroups',
+  'route53:GetHostedZone',
+  'route53:ListResourceRecordSets',
+  's3:GetBucketPolicy',
+  's3:GetBucketVersioning',
+  's3:GetBucketLogging',
+  's3:GetBucketPublicAccessBlock',
+  's3:GetBucketTagging',
+  's3:GetEncryptionConfiguration',
+  's3:GetLifecycleConfiguration',
+  'secretsmanager:DescribeSecret',
+  'ssm:DescribeParameters',
+];
 
 /** Name of the stack `mfctl bootstrap` deploys once per stage. */
 export function bootstrapStackName(stage: string): string {
@@ -34,10 +101,13 @@ export interface GitHubDeployRolesStackProps {
  *   `sts.amazonaws.com`; the repository's subject template must list `SUBJECT_CLAIM_KEYS`), allowed
  *   to assume the CDK bootstrap roles, plus the few scoped calls the sync and the teardown make
  *   themselves.
+ * - the health role: the same trust, read-only, for the scheduled `mfctl doctor` and `mfctl drift`
+ *   (`HEALTH_READ_ACTIONS`).
  * Pull requests get no AWS role: their diff needs no credentials.
  */
 export class GitHubDeployRolesStack extends cdk.Stack {
   readonly deployRole: iam.Role;
+  readonly healthRole: iam.Role;
   readonly oidcProviderArn: string;
 
   constructor(scope: Construct, props: GitHubDeployRolesStackProps) {
@@ -167,9 +237,26 @@ export class GitHubDeployRolesStack extends cdk.Stack {
       }),
     );
 
+    // The scheduled health workflow reads the stage with its own role: no write, no data (objects,
+    // secret values, parameters, function code). CloudFormation drift detection compares each resource
+    // with the caller's own reads, hence the configuration reads of every service the stacks use.
+    this.healthRole = new iam.Role(this, 'HealthRole', {
+      roleName: healthRoleName(stage.name),
+      description: `Reads stage ${stage.name} for the scheduled health workflow (mfctl doctor, mfctl drift): no write, no data`,
+      assumedBy: github,
+    });
+    this.healthRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'DetectStageStackDrift', actions: HEALTH_DRIFT_ACTIONS, resources: [stageStacks] }),
+    );
+    this.healthRole.addToPolicy(new iam.PolicyStatement({ sid: 'ReadStageConfiguration', actions: HEALTH_READ_ACTIONS, resources: ['*'] }));
+
     new cdk.CfnOutput(this, 'DeployRoleArn', {
       value: this.deployRole.roleArn,
       description: 'Role the deploy workflow assumes (GitHub environment secret/variable)',
+    });
+    new cdk.CfnOutput(this, 'HealthRoleArn', {
+      value: this.healthRole.roleArn,
+      description: 'Read-only role the scheduled health workflow assumes',
     });
     new cdk.CfnOutput(this, 'OidcProviderArn', { value: this.oidcProviderArn, description: 'GitHub OIDC provider of the account' });
   }
