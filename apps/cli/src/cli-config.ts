@@ -25,7 +25,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: 'validate',
     description: 'Check every stage file: exit 0 when all are valid (warnings allowed), 1 when any is not, 2 on usage errors',
-    options: [OPTIONS.environments, jsonOption('{ ok, stages, diagnostics }')],
+    options: [
+      OPTIONS.environments,
+      jsonOption('{ ok, stages, diagnostics }'),
+      {
+        flags: '--base <ref>',
+        description:
+          'also check each Kubernetes version change against the stage file at the merge-base of this ref (the version the cluster runs): one minor version up at most, never down',
+      },
+    ],
     load: async () => require('./commands/validate') as typeof import('./commands/validate'),
     run: (m, _args, opts: ValidateOptions, io) => m.validateCommand(opts, io),
   }),

@@ -10,6 +10,7 @@ export { isDelegated, nsRecordLines, waitForDelegation } from './deploy/delegati
 export type { DelegationWaitOptions, DelegationResult } from './deploy/delegation';
 export { deployOrder, formatWaves } from './deploy/waves';
 export { allStagesAt, findAffected, stagesAt } from './pr/affected';
+export { baseKubernetesVersions } from './pr/base-kubernetes-versions';
 export type { AffectedStage } from './pr/affected';
 export { upsertStickyComment, writeStepSummary } from './pr/comment';
 export { MAX_COMMENT_BODY_BYTES, readCommentBody } from './pr/comment-body';
