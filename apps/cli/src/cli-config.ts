@@ -13,6 +13,7 @@ import type { SyncOptions } from './commands/sync';
 import type { SynthOptions } from './commands/synth';
 import type { TeardownCommandOptions } from './commands/teardown';
 import type { ValidateOptions } from './commands/validate';
+import type { VersionsOptions } from './commands/versions';
 
 /** The options of a command that takes the stage as its argument. */
 type WithoutStage<O> = Omit<O, 'stage'>;
@@ -280,5 +281,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     arguments: [{ name: '[args...]', description: 'metaflow-login arguments' }],
     load: async () => require('./commands/login') as typeof import('./commands/login'),
     run: (m, args, _opts, io) => m.loginCommand(args, io),
+  }),
+  defineCommand({
+    name: 'versions',
+    description:
+      'Per stage: the Kubernetes version with its EKS support window, and every pinned component (Helm releases with the Kubernetes versions they support, images)',
+    options: [OPTIONS.environments, jsonOption('{ calendar, stages }')],
+    load: async () => require('./commands/versions') as typeof import('./commands/versions'),
+    run: (m, _args, opts: VersionsOptions, io) => m.versionsCommand(opts, io),
   }),
 ];

@@ -42,6 +42,8 @@ export type { ToolRunner } from './sync/execute';
 export { formatPlan, parseInventory, planSync } from './sync/plan';
 export type { Inventory } from './sync/plan';
 export { StageAws } from './teardown/live';
+export { formatStageVersions, stageVersions } from './versions/stage-versions';
+export type { StageVersions } from './versions/stage-versions';
 export { clusterSnapshotExists, s3Client } from './teardown/purge';
 export { finalSnapshotId } from './teardown/retained';
 export { teardownRefusal, teardownStage } from './teardown/teardown';
