@@ -4,3 +4,5 @@ export { sampleReport, sampleStage } from './sample-report';
 export { seedFakeRepo } from './fake-repo';
 export { copyRepository } from './repo-copy';
 export { fiveMegabyteCommentBody } from './big-comment-body';
+export { FakeKubectl } from './fake-kubectl';
+export { FakeDriftCloudFormation, type FakeStack } from './fake-drift-cloudformation';
