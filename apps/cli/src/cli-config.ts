@@ -6,6 +6,7 @@ import type { CommentOptions } from './commands/comment';
 import type { DeployOptions } from './commands/deploy';
 import type { DeploySummaryOptions } from './commands/deploy-summary';
 import type { DiffOptions } from './commands/diff';
+import type { DriftOptions } from './commands/drift';
 import type { GateOptions } from './commands/gate';
 import type { ManifestsOptions } from './commands/manifests';
 import type { StageListOptions, StageNewOptions } from './commands/stage';
@@ -289,5 +290,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [OPTIONS.environments, jsonOption('{ calendar, stages }')],
     load: async () => require('./commands/versions') as typeof import('./commands/versions'),
     run: (m, _args, opts: VersionsOptions, io) => m.versionsCommand(opts, io),
+  }),
+  defineCommand({
+    name: 'drift',
+    description:
+      'Read-only: CloudFormation drift of the six stacks and the cluster objects against the rendered manifests; exit 0 none, 1 drift, 3 could not check',
+    arguments: [ARGUMENTS.stage],
+    options: [
+      { flags: '--context <name>', description: 'kube context of the stage cluster (default: the current one)' },
+      OPTIONS.environments,
+      jsonOption('the report { kind, stage, checkedAt, findings }'),
+    ],
+    load: async () => require('./commands/drift') as typeof import('./commands/drift'),
+    run: (m, [stage], opts: WithoutStage<DriftOptions>, io) => m.driftCommand({ stage, ...opts }, io),
   }),
 ];

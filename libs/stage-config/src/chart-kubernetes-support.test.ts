@@ -47,7 +47,9 @@ describe('a stage on a version outside a pinned chart range', () => {
         path: 'cluster.kubernetesVersion',
         line: 9,
         message: 'Kubernetes 1.35 is outside the range of the pinned Helm chart old-chart 1.0.0 (1.30 to 1.34)',
-        fix: expect.stringMatching(/^bump old-chart in libs\/constructs\/src\/k8s\/releases\/releases\.ts to a release that supports 1\.35/),
+        fix: expect.stringMatching(
+          /^bump old-chart in libs\/constructs\/src\/k8s\/releases\/releases\.ts to a release that supports 1\.35/,
+        ),
       }),
     ]);
   });

@@ -39,7 +39,9 @@ describe('the version the stage runs now (validate --base) makes a jump a locate
         fix: 'upgrade to 1.34 first, deploy it, then to the next version in a later pull request',
       }),
     ]);
-    expect(errors('1.34', '1.35')).toEqual([expect.objectContaining({ path: 'cluster.kubernetesVersion', message: expect.stringMatching(/cannot downgrade/) })]);
+    expect(errors('1.34', '1.35')).toEqual([
+      expect.objectContaining({ path: 'cluster.kubernetesVersion', message: expect.stringMatching(/cannot downgrade/) }),
+    ]);
   });
 
   it('one minor up, no change, or no previous version (a new stage) is valid', () => {

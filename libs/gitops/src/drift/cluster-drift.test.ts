@@ -13,10 +13,18 @@ const deployment: KubeObject = {
     },
   },
 } as KubeObject;
-const configMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'metaflow' }, data: { a: '1' } } as KubeObject;
+const configMap: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'settings', namespace: 'metaflow' },
+  data: { a: '1' },
+} as KubeObject;
 
 /** The object as the API server returns it: our fields plus what the server adds. */
-function live(o: KubeObject, change: (x: Record<string, unknown>) => void = () => undefined): Record<string, unknown> & { metadata: { name: string } } {
+function live(
+  o: KubeObject,
+  change: (x: Record<string, unknown>) => void = () => undefined,
+): Record<string, unknown> & { metadata: { name: string } } {
   const x = JSON.parse(JSON.stringify(o));
   x.metadata = {
     ...x.metadata,
@@ -48,7 +56,10 @@ describe('only the fields we render are compared', () => {
       (x.spec as { replicas: number }).replicas = 5;
       delete (x.metadata as { labels?: Record<string, string> }).labels!.app;
     });
-    expect(renderedFieldDiffs(deployment, changed)).toEqual(['metadata.labels.app: rendered "metadata", live (absent)', 'spec.replicas: rendered 2, live 5']);
+    expect(renderedFieldDiffs(deployment, changed)).toEqual([
+      'metadata.labels.app: rendered "metadata", live (absent)',
+      'spec.replicas: rendered 2, live 5',
+    ]);
     expect(renderedFieldDiffs({ a: [1, 2] }, { a: [1] })).toEqual(['a: rendered 2 item(s), live 1 item(s)']);
     expect(renderedFieldDiffs({ a: { b: 1 } }, { a: 'x' })).toEqual(['a: rendered an object, live "x"']);
   });
@@ -70,12 +81,18 @@ describe('cluster objects against the rendered manifests (a fake kubectl on PATH
   });
 
   it('fails listing the missing and the changed objects with the fields that differ', () => {
-    kubectl.put('deployment.v1.apps', live(deployment, (x) => ((x.spec as { replicas: number }).replicas = 0)));
+    kubectl.put(
+      'deployment.v1.apps',
+      live(deployment, (x) => ((x.spec as { replicas: number }).replicas = 0)),
+    );
     const f = clusterDrift([deployment, configMap], kubectl.run);
     expect(f.status).toBe('fail');
     expect(f.summary).toBe('1 missing and 1 changed of 2 rendered objects');
     expect(f.fix).toMatch(/mfctl sync/);
-    expect(f.details).toEqual(['v1 ConfigMap metaflow/settings: missing', 'apps/v1 Deployment metaflow/metadata-service: spec.replicas: rendered 2, live 0']);
+    expect(f.details).toEqual([
+      'v1 ConfigMap metaflow/settings: missing',
+      'apps/v1 Deployment metaflow/metadata-service: spec.replicas: rendered 2, live 0',
+    ]);
   });
 
   it('unknown, never ok, when the cluster cannot be reached: it stops at the first object', () => {

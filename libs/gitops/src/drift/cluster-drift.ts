@@ -14,9 +14,7 @@ export function renderedFieldDiffs(rendered: unknown, live: unknown, at = ''): s
   const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
   if (Array.isArray(rendered)) {
     if (!Array.isArray(live) || live.length !== rendered.length)
-      return [
-        `${at}: rendered ${rendered.length} item(s), live ${Array.isArray(live) ? `${live.length} item(s)` : show(live)}`,
-      ];
+      return [`${at}: rendered ${rendered.length} item(s), live ${Array.isArray(live) ? `${live.length} item(s)` : show(live)}`];
     return rendered.flatMap((item, i) => renderedFieldDiffs(item, live[i], `${at}[${i}]`));
   }
   if (rendered !== null && typeof rendered === 'object') {
@@ -54,7 +52,15 @@ export function clusterDrift(objects: readonly KubeObject[], run: ToolRunner, co
   let read = 0;
   for (const o of objects) {
     const ref = formatRef(refOf(o));
-    const r = run('kubectl', [...ctx, 'get', resourceAtVersion(o), o.metadata.name, ...(o.metadata.namespace ? ['-n', o.metadata.namespace] : []), '-o', 'json']);
+    const r = run('kubectl', [
+      ...ctx,
+      'get',
+      resourceAtVersion(o),
+      o.metadata.name,
+      ...(o.metadata.namespace ? ['-n', o.metadata.namespace] : []),
+      '-o',
+      'json',
+    ]);
     if (r.code !== 0 && NOT_FOUND.test(r.stderr)) {
       read++;
       missing.push(`${ref}: missing`);
@@ -82,7 +88,9 @@ export function clusterDrift(objects: readonly KubeObject[], run: ToolRunner, co
     }
     // Of the metadata, the labels and annotations are ours; name and namespace found the object.
     const { metadata, ...rest } = o;
-    const ours = Object.fromEntries(Object.entries({ labels: metadata.labels, annotations: metadata.annotations }).filter(([, v]) => v !== undefined));
+    const ours = Object.fromEntries(
+      Object.entries({ labels: metadata.labels, annotations: metadata.annotations }).filter(([, v]) => v !== undefined),
+    );
     const diffs = renderedFieldDiffs({ ...rest, metadata: ours }, live);
     if (diffs.length > 0) changed.push(`${ref}: ${diffs.join('; ')}`);
   }

@@ -14,7 +14,9 @@ function stacks(extra: Record<string, FakeStack> = {}): Record<string, FakeStack
   const out: Record<string, Record<string, string>> = {};
   for (const [name, spec] of Object.entries(OUTPUTS)) (out[stackName('dev', spec.stack)] ??= {})[spec.outputKey] = `live-${name}`;
   return {
-    ...Object.fromEntries(STACK_KINDS.map((k) => [stackName('dev', k), { state: 'IN_SYNC' as const, outputs: out[stackName('dev', k)] ?? {} }])),
+    ...Object.fromEntries(
+      STACK_KINDS.map((k) => [stackName('dev', k), { state: 'IN_SYNC' as const, outputs: out[stackName('dev', k)] ?? {} }]),
+    ),
     ...extra,
   };
 }
@@ -73,13 +75,31 @@ describe('mfctl drift: the six stacks and the cluster objects in one report (fak
         },
       }),
     );
-    const report = await detectDrift({ config, cfn: drifted as unknown as DriftCfn, run: kubectl.run, stacks: fast, render: renderStageManifests });
-    expect(report.findings.find((f) => f.check === 'stack-drift:dev-auth')).toMatchObject({ status: 'fail', details: ['UserPool (AWS::Cognito::UserPool): modified'] });
-    expect(report.findings.find((f) => f.check === 'cluster-objects')).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^\d+ missing and 0 changed/) });
+    const report = await detectDrift({
+      config,
+      cfn: drifted as unknown as DriftCfn,
+      run: kubectl.run,
+      stacks: fast,
+      render: renderStageManifests,
+    });
+    expect(report.findings.find((f) => f.check === 'stack-drift:dev-auth')).toMatchObject({
+      status: 'fail',
+      details: ['UserPool (AWS::Cognito::UserPool): modified'],
+    });
+    expect(report.findings.find((f) => f.check === 'cluster-objects')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/^\d+ missing and 0 changed/),
+    });
     expect(reportExitCode(report)).toBe(1);
 
     const noEks = new FakeDriftCloudFormation(stacks({ 'dev-eks': { state: 'missing' } }));
-    const partial = await detectDrift({ config, cfn: noEks as unknown as DriftCfn, run: kubectl.run, stacks: fast, render: renderStageManifests });
+    const partial = await detectDrift({
+      config,
+      cfn: noEks as unknown as DriftCfn,
+      run: kubectl.run,
+      stacks: fast,
+      render: renderStageManifests,
+    });
     expect(partial.findings.find((f) => f.check === 'stack-drift:dev-eks')?.status).toBe('fail');
     expect(partial.findings.find((f) => f.check === 'cluster-objects')).toMatchObject({
       status: 'unknown',

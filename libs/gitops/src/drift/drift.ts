@@ -1,4 +1,4 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { RenderedManifests } from '@metaflow-gitops/constructs/k8s';
 import {
   MissingOutputsError,
@@ -16,7 +16,8 @@ import { DriftCfn, stackDrift, StackDriftOptions } from './stack-drift';
 
 export interface DetectDriftOptions {
   readonly config: StageConfig;
-  readonly cfn: DriftCfn;
+  /** @default a CloudFormation client in the stage's region (standard SDK credentials) */
+  readonly cfn?: DriftCfn;
   /** Runs kubectl (the sync's runner). */
   readonly run: ToolRunner;
   /** kube context of the stage's cluster (default: the current one), as for `mfctl sync`. */
@@ -49,11 +50,12 @@ async function liveOutputs(cfn: DriftCfn, stacks: readonly string[]): Promise<Ra
 export async function detectDrift(o: DetectDriftOptions): Promise<HealthReport> {
   const now = o.now ?? (() => new Date());
   const checkedAt = now().toISOString();
+  const cfn = o.cfn ?? new CloudFormationClient({ region: o.config.region });
   const stacks = STACK_KINDS.map((kind) => stackName(o.config.name, kind));
-  const findings: Finding[] = await Promise.all(stacks.map((stack) => stackDrift(o.cfn, stack, o.stacks)));
+  const findings: Finding[] = await Promise.all(stacks.map((stack) => stackDrift(cfn, stack, o.stacks)));
   let outputs: StageOutputs | undefined;
   try {
-    outputs = readStageOutputs(o.config.name, await liveOutputs(o.cfn, stacks));
+    outputs = readStageOutputs(o.config.name, await liveOutputs(cfn, stacks));
   } catch (err) {
     if (!(err instanceof MissingOutputsError)) throw err;
     findings.push({
@@ -63,6 +65,13 @@ export async function detectDrift(o: DetectDriftOptions): Promise<HealthReport> 
       fix: 'deploy the stage first (its stacks give the outputs the manifests need)',
     });
   }
-  if (outputs) findings.push(clusterDrift(o.render(o.config, outputs).components.flatMap((c) => c.objects), o.run, o.context));
+  if (outputs)
+    findings.push(
+      clusterDrift(
+        o.render(o.config, outputs).components.flatMap((c) => c.objects),
+        o.run,
+        o.context,
+      ),
+    );
   return { kind: 'drift', stage: o.config.name, checkedAt, findings };
 }

@@ -32,7 +32,8 @@ function driftLines(d: StackResourceDrift): string[] {
   const props = d.PropertyDifferences ?? [];
   if (props.length === 0) return [`${what}: modified`];
   return props.map(
-    (p) => `${what}: ${p.PropertyPath} ${p.DifferenceType?.toLowerCase() ?? 'changed'}: expected ${p.ExpectedValue ?? '(none)'}, actual ${p.ActualValue ?? '(none)'}`,
+    (p) =>
+      `${what}: ${p.PropertyPath} ${p.DifferenceType?.toLowerCase() ?? 'changed'}: expected ${p.ExpectedValue ?? '(none)'}, actual ${p.ActualValue ?? '(none)'}`,
   );
 }
 

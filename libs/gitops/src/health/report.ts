@@ -35,3 +35,23 @@ export function reportExitCode(report: HealthReport): 0 | 1 | 3 {
   if (report.findings.some((f) => f.status === 'unknown')) return 3;
   return 0;
 }
+
+const STATUS_TEXT: Readonly<Record<FindingStatus, string>> = { ok: 'ok', fail: 'FAIL', unknown: 'unknown' };
+
+/**
+ * The report as people read it: a title line, one line per finding (status, check, summary), its
+ * fix and details indented below it, then the counts.
+ */
+export function formatHealthReport(report: HealthReport): string {
+  const width = Math.max(0, ...report.findings.map((f) => f.check.length));
+  const lines = [`${report.kind} ${report.stage} (checked ${report.checkedAt})`];
+  for (const f of report.findings) {
+    lines.push(`  ${STATUS_TEXT[f.status].padEnd(7)}  ${f.check.padEnd(width)}  ${f.summary}`);
+    const indent = ' '.repeat(13 + width);
+    if (f.status !== 'ok' && f.fix) lines.push(`${indent}fix: ${f.fix}`);
+    for (const d of f.details ?? []) lines.push(`${indent}  ${d}`);
+  }
+  const count = (s: FindingStatus) => report.findings.filter((f) => f.status === s).length;
+  lines.push(`${count('ok')} ok, ${count('fail')} failed, ${count('unknown')} unknown`);
+  return `${lines.join('\n')}\n`;
+}

@@ -26,8 +26,7 @@ export class FakeDriftCloudFormation {
     const input = command.input;
     const stackOf = (s: string) => {
       const st = this.stacks[s];
-      if (!st || st.state === 'missing')
-        throw Object.assign(new Error(`Stack with id ${s} does not exist`), { name: 'ValidationError' });
+      if (!st || st.state === 'missing') throw Object.assign(new Error(`Stack with id ${s} does not exist`), { name: 'ValidationError' });
       return st;
     };
     this.calls.push(`${name} ${String(input.StackName ?? input.StackDriftDetectionId)}`);
@@ -42,7 +41,11 @@ export class FakeDriftCloudFormation {
         this.polls.set(stack, seen + 1);
         if (seen < (st.inProgress ?? 1)) return { DetectionStatus: 'DETECTION_IN_PROGRESS' };
         if (st.state === 'FAILED')
-          return { DetectionStatus: 'DETECTION_FAILED', StackDriftStatus: 'UNKNOWN', DetectionStatusReason: 'access denied for some resources' };
+          return {
+            DetectionStatus: 'DETECTION_FAILED',
+            StackDriftStatus: 'UNKNOWN',
+            DetectionStatusReason: 'access denied for some resources',
+          };
         return {
           DetectionStatus: 'DETECTION_COMPLETE',
           StackDriftStatus: st.state,
