@@ -61,6 +61,12 @@ describe('only the fields we render are compared', () => {
       'spec.replicas: rendered 2, live 5',
     ]);
     expect(renderedFieldDiffs({ a: [1, 2] }, { a: [1] })).toEqual(['a: rendered 2 item(s), live 1 item(s)']);
+    expect(renderedFieldDiffs({ r: { cpu: '0.5', memory: '1024Mi' } }, { r: { cpu: '500m', memory: '1Gi' } })).toEqual([]);
+    expect(renderedFieldDiffs({ r: { cpu: '0.5', memory: '1Gi' } }, { r: { cpu: '250m', memory: '1G' } })).toEqual([
+      'r.cpu: rendered "0.5", live "250m"',
+      'r.memory: rendered "1Gi", live "1G"',
+    ]);
+    expect(renderedFieldDiffs({ version: '1.0' }, { version: '1' })).toEqual(['version: rendered "1.0", live "1"']);
     expect(renderedFieldDiffs({ a: { b: 1 } }, { a: 'x' })).toEqual(['a: rendered an object, live "x"']);
   });
 });

@@ -3,12 +3,37 @@ import type { Finding } from '../health/report';
 import type { ToolRunner } from '../sync/execute';
 import { formatRef, refOf } from '../sync/plan';
 
+const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const FACTOR: Readonly<Record<string, number>> = {
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+/** Resource quantities the API server rewrites in canonical form (`0.5` is returned as `500m`, `1024Mi` as `1Gi`). */
+const QUANTITY_KEYS = new Set(['cpu', 'memory', 'storage', 'ephemeral-storage']);
+
+function quantity(v: unknown): number | undefined {
+  const m = QUANTITY.exec(String(v));
+  return m ? Number(m[1]) * (m[2] ? FACTOR[m[2]] : 1) : undefined;
+}
+
 /**
  * Where a rendered value and the live one differ, as `path: rendered X, live Y` lines. Only the
  * fields we render are compared: whatever the server adds (status, metadata.managedFields,
  * resourceVersion, uid, creationTimestamp, generation, defaulted fields, extra labels and
  * annotations) is not ours and is ignored. A rendered number equals the same number written as a
- * string (the API returns quantities such as `cpu: 1` as "1").
+ * string (the API returns quantities such as `cpu: 1` as "1"), and a cpu, memory or storage quantity
+ * equals the same amount in another form.
  */
 export function renderedFieldDiffs(rendered: unknown, live: unknown, at = ''): string[] {
   const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
@@ -25,6 +50,8 @@ export function renderedFieldDiffs(rendered: unknown, live: unknown, at = ''): s
   }
   if (rendered === live) return [];
   if (typeof rendered === 'number' && typeof live === 'string' && String(rendered) === live) return [];
+  const key = at.slice(at.lastIndexOf('.') + 1);
+  if (QUANTITY_KEYS.has(key) && quantity(rendered) !== undefined && quantity(rendered) === quantity(live)) return [];
   return [`${at}: rendered ${show(rendered)}, live ${show(live)}`];
 }
 
