@@ -36,7 +36,7 @@ export function kubernetesUpgradeProblem(from: string, to: string): { message: s
   if (step < 0)
     return {
       message: `goes down from ${from} to ${to}: EKS cannot downgrade a cluster`,
-      fix: `keep ${from} (a cluster on an older version means a new stage: docs/operator-guide.md)`,
+      fix: `keep ${from}; a cluster on an older version can only be a new stage (another stage file)`,
     };
   const next = `1.${minor(from) + 1}`;
   return {
