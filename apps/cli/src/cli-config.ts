@@ -7,6 +7,7 @@ import type { DeployOptions } from './commands/deploy';
 import type { DeploySummaryOptions } from './commands/deploy-summary';
 import type { DiffOptions } from './commands/diff';
 import type { DoctorOptions } from './commands/doctor';
+import type { DriftOptions } from './commands/drift';
 import type { GateOptions } from './commands/gate';
 import type { HealthIssueOptions } from './commands/health-issue';
 import type { ManifestsOptions } from './commands/manifests';
@@ -15,6 +16,7 @@ import type { SyncOptions } from './commands/sync';
 import type { SynthOptions } from './commands/synth';
 import type { TeardownCommandOptions } from './commands/teardown';
 import type { ValidateOptions } from './commands/validate';
+import type { VersionsOptions } from './commands/versions';
 
 /** The options of a command that takes the stage as its argument. */
 type WithoutStage<O> = Omit<O, 'stage'>;
@@ -27,7 +29,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: 'validate',
     description: 'Check every stage file: exit 0 when all are valid (warnings allowed), 1 when any is not, 2 on usage errors',
-    options: [OPTIONS.environments, jsonOption('{ ok, stages, diagnostics }')],
+    options: [
+      OPTIONS.environments,
+      jsonOption('{ ok, stages, diagnostics }'),
+      {
+        flags: '--base <ref>',
+        description:
+          'also check each Kubernetes version change against the stage file at the merge-base of this ref (the version the cluster runs): one minor version up at most, never down',
+      },
+    ],
     load: async () => require('./commands/validate') as typeof import('./commands/validate'),
     run: (m, _args, opts: ValidateOptions, io) => m.validateCommand(opts, io),
   }),
@@ -297,5 +307,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     arguments: [{ name: '[args...]', description: 'metaflow-login arguments' }],
     load: async () => require('./commands/login') as typeof import('./commands/login'),
     run: (m, args, _opts, io) => m.loginCommand(args, io),
+  }),
+  defineCommand({
+    name: 'versions',
+    description:
+      'Per stage: the Kubernetes version with its EKS support window, and every pinned component (Helm releases with the Kubernetes versions they support, images)',
+    options: [OPTIONS.environments, jsonOption('{ calendar, stages }')],
+    load: async () => require('./commands/versions') as typeof import('./commands/versions'),
+    run: (m, _args, opts: VersionsOptions, io) => m.versionsCommand(opts, io),
+  }),
+  defineCommand({
+    name: 'drift',
+    description:
+      'Read-only: CloudFormation drift of the six stacks and the cluster objects against the rendered manifests; exit 0 none, 1 drift, 3 could not check',
+    arguments: [ARGUMENTS.stage],
+    options: [
+      { flags: '--context <name>', description: 'kube context of the stage cluster (default: the current one)' },
+      OPTIONS.environments,
+      jsonOption('the report { kind, stage, checkedAt, findings }'),
+    ],
+    load: async () => require('./commands/drift') as typeof import('./commands/drift'),
+    run: (m, [stage], opts: WithoutStage<DriftOptions>, io) => m.driftCommand({ stage, ...opts }, io),
   }),
 ];

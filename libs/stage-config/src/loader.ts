@@ -4,7 +4,7 @@ import { Diagnostic, StageConfigError } from './diagnostics';
 import { FileContext } from './private/file-context';
 import { stageHost } from './naming';
 import { normalizeStage } from './normalize';
-import { STAGE_RULES } from './rules';
+import { kubernetesUpgradeRule, STAGE_RULES } from './rules';
 import { checkAgainstSchema } from './private/schema-check';
 import { STAGE_SCHEMA } from './schema';
 import type { StageConfig } from './stage-config';
@@ -29,6 +29,12 @@ export interface LoadOptions {
    * @default the parent of the environments directory (so the repo's stages read `environments/<name>.yaml`)
    */
   readonly relativeTo?: string;
+  /**
+   * The Kubernetes version each stage's cluster runs now, by stage name (`mfctl validate --base`
+   * reads them from the base branch's stage files): a change of more than one minor version up, or
+   * any down, is an error. Stages not listed are new: any version.
+   */
+  readonly previousKubernetesVersions?: ReadonlyMap<string, string>;
 }
 
 interface ParsedStage {
@@ -52,12 +58,17 @@ export function stageFiles(environmentsDir: string): string[] {
  * Parses, checks and normalizes one stage file's text. The stage is returned only when the file has
  * no errors.
  */
-export function parseStageText(name: string, file: string, text: string): { stage?: StageConfig; diagnostics: Diagnostic[] } {
-  const { ctx, stage } = parseStage(name, file, text);
+export function parseStageText(
+  name: string,
+  file: string,
+  text: string,
+  previousKubernetesVersion?: string,
+): { stage?: StageConfig; diagnostics: Diagnostic[] } {
+  const { ctx, stage } = parseStage(name, file, text, previousKubernetesVersion);
   return { stage, diagnostics: ctx.sorted() };
 }
 
-function parseStage(name: string, file: string, text: string): ParsedStage {
+function parseStage(name: string, file: string, text: string, previousKubernetesVersion?: string): ParsedStage {
   let parsed;
   try {
     parsed = parseYamlWithPositions(text);
@@ -92,6 +103,7 @@ function parseStage(name: string, file: string, text: string): ParsedStage {
   const checked = checkAgainstSchema(ctx, STAGE_SCHEMA, parsed.value, []) as Record<string, unknown>;
   const stage = normalizeStage(name, file, checked);
   for (const rule of STAGE_RULES) rule(ctx, stage, checked);
+  if (previousKubernetesVersion) kubernetesUpgradeRule(ctx, stage, previousKubernetesVersion);
   return { ctx, stage: ctx.hasErrors ? undefined : stage };
 }
 
@@ -103,7 +115,7 @@ function problemOnly(file: string, text: string, problem: StageFileProblem): Par
 }
 
 /** Reads and parses one entry of the environments directory. */
-function loadStageFile(abs: string, file: string, entry: string): ParsedStage {
+function loadStageFile(abs: string, file: string, entry: string, options: LoadOptions): ParsedStage {
   if (!entry.endsWith('.yaml')) {
     return problemOnly(file, '', {
       position: { line: 1, column: 1 },
@@ -113,7 +125,8 @@ function loadStageFile(abs: string, file: string, entry: string): ParsedStage {
   }
   const read = readStageFile(abs, file);
   if ('problem' in read) return problemOnly(file, '', read.problem);
-  return parseStage(stageNameOfFile(entry) as string, file, read.text);
+  const name = stageNameOfFile(entry) as string;
+  return parseStage(name, file, read.text, options.previousKubernetesVersions?.get(name));
 }
 
 /**
@@ -124,7 +137,7 @@ export function loadStages(environmentsDir: string, options: LoadOptions = {}): 
   const base = options.relativeTo ?? path.dirname(path.resolve(environmentsDir));
   const parsed = stageFiles(environmentsDir).map((entry) => {
     const abs = path.join(environmentsDir, entry);
-    return loadStageFile(abs, relative(base, abs), entry);
+    return loadStageFile(abs, relative(base, abs), entry, options);
   });
   crossStageRules(parsed);
   const diagnostics = [...parsed].sort((a, b) => a.ctx.file.localeCompare(b.ctx.file)).flatMap((p) => p.ctx.sorted());

@@ -2,6 +2,8 @@ import { Cidr, cidrsOverlap, isPrivate, parseCidr } from './cidr';
 import { AUTO_PAUSE_MIN_ENGINE, AWS_NAME_LIMITS, EKS_RESTRICTED_AZ_IDS, NO_EGRESS_ENDPOINTS, REGION_AZ_LETTERS, TAG_LIMITS } from './facts';
 import { FileContext } from './private/file-context';
 import { kubernetesSupportWarning, newestKubernetesVersion } from './kubernetes-calendar';
+import { CHART_KUBERNETES_SUPPORT, chartsExcluding, formatKubernetesRange } from './chart-kubernetes-support';
+import { kubernetesUpgradeProblem } from './kubernetes-upgrade';
 import { stageHost, STAGE_TAG } from './naming';
 import type { StageConfig } from './stage-config';
 import { isPlainObject } from './private/yaml-positions';
@@ -436,7 +438,18 @@ const cluster: Check = (ctx, c, file) => {
       { involves: [['deploy']] },
     );
   }
-  const support = kubernetesSupportWarning(c.cluster.kubernetesVersion, new Date());
+  const version = c.cluster.kubernetesVersion;
+  const excluding = chartsExcluding(version, CHART_KUBERNETES_SUPPORT.charts);
+  if (excluding.length > 0) {
+    ctx.error(
+      [...p, 'kubernetesVersion'],
+      `Kubernetes ${version} is outside the range of the pinned Helm chart${excluding.length === 1 ? '' : 's'} ${excluding
+        .map((chart) => `${chart.chart} ${chart.version} (${formatKubernetesRange(chart)})`)
+        .join(', ')}`,
+      `bump ${excluding.map((chart) => chart.chart).join(', ')} in libs/constructs/src/k8s/releases/releases.ts to a release that supports ${version}, with its range in libs/stage-config/src/chart-kubernetes-support.json (mfctl versions lists them)`,
+    );
+  }
+  const support = kubernetesSupportWarning(version, new Date());
   if (support) {
     ctx.warning([...p, 'kubernetesVersion'], support, `upgrade to Kubernetes ${newestKubernetesVersion()} (docs/operator-guide.md)`);
   }
@@ -531,6 +544,15 @@ const tags: Check = (ctx, c) => {
       ctx.error(['tags', key], `tag value is ${value.length} characters, AWS allows ${TAG_LIMITS.value}`, 'shorten it');
   }
 };
+
+/**
+ * The change of `cluster.kubernetesVersion` from `previous`, the version the stage's cluster runs
+ * (its stage file on the base branch): EKS goes up one minor version at a time and never down.
+ */
+export function kubernetesUpgradeRule(ctx: FileContext, c: StageConfig, previous: string): void {
+  const problem = kubernetesUpgradeProblem(previous, c.cluster.kubernetesVersion);
+  if (problem) ctx.error(['cluster', 'kubernetesVersion'], problem.message, problem.fix);
+}
 
 /** The rules a schema cannot express, run on the normalized stage (defaults filled). */
 export const STAGE_RULES: readonly Check[] = [accountId, domain, oidc, network, database, compute, cluster, ingress, deploy, tags];

@@ -263,7 +263,7 @@ export const STAGE_SCHEMA: JsonSchema = {
       'x-defaultText': 'see the fields',
       properties: {
         kubernetesVersion: str(
-          'EKS Kubernetes version: one EKS offers (its release calendar). `mfctl validate` warns from 60 days before the end of standard support.',
+          "EKS Kubernetes version: one EKS offers (its release calendar). `mfctl validate` warns from 60 days before the end of standard support. Changing it upgrades the cluster in place: one minor version up at a time, never down (`mfctl validate --base`), and inside every pinned Helm chart's range (`mfctl versions`).",
           { enum: KUBERNETES_VERSIONS, default: newestKubernetesVersion() },
         ),
         accessPrincipals: {

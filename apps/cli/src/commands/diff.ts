@@ -109,7 +109,7 @@ export async function diffCommand(opts: DiffOptions, io: Io, deps: DiffDeps = {}
     // The head, and a base shipping the same code, are rendered by this process; rendered bases are kept in tmp/.
     renderHere: renderHere ? inProcessRenderer : undefined,
     cacheDir: renderHere ? path.join(repoDir, 'tmp', 'mfctl-diff') : undefined,
-    checks: deps.checks ?? headStageChecker(environments, { templateChecks: opts.checks !== false, env: io.env }),
+    checks: deps.checks ?? headStageChecker(environments, { templateChecks: opts.checks !== false, env: io.env, baseRef }),
     deployed,
     keep: opts.keep,
   });

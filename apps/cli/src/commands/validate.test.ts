@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../main';
 import { captureIo } from '@metaflow-gitops/testing/cli';
+import { TempRepo } from '@metaflow-gitops/testing/gitops';
+import { minimalStageText } from '@metaflow-gitops/testing/stage-config';
 import { githubAnnotation } from './validate';
 
 const REPO = path.resolve(__dirname, '../../../..');
@@ -128,5 +130,49 @@ describe('mfctl validate', () => {
       expect(run.stderr).toContain(`environments/example.yaml:${where(dir, 'accountId: ')}: accountId: must be a string`);
       expect(run.stderr).toContain(`environments/example.yaml:${where(dir, 'region: ')}: region: the string "us-wset-2" is not allowed`);
     });
+  });
+});
+
+describe('mfctl validate --base: a Kubernetes version change against the stage file at the merge-base', () => {
+  let repo: TempRepo;
+  const stage = (version: string) => minimalStageText('cluster:', `  kubernetesVersion: "${version}"`);
+  beforeEach(() => {
+    repo = new TempRepo('mfctl-validate-base-');
+    repo.write('environments/dev.yaml', stage('1.33')).commit('dev on 1.33');
+    repo.git('branch', 'base');
+  });
+  afterEach(() => repo.cleanup());
+
+  it('two minor versions up is an error located at the field; one up passes', async () => {
+    repo.write('environments/dev.yaml', stage('1.35')).commit('jump');
+    const io = captureIo({}, repo.dir);
+    expect(await main(['validate', '--base', 'base'], io)).toBe(1);
+    expect(io.err()).toContain(
+      'environments/dev.yaml:9:22: cluster.kubernetesVersion: jumps from 1.33 to 1.35: EKS updates one minor version at a time (fix: upgrade to 1.34 first',
+    );
+    // Without --base nothing is compared.
+    expect(await main(['validate'], captureIo({}, repo.dir))).toBe(0);
+    repo.write('environments/dev.yaml', stage('1.34'));
+    expect(await main(['validate', '--base', 'base'], captureIo({}, repo.dir))).toBe(0);
+  });
+
+  it('a downgrade is an error; a stage the base does not have may start on any version', async () => {
+    repo.write('environments/dev.yaml', stage('1.32')).write('environments/new.yaml', stage('1.35'));
+    const io = captureIo({}, repo.dir);
+    expect(await main(['validate', '--base', 'base', '--json'], io)).toBe(1);
+    const errors = JSON.parse(io.out()).diagnostics.filter((d: { severity: string }) => d.severity === 'error');
+    expect(errors).toEqual([
+      expect.objectContaining({
+        file: 'environments/dev.yaml',
+        path: 'cluster.kubernetesVersion',
+        message: expect.stringMatching(/cannot downgrade/),
+      }),
+    ]);
+  });
+
+  it('names an unknown base ref', async () => {
+    const io = captureIo({}, repo.dir);
+    expect(await main(['validate', '--base', 'no-such-ref'], io)).toBe(1);
+    expect(io.err()).toContain("'no-such-ref' is not a commit");
   });
 });

@@ -9,18 +9,27 @@ export interface ValidateOptions {
   readonly environments?: string;
   /** Print `{ ok, stages, diagnostics }` as JSON on stdout instead of text. */
   readonly json?: boolean;
+  /**
+   * Base branch ref: each stage's `cluster.kubernetesVersion` may only move one minor version up
+   * from its value at the merge-base (the version its cluster runs).
+   */
+  readonly base?: string;
 }
 
 /** The stages of a directory, or a usage error when it does not exist. */
 export function readStages(
   io: Io,
   flag: string | undefined,
+  base?: string,
 ): { dir: string; stages: StageConfig[]; diagnostics: Diagnostic[]; ok: boolean } {
   const dir = environmentsDir(io.cwd, flag);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UsageError(`environments directory ${dir} does not exist (pass --environments DIR)`);
   }
-  return { dir, ...loadStages(dir) };
+  if (!base) return { dir, ...loadStages(dir) };
+  // Loaded only with --base: the delivery library (git, AWS SDK) would slow every validate down.
+  const { baseKubernetesVersions } = require('@metaflow-gitops/gitops') as typeof import('@metaflow-gitops/gitops');
+  return { dir, ...loadStages(dir, { previousKubernetesVersions: baseKubernetesVersions(dir, base) }) };
 }
 
 /** Escapes a GitHub workflow-command value (data after `::`, or a property value with `property`). */
@@ -42,7 +51,7 @@ export function githubAnnotation(d: Diagnostic): string {
 
 /** `mfctl validate`: checks every stage file; exit 0 when all are valid (warnings allowed), 1 otherwise. */
 export async function validateCommand(opts: ValidateOptions, io: Io): Promise<number> {
-  const { dir, stages, diagnostics, ok } = readStages(io, opts.environments);
+  const { dir, stages, diagnostics, ok } = readStages(io, opts.environments, opts.base);
   const files = new Set(diagnostics.map((d) => d.file));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const warnings = diagnostics.length - errors.length;

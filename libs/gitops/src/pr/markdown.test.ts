@@ -228,4 +228,11 @@ describe('what a reviewer must not miss', () => {
       '| dev-vpc: dev-vpc:Subnet1 | `Subnet1` (AWS::EC2::Subnet) is replaced | dev-data: DbSubnets (AWS::RDS::DBSubnetGroup, REPLACED) |',
     );
   });
+
+  it('a Kubernetes version change is said at the top of the stage block', () => {
+    const upgraded = { ...sampleStage('dev'), kubernetesUpgrade: 'Kubernetes 1.34 -> 1.35: in-place EKS control-plane update' };
+    const md = renderMarkdown(sampleReport([upgraded, sampleStage('prod')]));
+    expect(md).toContain('\n**Kubernetes upgrade**: Kubernetes 1.34 -&gt; 1.35: in-place EKS control-plane update\n');
+    expect(md.match(/Kubernetes upgrade/g)).toHaveLength(1);
+  });
 });

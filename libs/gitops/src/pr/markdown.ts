@@ -225,6 +225,7 @@ function stageSection(s: StageReport): string[] {
     head.push(
       `\n**Moved** from account ${s.move.from.accountId} ${s.move.from.region} to account ${s.move.to.accountId} ${s.move.to.region}: this is a NEW, empty stage there (shown below as new); the stage in ${s.move.from.accountId} ${s.move.from.region} is left running, unmanaged, with its data. Run the teardown workflow for it first (after a backup), or keep the account and region.\n`,
     );
+  if (s.kubernetesUpgrade) head.push(`\n**Kubernetes upgrade**: ${esc(s.kubernetesUpgrade)}\n`);
   if (s.access.length > 0) {
     head.push(
       `\n**Identity and access**${isNew(s) ? '' : ' (changed)'}\n\n`,

@@ -8,7 +8,7 @@ import { mfctlRenderer, readStacks, RenderedStage, StageRenderer } from './rende
 import { loadStages } from '@metaflow-gitops/stage-config';
 import { crossStackImpacts } from './cross-stack';
 import { DiffReport, REPORT_SCHEMA_VERSION, StageChecks, StageRemoval, StageReport, stageNeedsAck } from './report';
-import { accessChanges, StageFacts, stageFacts, StageMove, stageMove } from './stage-facts';
+import { accessChanges, kubernetesUpgrade, StageFacts, stageFacts, StageMove, stageMove } from './stage-facts';
 import { addCounts, diffStack, emptyCounts, StackDiff } from './template-diff';
 import { BaseTree, buildTreeCli, createBaseTree, credentialFreeEnv, stageFilesTree } from './worktree';
 
@@ -146,7 +146,13 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
       const facts = headFacts.get(s.stage);
       const move = moves.get(s.stage);
       const before = s.change === 'added' || move ? undefined : baseFacts.get(s.stage);
-      const identity = { facts, move, access: facts ? accessChanges(before, facts) : [] };
+      const upgrade = kubernetesUpgrade(before, facts);
+      const identity = {
+        facts,
+        move,
+        access: facts ? accessChanges(before, facts) : [],
+        ...(upgrade ? { kubernetesUpgrade: upgrade } : {}),
+      };
       stages.push({ ...(await diffOneStage(s, opts, renderers, env, scratch, move ? undefined : base, cache, !move)), ...identity });
     }
     for (const s of affected.stages.filter((x) => x.change === 'removed')) {

@@ -57,6 +57,8 @@ export interface StageReport {
   readonly access: readonly AccessChange[];
   /** Set when `accountId` or `region` changes: the head is a new stage, the old one is left behind (`removedStages`). */
   readonly move?: StageMove;
+  /** Set when `cluster.kubernetesVersion` changes: what the upgrade does and how long it takes (`kubernetesUpgrade`). */
+  readonly kubernetesUpgrade?: string;
   /** Exports in use by other stacks whose value changes: CloudFormation refuses the update. */
   readonly crossStack: readonly CrossStackImpact[];
   readonly counts: ChangeCounts;

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { minimalStageText } from '@metaflow-gitops/testing/stage-config';
+import { TempRepo } from '@metaflow-gitops/testing/gitops';
 import { headStageChecker } from './stage-checks';
 
 describe('headStageChecker', () => {
@@ -63,5 +65,27 @@ describe('headStageChecker', () => {
     expect(r.findings.map((f) => f.source)).toContain('cdk-nag');
     expect(r.skipped).toEqual([expect.stringMatching(/^cfn-lint: 'cfn-lint' is not installed/)]);
     expect(r.errors).toBe(2);
+  });
+
+  it('with the base ref, a Kubernetes jump of more than one minor version is a validate error, as in mfctl validate --base', async () => {
+    const repo = new TempRepo('mfg-checks-base-');
+    try {
+      const stage = (v: string) => minimalStageText('cluster:', `  kubernetesVersion: "${v}"`);
+      repo.write('environments/dev.yaml', stage('1.33')).commit('dev on 1.33');
+      repo.git('branch', 'base');
+      repo.write('environments/dev.yaml', stage('1.35')).commit('jump');
+      const envs = path.join(repo.dir, 'environments');
+      const jump = await headStageChecker(envs, { templateChecks: false, baseRef: 'base' })('dev', { cdkDir: '', k8sDir: '' });
+      expect(jump.findings.filter((f) => f.severity === 'error')).toEqual([
+        expect.objectContaining({
+          source: 'validate',
+          message: expect.stringMatching(/^cluster\.kubernetesVersion: jumps from 1\.33 to 1\.35/),
+        }),
+      ]);
+      const without = await headStageChecker(envs, { templateChecks: false })('dev', { cdkDir: '', k8sDir: '' });
+      expect(without.errors).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
   });
 });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { Diagnostic, loadStages, stageNameOfFile } from '@metaflow-gitops/stage-config';
 import { runChecks } from '../checks';
+import { baseKubernetesVersions } from './base-kubernetes-versions';
 import { readManifestDir } from './manifest-diff';
 import { StageChecker } from './pr-diff';
 import { CheckOutcome, ReportFinding, StageChecks } from './report';
@@ -45,6 +46,11 @@ export interface HeadCheckOptions {
   readonly templateChecks?: boolean;
   /** Environment for cfn-lint. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * The base branch ref: validation also checks each Kubernetes version change against the stage
+   * file at the merge-base, as `mfctl validate --base` does.
+   */
+  readonly baseRef?: string;
 }
 
 /**
@@ -54,7 +60,10 @@ export interface HeadCheckOptions {
 export function headStageChecker(environmentsDir: string, options: HeadCheckOptions = {}): StageChecker {
   let loaded: ReturnType<typeof loadStages> | undefined;
   return async (stage, head) => {
-    loaded ??= loadStages(environmentsDir);
+    loaded ??= loadStages(
+      environmentsDir,
+      options.baseRef ? { previousKubernetesVersions: baseKubernetesVersions(environmentsDir, options.baseRef) } : {},
+    );
     const findings = validationFindings(loaded.diagnostics, stage);
     const outcomes: CheckOutcome[] = [
       {

@@ -1,5 +1,5 @@
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
-import { accessChanges, stageFacts, stageMove } from './stage-facts';
+import { accessChanges, kubernetesUpgrade, stageFacts, stageMove } from './stage-facts';
 
 describe('stage facts, access changes and moves', () => {
   const base = stageFacts(makeStageConfig({ name: 'prod', isProd: true }));
@@ -49,5 +49,15 @@ describe('stage facts, access changes and moves', () => {
       to: { accountId: base.accountId, region: 'us-east-1' },
     });
     expect(stageMove(undefined, base)).toBeUndefined();
+  });
+
+  it('a Kubernetes version change says: in-place control-plane update, then node rollout, with the expected duration', () => {
+    const on = (kubernetesVersion: string) => ({ ...base, kubernetesVersion });
+    expect(kubernetesUpgrade(on('1.34'), on('1.35'))).toMatch(
+      /^Kubernetes 1\.34 -> 1\.35: in-place EKS control-plane update \(.*minutes.*\), then EKS Auto Mode replaces the nodes .*\(minutes to hours/,
+    );
+    expect(kubernetesUpgrade(on('1.33'), on('1.35'))).toMatch(/not possible, jumps from 1\.33 to 1\.35/);
+    expect(kubernetesUpgrade(on('1.35'), on('1.35'))).toBeUndefined();
+    expect(kubernetesUpgrade(undefined, on('1.35'))).toBeUndefined();
   });
 });

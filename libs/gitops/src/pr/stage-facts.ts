@@ -1,4 +1,4 @@
-import type { StageConfig } from '@metaflow-gitops/stage-config';
+import { kubernetesUpgradeSummary, type StageConfig } from '@metaflow-gitops/stage-config';
 
 /** What a reviewer needs at a glance about a stage, from its loaded stage file (defaults applied). */
 export interface StageFacts {
@@ -13,6 +13,7 @@ export interface StageFacts {
   readonly accessPrincipals: readonly string[];
   readonly allowedCidrs: readonly string[];
   readonly publicEndpoint: boolean;
+  readonly kubernetesVersion: string;
 }
 
 export function stageFacts(config: StageConfig): StageFacts {
@@ -29,6 +30,7 @@ export function stageFacts(config: StageConfig): StageFacts {
     ),
     allowedCidrs: config.ingress.allowedCidrs,
     publicEndpoint: config.cluster.publicEndpoint,
+    kubernetesVersion: config.cluster.kubernetesVersion,
   };
 }
 
@@ -111,4 +113,13 @@ export interface StageMove {
 export function stageMove(before: StageFacts | undefined, after: StageFacts | undefined): StageMove | undefined {
   if (!before || !after || (before.accountId === after.accountId && before.region === after.region)) return undefined;
   return { from: { accountId: before.accountId, region: before.region }, to: { accountId: after.accountId, region: after.region } };
+}
+
+/**
+ * What changing `cluster.kubernetesVersion` of a deployed stage does: an in-place control-plane
+ * update then a node rollout, with the expected duration (or why EKS cannot do it). Undefined for a
+ * new stage or an unchanged version.
+ */
+export function kubernetesUpgrade(before: StageFacts | undefined, after: StageFacts | undefined): string | undefined {
+  return before && after ? kubernetesUpgradeSummary(before.kubernetesVersion, after.kubernetesVersion) : undefined;
 }

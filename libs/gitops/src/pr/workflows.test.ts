@@ -149,7 +149,8 @@ describe('pr.yml', () => {
 
   it('validates, tests, diffs with full history, comments, writes the summary and artifact, gates', () => {
     const { validate, test, diff, comment, gate } = w.jobs;
-    expect(runs(validate)).toContain('npx mfctl validate');
+    expect(runs(validate)).toContain('npx mfctl validate --base "origin/$GITHUB_BASE_REF"');
+    expect(validate.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with!['fetch-depth']).toBe(0);
     expect(runs(test)).toContain('npm test');
     expect(test.steps.some((s) => s.uses?.startsWith('actions/cache@') && s.with?.path === '.nx/cache')).toBe(true);
     expect(diff.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with!['fetch-depth']).toBe(0);

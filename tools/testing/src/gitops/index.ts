@@ -5,3 +5,5 @@ export { seedFakeRepo } from './fake-repo';
 export { copyRepository } from './repo-copy';
 export { fiveMegabyteCommentBody } from './big-comment-body';
 export { MOTO_ACCOUNT, MOTO_REGION, describeOnMoto } from './moto-suite';
+export { FakeKubectl } from './fake-kubectl';
+export { FakeDriftCloudFormation, type FakeStack } from './fake-drift-cloudformation';

@@ -61,6 +61,7 @@ export function sampleStage(stage: string, opts: { destructive?: boolean; manife
       accessPrincipals: [],
       allowedCidrs: ['0.0.0.0/0'],
       publicEndpoint: true,
+      kubernetesVersion: '1.35',
     },
     access: [],
     crossStack: [],

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BUCKET_PREFIXES, NAMESPACES, SERVICE_ACCOUNTS } from '@metaflow-gitops/stage-config';
+import { BUCKET_PREFIXES, CHART_KUBERNETES_SUPPORT, NAMESPACES, SERVICE_ACCOUNTS } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
 import { allObjects, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 import { HelmRelease } from './helm-release';
+import { CHARTS } from './releases';
 
 let dev: RenderedManifests;
 let prod: RenderedManifests;
@@ -212,5 +213,13 @@ describe('values keys', () => {
     expect(reads('artifactRepository.s3.keyFormat')).toBe(true);
     expect(reads('artifactRepository.s3.keyPrefix')).toBe(false);
     expect(() => chartPaths('argo-workflows', '0.0.1')).toThrow('no argo-workflows-0.0.1.txt');
+  });
+});
+
+describe('supported Kubernetes versions', () => {
+  it('every pinned chart release, and only those, has its Kubernetes range (bump the range with the pin)', () => {
+    const pinned = Object.values(CHARTS).map((c) => `${c.chart} ${c.version}`);
+    const ranges = CHART_KUBERNETES_SUPPORT.charts.map((c) => `${c.chart} ${c.version}`);
+    expect([...ranges].sort()).toEqual([...pinned].sort());
   });
 });
