@@ -41,10 +41,10 @@ describe('mfctl drift (fake CloudFormation: moto lacks the drift APIs; fake kube
     const io = captureIo({}, process.cwd());
     expect(await driftCommand({ stage: 'dev', context: 'dev' }, io, deps, { cfn: stacks(), run: kubectl.run })).toBe(0);
     const lines = io.out().trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^drift dev \(checked \d{4}-\d\d-\d\dT.*Z\)$/);
-    expect(lines).toContain('  ok       stack-drift:dev-vpc      dev-vpc matches its template');
-    expect(lines).toContain('  ok       cluster-objects          all 1 rendered objects match the cluster');
-    expect(lines.at(-1)).toBe('7 ok, 0 failed, 0 unknown');
+    expect(lines[0]).toMatch(/^drift of stage dev at \d{4}-\d\d-\d\dT.*Z$/);
+    expect(lines).toContain('OK      stack-drift:dev-vpc      dev-vpc matches its template');
+    expect(lines).toContain('OK      cluster-objects          all 1 rendered objects match the cluster');
+    expect(lines.at(-1)).toBe('drift dev: 7 ok, 0 fail, 0 unknown: healthy');
     expect(kubectl.calls()).toEqual(['--context dev get configmap settings -n metaflow -o json']);
   });
 
@@ -62,7 +62,7 @@ describe('mfctl drift (fake CloudFormation: moto lacks the drift APIs; fake kube
     const text = captureIo({}, process.cwd());
     expect(await driftCommand({ stage: 'dev' }, text, deps, { cfn: stacks(), run: kubectl.run })).toBe(1);
     expect(text.out()).toMatch(
-      /\n {2}FAIL {5}cluster-objects +0 missing and 1 changed of 1 rendered objects\n +fix: run the deploy workflow \(mfctl sync\)[^\n]*\n +v1 ConfigMap metaflow\/settings: data\.a: rendered "1", live "2"\n6 ok, 1 failed, 0 unknown\n$/,
+      /\nFAIL {4}cluster-objects +0 missing and 1 changed of 1 rendered objects\n +v1 ConfigMap metaflow\/settings: data\.a: rendered "1", live "2"\n +fix: run the deploy workflow \(mfctl sync\)[^\n]*\ndrift dev: 6 ok, 1 fail, 0 unknown: something is wrong\n$/,
     );
   });
 
@@ -70,6 +70,6 @@ describe('mfctl drift (fake CloudFormation: moto lacks the drift APIs; fake kube
     kubectl.unreachable();
     const io = captureIo({}, process.cwd());
     expect(await driftCommand({ stage: 'dev' }, io, deps, { cfn: stacks(), run: kubectl.run })).toBe(3);
-    expect(io.out()).toMatch(/\n {2}unknown {2}cluster-objects {10}cannot read the cluster: /);
+    expect(io.out()).toMatch(/\nUNKNOWN cluster-objects {10}cannot read the cluster: /);
   });
 });
