@@ -103,11 +103,11 @@ const COMPONENTS: ReadonlyArray<readonly [string, ComponentBuilder]> = [
   ],
   [
     'argo',
-    (c) => {
+    (c, ctx) => {
       addWorkflowRbac(c);
       addSensorRbac(c);
       addUserRbac(c);
-      addEventBus(c);
+      addEventBus(c, ctx);
       addWebhookEventSource(c);
     },
   ],

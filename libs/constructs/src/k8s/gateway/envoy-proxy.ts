@@ -11,6 +11,10 @@ const LB = 'service.beta.kubernetes.io/aws-load-balancer-';
  * into an internet-facing NLB (`loadBalancerClass: eks.amazonaws.com/nlb`). The NLB terminates TLS
  * on 443 with the stage's ACM certificate and forwards plain HTTP; only `ingress.allowedCidrs` may
  * connect (source ranges plus the Ingress stack's security group).
+ *
+ * Prod runs three Envoy replicas and keeps one through voluntary disruptions. A non-prod stage runs
+ * one, requesting what an idle proxy uses instead of Envoy Gateway's default (100m CPU, 512Mi), and
+ * no PodDisruptionBudget: with one replica it would block every node drain.
  */
 export function addEnvoyProxy(scope: Construct, ctx: StageContext): void {
   typedObject<IEnvoyProxy>(scope, 'envoy-proxy', {
@@ -21,8 +25,9 @@ export function addEnvoyProxy(scope: Construct, ctx: StageContext): void {
       provider: {
         type: 'Kubernetes',
         kubernetes: {
-          envoyDeployment: { replicas: ctx.config.isProd ? 3 : 2 },
-          envoyPDB: { minAvailable: 1 },
+          ...(ctx.config.isProd
+            ? { envoyDeployment: { replicas: 3 }, envoyPDB: { minAvailable: 1 } }
+            : { envoyDeployment: { replicas: 1, container: { resources: { requests: { cpu: '50m', memory: '128Mi' } } } } }),
           envoyService: {
             type: 'LoadBalancer',
             loadBalancerClass: 'eks.amazonaws.com/nlb',

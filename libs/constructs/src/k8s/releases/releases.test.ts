@@ -168,9 +168,20 @@ describe('per-stage values', () => {
     for (const image of ['natsImage', 'metricsExporterImage', 'configReloaderImage']) expect(versions[0][image]).toMatch(/:\d+\.\d+\.\d+$/);
   });
 
-  it('scale the controllers up on prod', () => {
-    expect(values(dev, 'kyverno')).toEqual({ admissionController: { replicas: 1 } });
+  it("scale the controllers up on prod, where the charts' default requests stay", () => {
     expect(values(prod, 'kyverno')).toEqual({ admissionController: { replicas: 3 } });
+    expect(values(prod, 'envoy-gateway')).toEqual({ deployment: { replicas: 2 } });
+  });
+
+  it("run one replica of each controller on non-prod, requesting less than the charts' defaults", () => {
+    const small = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
+    expect(values(dev, 'kyverno')).toEqual({
+      admissionController: { replicas: 1, container: small('50m', '128Mi') },
+      backgroundController: small('25m', '64Mi'),
+      cleanupController: small('25m', '64Mi'),
+      reportsController: small('25m', '64Mi'),
+    });
+    expect(values(dev, 'envoy-gateway')).toEqual({ deployment: { replicas: 1, envoyGateway: small('50m', '128Mi') } });
   });
 
   it('carry no credential', () => {

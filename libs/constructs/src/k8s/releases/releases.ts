@@ -22,6 +22,20 @@ export const CHARTS = {
   argoEvents: { chart: 'argo-events', repository: 'https://argoproj.github.io/argo-helm', version: '2.4.23' },
 } as const;
 
+/** Resource requests in chart values (Helm merges them into the chart's defaults, whose limits stay). */
+const requests = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
+
+/**
+ * Requests of the Kyverno controllers on a non-prod stage, where they mostly idle: the chart's
+ * defaults are 100m CPU each (128Mi for the admission controller, 64Mi for the others).
+ */
+const KYVERNO_NON_PROD = {
+  admissionController: { container: requests('50m', '128Mi') },
+  backgroundController: requests('25m', '64Mi'),
+  cleanupController: requests('25m', '64Mi'),
+  reportsController: requests('25m', '64Mi'),
+};
+
 /**
  * The third-party controllers of a stage, in install order: every release comes after the ones
  * whose CRDs it (or the components) use. Kyverno first so its policies exist before any workload
@@ -36,7 +50,9 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
       namespace: NAMESPACES.kyverno,
       ...CHARTS.kyverno,
       crds: true,
-      values: { admissionController: { replicas } },
+      values: config.isProd
+        ? { admissionController: { replicas } }
+        : { ...KYVERNO_NON_PROD, admissionController: { replicas, ...KYVERNO_NON_PROD.admissionController } },
     },
     {
       name: 'external-secrets',
@@ -53,7 +69,8 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
       namespace: NAMESPACES.envoyGateway,
       ...CHARTS.envoyGateway,
       crds: true,
-      values: { deployment: { replicas: config.isProd ? 2 : 1 } },
+      // Non-prod: the controller requests 50m/128Mi instead of the chart's 100m/256Mi.
+      values: { deployment: config.isProd ? { replicas: 2 } : { replicas: 1, envoyGateway: requests('50m', '128Mi') } },
     },
     {
       name: 'external-dns',
