@@ -535,6 +535,11 @@ const INVALID: readonly Case[] = [
     ],
   },
   {
+    name: 'prod without flow logs',
+    yaml: doc(PROD, 'network:', '  flowLogs: false', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
+    expected: [{ path: 'network.flowLogs', line: 10, column: 13, message: /is false on a prod stage: without flow logs/ }],
+  },
+  {
     name: 'prod database that pauses',
     yaml: doc(PROD, 'database:', '  minCapacity: 0', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
     expected: [{ path: 'database.minCapacity', line: 10, column: 16, message: /is 0 on a prod stage: a paused database takes/ }],
@@ -716,6 +721,7 @@ describe('loadStages and loadStage', () => {
   it('makeStageConfig gives exactly what loading environments/example.yaml gives', () => {
     expect(makeStageConfig()).toEqual(loadStage(path.join(__dirname, '../../../environments'), 'example'));
     expect(makeStageConfig({ isProd: true }).network.natGateways).toBe(3);
+    expect([makeStageConfig().network.flowLogs, makeStageConfig({ isProd: true }).network.flowLogs]).toEqual([false, true]);
   });
 
   it('reports every file, names files relative to the parent of the directory, and keeps valid stages', () => {

@@ -206,6 +206,13 @@ export const STAGE_SCHEMA: JsonSchema = {
           uniqueItems: true,
           default: ['s3'],
         },
+        flowLogs: {
+          type: 'boolean',
+          description:
+            'VPC flow logs of all traffic to CloudWatch Logs (a year of retention on prod, a week otherwise). Required on prod; off by default elsewhere: their ingestion is billed per GB.',
+          default: false,
+          'x-prodDefault': true,
+        },
       },
     },
     database: {
@@ -219,7 +226,8 @@ export const STAGE_SCHEMA: JsonSchema = {
           minimum: 0,
           maximum: 256,
           multipleOf: 0.5,
-          description: 'Minimum ACUs (0 lets the cluster auto-pause; prod needs > 0).',
+          description:
+            'Minimum ACUs (prod needs > 0). 0 lets the cluster auto-pause after `secondsUntilAutoPause` with no client connection; the metadata service and the UI backend keep connections open while they run, so it pauses only while they are scaled to zero.',
           default: 0,
           'x-prodDefault': 0.5,
         },

@@ -89,6 +89,8 @@ export interface NetworkConfig {
   readonly natGateways: number;
   /** VPC endpoints to create. The S3 gateway endpoint is always present. */
   readonly vpcEndpoints: readonly VpcEndpointName[];
+  /** VPC flow logs to CloudWatch Logs (required on prod). */
+  readonly flowLogs: boolean;
 }
 
 export interface DatabaseConfig {
