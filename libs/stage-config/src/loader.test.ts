@@ -389,12 +389,12 @@ const INVALID: readonly Case[] = [
   },
   {
     name: 'auto-pause on an engine that cannot pause',
-    yaml: doc({}, 'database:', '  engineVersion: "16.1"'),
+    yaml: doc({}, 'database:', '  minCapacity: 0', '  engineVersion: "16.1"'),
     expected: [
       {
         path: 'database.minCapacity',
-        line: 8,
-        column: 1,
+        line: 9,
+        column: 16,
         message: '0 ACUs (auto-pause) needs Aurora PostgreSQL 16.3 or later, engineVersion is 16.1',
       },
     ],
@@ -663,7 +663,7 @@ describe('valid stage files', () => {
         natGateways: 1,
         vpcEndpoints: ['s3'],
       },
-      database: { minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 600, backupRetentionDays: 7, engineVersion: '16.6' },
+      database: { minCapacity: 0.5, maxCapacity: 4, secondsUntilAutoPause: 600, backupRetentionDays: 7, engineVersion: '16.6' },
       cluster: { kubernetesVersion: '1.35', accessPrincipals: [], publicEndpoint: true },
       ingress: { allowedCidrs: ['0.0.0.0/0'] },
       deploy: { roleArn: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-dev', githubEnvironment: 'dev' },

@@ -227,9 +227,8 @@ export const STAGE_SCHEMA: JsonSchema = {
           maximum: 256,
           multipleOf: 0.5,
           description:
-            'Minimum ACUs (prod needs > 0). 0 lets the cluster auto-pause after `secondsUntilAutoPause` with no client connection; the metadata service and the UI backend keep connections open while they run, so it pauses only while they are scaled to zero.',
-          default: 0,
-          'x-prodDefault': 0.5,
+            'Minimum ACUs (prod needs > 0). 0 lets the cluster auto-pause after `secondsUntilAutoPause` without client connections, but the metadata service (its connection pool and a `SELECT 1` readiness probe every 10 s) and the UI backend (a permanent `LISTEN` connection) keep it awake while they run: at 0 it pauses only while both are scaled to zero, and otherwise costs what 0.5 does.',
+          default: 0.5,
         },
         maxCapacity: {
           type: 'number',

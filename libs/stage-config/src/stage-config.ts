@@ -94,7 +94,7 @@ export interface NetworkConfig {
 }
 
 export interface DatabaseConfig {
-  /** Aurora Serverless v2 minimum ACUs; 0 lets the cluster auto-pause. */
+  /** Aurora Serverless v2 minimum ACUs; 0 lets the cluster auto-pause when no client holds a connection. */
   readonly minCapacity: number;
   /** Aurora Serverless v2 maximum ACUs. */
   readonly maxCapacity: number;
