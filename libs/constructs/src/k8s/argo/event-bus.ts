@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ARGO_EVENTS, NAMESPACES } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
+import { PLATFORM_PLACEMENT } from '../compute/platform-pool';
 import { typedObject } from '../private/api-object';
 import { EventBus } from './argo-events-types';
 
@@ -17,6 +18,6 @@ export function addEventBus(scope: Construct, ctx: StageContext): void {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'EventBus',
     metadata: { name: ARGO_EVENTS.eventBus, namespace: NAMESPACES.jobs },
-    spec: { jetstream: { version: JETSTREAM_VERSION, replicas: ctx.config.isProd ? 3 : 1 } },
+    spec: { jetstream: { version: JETSTREAM_VERSION, replicas: ctx.config.isProd ? 3 : 1, ...PLATFORM_PLACEMENT } },
   });
 }

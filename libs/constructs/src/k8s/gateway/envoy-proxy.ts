@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { IEnvoyProxy } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/EnvoyProxy';
 import { GATEWAY, NAMESPACES } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
+import { PLATFORM_PLACEMENT } from '../compute/platform-pool';
 import { typedObject } from '../private/api-object';
 
 const LB = 'service.beta.kubernetes.io/aws-load-balancer-';
@@ -17,6 +18,7 @@ const LB = 'service.beta.kubernetes.io/aws-load-balancer-';
  * no PodDisruptionBudget: with one replica it would block every node drain.
  */
 export function addEnvoyProxy(scope: Construct, ctx: StageContext): void {
+  const pod = { ...PLATFORM_PLACEMENT };
   typedObject<IEnvoyProxy>(scope, 'envoy-proxy', {
     apiVersion: 'gateway.envoyproxy.io/v1alpha1',
     kind: 'EnvoyProxy',
@@ -26,8 +28,8 @@ export function addEnvoyProxy(scope: Construct, ctx: StageContext): void {
         type: 'Kubernetes',
         kubernetes: {
           ...(ctx.config.isProd
-            ? { envoyDeployment: { replicas: 3 }, envoyPDB: { minAvailable: 1 } }
-            : { envoyDeployment: { replicas: 1, container: { resources: { requests: { cpu: '50m', memory: '128Mi' } } } } }),
+            ? { envoyDeployment: { replicas: 3, pod }, envoyPDB: { minAvailable: 1 } }
+            : { envoyDeployment: { replicas: 1, pod, container: { resources: { requests: { cpu: '50m', memory: '128Mi' } } } } }),
           envoyService: {
             type: 'LoadBalancer',
             loadBalancerClass: 'eks.amazonaws.com/nlb',

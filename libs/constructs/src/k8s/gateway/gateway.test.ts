@@ -89,7 +89,7 @@ describe('load balancer', () => {
   it('runs one small Envoy replica on non-prod, with no PodDisruptionBudget that would block every node drain', () => {
     const k = kubernetes(rendered);
     expect(k.envoyPDB).toBeUndefined();
-    expect(k.envoyDeployment).toEqual({ replicas: 1, container: { resources: { requests: { cpu: '50m', memory: '128Mi' } } } });
+    expect(k.envoyDeployment).toMatchObject({ replicas: 1, container: { resources: { requests: { cpu: '50m', memory: '128Mi' } } } });
   });
 
   it('is the parameters of the GatewayClass the Gateway uses', () => {
