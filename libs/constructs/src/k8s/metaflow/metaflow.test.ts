@@ -237,6 +237,11 @@ describe('migration job', () => {
     expect(c.command).not.toContain('--only-if-empty-db');
   });
 
+  it('is not disrupted by node consolidation while it runs', () => {
+    const template = migrationJob(rendered).spec.template as unknown as { metadata: { annotations: Record<string, string> } };
+    expect(template.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
+  });
+
   it('tells the sync to wait for it before the services roll', () => {
     expect(migrationJob(rendered).metadata.annotations[SYNC_WAIT_ANNOTATION]).toBe('complete');
   });

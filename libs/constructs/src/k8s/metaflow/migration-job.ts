@@ -33,7 +33,8 @@ export function addMigrationJob(scope: Construct, ctx: StageContext): string {
       backoffLimit: 4,
       activeDeadlineSeconds: 1800,
       template: {
-        metadata: { labels },
+        // It runs on the platform nodes, whose underused nodes are consolidated: never in the middle of a migration.
+        metadata: { labels, annotations: { 'karpenter.sh/do-not-disrupt': 'true' } },
         spec: {
           restartPolicy: 'Never',
           serviceAccountName: SERVICE_ACCOUNTS.metadataService.name,
