@@ -389,12 +389,12 @@ const INVALID: readonly Case[] = [
   },
   {
     name: 'auto-pause on an engine that cannot pause',
-    yaml: doc({}, 'database:', '  engineVersion: "16.1"'),
+    yaml: doc({}, 'database:', '  minCapacity: 0', '  engineVersion: "16.1"'),
     expected: [
       {
         path: 'database.minCapacity',
-        line: 8,
-        column: 1,
+        line: 9,
+        column: 16,
         message: '0 ACUs (auto-pause) needs Aurora PostgreSQL 16.3 or later, engineVersion is 16.1',
       },
     ],
@@ -535,6 +535,11 @@ const INVALID: readonly Case[] = [
     ],
   },
   {
+    name: 'prod without flow logs',
+    yaml: doc(PROD, 'network:', '  flowLogs: false', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
+    expected: [{ path: 'network.flowLogs', line: 10, column: 13, message: /is false on a prod stage: without flow logs/ }],
+  },
+  {
     name: 'prod database that pauses',
     yaml: doc(PROD, 'database:', '  minCapacity: 0', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
     expected: [{ path: 'database.minCapacity', line: 10, column: 16, message: /is 0 on a prod stage: a paused database takes/ }],
@@ -658,7 +663,7 @@ describe('valid stage files', () => {
         natGateways: 1,
         vpcEndpoints: ['s3'],
       },
-      database: { minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 600, backupRetentionDays: 7, engineVersion: '16.6' },
+      database: { minCapacity: 0.5, maxCapacity: 4, secondsUntilAutoPause: 600, backupRetentionDays: 7, engineVersion: '16.6' },
       cluster: { kubernetesVersion: '1.35', accessPrincipals: [], publicEndpoint: true },
       ingress: { allowedCidrs: ['0.0.0.0/0'] },
       deploy: { roleArn: 'arn:aws:iam::111111111111:role/metaflow-gitops-deploy-dev', githubEnvironment: 'dev' },
@@ -716,6 +721,7 @@ describe('loadStages and loadStage', () => {
   it('makeStageConfig gives exactly what loading environments/example.yaml gives', () => {
     expect(makeStageConfig()).toEqual(loadStage(path.join(__dirname, '../../../environments'), 'example'));
     expect(makeStageConfig({ isProd: true }).network.natGateways).toBe(3);
+    expect([makeStageConfig().network.flowLogs, makeStageConfig({ isProd: true }).network.flowLogs]).toEqual([false, true]);
   });
 
   it('reports every file, names files relative to the parent of the directory, and keeps valid stages', () => {

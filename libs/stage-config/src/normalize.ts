@@ -104,6 +104,7 @@ export function normalizeStage(name: string, sourceFile: string, input: unknown)
       availabilityZones,
       natGateways: pick(network.natGateways, isProd ? availabilityZones.length : schemaDefault<number>('network.natGateways')),
       vpcEndpoints: pick(network.vpcEndpoints, schemaDefault<VpcEndpointName[]>('network.vpcEndpoints')),
+      flowLogs: pick(network.flowLogs, schemaDefault<boolean>('network.flowLogs', isProd)),
     },
     database: {
       minCapacity: pick(database.minCapacity, schemaDefault<number>('database.minCapacity', isProd)),

@@ -210,6 +210,13 @@ const network: Check = (ctx, c) => {
       );
     return parsed;
   };
+  if (c.isProd && !n.flowLogs) {
+    ctx.error(
+      [...p, 'flowLogs'],
+      'is false on a prod stage: without flow logs there is no record of who talked to what when investigating an incident',
+      'remove flowLogs (prod turns them on) or set flowLogs: true',
+    );
+  }
   const vpc = cidr('vpcCidr');
   const pod = cidr('podCidr');
   if (vpc && pod && cidrsOverlap(vpc, pod)) {

@@ -80,7 +80,7 @@ export function renderStageFile(o: NewStageOptions): string {
     `region: ${scalar(o.region)}`,
     prod
       ? '# Production: one NAT gateway per zone, a database that never pauses, 30 days of backups,'
-      : '# Not production: one shared NAT gateway, a database that pauses when idle, 7 days of backups.',
+      : '# Not production: one shared NAT gateway, the smallest database that runs (0.5 ACU), 7 days of backups.',
     ...(prod ? ['# a private Kubernetes API endpoint and login restricted to allowedGroups.'] : []),
     `isProd: ${prod}`,
     '',
@@ -125,7 +125,11 @@ export function renderStageFile(o: NewStageOptions): string {
     'database:',
     ...(prod
       ? ['  minCapacity: 0.5', '  maxCapacity: 8', '  backupRetentionDays: 30']
-      : ['  # 0: pauses after secondsUntilAutoPause idle seconds.', '  minCapacity: 0', '  maxCapacity: 4']),
+      : [
+          '  # Not 0: the Metaflow services hold database connections while they run, so it would never pause.',
+          '  minCapacity: 0.5',
+          '  maxCapacity: 4',
+        ]),
     '',
     'compute:',
     '  cpu:',

@@ -4,8 +4,8 @@ import { STAGE_SCHEMA } from './schema';
 describe('schemaDefault', () => {
   it.each([
     ['network.vpcCidr', false, '10.0.0.0/16'],
-    ['database.minCapacity', false, 0],
-    ['database.minCapacity', true, 0.5],
+    ['database.minCapacity', false, 0.5],
+    ['database.backupRetentionDays', false, 7],
     ['database.backupRetentionDays', true, 30],
     ['cluster.publicEndpoint', true, false],
     ['database.maxCapacity', true, 4],

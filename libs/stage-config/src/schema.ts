@@ -206,6 +206,13 @@ export const STAGE_SCHEMA: JsonSchema = {
           uniqueItems: true,
           default: ['s3'],
         },
+        flowLogs: {
+          type: 'boolean',
+          description:
+            'VPC flow logs of all traffic to CloudWatch Logs (a year of retention on prod, a week otherwise). Required on prod; off by default elsewhere: their ingestion is billed per GB.',
+          default: false,
+          'x-prodDefault': true,
+        },
       },
     },
     database: {
@@ -219,9 +226,9 @@ export const STAGE_SCHEMA: JsonSchema = {
           minimum: 0,
           maximum: 256,
           multipleOf: 0.5,
-          description: 'Minimum ACUs (0 lets the cluster auto-pause; prod needs > 0).',
-          default: 0,
-          'x-prodDefault': 0.5,
+          description:
+            'Minimum ACUs (prod needs > 0). 0 lets the cluster auto-pause after `secondsUntilAutoPause` without client connections, but the metadata service (its connection pool and a `SELECT 1` readiness probe every 10 s) and the UI backend (a permanent `LISTEN` connection) keep it awake while they run: at 0 it pauses only while both are scaled to zero, and otherwise costs what 0.5 does.',
+          default: 0.5,
         },
         maxCapacity: {
           type: 'number',

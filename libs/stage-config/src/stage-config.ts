@@ -89,10 +89,12 @@ export interface NetworkConfig {
   readonly natGateways: number;
   /** VPC endpoints to create. The S3 gateway endpoint is always present. */
   readonly vpcEndpoints: readonly VpcEndpointName[];
+  /** VPC flow logs to CloudWatch Logs (required on prod). */
+  readonly flowLogs: boolean;
 }
 
 export interface DatabaseConfig {
-  /** Aurora Serverless v2 minimum ACUs; 0 lets the cluster auto-pause. */
+  /** Aurora Serverless v2 minimum ACUs; 0 lets the cluster auto-pause when no client holds a connection. */
   readonly minCapacity: number;
   /** Aurora Serverless v2 maximum ACUs. */
   readonly maxCapacity: number;

@@ -57,9 +57,11 @@ describe('mfctl sync --dry-run (real renderer)', () => {
     plan = JSON.parse(r.stdout);
   }, 120_000);
 
-  it('applies the namespaces first, then installs the releases in their pinned order', () => {
-    expect(plan.steps[0]).toMatchObject({ kind: 'apply', phase: 'namespaces and CRDs' });
-    expect(plan.steps[0].objects!.every((o) => o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition')).toBe(true);
+  it('applies the namespaces and node pools first (the releases wait for pods on the platform pool), then installs the releases in their pinned order', () => {
+    expect(plan.steps[0]).toMatchObject({ kind: 'apply', phase: 'namespaces, CRDs and node pools' });
+    const first = plan.steps[0].objects!.map((o) => o.kind);
+    expect(first.every((k) => ['Namespace', 'CustomResourceDefinition', 'NodeClass', 'NodePool'].includes(k))).toBe(true);
+    expect(first).toEqual(expect.arrayContaining(['Namespace', 'NodeClass', 'NodePool']));
     const helm = plan.steps.filter((s) => s.kind === 'helm').map((s) => s.release!.name);
     expect(helm.length).toBeGreaterThan(0);
     const lastHelm = plan.steps.map((s) => s.kind).lastIndexOf('helm');
@@ -89,7 +91,9 @@ describe('mfctl sync --dry-run (real renderer)', () => {
   it('prints the plan for humans with the same order', () => {
     const r = mfctl('sync', 'example', '--dry-run', '--outputs', outputsFile, '--previous-inventory', inventoryFile);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^Sync plan for stage example:\n1\. server-side apply \(field manager metaflow-gitops\): namespaces and CRDs/);
+    expect(r.stdout).toMatch(
+      /^Sync plan for stage example:\n1\. server-side apply \(field manager metaflow-gitops\): namespaces, CRDs and node pools/,
+    );
     expect(r.stdout).toContain('delete apps/v1 Deployment metaflow/metaflow-legacy');
   });
 });

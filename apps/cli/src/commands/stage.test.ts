@@ -52,6 +52,9 @@ describe('mfctl stage', () => {
     });
     expect(stage.compute.gpu?.maxGpus).toBe(8);
     expect(stage.network.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    // The services hold database connections while they run: a non-prod stage is not promised a pausing database.
+    expect(stage.database.minCapacity).toBe(0.5);
+    expect(text).not.toMatch(/paus(es|ing) when idle/);
     expect(fs.readdirSync(envs).sort()).toEqual(['dev.yaml', 'example.yaml', 'prod-example.yaml']);
   });
 

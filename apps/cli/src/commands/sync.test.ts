@@ -69,7 +69,7 @@ describe('mfctl sync --dry-run', () => {
     expect(seen?.clusterName).toBe('value-of-clusterName');
     const out = io.out();
     const order = [
-      'server-side apply (field manager metaflow-gitops): namespaces and CRDs',
+      'server-side apply (field manager metaflow-gitops): namespaces, CRDs and node pools',
       'server-side apply (field manager metaflow-gitops): the crds/ directory of gateway-helm v1.5.0 (helm show crds)',
       'helm upgrade --install envoy-gateway gateway-helm v1.5.0',
       'apps/v1 Deployment metaflow/metaflow-metadata',

@@ -11,6 +11,7 @@ import { addUserRbac } from './argo/user-rbac';
 import { addWorkflowRbac } from './argo/workflow-rbac';
 import { addNodeClass } from './compute/node-class';
 import { addNodePools } from './compute/node-pools';
+import { addPlatformNodePool } from './compute/platform-pool';
 import { addStepDisruptionBudget } from './compute/step-disruption-budget';
 import { addDiscoveryRoute } from './discovery/discovery-route';
 import { addEnvoyProxy } from './gateway/envoy-proxy';
@@ -76,6 +77,7 @@ const COMPONENTS: ReadonlyArray<readonly [string, ComponentBuilder]> = [
     (c, ctx) => {
       addNodeClass(c, ctx);
       addNodePools(c, ctx);
+      addPlatformNodePool(c, ctx);
       addStepDisruptionBudget(c);
     },
   ],
@@ -103,11 +105,11 @@ const COMPONENTS: ReadonlyArray<readonly [string, ComponentBuilder]> = [
   ],
   [
     'argo',
-    (c) => {
+    (c, ctx) => {
       addWorkflowRbac(c);
       addSensorRbac(c);
       addUserRbac(c);
-      addEventBus(c);
+      addEventBus(c, ctx);
       addWebhookEventSource(c);
     },
   ],

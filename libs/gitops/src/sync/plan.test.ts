@@ -34,6 +34,10 @@ const manifests: RenderedManifests = {
   components: [
     { name: 'namespaces', objects: [obj('v1', 'Namespace', 'metaflow'), obj('v1', 'Namespace', 'argo')] },
     {
+      name: 'compute',
+      objects: [obj('karpenter.sh/v1', 'NodePool', 'metaflow-platform'), obj('eks.amazonaws.com/v1', 'NodeClass', 'metaflow')],
+    },
+    {
       name: 'secrets',
       objects: [
         obj('external-secrets.io/v1', 'ExternalSecret', 'db', 'metaflow'),
@@ -74,13 +78,15 @@ describe('planSync', () => {
   const plan = planSync('dev', manifests, previous, new Date('2026-11-23T18:00:00Z'));
   const kinds = plan.steps.map((s) => s.kind);
 
-  it('applies namespaces then CRDs first, then the releases in order, then the components', () => {
+  it('applies namespaces, CRDs, node classes and node pools first (the releases wait for pods placed on them), then the releases in order, then the components', () => {
     expect(kinds).toEqual(['apply', 'crds', 'helm', 'helm', 'apply', 'apply', 'job', 'apply', 'prune', 'rollout', 'inventory']);
     const first = plan.steps[0];
     expect(first.kind === 'apply' && first.objects.map((o) => `${o.kind}/${o.name}`)).toEqual([
       'Namespace/metaflow',
       'Namespace/argo',
       'CustomResourceDefinition/things.example.com',
+      'NodeClass/metaflow',
+      'NodePool/metaflow-platform',
     ]);
     expect(plan.steps.filter((s) => s.kind === 'helm').map((s) => (s.kind === 'helm' ? s.release.name : ''))).toEqual([
       'external-secrets',
@@ -125,7 +131,7 @@ describe('planSync', () => {
   });
 
   it('records every rendered object and release in the new inventory', () => {
-    expect(plan.inventory.objects).toHaveLength(8);
+    expect(plan.inventory.objects).toHaveLength(10);
     expect(plan.inventory.releases.map((r) => `${r.name}@${r.version}`)).toEqual(['external-secrets@0.19.2', 'argo-workflows@0.45.0']);
     expect(parseInventory(JSON.stringify(plan.inventory))).toEqual(plan.inventory);
     const foreign = thrownBy(() => parseInventory('{"objects": []}'));
@@ -150,7 +156,7 @@ describe('planSync', () => {
     expect(text).toContain('run job metaflow/metaflow-db-migrate and wait for completion');
     expect(text).toContain('delete apps/v1 Deployment legacy/old-ui');
     expect(text).toContain('helm uninstall kube-prometheus -n monitoring');
-    expect(text).toContain(`ConfigMap ${INVENTORY.namespace}/${INVENTORY.name} (8 objects, 2 releases)`);
+    expect(text).toContain(`ConfigMap ${INVENTORY.namespace}/${INVENTORY.name} (10 objects, 2 releases)`);
   });
 });
 

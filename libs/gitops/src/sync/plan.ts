@@ -77,13 +77,15 @@ export function formatRef(r: ObjectRef): string {
   return `${r.apiVersion} ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 }
 
-const FIRST = ['Namespace', 'CustomResourceDefinition'];
+/** Applied before the releases: their namespaces, CRDs, and the node pools their pods are placed on. */
+const FIRST = ['Namespace', 'CustomResourceDefinition', 'NodeClass', 'NodePool'];
 const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 /** Prune order: dependents first, namespaces and CRDs last (deleting them deletes their contents). */
 const PRUNE_LAST = ['CustomResourceDefinition', 'Namespace'];
 
 /**
- * Plans a sync: namespaces and CRDs first (the releases install into those namespaces), the pinned
+ * Plans a sync: namespaces, CRDs and node pools first (the releases install into those namespaces,
+ * and `helm --wait` waits for pods that only the platform node pool can run), the pinned
  * releases in order (a release whose chart installs CRDs has its chart's `crds/` directory applied
  * first: Helm installs that directory on the first install only and never upgrades it,
  * https://helm.sh/docs/chart_best_practices/custom_resource_definitions/), then the components in order with a wait after each Job annotated
@@ -101,7 +103,7 @@ export function planSync(stage: string, manifests: RenderedManifests, previous: 
   }
   const steps: SyncStep[] = [];
   const first = all.filter(({ o }) => FIRST.includes(o.kind)).sort((a, b) => FIRST.indexOf(a.o.kind) - FIRST.indexOf(b.o.kind));
-  if (first.length > 0) steps.push({ kind: 'apply', phase: 'namespaces and CRDs', objects: first.map(({ o }) => refOf(o)) });
+  if (first.length > 0) steps.push({ kind: 'apply', phase: 'namespaces, CRDs and node pools', objects: first.map(({ o }) => refOf(o)) });
   for (const release of manifests.releases) {
     if (release.crds) steps.push({ kind: 'crds', release });
     steps.push({ kind: 'helm', release });

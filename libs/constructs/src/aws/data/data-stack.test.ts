@@ -91,8 +91,13 @@ describe('Aurora PostgreSQL Serverless v2', () => {
       DatabaseName: 'metaflow',
       StorageEncrypted: true,
       EnableIAMDatabaseAuthentication: true,
-      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 600 },
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4, SecondsUntilAutoPause: Match.absent() },
     });
+    buildTestStage(makeStageConfig({ name: 'pausing', database: { minCapacity: 0 } }))
+      .template('data')
+      .hasResourceProperties('AWS::RDS::DBCluster', {
+        ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 600 },
+      });
     dev.template('data').hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PubliclyAccessible: false });
   });
 

@@ -80,14 +80,21 @@ test('S3 gateway endpoint always; interface endpoints only as listed, reachable 
   });
 });
 
-test('flow logs of all traffic to a log group kept longer on prod', () => {
-  dev
+test('flow logs of all traffic to a log group kept a year on prod', () => {
+  prod
     .template('vpc')
     .hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
-  dev.template('vpc').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   prod.template('vpc').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   expect(Object.values(prod.template('vpc').findResources('AWS::Logs::LogGroup'))[0].DeletionPolicy).toBe('Retain');
-  expect(Object.values(dev.template('vpc').findResources('AWS::Logs::LogGroup'))[0].DeletionPolicy).toBe('Delete');
+});
+
+test('no flow logs on a non-prod stage unless it asks, then kept a week', () => {
+  dev.template('vpc').resourceCountIs('AWS::EC2::FlowLog', 0);
+  dev.template('vpc').resourceCountIs('AWS::Logs::LogGroup', 0);
+  const logged = buildTestStage(makeStageConfig({ name: 'logged', network: { flowLogs: true } }));
+  logged.template('vpc').resourceCountIs('AWS::EC2::FlowLog', 1);
+  logged.template('vpc').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  expect(Object.values(logged.template('vpc').findResources('AWS::Logs::LogGroup'))[0].DeletionPolicy).toBe('Delete');
 });
 
 test('outputs: VPC, private and pod subnet ids', () => {

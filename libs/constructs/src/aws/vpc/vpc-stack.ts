@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NetworkConfig, splitCidr } from '@metaflow-gitops/stage-config';
+import { acknowledge } from '../private/nag';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
 import { PodSubnets } from './pod-subnets';
@@ -15,7 +16,7 @@ export interface VpcStackProps extends StageStackProps {
 /**
  * The stage's network: public subnets (internet-facing load balancers), private subnets (nodes,
  * database, internal load balancers), pod subnets in the secondary CIDR, NAT, VPC endpoints and
- * flow logs.
+ * (`network.flowLogs`, required on prod) flow logs.
  */
 export class VpcStack extends StageStack {
   readonly vpc: ec2.IVpc;
@@ -56,16 +57,23 @@ export class VpcStack extends StageStack {
     });
     this.podSubnets = pods.subnets;
 
-    new ec2.FlowLog(this, 'FlowLog', {
-      resourceType: ec2.FlowLogResourceType.fromVpc(vpc),
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(
-        new logs.LogGroup(this, 'FlowLogGroup', {
-          retention: props.stage.isProd ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
-          removalPolicy: props.stage.isProd ? cdk.RemovalPolicy.RETAIN : cdk.RemovalPolicy.DESTROY,
-        }),
-      ),
-      trafficType: ec2.FlowLogTrafficType.ALL,
-    });
+    if (network.flowLogs) {
+      new ec2.FlowLog(this, 'FlowLog', {
+        resourceType: ec2.FlowLogResourceType.fromVpc(vpc),
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(
+          new logs.LogGroup(this, 'FlowLogGroup', {
+            retention: props.stage.isProd ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK,
+            removalPolicy: props.stage.isProd ? cdk.RemovalPolicy.RETAIN : cdk.RemovalPolicy.DESTROY,
+          }),
+        ),
+        trafficType: ec2.FlowLogTrafficType.ALL,
+      });
+    } else {
+      acknowledge(vpc, {
+        id: 'AwsSolutions-VPC7',
+        reason: 'Flow logs are off on this non-prod stage (network.flowLogs: false) to save their ingestion; prod stages must keep them on',
+      });
+    }
 
     const interfaceEndpoints = network.vpcEndpoints.filter((name) => name !== 's3');
     if (interfaceEndpoints.length > 0) {

@@ -9,11 +9,22 @@ export interface ObjectMeta {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** A pod toleration (`core/v1`). */
+export interface Toleration {
+  readonly key: string;
+  readonly operator: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
 export interface JetStreamBus {
   /** JetStream version; must be one the Argo Events controller's config lists. */
   readonly version: string;
   /** Number of JetStream StatefulSet replicas (3 for a quorum). */
   readonly replicas?: number;
+  /** Node selector and tolerations of the JetStream pods. */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Toleration[];
 }
 
 export interface EventBus {
@@ -42,6 +53,8 @@ export interface EventSource {
   readonly metadata: ObjectMeta;
   readonly spec: {
     readonly eventBusName: string;
+    /** Pod template of the event source's Deployment (the fields we set). */
+    readonly template?: { readonly nodeSelector?: Readonly<Record<string, string>>; readonly tolerations?: readonly Toleration[] };
     readonly service: { readonly ports: readonly EventSourceServicePort[] };
     readonly webhook: Readonly<Record<string, WebhookEventSourceEntry>>;
   };

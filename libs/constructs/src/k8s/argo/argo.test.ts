@@ -29,10 +29,14 @@ describe('Argo Workflows', () => {
 });
 
 describe('Argo Events', () => {
-  it('has a JetStream EventBus named default in the jobs namespace', () => {
-    const bus = findObject<{ spec: { jetstream: { version: string; replicas: number } } }>(rendered, 'EventBus', 'default');
-    expect(bus.metadata.namespace).toBe(NAMESPACES.jobs);
-    expect(bus.spec.jetstream.replicas).toBe(3);
+  const bus = (r: RenderedManifests) =>
+    findObject<{ spec: { jetstream: { version: string; replicas: number } } }>(r, 'EventBus', 'default');
+
+  it('has a JetStream EventBus named default in the jobs namespace: one replica on non-prod, a quorum of 3 on prod', () => {
+    expect(bus(rendered).metadata.namespace).toBe(NAMESPACES.jobs);
+    expect(bus(rendered).spec.jetstream.replicas).toBe(1);
+    const prod = renderStageManifests(makeStageConfig({ name: 'prod', isProd: true }), sampleOutputs('prod'));
+    expect(bus(prod).spec.jetstream.replicas).toBe(3);
   });
 
   it('has the webhook EventSource on port 12000 at /metaflow-event', () => {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ARGO_EVENTS, NAMESPACES } from '@metaflow-gitops/stage-config';
+import { PLATFORM_PLACEMENT } from '../compute/platform-pool';
 import { typedObject } from '../private/api-object';
 import { EventSource } from './argo-events-types';
 
@@ -15,6 +16,7 @@ export function addWebhookEventSource(scope: Construct): void {
     metadata: { name: ARGO_EVENTS.eventSource, namespace: NAMESPACES.jobs },
     spec: {
       eventBusName: ARGO_EVENTS.eventBus,
+      template: { ...PLATFORM_PLACEMENT },
       service: { ports: [{ port: ARGO_EVENTS.webhookPort, targetPort: ARGO_EVENTS.webhookPort, protocol: 'TCP' }] },
       webhook: {
         [ARGO_EVENTS.event]: { port: String(ARGO_EVENTS.webhookPort), endpoint: ARGO_EVENTS.webhookPath, method: 'POST' },

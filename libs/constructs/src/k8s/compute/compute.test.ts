@@ -41,8 +41,8 @@ const pools = (r: RenderedManifests) =>
 
 describe('node pools', () => {
   it('renders a GPU pool if and only if the stage enables one', () => {
-    expect(pools(cpuOnly)).toEqual(['metaflow-cpu']);
-    expect(pools(withGpu)).toEqual(['metaflow-cpu', 'metaflow-gpu']);
+    expect(pools(cpuOnly)).toEqual(['metaflow-cpu', 'metaflow-platform']);
+    expect(pools(withGpu)).toEqual(['metaflow-cpu', 'metaflow-gpu', 'metaflow-platform']);
   });
 
   it('taints the GPU pool, and only it, nvidia.com/gpu:NoSchedule', () => {
@@ -64,7 +64,7 @@ describe('node pools', () => {
   });
 
   it('never consolidates nodes that still run steps', () => {
-    for (const name of pools(withGpu))
+    for (const name of ['metaflow-cpu', 'metaflow-gpu'])
       expect(findObject<Pool>(withGpu, 'NodePool', name).spec.disruption.consolidationPolicy).toBe('WhenEmpty');
   });
 

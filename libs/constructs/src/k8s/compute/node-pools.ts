@@ -9,6 +9,7 @@ export const GPU_TAINT = { key: 'nvidia.com/gpu', effect: 'NoSchedule' } as cons
 
 type Requirement = { key: string; operator: 'In' | 'Exists'; values?: string[] };
 
+/** Step nodes are amd64: users' step images are built for it. */
 function requirements(pool: NodePoolConfig): Requirement[] {
   return [
     { key: 'eks.amazonaws.com/instance-family', operator: 'In', values: [...pool.instanceFamilies] },

@@ -72,12 +72,24 @@ describe('load balancer', () => {
     expect(proxy().annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internet-facing');
   });
 
-  it('keeps an Envoy replica through voluntary disruptions', () => {
-    const k = findObject<{
-      spec: { provider: { kubernetes: { envoyPDB: { minAvailable: number }; envoyDeployment: { replicas: number } } } };
-    }>(rendered, 'EnvoyProxy', 'metaflow-nlb').spec.provider.kubernetes;
-    expect(k.envoyPDB.minAvailable).toBe(1);
-    expect(k.envoyDeployment.replicas).toBe(2);
+  type ProxyKubernetes = {
+    envoyPDB?: { minAvailable: number };
+    envoyDeployment: { replicas: number; container?: { resources: { requests: Record<string, string> } } };
+  };
+  const kubernetes = (r: RenderedManifests) =>
+    findObject<{ spec: { provider: { kubernetes: ProxyKubernetes } } }>(r, 'EnvoyProxy', 'metaflow-nlb').spec.provider.kubernetes;
+
+  it('keeps an Envoy replica through voluntary disruptions on prod, with the default requests', () => {
+    const k = kubernetes(renderStageManifests(makeStageConfig({ name: 'prod', isProd: true }), sampleOutputs('prod')));
+    expect(k.envoyPDB!.minAvailable).toBe(1);
+    expect(k.envoyDeployment.replicas).toBe(3);
+    expect(k.envoyDeployment.container).toBeUndefined();
+  });
+
+  it('runs one small Envoy replica on non-prod, with no PodDisruptionBudget that would block every node drain', () => {
+    const k = kubernetes(rendered);
+    expect(k.envoyPDB).toBeUndefined();
+    expect(k.envoyDeployment).toMatchObject({ replicas: 1, container: { resources: { requests: { cpu: '50m', memory: '128Mi' } } } });
   });
 
   it('is the parameters of the GatewayClass the Gateway uses', () => {

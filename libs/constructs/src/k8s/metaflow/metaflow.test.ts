@@ -1,7 +1,7 @@
 import { NAMESPACES, SERVICE_ACCOUNTS, metadataServiceInternalUrl } from '@metaflow-gitops/stage-config';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { RenderedManifests, renderStageManifests } from '../render';
-import { component, findObject, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
+import { allObjects, component, findObject, sampleOutputs } from '@metaflow-gitops/testing/constructs/k8s';
 import { SYNC_WAIT_ANNOTATION } from './migration-job';
 
 type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
@@ -25,16 +25,21 @@ type Workload = {
 const config = makeStageConfig({ name: 'dev' });
 const outputs = sampleOutputs('dev');
 let rendered: RenderedManifests;
+let prod: RenderedManifests;
 let movedDatabase: RenderedManifests;
 let again: RenderedManifests;
 
 beforeAll(() => {
   rendered = renderStageManifests(config, outputs);
+  prod = renderStageManifests(makeStageConfig({ name: 'prod', isProd: true }), sampleOutputs('prod'));
   again = renderStageManifests(config, outputs);
   movedDatabase = renderStageManifests(config, { ...outputs, databaseEndpoint: 'other.cluster-abc.us-west-2.rds.amazonaws.com' });
 });
 
-const container = (kind: string, name: string) => findObject<Workload>(rendered, kind, name).spec.template.spec.containers[0];
+const container = (kind: string, name: string, r: RenderedManifests = rendered) =>
+  findObject<Workload>(r, kind, name).spec.template.spec.containers[0];
+const hasObject = (r: RenderedManifests, kind: string, name: string) =>
+  allObjects(r).some((o) => o.kind === kind && o.metadata.name === name);
 const migrationJob = (r: RenderedManifests) =>
   component(r, 'metaflow-migrations').find((o) => o.kind === 'Job')! as unknown as Workload & {
     metadata: { name: string; annotations: Record<string, string> };
@@ -59,22 +64,29 @@ describe('metadata service', () => {
     const c = container('Deployment', 'metaflow-metadata');
     expect(c.livenessProbe!.httpGet.path).toBe('/ping');
     expect(c.readinessProbe!.httpGet.path).toBe('/healthcheck');
-    expect(c.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
+    expect(c.resources.requests).toEqual({ cpu: '100m', memory: '256Mi' });
     expect(c.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+    expect(container('Deployment', 'metaflow-metadata', prod).resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
+    expect(container('Deployment', 'metaflow-metadata', prod).resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
     expect(c.command).toEqual(['/opt/latest/bin/python3', '-m', 'services.metadata_service.server']);
   });
 
-  it('keeps a pod through voluntary disruptions', () => {
+  it('keeps a pod through voluntary disruptions on prod', () => {
     const pdb = findObject<{ spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } }>(
-      rendered,
+      prod,
       'PodDisruptionBudget',
       'metaflow-metadata',
     );
     expect(pdb.spec.minAvailable).toBe(1);
-    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.replicas).toBe(2);
-    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(
+    expect(findObject<Workload>(prod, 'Deployment', 'metaflow-metadata').spec.replicas).toBe(3);
+    expect(findObject<Workload>(prod, 'Deployment', 'metaflow-metadata').spec.template.metadata.labels).toMatchObject(
       pdb.spec.selector.matchLabels,
     );
+  });
+
+  it('runs one replica on non-prod, with no PodDisruptionBudget that would block every node drain', () => {
+    expect(findObject<Workload>(rendered, 'Deployment', 'metaflow-metadata').spec.replicas).toBe(1);
+    expect(hasObject(rendered, 'PodDisruptionBudget', 'metaflow-metadata')).toBe(false);
   });
 
   it('spreads its replicas over the zones', () => {
@@ -150,6 +162,14 @@ describe('one release', () => {
     expect([...images][0]).toMatch(/^public\.ecr\.aws\/outerbounds\/metaflow_metadata_service:v\d+\.\d+\.\d+$/);
   });
 
+  it('sizes the UI backend for an idle UI on non-prod and keeps its prod requests, replicas and PodDisruptionBudget', () => {
+    expect(container('Deployment', 'metaflow-ui-backend').resources.requests).toEqual({ cpu: '100m', memory: '512Mi' });
+    expect(container('Deployment', 'metaflow-ui-backend', prod).resources.requests).toEqual({ cpu: '500m', memory: '1Gi' });
+    expect(container('Deployment', 'metaflow-ui-backend', prod).resources.limits).toEqual({ cpu: '2', memory: '4Gi' });
+    expect(findObject<Workload>(prod, 'Deployment', 'metaflow-ui-backend').spec.replicas).toBe(2);
+    expect(hasObject(prod, 'PodDisruptionBudget', 'metaflow-ui-backend')).toBe(true);
+  });
+
   it('serves the UI backend on 8083 under /api with its health on /api/ping', () => {
     const c = container('Deployment', 'metaflow-ui-backend');
     expect(c.ports![0].containerPort).toBe(8083);
@@ -215,6 +235,11 @@ describe('migration job', () => {
     const c = migrationJob(rendered).spec.template.spec.containers[0];
     expect(c.command).toEqual(['/opt/latest/bin/python3', '/root/run_goose.py']);
     expect(c.command).not.toContain('--only-if-empty-db');
+  });
+
+  it('is not disrupted by node consolidation while it runs', () => {
+    const template = migrationJob(rendered).spec.template as unknown as { metadata: { annotations: Record<string, string> } };
+    expect(template.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
   });
 
   it('tells the sync to wait for it before the services roll', () => {

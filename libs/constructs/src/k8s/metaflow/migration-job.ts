@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { NAMESPACES, SERVICE_ACCOUNTS } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
+import { PLATFORM_PLACEMENT } from '../compute/platform-pool';
 import { CONTAINER_SECURITY, resources } from '../private/workload';
 import { databaseEnv } from './database';
 import { METAFLOW_SERVICE_IMAGE, SERVICE_PYTHON } from './images';
@@ -32,10 +33,12 @@ export function addMigrationJob(scope: Construct, ctx: StageContext): string {
       backoffLimit: 4,
       activeDeadlineSeconds: 1800,
       template: {
-        metadata: { labels },
+        // It runs on the platform nodes, whose underused nodes are consolidated: never in the middle of a migration.
+        metadata: { labels, annotations: { 'karpenter.sh/do-not-disrupt': 'true' } },
         spec: {
           restartPolicy: 'Never',
           serviceAccountName: SERVICE_ACCOUNTS.metadataService.name,
+          ...PLATFORM_PLACEMENT,
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {

@@ -32,7 +32,8 @@ export function addUiBackend(scope: Construct, ctx: StageContext): void {
       { name: 'AWS_DEFAULT_REGION', value: ctx.config.region },
       { name: 'AWS_REGION', value: ctx.config.region },
     ],
-    requests: { cpu: '500m', memory: '1Gi' },
+    // Non-prod: sized for an idle UI (one user at a time); the limits stay for a burst of artifact loads.
+    requests: ctx.config.isProd ? { cpu: '500m', memory: '1Gi' } : { cpu: '100m', memory: '512Mi' },
     limits: { cpu: '2', memory: '4Gi' },
     replicas: ctx.config.isProd ? 2 : 1,
     minAvailable: ctx.config.isProd ? 1 : undefined,

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { PLATFORM_PLACEMENT } from '../compute/platform-pool';
 
 export interface HttpWorkloadProps {
   readonly name: string;
@@ -51,7 +52,7 @@ export function resources(props: Pick<HttpWorkloadProps, 'requests' | 'limits'>)
   };
 }
 
-/** A Deployment with probes and resources, its ClusterIP Service and (optionally) a PodDisruptionBudget. */
+/** A Deployment on the platform nodes with probes and resources, its ClusterIP Service and (optionally) a PodDisruptionBudget. */
 export function addHttpWorkload(scope: Construct, props: HttpWorkloadProps): void {
   const labels = selectorLabels(props.name);
   const probe = (path: string, initialDelaySeconds: number): k8s.Probe => ({
@@ -74,6 +75,7 @@ export function addHttpWorkload(scope: Construct, props: HttpWorkloadProps): voi
         metadata: { labels },
         spec: {
           serviceAccountName: props.serviceAccountName,
+          ...PLATFORM_PLACEMENT,
           securityContext: {
             seccompProfile: { type: 'RuntimeDefault' },
             ...(props.runAsNonRoot ? { runAsNonRoot: true, runAsUser: props.runAsNonRoot.user, runAsGroup: props.runAsNonRoot.group } : {}),

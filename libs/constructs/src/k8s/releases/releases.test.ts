@@ -169,9 +169,30 @@ describe('per-stage values', () => {
     for (const image of ['natsImage', 'metricsExporterImage', 'configReloaderImage']) expect(versions[0][image]).toMatch(/:\d+\.\d+\.\d+$/);
   });
 
-  it('scale the controllers up on prod', () => {
-    expect(values(dev, 'kyverno')).toEqual({ admissionController: { replicas: 1 } });
-    expect(values(prod, 'kyverno')).toEqual({ admissionController: { replicas: 3 } });
+  it("scale the controllers up on prod, where the charts' default requests stay", () => {
+    // Only replicas and placement: the charts' default resources stay.
+    const kyverno = values(prod, 'kyverno') as unknown as Record<string, Record<string, unknown>>;
+    expect(kyverno.admissionController.replicas).toBe(3);
+    for (const c of Object.values(kyverno))
+      expect(
+        Object.keys(c)
+          .filter((k) => k !== 'replicas')
+          .sort(),
+      ).toEqual(['nodeSelector', 'tolerations']);
+    const gateway = (values(prod, 'envoy-gateway') as unknown as { deployment: Record<string, unknown> }).deployment;
+    expect(Object.keys(gateway).sort()).toEqual(['pod', 'replicas']);
+    expect(gateway.replicas).toBe(2);
+  });
+
+  it("run one replica of each controller on non-prod, requesting less than the charts' defaults", () => {
+    const small = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
+    expect(values(dev, 'kyverno')).toMatchObject({
+      admissionController: { replicas: 1, container: small('50m', '128Mi') },
+      backgroundController: small('25m', '64Mi'),
+      cleanupController: small('25m', '64Mi'),
+      reportsController: small('25m', '64Mi'),
+    });
+    expect(values(dev, 'envoy-gateway')).toMatchObject({ deployment: { replicas: 1, envoyGateway: small('50m', '128Mi') } });
   });
 
   it('carry no credential', () => {

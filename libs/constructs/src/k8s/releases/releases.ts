@@ -1,7 +1,8 @@
 import { BUCKET_PREFIXES, NAMESPACES, SERVICE_ACCOUNTS, externalDnsOwnerId } from '@metaflow-gitops/stage-config';
 import { StageContext } from '../context';
 import { JETSTREAM_VERSION } from '../argo/event-bus';
-import { HelmRelease } from './helm-release';
+import { PLATFORM_PLACEMENT } from '../compute/platform-pool';
+import { HelmRelease, HelmValues } from './helm-release';
 
 /**
  * Pinned charts (chart version, with the application version it ships). Bump them here, one at a
@@ -22,6 +23,27 @@ export const CHARTS = {
   argoEvents: { chart: 'argo-events', repository: 'https://argoproj.github.io/argo-helm', version: '2.4.23' },
 } as const;
 
+/** Chart values that put a component's pods on the platform nodes. */
+const onPlatform = { ...PLATFORM_PLACEMENT };
+
+/** Resource requests in chart values (Helm merges them into the chart's defaults, whose limits stay). */
+const requests = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
+
+/**
+ * Kyverno's four controllers, on the platform nodes. On a non-prod stage, where they mostly idle,
+ * they request less than the chart's defaults (100m CPU each; 128Mi for the admission controller,
+ * 64Mi for the others).
+ */
+function kyvernoValues(isProd: boolean): HelmValues {
+  const small = (cpu: string, memory: string) => (isProd ? {} : requests(cpu, memory));
+  return {
+    admissionController: { replicas: isProd ? 3 : 1, ...onPlatform, ...(isProd ? {} : { container: requests('50m', '128Mi') }) },
+    backgroundController: { ...onPlatform, ...small('25m', '64Mi') },
+    cleanupController: { ...onPlatform, ...small('25m', '64Mi') },
+    reportsController: { ...onPlatform, ...small('25m', '64Mi') },
+  };
+}
+
 /**
  * The third-party controllers of a stage, in install order: every release comes after the ones
  * whose CRDs it (or the components) use. Kyverno first so its policies exist before any workload
@@ -29,14 +51,13 @@ export const CHARTS = {
  */
 export function stageReleases(ctx: StageContext): HelmRelease[] {
   const { config, outputs, host } = ctx;
-  const replicas = config.isProd ? 3 : 1;
   return [
     {
       name: 'kyverno',
       namespace: NAMESPACES.kyverno,
       ...CHARTS.kyverno,
       crds: true,
-      values: { admissionController: { replicas } },
+      values: kyvernoValues(config.isProd),
     },
     {
       name: 'external-secrets',
@@ -46,6 +67,9 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
       values: {
         installCRDs: true,
         serviceAccount: { create: true, name: SERVICE_ACCOUNTS.externalSecrets.name },
+        ...onPlatform,
+        webhook: onPlatform,
+        certController: onPlatform,
       },
     },
     {
@@ -53,7 +77,12 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
       namespace: NAMESPACES.envoyGateway,
       ...CHARTS.envoyGateway,
       crds: true,
-      values: { deployment: { replicas: config.isProd ? 2 : 1 } },
+      // Non-prod: the controller requests 50m/128Mi instead of the chart's 100m/256Mi.
+      values: {
+        deployment: config.isProd
+          ? { replicas: 2, pod: onPlatform }
+          : { replicas: 1, pod: onPlatform, envoyGateway: requests('50m', '128Mi') },
+      },
     },
     {
       name: 'external-dns',
@@ -69,6 +98,7 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
         extraArgs: [`--zone-id-filter=${outputs.hostedZoneId}`, '--aws-zone-type=public'],
         env: [{ name: 'AWS_DEFAULT_REGION', value: config.region }],
         serviceAccount: { create: true, name: SERVICE_ACCOUNTS.externalDns.name },
+        ...onPlatform,
       },
     },
     {
@@ -82,10 +112,12 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
           workflowNamespaces: [NAMESPACES.jobs],
           serviceAccount: { create: true, name: SERVICE_ACCOUNTS.argoController.name },
           replicas: config.isProd ? 2 : 1,
+          ...onPlatform,
         },
         server: {
           serviceAccount: { create: true, name: SERVICE_ACCOUNTS.argoServer.name },
           authModes: ['client'],
+          ...onPlatform,
         },
         workflow: { serviceAccount: { create: false } },
         // The wait/init containers Argo adds must declare requests too (Kyverno requires them in the jobs namespace).
@@ -112,7 +144,7 @@ export function stageReleases(ctx: StageContext): HelmRelease[] {
       crds: true,
       values: {
         crds: { install: true },
-        controller: { replicas: 1 },
+        controller: { replicas: 1, ...onPlatform },
         // The EventBus asks for JETSTREAM_VERSION: list exactly that version with pinned images, so the
         // controller config never resolves a `latest`.
         configs: {
