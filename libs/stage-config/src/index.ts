@@ -90,5 +90,7 @@ export { stageNameOfFile, stageNameProblem } from './stage-name';
 export { splitCidr } from './cidr';
 export { printable } from './printable';
 export { EKS_RESTRICTED_AZ_IDS } from './facts';
+export { KUBERNETES_CALENDAR } from './kubernetes-calendar';
+export type { KubernetesRelease } from './kubernetes-calendar';
 export { createStageFile, freeVpcCidr, renderStageFile } from './scaffold';
 export type { NewStageOptions } from './scaffold';
