@@ -328,7 +328,8 @@ export function estimateIdleCost(input: CostInput): CostEstimate {
   const { templates, objects } = input;
   const count = (type: string) => resources(templates, type).length;
 
-  const nat = resources(templates, 'AWS::EC2::NatGateway').filter((n) => n.Properties?.ConnectivityType !== 'private').length;
+  // Public and private NAT gateways cost the same per hour.
+  const nat = count('AWS::EC2::NatGateway');
   const eips = count('AWS::EC2::EIP');
   const lbs = loadBalancers(objects);
   // An internet-facing load balancer has a public address in each subnet it uses: one per zone of the ELB-tagged public subnets.
