@@ -268,7 +268,13 @@ describe('idle cost in the comment', () => {
   });
 
   it('a new stage: its cost, marked new; an item gone at the head is listed with its saving', () => {
-    expect(renderMarkdown(sampleReport([withCost(undefined, estimateOf(1))]))).toMatch(/\| dev \|.*\| \$37 \(new\) \|/);
+    expect(renderMarkdown(sampleReport([{ ...withCost(undefined, estimateOf(1)), change: 'added' }]))).toMatch(
+      /\| dev \(added\) \|.*\| \$37 \(new\) \|/,
+    );
+    // An existing stage whose base could not be priced (e.g. --against deployed): the head's figure, not "new".
+    const uncompared = renderMarkdown(sampleReport([withCost(undefined, estimateOf(1))]));
+    expect(uncompared).toMatch(/\| dev \|.*\| \$37 \|/);
+    expect(uncompared).toContain('not compared: the base side has no rendering to price');
     const md = renderMarkdown(sampleReport([withCost(estimateOf(1), estimateOf(0))]));
     expect(md).toContain('| NAT gateways | 0 gateway | $0.00 | -$32.85 (1 → 0) |');
   });

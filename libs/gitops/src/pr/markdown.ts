@@ -88,10 +88,10 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 const PIE_MIN_SHARE = 0.03;
 
 /** The summary table's cell: the head's monthly cost and the change. */
-export function costCell(cost: StageCost | undefined): string {
+function costCell(cost: StageCost | undefined, isNew: boolean): string {
   if (!cost) return 'n/a';
   const total = `$${Math.round(cost.head.total)}`;
-  if (!cost.base) return `${total} (new)`;
+  if (!cost.base) return isNew ? `${total} (new)` : total;
   return cost.delta.change === 0 ? total : `${total} (${signedUsd(Math.round(cost.delta.change)).replace('.00', '')})`;
 }
 
@@ -109,9 +109,9 @@ function pie(cost: StageCost): string {
  * (itemized by the items that changed), holding a pie of the items and a table with the change of
  * each.
  */
-export function costSection(cost: StageCost): string {
+function costSection(cost: StageCost, isNew: boolean): string {
   const { head, base, delta } = cost;
-  const headline = base ? deltaSummary(delta) : 'new stage';
+  const headline = base ? deltaSummary(delta) : isNew ? 'new stage' : 'not compared: the base side has no rendering to price';
   const changes = new Map(delta.items.map((i) => [i.key, i]));
   const removed = delta.items.filter((i) => i.after === 0 && !head.items.some((h) => h.key === i.key));
   const rows = [
@@ -192,7 +192,7 @@ function summaryTable(report: DiffReport): string {
       String(s.counts.destroyed + s.counts.orphaned),
       securityCell(s),
       m,
-      costCell(s.cost),
+      costCell(s.cost, isNew(s)),
       d > 0 ? `💥 ${d}` : '—',
       s.errors.length > 0 ? `❌ ${s.errors.length} diff error${s.errors.length === 1 ? '' : 's'}` : checksCell(s),
     ]);
@@ -337,7 +337,7 @@ function stageSection(s: StageReport): string[] {
     parts.push('\n</details>\n');
     sections.push(parts.join(''));
   }
-  if (s.cost) sections.push(costSection(s.cost));
+  if (s.cost) sections.push(costSection(s.cost, isNew(s)));
   const c = s.checks;
   const checks = [`\n<details${c.errors > 0 ? ' open' : ''}><summary><b>Checks</b> ${checksCell(s)}</summary>\n\n`];
   if (c.outcomes?.length)
