@@ -15,8 +15,6 @@ export interface CostOptions {
   readonly environments?: string;
   readonly json?: boolean;
   readonly format?: string;
-  /** Date of the estimate (decides standard or extended Kubernetes support). @default today */
-  readonly date?: Date;
 }
 
 /**
@@ -29,7 +27,8 @@ export async function costCommand(opts: CostOptions, io: Io): Promise<number> {
   if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`--format must be text, json or markdown (got '${format}')`);
   if (opts.json && opts.format !== undefined && opts.format !== 'json') throw new UsageError('give --json or --format, not both');
   const stages = selectStages(io, environmentsDir(io.cwd, opts.environments), opts.stage, opts.all);
-  const date = opts.date ?? new Date();
+  // Today decides standard or extended Kubernetes support.
+  const date = new Date();
   const estimates: { stage: string; estimate: CostEstimate }[] = [];
   for (const config of stages) {
     const [s] = synthesize(io, [config], defaultOutDir(io, opts.out));

@@ -50,7 +50,7 @@ export interface CostInput {
 export const LEFT_OUT = [
   'data transfer and NAT gateway data processing (per GB)',
   'requests and use-based charges (S3 requests, Secrets Manager and KMS API calls, load balancer capacity units, Route 53 queries)',
-  'S3 storage of artifacts and backups beyond the retention included (grows with use)',
+  'S3 storage of artifacts and Aurora backups beyond the free allowance (both grow with use)',
   'the nodes flows start (they scale to zero when idle) and spot discounts',
   'EBS volumes of the nodes (Auto Mode root and data volumes)',
 ];
