@@ -268,9 +268,11 @@ describe('idle cost in the comment', () => {
   });
 
   it('a new stage: its cost, marked new; an item gone at the head is listed with its saving', () => {
-    expect(renderMarkdown(sampleReport([{ ...withCost(undefined, estimateOf(1)), change: 'added' }]))).toMatch(
-      /\| dev \(added\) \|.*\| \$37 \(new\) \|/,
-    );
+    const added = renderMarkdown(sampleReport([{ ...withCost(undefined, estimateOf(1)), change: 'added' }]));
+    expect(added).toMatch(/\| dev \(added\) \|.*\| \$37 \(new\) \|/);
+    // A new stage is compact: one line with its largest items, no pie, no table.
+    expect(added).toContain('**Idle cost** $36.50/month (new stage): NAT gateways $32.85, Public IPv4 addresses $3.65.');
+    expect(added).not.toContain('```mermaid');
     // An existing stage whose base could not be priced (e.g. --against deployed): the head's figure, not "new".
     const uncompared = renderMarkdown(sampleReport([withCost(undefined, estimateOf(1))]));
     expect(uncompared).toMatch(/\| dev \|.*\| \$37 \|/);

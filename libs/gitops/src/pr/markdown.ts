@@ -2,7 +2,6 @@ import { DiffReport, StageReport, COMMENT_MARKER, DEFAULT_ACK_LABEL, destructive
 import { ChangeCounts, DestructiveChange, ResourceAction, ResourceChangeRow, StackDiff } from './template-diff';
 import { sectionBoundary } from './truncate';
 import { deltaSummary, signedUsd } from '../cost/delta';
-import { LEFT_OUT } from '../cost/estimate';
 import { StageCost } from './stage-cost';
 
 export interface MarkdownOptions {
@@ -104,14 +103,24 @@ function pie(cost: StageCost): string {
   return ['```mermaid', 'pie showData', ...slices.map(([l, v]) => `  "${label(l)}" : ${v.toFixed(2)}`), '```', ''].join('\n');
 }
 
+/** The largest items of an estimate, for a one-line summary. */
+const COMPACT_ITEMS = 5;
+
 /**
- * A stage's idle cost in the comment: a collapsed block headed by the monthly total and the change
- * (itemized by the items that changed), holding a pie of the items and a table with the change of
- * each.
+ * A stage's idle cost in the comment. A new stage gets one line: its monthly total and largest
+ * items (a new stage is shown compactly). Otherwise a collapsed block headed by the monthly total
+ * and the change (itemized by the items that changed), holding a pie of the items and a table with
+ * the change of each.
  */
 function costSection(cost: StageCost, isNew: boolean): string {
   const { head, base, delta } = cost;
-  const headline = base ? deltaSummary(delta) : isNew ? 'new stage' : 'not compared: the base side has no rendering to price';
+  const prices = head.priceRegion === head.region ? head.region : `${head.priceRegion} (no ${head.region} prices)`;
+  const footer = `At ${prices} list prices on ${head.date}, idle (no flow running); what is left out and how each line is computed: docs/cost.md, \`mfctl cost\`.\n`;
+  if (isNew && !base) {
+    const top = [...head.items].sort((a, b) => b.monthly - a.monthly).slice(0, COMPACT_ITEMS);
+    return `\n**Idle cost** ${usd(head.total)}/month (new stage): ${top.map((i) => `${esc(i.label)} ${usd(i.monthly)}`).join(', ')}${head.items.length > COMPACT_ITEMS ? ', …' : ''}. ${footer}`;
+  }
+  const headline = base ? deltaSummary(delta) : 'not compared: the base side has no rendering to price';
   const changes = new Map(delta.items.map((i) => [i.key, i]));
   const removed = delta.items.filter((i) => i.after === 0 && !head.items.some((h) => h.key === i.key));
   const rows = [
@@ -121,14 +130,13 @@ function costSection(cost: StageCost, isNew: boolean): string {
     }),
     ...removed.map((i) => `| ${esc(i.label)} | 0 ${esc(i.unit)} | $0.00 | ${signedUsd(i.change)} (${i.before} → 0) |`),
   ];
-  const prices = head.priceRegion === head.region ? head.region : `${head.priceRegion} (no ${head.region} prices)`;
   return [
     `\n<details><summary><b>Idle cost</b> ${usd(head.total)}/month — ${esc(headline)}</summary>\n\n`,
     pie(cost),
     '\n| Item | Quantity | $/month | Change |\n|---|---:|---:|---|\n',
     rows.join('\n'),
     `\n| **total** | | **${usd(head.total)}** | ${base ? `**${signedUsd(delta.change)}**` : ''} |\n\n`,
-    `At ${prices} list prices on ${head.date}, idle (no flow running). Left out: ${LEFT_OUT.join('; ')}. \`mfctl cost ${'<stage>'}\` itemizes how each line is computed (docs/cost.md).\n`,
+    footer,
     ...head.warnings.map((w) => `- ⚠️ ${esc(w)}\n`),
     '\n</details>\n',
   ].join('');
