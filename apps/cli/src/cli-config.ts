@@ -3,6 +3,7 @@ import type { AffectedOptions } from './commands/affected';
 import type { BootstrapOptions } from './commands/bootstrap';
 import type { CheckOptions } from './commands/check';
 import type { CommentOptions } from './commands/comment';
+import type { CostOptions } from './commands/cost';
 import type { DeployOptions } from './commands/deploy';
 import type { DeploySummaryOptions } from './commands/deploy-summary';
 import type { DiffOptions } from './commands/diff';
@@ -328,5 +329,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: async () => require('./commands/drift') as typeof import('./commands/drift'),
     run: (m, [stage], opts: WithoutStage<DriftOptions>, io) => m.driftCommand({ stage, ...opts }, io),
+  }),
+  defineCommand({
+    name: 'cost',
+    description: "The stage's idle monthly cost at list prices, itemized, from its templates and manifests (synthesizes like check)",
+    arguments: [ARGUMENTS.optionalStage],
+    options: [
+      OPTIONS.all,
+      OPTIONS.assemblyRoot,
+      OPTIONS.environments,
+      jsonOption('the estimates'),
+      { flags: '--format <format>', description: 'text (default), json or markdown' },
+    ],
+    load: async () => require('./commands/cost') as typeof import('./commands/cost'),
+    run: (m, [stage], opts: WithoutStage<CostOptions>, io) => m.costCommand({ stage, ...opts }, io),
   }),
 ];

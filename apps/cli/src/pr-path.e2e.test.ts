@@ -159,8 +159,12 @@ const DB_ID = /databaseCluster: '(\w+)'/;
     expect(ours()).toHaveLength(1);
     const body = ours()[0].body;
     expect(body).toMatch(
-      /\| example \| 111111111111 us-west-2 \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| — \| \+0 ~\d+ -0 \| — \| /,
+      /\| example \| 111111111111 us-west-2 \| stage file environments\/example.yaml changed \| 0 \| 0 \| 0 \| 0 \| — \| \+0 ~\d+ -0 \| \$\d+ \| — \| /,
     );
+    // A bigger pool limit changes no idle cost: the same figure at the base and the head.
+    expect(ex.cost!.head.total).toBeGreaterThan(0);
+    expect(ex.cost!.delta.change).toBe(0);
+    expect(body).toContain('<b>Idle cost</b>');
     expect(body).toContain('[Workflow run](https://github.example/acme/platform/actions/runs/1001)');
     expect(body).not.toContain('DESTRUCTIVE');
     expect(body).toMatch(/\| cdk-nag \| ✅ pass \| \d+ acknowledged \|/);

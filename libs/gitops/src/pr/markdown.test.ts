@@ -4,6 +4,9 @@ import { diffStack } from './template-diff';
 import { COMMENT_MARKER } from './report';
 import { COMMENT_LIMIT, cutAtSections, sectionBoundary } from './truncate';
 import { prepareCommentBody } from './comment';
+import { StageReport } from './report';
+import { costDelta } from '../cost/delta';
+import { CostEstimate, estimateIdleCost } from '../cost/estimate';
 
 describe('renderMarkdown', () => {
   it('starts with the marker, then the summary table with counts per stage', () => {
@@ -11,8 +14,8 @@ describe('renderMarkdown', () => {
     expect(md.startsWith(`${COMMENT_MARKER}\n## metaflow-gitops plan: 2 stages affected`)).toBe(true);
     const rows = md.split('\n').filter((l) => l.startsWith('| dev ') || l.startsWith('| prod '));
     expect(rows).toEqual([
-      '| dev | 111111111111 eu-west-1 | stage file environments/dev.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
-      '| prod | 111111111111 eu-west-1 · prod | stage file environments/prod.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | — | ⚠️ 1 warning |',
+      '| dev | 111111111111 eu-west-1 | stage file environments/dev.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | n/a | — | ⚠️ 1 warning |',
+      '| prod | 111111111111 eu-west-1 · prod | stage file environments/prod.yaml changed | 1 | 0 | 0 | 0 | — | +0 ~1 -0 | n/a | — | ⚠️ 1 warning |',
     ]);
     expect(md).toContain('Unaffected stages: `other`.');
     expect(md).not.toContain('DESTRUCTIVE');
@@ -234,5 +237,62 @@ describe('what a reviewer must not miss', () => {
     const md = renderMarkdown(sampleReport([upgraded, sampleStage('prod')]));
     expect(md).toContain('\n**Kubernetes upgrade**: Kubernetes 1.34 -&gt; 1.35: in-place EKS control-plane update\n');
     expect(md.match(/Kubernetes upgrade/g)).toHaveLength(1);
+  });
+});
+
+describe('idle cost in the comment', () => {
+  const estimateOf = (nat: number) =>
+    estimateIdleCost({
+      templates: [
+        {
+          Resources: Object.fromEntries(
+            Array.from({ length: nat }, (_, i) => [
+              [`Nat${i}`, { Type: 'AWS::EC2::NatGateway' }],
+              [`Eip${i}`, { Type: 'AWS::EC2::EIP' }],
+            ]).flat(),
+          ),
+        },
+      ],
+      objects: [],
+      region: 'us-west-2',
+      date: new Date('2026-12-01'),
+    });
+  const withCost = (base: CostEstimate | undefined, head: CostEstimate): StageReport => ({
+    ...sampleStage('dev'),
+    cost: { head, ...(base ? { base } : {}), delta: costDelta(base, head) },
+  });
+
+  it('the summary table shows the monthly cost and the change; the stage block itemizes the change, with a pie', () => {
+    const md = renderMarkdown(sampleReport([withCost(estimateOf(1), estimateOf(3))]));
+    expect(md).toMatch(/\| dev \|.*\| \$110 \(\+\$73\) \|/);
+    expect(md).toContain(
+      '<b>Idle cost</b> $109.50/month — +$73.00/month: NAT gateways 1 → 3 (+$65.70), Public IPv4 addresses 1 → 3 (+$7.30)</summary>',
+    );
+    expect(md).toContain('```mermaid\npie showData\n  "NAT gateways" : 98.55\n');
+    expect(md).toContain('| NAT gateways | 3 gateway | $98.55 | +$65.70 (1 → 3) |');
+    expect(md).toContain('| **total** | | **$109.50** | **+$73.00** |');
+    expect(md.match(/<details/g)!.length).toBe(md.match(/<\/details>/g)!.length);
+  });
+
+  it('a new stage: its cost, marked new; an item gone at the head is listed with its saving', () => {
+    const added = renderMarkdown(sampleReport([{ ...withCost(undefined, estimateOf(1)), change: 'added' }]));
+    expect(added).toMatch(/\| dev \(added\) \|.*\| \$37 \(new\) \|/);
+    // A new stage is compact: one line with its largest items, no pie, no table.
+    expect(added).toContain('**Idle cost** $36.50/month (new stage): NAT gateways $32.85, Public IPv4 addresses $3.65.');
+    expect(added).not.toContain('```mermaid');
+    // An existing stage whose base could not be priced (e.g. --against deployed): the head's figure, not "new".
+    const uncompared = renderMarkdown(sampleReport([withCost(undefined, estimateOf(1))]));
+    expect(uncompared).toMatch(/\| dev \|.*\| \$37 \|/);
+    expect(uncompared).toContain('not compared: the base side has no rendering to price');
+    const md = renderMarkdown(sampleReport([withCost(estimateOf(1), estimateOf(0))]));
+    expect(md).toContain('| NAT gateways | 0 gateway | $0.00 | -$32.85 (1 → 0) |');
+  });
+
+  it('the cost block is a section of its own: a cut body stays well-formed', () => {
+    const md = renderMarkdown(sampleReport(Array.from({ length: 30 }, () => withCost(estimateOf(1), estimateOf(3)))));
+    const cut = cutAtSections(md, 20_000, () => 'cut');
+    expect(cut.truncated).toBe(true);
+    expect(cut.text.match(/<details/g)!.length).toBe(cut.text.match(/<\/details>/g)!.length);
+    expect(cut.text.length).toBeLessThanOrEqual(20_000);
   });
 });

@@ -1,6 +1,8 @@
 import { DiffReport, StageReport, COMMENT_MARKER, DEFAULT_ACK_LABEL, destructiveItems } from './report';
 import { ChangeCounts, DestructiveChange, ResourceAction, ResourceChangeRow, StackDiff } from './template-diff';
 import { sectionBoundary } from './truncate';
+import { deltaSummary, signedUsd } from '../cost/delta';
+import { StageCost } from './stage-cost';
 
 export interface MarkdownOptions {
   /** The label that acknowledges destructive changes. @default `allow-destructive` */
@@ -79,6 +81,67 @@ function securityCell(s: StageReport): string {
   return parts.length ? parts.join(', ') : '—';
 }
 
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+/** Items below this share of the total are one `other` slice of the pie. */
+const PIE_MIN_SHARE = 0.03;
+
+/** The summary table's cell: the head's monthly cost and the change. */
+function costCell(cost: StageCost | undefined, isNew: boolean): string {
+  if (!cost) return 'n/a';
+  const total = `$${Math.round(cost.head.total)}`;
+  if (!cost.base) return isNew ? `${total} (new)` : total;
+  return cost.delta.change === 0 ? total : `${total} (${signedUsd(Math.round(cost.delta.change)).replace('.00', '')})`;
+}
+
+function pie(cost: StageCost): string {
+  const total = cost.head.total;
+  const big = cost.head.items.filter((i) => i.monthly >= total * PIE_MIN_SHARE);
+  const other = cost.head.items.filter((i) => i.monthly < total * PIE_MIN_SHARE).reduce((n, i) => n + i.monthly, 0);
+  const slices = [...big.map((i) => [i.label, i.monthly] as const), ...(other > 0 ? [['other', other] as const] : [])];
+  const label = (s: string) => s.replace(/["\n]/g, "'");
+  return ['```mermaid', 'pie showData', ...slices.map(([l, v]) => `  "${label(l)}" : ${v.toFixed(2)}`), '```', ''].join('\n');
+}
+
+/** The largest items of an estimate, for a one-line summary. */
+const COMPACT_ITEMS = 5;
+
+/**
+ * A stage's idle cost in the comment. A new stage gets one line: its monthly total and largest
+ * items (a new stage is shown compactly). Otherwise a collapsed block headed by the monthly total
+ * and the change (itemized by the items that changed), holding a pie of the items and a table with
+ * the change of each.
+ */
+function costSection(cost: StageCost, isNew: boolean): string {
+  const { head, base, delta } = cost;
+  const prices = head.priceRegion === head.region ? head.region : `${head.priceRegion} (no ${head.region} prices)`;
+  const footer = `At ${prices} list prices on ${head.date}, idle (no flow running); what is left out and how each line is computed: docs/cost.md, \`mfctl cost\`.\n`;
+  if (isNew && !base) {
+    const top = [...head.items].sort((a, b) => b.monthly - a.monthly).slice(0, COMPACT_ITEMS);
+    return `\n**Idle cost** ${usd(head.total)}/month (new stage): ${top.map((i) => `${esc(i.label)} ${usd(i.monthly)}`).join(', ')}${head.items.length > COMPACT_ITEMS ? ', …' : ''}. ${footer}`;
+  }
+  const headline = base ? deltaSummary(delta) : 'not compared: the base side has no rendering to price';
+  const changes = new Map(delta.items.map((i) => [i.key, i]));
+  const removed = delta.items.filter((i) => i.after === 0 && !head.items.some((h) => h.key === i.key));
+  const rows = [
+    ...head.items.map((i) => {
+      const c = changes.get(i.key);
+      return `| ${esc(i.label)} | ${Number(i.quantity.toFixed(2))} ${esc(i.unit)}${i.assumption ? ' (assumed)' : ''} | ${usd(i.monthly)} | ${base && c ? `${signedUsd(c.change)} (${c.before} → ${c.after})` : ''} |`;
+    }),
+    ...removed.map((i) => `| ${esc(i.label)} | 0 ${esc(i.unit)} | $0.00 | ${signedUsd(i.change)} (${i.before} → 0) |`),
+  ];
+  return [
+    `\n<details><summary><b>Idle cost</b> ${usd(head.total)}/month — ${esc(headline)}</summary>\n\n`,
+    pie(cost),
+    '\n| Item | Quantity | $/month | Change |\n|---|---:|---:|---|\n',
+    rows.join('\n'),
+    `\n| **total** | | **${usd(head.total)}** | ${base ? `**${signedUsd(delta.change)}**` : ''} |\n\n`,
+    footer,
+    ...head.warnings.map((w) => `- ⚠️ ${esc(w)}\n`),
+    '\n</details>\n',
+  ].join('');
+}
+
 /** Where the stage lives: account, region, prod, GPU pool. */
 function whereCell(s: StageReport): string {
   const f = s.facts;
@@ -123,7 +186,7 @@ function destructiveBanner(report: DiffReport, label: string): string {
 }
 
 function summaryTable(report: DiffReport): string {
-  const rows = [['Stage', 'Where', 'Why', '+', '~', '±', '-', 'IAM / SG / access', 'Manifests', 'Destructive', 'Checks']];
+  const rows = [['Stage', 'Where', 'Why', '+', '~', '±', '-', 'IAM / SG / access', 'Manifests', 'Idle $/month', 'Destructive', 'Checks']];
   for (const s of report.stages) {
     const m = s.manifests ? `+${s.manifests.added} ~${s.manifests.changed} -${s.manifests.removed}` : 'n/a';
     const d = ackCount(s);
@@ -137,6 +200,7 @@ function summaryTable(report: DiffReport): string {
       String(s.counts.destroyed + s.counts.orphaned),
       securityCell(s),
       m,
+      costCell(s.cost, isNew(s)),
       d > 0 ? `💥 ${d}` : '—',
       s.errors.length > 0 ? `❌ ${s.errors.length} diff error${s.errors.length === 1 ? '' : 's'}` : checksCell(s),
     ]);
@@ -282,6 +346,7 @@ function stageSection(s: StageReport): string[] {
     parts.push('\n</details>\n');
     sections.push(parts.join(''));
   }
+  if (s.cost) sections.push(costSection(s.cost, isNew(s)));
   const c = s.checks;
   const checks = [`\n<details${c.errors > 0 ? ' open' : ''}><summary><b>Checks</b> ${checksCell(s)}</summary>\n\n`];
   if (c.outcomes?.length)

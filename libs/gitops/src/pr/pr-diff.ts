@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AffectedStage, ENVIRONMENTS, findAffected } from './affected';
-import { diffManifests, ManifestDiff, readManifestDir } from './manifest-diff';
+import { diffManifests, ManifestDiff, ManifestObject, readManifestDir } from './manifest-diff';
 import { AssemblyStack, CfnTemplate } from '../synth/stage-assembly';
 import { mfctlRenderer, readStacks, RenderedStage, StageRenderer } from './render-tree';
 import { loadStages } from '@metaflow-gitops/stage-config';
 import { crossStackImpacts } from './cross-stack';
 import { DiffReport, REPORT_SCHEMA_VERSION, StageChecks, StageRemoval, StageReport, stageNeedsAck } from './report';
+import { StageCost, stageCost } from './stage-cost';
 import { accessChanges, kubernetesUpgrade, StageFacts, stageFacts, StageMove, stageMove } from './stage-facts';
 import { addCounts, diffStack, emptyCounts, StackDiff } from './template-diff';
 import { BaseTree, buildTreeCli, createBaseTree, credentialFreeEnv, stageFilesTree } from './worktree';
@@ -153,7 +154,10 @@ export async function computePrDiff(opts: PrDiffOptions): Promise<DiffReport> {
         access: facts ? accessChanges(before, facts) : [],
         ...(upgrade ? { kubernetesUpgrade: upgrade } : {}),
       };
-      stages.push({ ...(await diffOneStage(s, opts, renderers, env, scratch, move ? undefined : base, cache, !move)), ...identity });
+      stages.push({
+        ...(await diffOneStage(s, opts, renderers, env, scratch, move ? undefined : base, cache, !move, new Date(started))),
+        ...identity,
+      });
     }
     for (const s of affected.stages.filter((x) => x.change === 'removed')) {
       stages.push({
@@ -239,6 +243,8 @@ async function diffOneStage(
   cache: BaseCache | undefined,
   /** False for a moved stage: its head is a new stage, compared with nothing. */
   compare: boolean,
+  /** Date the idle cost is priced on (both sides). */
+  date: Date,
 ): Promise<Omit<StageReport, 'access'>> {
   const t0 = Date.now();
   const out = (side: string): RenderedStage => ({
@@ -291,9 +297,15 @@ async function diffOneStage(
     for (const name of names) stacks.push(diffStack(name, before.get(name), headTemplates.get(name)));
   }
   let manifests: ManifestDiff | undefined;
+  let cost: StageCost | undefined;
   if (!headErr) {
     try {
-      manifests = diffManifests(hasBase && !baseErr ? readManifestDir(baseOut.k8sDir) : new Map(), readManifestDir(headOut.k8sDir));
+      const baseObjects: Map<string, ManifestObject> = hasBase && !baseErr ? readManifestDir(baseOut.k8sDir) : new Map();
+      const headObjects = readManifestDir(headOut.k8sDir);
+      manifests = diffManifests(baseObjects, headObjects);
+      // The base side's cost only from a base rendering (its templates and manifests), not from deployed stacks.
+      const baseSide = hasBase && !baseErr && !opts.deployed ? { stacks: readStacks(baseOut.cdkDir), objects: baseObjects } : undefined;
+      cost = stageCost({ stacks: headStacks, objects: headObjects }, baseSide, date);
     } catch (err) {
       errors.push(`manifests: ${(err as Error).message}`);
     }
@@ -317,6 +329,7 @@ async function diffOneStage(
     stacks,
     manifests,
     checks,
+    ...(cost ? { cost } : {}),
     crossStack: cross.impacts,
     destructive: [...stacks.flatMap((st) => st.destructive), ...cross.destructive],
     errors,

@@ -2,6 +2,7 @@ import { ChangeCounts, DestructiveChange, StackDiff } from './template-diff';
 import { ManifestDiff } from './manifest-diff';
 import { CrossStackImpact } from './cross-stack';
 import { AccessChange, StageFacts, StageMove } from './stage-facts';
+import { StageCost } from './stage-cost';
 import { InputError } from '@metaflow-gitops/stage-config';
 
 /** Bumped when the JSON shape changes incompatibly (`mfctl gate` checks it). */
@@ -66,6 +67,8 @@ export interface StageReport {
   /** Absent when the manifests could not be rendered on either side. */
   readonly manifests?: ManifestDiff;
   readonly checks: StageChecks;
+  /** Idle monthly cost at the head and the base, and the change (docs/cost.md); absent when the head could not be read. */
+  readonly cost?: StageCost;
   readonly destructive: readonly DestructiveChange[];
   /** Problems that kept the head's diff from being computed (head synth failures...): the gate fails. */
   readonly errors: readonly string[];
