@@ -129,7 +129,7 @@ describe('each check fails on what it is for', () => {
   test('over 500 resources or over 1 MB fails the limits check', async () => {
     const dir = copyOf(same);
     editTemplate(dir, 'dev-vpc', (t) => {
-      for (let i = 0; i < 460; i++) t.Resources[`Topic${i}`] = { Type: 'AWS::SNS::Topic' };
+      for (let i = Object.keys(t.Resources).length; i <= 500; i++) t.Resources[`Topic${i}`] = { Type: 'AWS::SNS::Topic' };
     });
     editTemplate(dir, 'dev-auth', (t) => {
       t.Metadata = { padding: 'x'.repeat(1_100_000) };
