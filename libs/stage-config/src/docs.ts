@@ -119,6 +119,7 @@ export function renderStageFileDoc(): string {
     'With `isProd: true` (and why):',
     '',
     '- `network.natGateways` equals the number of zones: with fewer, one zone outage cuts egress for the others.',
+    '- `network.natType` is `gateway`: a NAT instance is one EC2 instance to patch, and its zones lose egress while it is replaced.',
     '- `network.flowLogs` is not turned off: flow logs are the record of network traffic when investigating an incident.',
     '- `database.minCapacity > 0`: a paused database takes seconds to resume and the first requests fail.',
     '- `database.backupRetentionDays >= 14`: problems are often noticed late.',

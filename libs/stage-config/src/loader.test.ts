@@ -540,6 +540,18 @@ const INVALID: readonly Case[] = [
     expected: [{ path: 'network.flowLogs', line: 10, column: 13, message: /is false on a prod stage: without flow logs/ }],
   },
   {
+    name: 'prod with a NAT instance',
+    yaml: doc(PROD, 'network:', '  natType: instance', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
+    expected: [
+      {
+        path: 'network.natType',
+        line: 10,
+        column: 12,
+        message: /is instance on a prod stage: a NAT instance is a single EC2 instance/,
+      },
+    ],
+  },
+  {
     name: 'prod database that pauses',
     yaml: doc(PROD, 'database:', '  minCapacity: 0', 'ingress:', '  allowedCidrs: [203.0.113.0/24]'),
     expected: [{ path: 'database.minCapacity', line: 10, column: 16, message: /is 0 on a prod stage: a paused database takes/ }],
@@ -722,6 +734,8 @@ describe('loadStages and loadStage', () => {
     expect(makeStageConfig()).toEqual(loadStage(path.join(__dirname, '../../../environments'), 'example'));
     expect(makeStageConfig({ isProd: true }).network.natGateways).toBe(3);
     expect([makeStageConfig().network.flowLogs, makeStageConfig({ isProd: true }).network.flowLogs]).toEqual([false, true]);
+    expect([makeStageConfig().network.natType, makeStageConfig({ isProd: true }).network.natType]).toEqual(['instance', 'gateway']);
+    expect(makeStageConfig().network.natInstanceType).toBe('t4g.nano');
   });
 
   it('reports every file, names files relative to the parent of the directory, and keeps valid stages', () => {

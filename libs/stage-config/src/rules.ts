@@ -217,6 +217,13 @@ const network: Check = (ctx, c) => {
       'remove flowLogs (prod turns them on) or set flowLogs: true',
     );
   }
+  if (c.isProd && n.natType === 'instance') {
+    ctx.error(
+      [...p, 'natType'],
+      'is instance on a prod stage: a NAT instance is a single EC2 instance you patch, and its zones lose egress while it is replaced or recovered',
+      'use gateway: managed and highly available (remove natType; prod defaults to gateway)',
+    );
+  }
   const vpc = cidr('vpcCidr');
   const pod = cidr('podCidr');
   if (vpc && pod && cidrsOverlap(vpc, pod)) {

@@ -195,9 +195,24 @@ export const STAGE_SCHEMA: JsonSchema = {
           minimum: 0,
           maximum: 3,
           description:
-            'NAT gateways: 0 (no internet egress), 1 (shared) or one per AZ (HA, required on prod). 0 needs the `ecr.api`, `ecr.dkr`, `sts`, `eks-auth` and `secretsmanager` endpoints, and still cannot pull the public chart images (mirror them into ECR), log in through the gateway (it calls Cognito and the company IdP), let ExternalDNS reach Route 53 or run a sync runner (it talks to GitHub).',
+            'NAT gateways, or NAT instances with `natType: instance`: 0 (no internet egress), 1 (shared) or one per AZ (HA, required on prod). 0 needs the `ecr.api`, `ecr.dkr`, `sts`, `eks-auth` and `secretsmanager` endpoints, and still cannot pull the public chart images (mirror them into ECR), log in through the gateway (it calls Cognito and the company IdP), let ExternalDNS reach Route 53 or run a sync runner (it talks to GitHub).',
           default: 1,
           'x-defaultText': '1 (prod: one per AZ)',
+        },
+        natType: {
+          type: 'string',
+          enum: ['gateway', 'instance'],
+          description:
+            'What provides the internet egress `natGateways` counts: `gateway` (managed NAT gateways: highly available within their zone, billed per hour and per GB processed) or `instance` (one arm64 EC2 instance of `natInstanceType` per count, Amazon Linux 2023 with security updates applied at launch: a fraction of the price of a gateway, but a single instance, so its zones have no egress while it is replaced, rebooted or recovered). Prod requires `gateway`.',
+          default: 'instance',
+          'x-prodDefault': 'gateway',
+        },
+        natInstanceType: {
+          type: 'string',
+          enum: ['t4g.nano', 't4g.micro', 't4g.small'],
+          description:
+            'EC2 instance type of the NAT instances (`natType: instance`): arm64 (Graviton) burstable types, priced by `mfctl cost`. t4g.nano (2 vCPU burst, 0.5 GiB, up to 5 Gbit/s) carries the idle and light traffic of a dev stage; pick a larger one for sustained image pulls or data transfer.',
+          default: 't4g.nano',
         },
         vpcEndpoints: {
           type: 'array',

@@ -78,6 +78,10 @@ export interface OidcConfig {
 export type VpcEndpointName =
   's3' | 'ecr.api' | 'ecr.dkr' | 'sts' | 'logs' | 'secretsmanager' | 'eks' | 'eks-auth' | 'ec2' | 'elasticloadbalancing';
 
+export type NatType = 'gateway' | 'instance';
+
+export type NatInstanceType = 't4g.nano' | 't4g.micro' | 't4g.small';
+
 export interface NetworkConfig {
   /** Primary VPC CIDR (nodes, load balancers, database). */
   readonly vpcCidr: string;
@@ -85,8 +89,12 @@ export interface NetworkConfig {
   readonly podCidr: string;
   /** Availability zones (2-3, in the stage's region). */
   readonly availabilityZones: readonly string[];
-  /** NAT gateways (0 = no egress to the internet, 1 = shared, one per AZ for HA). */
+  /** NAT gateways or instances (0 = no egress to the internet, 1 = shared, one per AZ for HA). */
   readonly natGateways: number;
+  /** What provides the egress: managed NAT gateways (required on prod) or NAT instances. */
+  readonly natType: NatType;
+  /** EC2 instance type of the NAT instances (`natType: instance`). */
+  readonly natInstanceType: NatInstanceType;
   /** VPC endpoints to create. The S3 gateway endpoint is always present. */
   readonly vpcEndpoints: readonly VpcEndpointName[];
   /** VPC flow logs to CloudWatch Logs (required on prod). */

@@ -32,6 +32,35 @@ describe('costDelta', () => {
     expect(deltaSummary(d)).toBe('+$73.00/month: NAT gateways 1 → 3 (+$65.70), Public IPv4 addresses 1 → 3 (+$7.30)');
   });
 
+  it('a NAT gateway replaced by a NAT instance: the gateway goes, the instance comes, the address stays', () => {
+    const base = at({ Nat1: { Type: 'AWS::EC2::NatGateway' }, Eip1: { Type: 'AWS::EC2::EIP' } });
+    const head = estimateIdleCost({
+      templates: [
+        {
+          Resources: {
+            Nat: {
+              Type: 'AWS::EC2::Instance',
+              Properties: { InstanceType: 't4g.nano', SourceDestCheck: false, NetworkInterfaces: [{ AssociatePublicIpAddress: true }] },
+            },
+          },
+        } as CfnTemplate,
+      ],
+      objects: [],
+      region: 'us-west-2',
+      date: new Date('2026-12-01'),
+    });
+    const p = PRICE_BOOK.regions['us-west-2'];
+    const d = costDelta(base, head);
+    expect(d.change).toBeCloseTo((p.instanceHour.prices['t4g.nano'] - p.natGatewayHour.price) * 730, 1);
+    expect(d.items.map((i) => [i.key, i.before, i.after])).toEqual([
+      ['nat-gateways', 1, 0],
+      ['nat-instances:t4g.nano', 0, 1],
+    ]);
+    expect(deltaSummary(d)).toMatch(
+      /^-\$\d+\.\d\d\/month: NAT gateways 1 → 0 \(-\$32\.85\), NAT instances: t4g\.nano \(on-demand\) 0 → 1 \(\+\$3\.07\)$/,
+    );
+  });
+
   it('a new stage is all added; an unchanged one says so', () => {
     const head = at({ Nat1: { Type: 'AWS::EC2::NatGateway' } });
     expect(costDelta(undefined, head)).toMatchObject({ before: 0, after: head.total, change: head.total });

@@ -42,6 +42,28 @@ describe('estimateIdleCost: one priced resource type at a time', () => {
     expect(three.total - one.total).toBeCloseTo(2 * P.natGatewayHour.price * HOURS, 2);
   });
 
+  it("NAT instances: each at its type's on-demand price plus its public address; a NAT gateway still costs its own price", () => {
+    const natInstance = (type: string) => ({
+      Type: 'AWS::EC2::Instance',
+      Properties: { InstanceType: type, SourceDestCheck: false, NetworkInterfaces: [{ DeviceIndex: '0', AssociatePublicIpAddress: true }] },
+    });
+    const gateway = estimate([template({ Eip: { Type: 'AWS::EC2::EIP' }, Nat: { Type: 'AWS::EC2::NatGateway' } })]);
+    const instance = estimate([template({ Nat: natInstance('t4g.nano') })]);
+    expect(item(instance, 'nat-gateways')).toBeUndefined();
+    expect(item(instance, 'nat-instances:t4g.nano')).toMatchObject({
+      quantity: 1,
+      monthly: cents(P.instanceHour.prices['t4g.nano'] * HOURS),
+    });
+    expect(item(instance, 'public-ipv4')).toMatchObject({ quantity: 1, detail: expect.stringContaining('1 of NAT instances') });
+    expect(instance.total).toBeCloseTo((P.instanceHour.prices['t4g.nano'] + P.publicIpv4Hour.price) * HOURS, 1);
+    expect(gateway.total).toBeCloseTo((P.natGatewayHour.price + P.publicIpv4Hour.price) * HOURS, 1);
+    const two = estimate([template({ A: natInstance('t4g.small'), B: natInstance('t4g.small') })]);
+    expect(item(two, 'nat-instances:t4g.small')?.monthly).toBe(cents(2 * P.instanceHour.prices['t4g.small'] * HOURS));
+    const unpriced = estimate([template({ A: natInstance('x9.huge') })]);
+    expect(unpriced.items.filter((i) => i.key.includes('instances'))).toEqual([]);
+    expect(unpriced.warnings).toEqual([expect.stringContaining('x9.huge has no price')]);
+  });
+
   it('public IPv4: elastic IPs, and one address per ELB zone for an internet-facing load balancer', () => {
     const subnets = Object.fromEntries(
       ['a', 'b', 'c'].map((z) => [

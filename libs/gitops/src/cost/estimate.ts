@@ -52,7 +52,7 @@ export const LEFT_OUT = [
   'requests and use-based charges (S3 requests, Secrets Manager and KMS API calls, load balancer capacity units, Route 53 queries)',
   'S3 storage of artifacts and Aurora backups beyond the free allowance (both grow with use)',
   'the nodes flows start (they scale to zero when idle) and spot discounts',
-  'EBS volumes of the nodes (Auto Mode root and data volumes)',
+  'EBS volumes of the nodes (Auto Mode root and data volumes) and the root volumes of NAT instances',
 ];
 
 type Resource = CfnResource & { readonly id: string };
@@ -243,6 +243,44 @@ function logItems(ctx: Ctx, templates: readonly CfnTemplate[]): CostItem[] {
   return items;
 }
 
+/** EC2 instances the templates declare (the NAT instances), per instance type, at its on-demand price. */
+function instanceItems(ctx: Ctx, templates: readonly CfnTemplate[], warnings: string[]): CostItem[] {
+  const byType = new Map<string, Resource[]>();
+  for (const i of resources(templates, 'AWS::EC2::Instance')) {
+    const type = String(i.Properties?.InstanceType ?? '');
+    byType.set(type, [...(byType.get(type) ?? []), i]);
+  }
+  return [...byType].flatMap(([type, instances]) => {
+    const price = ctx.prices.instanceHour.prices[type];
+    if (price === undefined) {
+      warnings.push(
+        `EC2 instance type ${type || '(unset)'} has no price in the price file (add it to libs/gitops/src/cost/prices.json): not counted`,
+      );
+      return [];
+    }
+    // Source/destination checking off is what makes an instance a NAT.
+    const nat = instances.every((i) => i.Properties?.SourceDestCheck === false);
+    return [
+      hourly(
+        ctx,
+        `${nat ? 'nat-instances' : 'instances'}:${type}`,
+        `${nat ? 'NAT instances' : 'EC2 instances'}: ${type} (on-demand)`,
+        instances.length,
+        'instance',
+        { ...ctx.prices.instanceHour, price },
+        'data transfer per GB and the root volume not included',
+      ),
+    ];
+  });
+}
+
+/** Instances that get a public IPv4 address at launch (a network interface with `AssociatePublicIpAddress`). */
+function instanceAddresses(templates: readonly CfnTemplate[]): number {
+  return resources(templates, 'AWS::EC2::Instance').filter((i) =>
+    asArray(i.Properties?.NetworkInterfaces).some((n) => at(n, 'AssociatePublicIpAddress') === true),
+  ).length;
+}
+
 /** The cheapest nodes that hold the always-on pods: per group of pods with the same candidate types. */
 function nodeItems(
   ctx: Ctx,
@@ -315,7 +353,7 @@ function nodeItems(
 
 /**
  * The idle monthly cost of a stage at list prices: what it costs deployed, before anyone runs a
- * flow. Read from the synthesized templates (NAT gateways, public IPv4 addresses, interface
+ * flow. Read from the synthesized templates (NAT gateways or instances, public IPv4 addresses, interface
  * endpoints, the EKS control plane, Aurora, secrets, zones, logs, KMS keys, the ECR cache) and the
  * rendered manifests (load balancers; the always-on pods' requests packed on the cheapest instance
  * types the node pools allow; whether the database can pause). Items that cost nothing are left out.
@@ -331,6 +369,7 @@ export function estimateIdleCost(input: CostInput): CostEstimate {
   // Public and private NAT gateways cost the same per hour.
   const nat = count('AWS::EC2::NatGateway');
   const eips = count('AWS::EC2::EIP');
+  const instanceIps = instanceAddresses(templates);
   const lbs = loadBalancers(objects);
   // An internet-facing load balancer has a public address in each subnet it uses: one per zone of the ELB-tagged public subnets.
   const lbZones = new Set(
@@ -352,11 +391,12 @@ export function estimateIdleCost(input: CostInput): CostEstimate {
       ctx,
       'public-ipv4',
       'Public IPv4 addresses',
-      eips + lbAddresses,
+      eips + instanceIps + lbAddresses,
       'address',
       prices.publicIpv4Hour,
-      `${eips} elastic IP${eips === 1 ? '' : 's'}, ${lbAddresses} of internet-facing load balancers`,
+      `${eips} elastic IP${eips === 1 ? '' : 's'}, ${instanceIps > 0 ? `${instanceIps} of NAT instances, ` : ''}${lbAddresses} of internet-facing load balancers`,
     ),
+    ...instanceItems(ctx, templates, warnings),
     hourly(
       ctx,
       'interface-endpoints',

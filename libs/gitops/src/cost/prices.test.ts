@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PRICE_BOOK, regionPrices } from './prices';
 
 describe('the price file', () => {
@@ -21,6 +23,15 @@ describe('the price file', () => {
           true,
         ]);
       }
+    }
+  });
+
+  it('prices every NAT instance type the stage schema allows, in each region', () => {
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../stage-config/schema/stage.schema.json'), 'utf8'));
+    const natTypes: string[] = schema.properties.network.properties.natInstanceType.enum;
+    expect(natTypes).toContain('t4g.nano');
+    for (const [region, prices] of Object.entries(PRICE_BOOK.regions)) {
+      for (const type of natTypes) expect([region, type, prices.instanceHour.prices[type] > 0]).toEqual([region, type, true]);
     }
   });
 

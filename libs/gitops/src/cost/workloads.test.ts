@@ -111,6 +111,22 @@ describe('alwaysOnPods', () => {
       release({ admissionController: { replicas: 3, container: { resources: { requests: { cpu: '50m', memory: '64Mi' } } } } }),
     ]).pods;
     expect(set.find((p) => p.source.endsWith('admission-controller'))).toMatchObject({ replicas: 3, cpu: 0.05, memoryMiB: 64 });
+    expect(defaults.find((p) => p.source.endsWith('admission-controller'))).toMatchObject({ nodeSelector: {}, tolerates: [] });
+  });
+
+  it('Helm releases: a pod lands where the values of its component put it (nodeSelector, tolerations), top-level or nested', () => {
+    const placed = { nodeSelector: { 'karpenter.sh/nodepool': 'platform' }, tolerations: [{ key: 'platform', operator: 'Exists' }] };
+    const kyverno = alwaysOnPods([
+      { name: 'k', namespace: 'k', chart: 'kyverno', version: '3.7.2', values: { backgroundController: placed } },
+    ]).pods;
+    expect(kyverno.find((p) => p.source.endsWith('background-controller'))).toMatchObject({
+      nodeSelector: { 'karpenter.sh/nodepool': 'platform' },
+      tolerates: ['platform'],
+    });
+    expect(kyverno.find((p) => p.source.endsWith('cleanup-controller'))).toMatchObject({ nodeSelector: {}, tolerates: [] });
+    const eso = alwaysOnPods([{ name: 'e', namespace: 'e', chart: 'external-secrets', version: '0.20.4', values: placed }]).pods;
+    expect(eso.find((p) => p.source.endsWith(' controller'))).toMatchObject({ nodeSelector: { 'karpenter.sh/nodepool': 'platform' } });
+    expect(eso.find((p) => p.source.endsWith(' webhook'))).toMatchObject({ nodeSelector: {} });
     const unknown = alwaysOnPods([{ name: 'x', namespace: 'x', chart: 'mystery', version: '1', values: {} }]);
     expect(unknown.pods).toEqual([]);
     expect(unknown.warnings[0]).toContain('chart mystery');

@@ -24,6 +24,8 @@ interface ChartPod {
   readonly name: string;
   readonly replicas: { readonly path?: string; readonly default: number };
   readonly requests: { readonly path: string; readonly default: { readonly cpu?: string; readonly memory?: string } };
+  /** The values object whose `nodeSelector` and `tolerations` the chart puts on the pod (`''`: the top level). */
+  readonly placement: { readonly path: string };
 }
 
 const CHARTS = chartPods.charts as Record<string, { source: string; pods: ChartPod[] }>;
@@ -156,12 +158,13 @@ function releasePods(release: Json, warnings: string[]): AlwaysOnPods[] {
   const values = release.values;
   return chart.pods.map((p) => {
     const set = at(values, p.requests.path);
+    const placement = p.placement.path === '' ? values : at(values, p.placement.path);
     return {
       source: `HelmRelease ${String(release.namespace)}/${String(release.name)} ${p.name}`,
       replicas: replicas(p.replicas.path ? at(values, p.replicas.path) : undefined, p.replicas.default),
       perNode: false,
       ...requestsOf({ requests: isObject(set) ? set : p.requests.default }),
-      ...NONE,
+      ...scheduling(placement),
     };
   });
 }

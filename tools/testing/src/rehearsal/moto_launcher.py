@@ -30,6 +30,14 @@
 9. A CommaDelimitedList parameter reads back as the comma-joined string, as in CloudFormation (moto
    answered the Python list's repr), so a second `mfctl bootstrap` with the same execution policies
    is the no-op it is on AWS.
+10. An inline security group ingress rule for all traffic (IpProtocol -1) needs no FromPort/ToPort
+   in CloudFormation (the NAT instances' rules from the VPC and pod CIDRs); moto's
+   AWS::EC2::SecurityGroup read both and failed with a KeyError, which moto then reported as
+   "Fn::GetAtt references undefined resource". Such a rule gets -1 for both, as EC2 stores it.
+11. A block device mapping of an instance's root device without VolumeSize (the NAT instances set
+   only encryption and the volume type) takes the size of the image's snapshot on EC2; moto has no
+   snapshot behind its images and refused it (MissingParameter size/snapshot). It gets the 8 GiB
+   moto gives every image's root volume.
 
 Arguments are passed to moto_server unchanged (e.g. `-H localhost -p 5123`); MOTO_ACCOUNT_ID
 selects the account it answers as.
@@ -44,6 +52,8 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.core.responses import ActionResult
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.instances import Instance
+from moto.ec2.models.security_groups import SecurityGroup
 from moto.ec2.models.vpcs import VPC
 from moto.rds.models import DBInstance, rds_backends
 from moto.route53.models import FakeZone
@@ -328,6 +338,31 @@ def _delete_vpc_last(cls, resource_name, cloudformation_json, account_id, region
     _delete_vpc(cls, resource_name, cloudformation_json, account_id, region_name)
 
 
+_create_security_group = SecurityGroup.create_from_cloudformation_json
+
+
+def _security_group_all_traffic_ports(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    properties = cloudformation_json.get("Properties", {})
+    rules = [
+        {"FromPort": -1, "ToPort": -1, **rule} if str(rule.get("IpProtocol")) == "-1" else rule
+        for rule in properties.get("SecurityGroupIngress", [])
+    ]
+    json_with_ports = {**cloudformation_json, "Properties": {**properties, "SecurityGroupIngress": rules}}
+    return _create_security_group(resource_name, json_with_ports, account_id, region_name, **kwargs)
+
+
+_add_block_device = Instance.add_block_device
+
+# The size moto gives an image's root volume (Instance.setup_defaults).
+_IMAGE_ROOT_GIB = 8
+
+
+def _add_block_device_of_image_size(self, size, device_path, snapshot_id, *args, **kwargs):
+    if size is None and snapshot_id is None:
+        size = _IMAGE_ROOT_GIB
+    return _add_block_device(self, size, device_path, snapshot_id, *args, **kwargs)
+
+
 _delete_resource = parsing.ResourceMap._delete_resource
 
 
@@ -354,6 +389,8 @@ custom_model.CustomModel.create_from_cloudformation_json = classmethod(_acknowle
 Stack.parameter_list = property(_joined_parameter_list)
 parsing.ResourceMap._delete_resource = _delete_resource_if_present
 VPC.delete_from_cloudformation_json = classmethod(_delete_vpc_last)
+SecurityGroup.create_from_cloudformation_json = classmethod(_security_group_all_traffic_ports)
+Instance.add_block_device = _add_block_device_of_image_size
 Parameter.create_from_cloudformation_json = classmethod(_named_parameter)
 DBInstance.default_engine_versions.setdefault("aurora-postgresql", "16.6")
 DBInstance.default_engine_versions.setdefault("aurora-mysql", "8.0.mysql_aurora.3.08.0")

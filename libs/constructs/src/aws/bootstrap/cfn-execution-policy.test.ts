@@ -85,6 +85,30 @@ describe('the CloudFormation execution policy', () => {
     ]);
   });
 
+  it('lets CloudFormation create, update and delete the NAT instance profile and resolve the AMI parameter', () => {
+    const profiles = allow.filter((s) => s.Action.some((a) => a.includes('InstanceProfile')));
+    expect(profiles.flatMap((s) => s.Action).sort()).toEqual(
+      [
+        'iam:AddRoleToInstanceProfile',
+        'iam:CreateInstanceProfile',
+        'iam:DeleteInstanceProfile',
+        'iam:GetInstanceProfile',
+        'iam:RemoveRoleFromInstanceProfile',
+      ].sort(),
+    );
+    for (const s of profiles) expect(s.Resource).toBe('arn:aws:iam::123456789012:instance-profile/*');
+    expect(allow.find((s) => s.Sid === 'StageRoles')!.Action).toContain('iam:PassRole');
+    // CloudFormation resolves the AWS::SSM::Parameter::Value parameter with ssm:GetParameters in the stage region.
+    const template = Template.fromStack(
+      buildStage(createStageApp(), makeStageConfig({ region: 'eu-west-1', accountId: '123456789012' })).vpc,
+    );
+    const ssmParameters = Object.values(template.toJSON().Parameters as Record<string, { Type: string }>).filter((p) =>
+      p.Type.startsWith('AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'),
+    );
+    expect(ssmParameters).toHaveLength(1);
+    expect(allow.find((s) => s.Sid === 'StageServicesInRegion')!.Action).toContain('ssm:*');
+  });
+
   it("denies changes to the CDK bootstrap's roles and to itself", () => {
     expect(doc.Statement.find((s) => s.Effect === 'Deny')).toEqual({
       Sid: 'NotTheDeployMachinery',

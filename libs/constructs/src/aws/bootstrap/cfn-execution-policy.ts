@@ -64,8 +64,22 @@ const IAM_ACTIONS = [
 ];
 
 /**
+ * What CloudFormation does with an `AWS::IAM::InstanceProfile` (the NAT instances' profile): its
+ * create, update and delete handlers. Passing the role in it is `iam:PassRole` on the role.
+ */
+const INSTANCE_PROFILE_ACTIONS = [
+  'iam:CreateInstanceProfile',
+  'iam:DeleteInstanceProfile',
+  'iam:GetInstanceProfile',
+  'iam:AddRoleToInstanceProfile',
+  'iam:RemoveRoleFromInstanceProfile',
+];
+
+/**
  * The execution policy: the services of `STAGE_RESOURCE_SERVICES` (regional ones in `region` only),
- * the IAM actions CloudFormation needs for the stacks' roles, KMS only through those services, and
+ * the IAM actions CloudFormation needs for the stacks' roles and instance profiles (`ssm:*` in the
+ * region covers the public Amazon Linux AMI parameters CloudFormation resolves for the NAT
+ * instances), KMS only through those services, and
  * never a change to the CDK bootstrap's own roles or to this policy, so a template cannot widen
  * what deploys it.
  */
@@ -88,6 +102,12 @@ export function cfnExecutionPolicyDocument(account: string, region: string): Rec
         Effect: 'Allow',
         Action: IAM_ACTIONS,
         Resource: ['role/*', 'oidc-provider/*'].map((r) => `arn:aws:iam::${account}:${r}`),
+      },
+      {
+        Sid: 'NatInstanceProfiles',
+        Effect: 'Allow',
+        Action: INSTANCE_PROFILE_ACTIONS,
+        Resource: `arn:aws:iam::${account}:instance-profile/*`,
       },
       {
         // The sync runner's CodeBuild project takes its GitHub source through the account's

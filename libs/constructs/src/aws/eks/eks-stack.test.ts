@@ -40,13 +40,19 @@ test('Auto Mode cluster: version from the stage file, own node role, API auth, n
     },
     StorageConfig: { BlockStorage: { Enabled: true } },
     KubernetesNetworkConfig: Match.objectLike({ ElasticLoadBalancing: { Enabled: true } }),
-    Logging: {
-      ClusterLogging: {
-        EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }, { Type: 'authenticator' }, { Type: 'controllerManager' }, { Type: 'scheduler' }],
-      },
-    },
   });
   prod.template('eks').hasResourceProperties('AWS::EKS::Cluster', { Version: '1.33' });
+});
+
+test('control-plane logs: all five types on prod, audit and authenticator on non-prod', () => {
+  const logTypes = (s: BuiltStage) =>
+    resources(s)
+      .filter((r) => r.Type === 'AWS::EKS::Cluster')
+      .map((r) =>
+        (r.Properties.Logging as { ClusterLogging: { EnabledTypes: { Type: string }[] } }).ClusterLogging.EnabledTypes.map((t) => t.Type),
+      );
+  expect(logTypes(prod)).toEqual([['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']]);
+  expect(logTypes(dev)).toEqual([['audit', 'authenticator']]);
 });
 
 test('API endpoint: public on non-prod (stage default), private on prod', () => {

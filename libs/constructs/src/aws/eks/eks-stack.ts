@@ -48,6 +48,23 @@ export interface EksStackProps extends StageStackProps {
   readonly zone: route53.IHostedZone;
 }
 
+/** Every control-plane log type: what a prod cluster sends to CloudWatch Logs. */
+const ALL_CONTROL_PLANE_LOGS = [
+  eks.ClusterLoggingTypes.API,
+  eks.ClusterLoggingTypes.AUDIT,
+  eks.ClusterLoggingTypes.AUTHENTICATOR,
+  eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+  eks.ClusterLoggingTypes.SCHEDULER,
+];
+
+/**
+ * What a non-prod cluster logs: the security record (audit: every Kubernetes API request and who
+ * made it; authenticator: which IAM principal each request authenticated as). The others are for
+ * debugging the control plane and cost their ingestion per GB
+ * (https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html).
+ */
+const SECURITY_CONTROL_PLANE_LOGS = [eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR];
+
 /** The EC2 calls through which Auto Mode creates the resources a NodeClass tags. */
 const TAGGED_CREATE_ACTIONS = [
   'CreateFleet',
@@ -98,13 +115,7 @@ export class EksStack extends StageStack {
       endpointAccess: props.cluster.publicEndpoint
         ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.cluster.publicAccessCidrs)
         : eks.EndpointAccess.PRIVATE,
-      clusterLogging: [
-        eks.ClusterLoggingTypes.API,
-        eks.ClusterLoggingTypes.AUDIT,
-        eks.ClusterLoggingTypes.AUTHENTICATOR,
-        eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
-        eks.ClusterLoggingTypes.SCHEDULER,
-      ],
+      clusterLogging: stage.isProd ? ALL_CONTROL_PLANE_LOGS : SECURITY_CONTROL_PLANE_LOGS,
       // The CloudFormation execution role is not a person: admins come from explicit access entries.
       // (Changing this later replaces the cluster, so it is fixed from the first deploy.)
       bootstrapClusterCreatorAdminPermissions: false,

@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match } from 'aws-cdk-lib/assertions';
 import { makeStageConfig } from '@metaflow-gitops/testing/stage-config';
 import { buildTestStage, BuiltStage } from '@metaflow-gitops/testing/constructs/aws';
@@ -53,8 +54,11 @@ test('pod subnets share the private route tables (NAT and S3 gateway routes)', (
 });
 
 test('NAT gateways as the stage file says; none means isolated private subnets', () => {
-  dev.template('vpc').resourceCountIs('AWS::EC2::NatGateway', 1);
+  const gateway = buildTestStage(makeStageConfig({ name: 'gw', network: { natType: 'gateway' } }));
+  gateway.template('vpc').resourceCountIs('AWS::EC2::NatGateway', 1);
+  gateway.template('vpc').resourceCountIs('AWS::EC2::Instance', 0);
   prod.template('vpc').resourceCountIs('AWS::EC2::NatGateway', 3);
+  prod.template('vpc').resourceCountIs('AWS::EC2::Instance', 0);
   isolated.template('vpc').resourceCountIs('AWS::EC2::NatGateway', 0);
   isolated.template('vpc').resourceCountIs('AWS::EC2::Subnet', 6);
   isolated.template('vpc').resourcePropertiesCountIs('AWS::EC2::Subnet', tagged('kubernetes.io/role/internal-elb'), 2);
@@ -106,4 +110,67 @@ test('outputs: VPC, private and pod subnet ids', () => {
     { Ref: expect.stringMatching(/^PodSubnetsSubnet2/) },
     { Ref: expect.stringMatching(/^PodSubnetsSubnet3/) },
   ]);
+});
+
+describe('NAT instance (natType: instance, the non-prod default)', () => {
+  const instances = () => Object.values(dev.template('vpc').findResources('AWS::EC2::Instance'));
+
+  test('one arm64 Amazon Linux 2023 instance per natGateways, with a public address, in a public subnet', () => {
+    const t = dev.template('vpc');
+    t.resourceCountIs('AWS::EC2::NatGateway', 0);
+    t.resourceCountIs('AWS::EC2::EIP', 0);
+    expect(instances()).toHaveLength(1);
+    const [nat] = instances();
+    expect(nat.Properties).toMatchObject({
+      InstanceType: 't4g.nano',
+      SourceDestCheck: false,
+      NetworkInterfaces: [
+        expect.objectContaining({ AssociatePublicIpAddress: true, SubnetId: { Ref: expect.stringMatching(/^VpcpublicSubnet1/) } }),
+      ],
+    });
+    expect(t.toJSON().Parameters[nat.Properties.ImageId.Ref].Default).toBe(
+      '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64',
+    );
+    const bigger = buildTestStage(makeStageConfig({ name: 'nat2', network: { natGateways: 2, natInstanceType: 't4g.small' } }));
+    bigger.template('vpc').resourcePropertiesCountIs('AWS::EC2::Instance', { InstanceType: 't4g.small' }, 2);
+  });
+
+  test('IMDSv2 required, encrypted root volume, security updates at first boot after the NAT set-up', () => {
+    const [nat] = instances();
+    expect(nat.Properties.MetadataOptions).toEqual({ HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1, HttpTokens: 'required' });
+    expect(nat.Properties.BlockDeviceMappings).toEqual([
+      { DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeType: 'gp3' } },
+    ]);
+    const script: string = nat.Properties.UserData['Fn::Base64'];
+    const lines = script.split('\n');
+    expect(lines.slice(1, -1)).toEqual(ec2.NatInstanceProviderV2.DEFAULT_USER_DATA_COMMANDS);
+    expect(lines.at(-1)).toBe('dnf -y --releasever=latest upgrade --security');
+  });
+
+  test('traffic in only from the VPC and pod CIDRs, all traffic out', () => {
+    const t = dev.template('vpc');
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Security Group for NAT instances',
+      SecurityGroupIngress: [
+        { CidrIp: '10.0.0.0/16', Description: 'egress of nodes and load balancers', IpProtocol: '-1' },
+        { CidrIp: '100.64.0.0/16', Description: 'egress of pods (secondary CIDR)', IpProtocol: '-1' },
+      ],
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: '-1' })],
+    });
+    t.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('private and pod subnets route to the instance (the pod subnets share the private route tables)', () => {
+    const t = dev.template('vpc');
+    const routes = Object.values(t.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0' } }));
+    const viaInstance = routes.filter((r) => r.Properties.InstanceId);
+    expect(viaInstance.map((r) => r.Properties.RouteTableId.Ref).sort()).toEqual(
+      ['VpcprivateSubnet1RouteTable', 'VpcprivateSubnet2RouteTable', 'VpcprivateSubnet3RouteTable'].map((p) =>
+        expect.stringMatching(new RegExp(`^${p}`)),
+      ),
+    );
+    expect(new Set(viaInstance.map((r) => r.Properties.InstanceId.Ref))).toEqual(
+      new Set([expect.stringMatching(/^VpcpublicSubnet1NatInstance/)]),
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { NetworkConfig, splitCidr } from '@metaflow-gitops/stage-config';
 import { acknowledge } from '../private/nag';
 import { addStackOutputs } from '../private/stack-outputs';
 import { StageStack, StageStackProps } from '../private/stage-stack';
+import { hardenNatInstances, natInstanceProvider } from './nat-instances';
 import { PodSubnets } from './pod-subnets';
 
 export interface VpcStackProps extends StageStackProps {
@@ -29,11 +30,13 @@ export class VpcStack extends StageStack {
     super(scope, 'vpc', { ...props, description: `Metaflow stage ${props.stage.name}: network` });
     const { network } = props;
     const egress = network.natGateways > 0;
+    const natInstances = egress && network.natType === 'instance' ? natInstanceProvider(network) : undefined;
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(network.vpcCidr),
       availabilityZones: [...network.availabilityZones],
       natGateways: network.natGateways,
+      natGatewayProvider: natInstances,
       restrictDefaultSecurityGroup: false,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
@@ -42,6 +45,7 @@ export class VpcStack extends StageStack {
       gatewayEndpoints: { s3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
     this.vpc = vpc;
+    if (natInstances) hardenNatInstances(natInstances, network);
     this.privateSubnets = egress ? vpc.privateSubnets : vpc.isolatedSubnets;
 
     // Auto Mode (and the AWS Load Balancer Controller) pick subnets for load balancers by these tags.
