@@ -78,8 +78,6 @@ function nameOf(o: Json): string {
   return `${(at(o, 'metadata.namespace') as string | undefined) ?? '-'}/${String(at(o, 'metadata.name'))}`;
 }
 
-const NONE = { nodeSelector: {}, tolerates: [], spread: false };
-
 /** The pods of a workload object, or none when it is not one that runs all the time. */
 function workloadPods(o: Json, byName: Map<string, Json>): AlwaysOnPods[] {
   const kind = o.kind;
