@@ -106,4 +106,26 @@ describe('mfctl drift: the six stacks and the cluster objects in one report (fak
       summary: expect.stringMatching(/^cannot render the manifests to compare: the deployed stacks lack dev-eks\./),
     });
   });
+
+  it('stack outputs that cannot be read (no permission) leave the cluster part unknown with the reason, not a missing-output claim', async () => {
+    const fake = new FakeDriftCloudFormation(stacks());
+    const denied = {
+      send: (command: { constructor: { name: string } }) =>
+        command.constructor.name === 'DescribeStacksCommand'
+          ? Promise.reject(new Error('User is not authorized to perform: cloudformation:DescribeStacks'))
+          : fake.send(command as never),
+    };
+    const report = await detectDrift({
+      config,
+      cfn: denied as unknown as DriftCfn,
+      run: kubectl.run,
+      stacks: fast,
+      render: renderStageManifests,
+    });
+    expect(report.findings.find((f) => f.check === 'cluster-objects')).toMatchObject({
+      status: 'unknown',
+      summary: 'cannot read the stack outputs to render the manifests: User is not authorized to perform: cloudformation:DescribeStacks',
+    });
+    expect(reportExitCode(report)).toBe(3);
+  });
 });

@@ -1,15 +1,8 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { RenderedManifests } from '@metaflow-gitops/constructs/k8s';
-import {
-  MissingOutputsError,
-  RawStackOutputs,
-  STACK_KINDS,
-  StageConfig,
-  StageOutputs,
-  readStageOutputs,
-  stackName,
-} from '@metaflow-gitops/stage-config';
+import { MissingOutputsError, STACK_KINDS, StageConfig, StageOutputs, stackName } from '@metaflow-gitops/stage-config';
 import type { Finding, HealthReport } from '../health/report';
+import { describeStageStacks, liveStageOutputs } from '../private/live-stacks';
 import type { ToolRunner } from '../sync/execute';
 import { clusterDrift } from './cluster-drift';
 import { DriftCfn, stackDrift, StackDriftOptions } from './stack-drift';
@@ -28,20 +21,6 @@ export interface DetectDriftOptions {
   readonly now?: () => Date;
 }
 
-/** The outputs of the stage's stacks as deployed (DescribeStacks), in the shape of the outputs file. */
-async function liveOutputs(cfn: DriftCfn, stacks: readonly string[]): Promise<RawStackOutputs> {
-  const raw: RawStackOutputs = {};
-  for (const stack of stacks) {
-    try {
-      const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-      raw[stack] = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-    } catch {
-      // A missing stack is reported by its drift finding; its outputs are then missing below.
-    }
-  }
-  return raw;
-}
-
 /**
  * `mfctl drift`: what changed out of band on a deployed stage, read-only. CloudFormation drift
  * detection on its six stacks (one finding each), then its cluster's first-party objects compared
@@ -55,14 +34,18 @@ export async function detectDrift(o: DetectDriftOptions): Promise<HealthReport> 
   const findings: Finding[] = await Promise.all(stacks.map((stack) => stackDrift(cfn, stack, o.stacks)));
   let outputs: StageOutputs | undefined;
   try {
-    outputs = readStageOutputs(o.config.name, await liveOutputs(cfn, stacks));
+    outputs = liveStageOutputs(o.config.name, await describeStageStacks(cfn, o.config.name));
   } catch (err) {
-    if (!(err instanceof MissingOutputsError)) throw err;
+    const missing = err instanceof MissingOutputsError;
     findings.push({
       check: 'cluster-objects',
       status: 'unknown',
-      summary: `cannot render the manifests to compare: the deployed stacks lack ${err.missing.join(', ')}`,
-      fix: 'deploy the stage first (its stacks give the outputs the manifests need)',
+      summary: missing
+        ? `cannot render the manifests to compare: the deployed stacks lack ${err.missing.join(', ')}`
+        : `cannot read the stack outputs to render the manifests: ${(err as Error).message}`,
+      fix: missing
+        ? 'deploy the stage first (its stacks give the outputs the manifests need)'
+        : 'run with credentials that may call cloudformation:DescribeStacks on the stage stacks',
     });
   }
   if (outputs)

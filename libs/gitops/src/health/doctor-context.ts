@@ -1,19 +1,12 @@
 import { ACMClient } from '@aws-sdk/client-acm';
-import { CloudFormationClient, DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  RawStackOutputs,
-  STACK_KINDS,
-  StageConfig,
-  StageOutputs,
-  readStageOutputs,
-  stackName,
-  stageHost,
-} from '@metaflow-gitops/stage-config';
+import { StageConfig, StageOutputs, stageHost } from '@metaflow-gitops/stage-config';
 import { lookupPublicNs } from '../deploy/delegation';
+import { describeStageStacks, liveStageOutputs } from '../private/live-stacks';
 import { ToolRunner, spawnRunner } from '../sync/execute';
 import { HttpGet, boundedGet } from './private/http';
 
@@ -61,36 +54,12 @@ export function doctorAws(region: string): DoctorAws {
   };
 }
 
-/** The stage's stacks, each described on its own (a missing stack is `undefined`, any other error throws). */
-export async function describeStageStacks(cfn: CloudFormationClient, stage: string): Promise<Map<string, Stack | undefined>> {
-  const out = new Map<string, Stack | undefined>();
-  for (const kind of STACK_KINDS) {
-    const name = stackName(stage, kind);
-    try {
-      const res = await cfn.send(new DescribeStacksCommand({ StackName: name }));
-      const s = res.Stacks?.[0];
-      out.set(name, s && s.StackStatus !== 'DELETE_COMPLETE' ? s : undefined);
-    } catch (err) {
-      if (!/does not exist/.test(String((err as Error).message))) throw err;
-      out.set(name, undefined);
-    }
-  }
-  return out;
-}
-
 /** The context `mfctl doctor` runs with: real clients, public DNS, HTTPS, kubectl; tests override parts. */
 export function doctorContext(config: StageConfig, overrides: DoctorOverrides = {}): DoctorContext {
   const aws = overrides.aws ?? doctorAws(config.region);
   let stacks: Promise<ReadonlyMap<string, Stack | undefined>> | undefined;
   const readStacks = overrides.stacks ?? (() => (stacks ??= describeStageStacks(aws.cfn, config.name)));
-  const outputs =
-    overrides.outputs ??
-    (async () => {
-      const raw: RawStackOutputs = {};
-      for (const [name, s] of await readStacks())
-        raw[name] = Object.fromEntries((s?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-      return readStageOutputs(config.name, raw);
-    });
+  const outputs = overrides.outputs ?? (async () => liveStageOutputs(config.name, await readStacks()));
   return {
     config,
     host: stageHost(config.name, config.domain.parentDomain),

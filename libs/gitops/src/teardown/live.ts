@@ -1,7 +1,6 @@
 import {
   CloudFormationClient,
   DescribeStackResourcesCommand,
-  DescribeStacksCommand,
   Stack,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -21,6 +20,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { AwsError } from '@metaflow-gitops/stage-config';
+import { describeStack as describeLiveStack } from '../private/live-stacks';
 
 /**
  * The AWS calls teardown makes besides the toolkit's destroy. Clients take the standard SDK
@@ -68,15 +68,8 @@ export class StageAws {
   }
 
   /** The stack, or undefined when it does not exist (or is already deleted). */
-  async describeStack(stackName: string): Promise<Stack | undefined> {
-    try {
-      const res = await this.cfn.send(new DescribeStacksCommand({ StackName: stackName }));
-      const s = res.Stacks?.[0];
-      return s && s.StackStatus !== 'DELETE_COMPLETE' ? s : undefined;
-    } catch (err) {
-      if (/does not exist/.test(String((err as Error).message))) return undefined;
-      throw err;
-    }
+  describeStack(stackName: string): Promise<Stack | undefined> {
+    return describeLiveStack(this.cfn, stackName);
   }
 
   /** Logical id -> physical id of a deployed stack's resources. */
