@@ -4,19 +4,20 @@ import { join } from 'node:path';
 import { writeTokens } from '../private/tokens';
 import { statusCommand } from './status';
 
+/** A stored session of stage `dev` (tokens valid for two minutes from time 0). */
+const SESSION = {
+  stageUrl: 'https://dev.metaflow.example.com',
+  issuer: 'https://cognito-idp.us-west-2.amazonaws.com/pool',
+  clientId: 'cli',
+  serviceUrl: 'https://dev.metaflow.example.com/cli/',
+  accessToken: 'a',
+  expiresAt: 120_000,
+  obtainedAt: 0,
+};
+
 test('status prints the user and stage URL escaped: an e-mail claim cannot drive the terminal', async () => {
   const home = mkdtempSync(join(tmpdir(), 'mfl-status-'));
-  writeTokens(home, {
-    stage: 'dev',
-    stageUrl: 'https://dev.metaflow.example.com',
-    issuer: 'https://cognito-idp.us-west-2.amazonaws.com/pool',
-    clientId: 'cli',
-    serviceUrl: 'https://dev.metaflow.example.com/cli/',
-    accessToken: 'a',
-    expiresAt: 120_000,
-    obtainedAt: 0,
-    email: 'alice@example.com\u001b]0;owned\u0007\n::error::forged',
-  });
+  writeTokens(home, { ...SESSION, stage: 'dev', email: 'alice@example.com\u001b]0;owned\u0007\n::error::forged' });
   const out: string[] = [];
   const code = await statusCommand(
     { json: false },
@@ -29,17 +30,8 @@ test('status prints the user and stage URL escaped: an e-mail claim cannot drive
 
 test('status names the AWS profile of a stage with a data-scientist role, and says when there is none', async () => {
   const home = mkdtempSync(join(tmpdir(), 'mfl-status-'));
-  const base = {
-    stageUrl: 'https://dev.metaflow.example.com',
-    issuer: 'https://cognito-idp.us-west-2.amazonaws.com/pool',
-    clientId: 'cli',
-    serviceUrl: 'https://dev.metaflow.example.com/cli/',
-    accessToken: 'a',
-    expiresAt: 120_000,
-    obtainedAt: 0,
-  };
-  writeTokens(home, { ...base, stage: 'dev', region: 'us-west-2', awsRoleArn: 'arn:aws:iam::111111111111:role/ds' });
-  writeTokens(home, { ...base, stage: 'old' });
+  writeTokens(home, { ...SESSION, stage: 'dev', region: 'us-west-2', awsRoleArn: 'arn:aws:iam::111111111111:role/ds' });
+  writeTokens(home, { ...SESSION, stage: 'old' });
   const run = async (json: boolean) => {
     const out: string[] = [];
     await statusCommand(
